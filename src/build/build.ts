@@ -1,0 +1,128 @@
+import { loadBook } from '../content/load.ts';
+import type { BookSource } from '../content/source.ts';
+import { assembleBook } from '../document/assemble.ts';
+import type { BookDocument, Warning } from '../document/model.ts';
+import { walkInlines } from '../document/parse.ts';
+import { BinderyError } from '../errors.ts';
+import { sha256Hex } from './hash.ts';
+import { MEDIA_TYPES, type FontSet, type Format } from './writer.ts';
+import { WRITERS } from './writers.ts';
+
+/** Bumped when writer output changes, so old content hashes do not name new bytes. */
+export const BUILDER_VERSION = '1';
+
+export interface BuiltFile {
+  format: Format;
+  filename: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  size: number;
+  sha256: string;
+  pages?: number;
+}
+
+export interface TocEntry {
+  id: string;
+  title: string;
+  part?: string;
+  headings: { id: string; level: number; text: string }[];
+}
+
+/** What a build says about itself: written to `<slug>.json` by the CLI and stored with the build by the Worker. */
+export interface BuildFacts {
+  slug: string;
+  title: string;
+  language: string;
+  contentHash: string;
+  characters: number;
+  chapters: TocEntry[];
+  files: Omit<BuiltFile, 'bytes'>[];
+  warnings: Warning[];
+}
+
+export interface BuildOptions {
+  formats: readonly Format[];
+  fonts: () => Promise<FontSet>;
+  sourceDateEpoch?: number;
+  onProgress?: (fraction: number, label: string) => void;
+}
+
+export interface BuildResult {
+  document: BookDocument;
+  files: BuiltFile[];
+  facts: BuildFacts;
+}
+
+/** Loads, validates and assembles a book; the content hash names what a build of it would produce. */
+export async function prepareBook(source: BookSource, options: Pick<BuildOptions, 'formats' | 'sourceDateEpoch'>) {
+  const document = await assembleBook(await loadBook(source), { sourceDateEpoch: options.sourceDateEpoch });
+  return { document, contentHash: await contentHash(document, options.formats) };
+}
+
+/**
+ * The one build path: CLI and Worker both call this. Reads the book from
+ * `source`, renders every requested format and returns bytes plus facts.
+ */
+export async function buildBook(source: BookSource, options: BuildOptions): Promise<BuildResult> {
+  const { document, contentHash: hash } = await prepareBook(source, options);
+  return renderDocument(document, hash, options);
+}
+
+export async function renderDocument(document: BookDocument, hash: string, options: BuildOptions): Promise<BuildResult> {
+  const files: BuiltFile[] = [];
+  const warnings = [...document.warnings];
+  for (const [i, format] of options.formats.entries()) {
+    const writer = WRITERS[format];
+    if (!writer) throw new BinderyError('invalid-input', `format "${format}" is not available`, { field: 'format' });
+    const rendered = await writer.render(document, {
+      fonts: options.fonts,
+      warn: (w) => warnings.push(w),
+      onProgress: (f, label) => options.onProgress?.((i + f) / options.formats.length, `${format}: ${label}`),
+    });
+    files.push({
+      format,
+      filename: `${document.meta.slug}.${format}`,
+      mediaType: MEDIA_TYPES[format],
+      bytes: rendered.bytes,
+      size: rendered.bytes.byteLength,
+      sha256: await sha256Hex(rendered.bytes),
+      ...(rendered.pages !== undefined ? { pages: rendered.pages } : {}),
+    });
+  }
+  return { document, files, facts: describe(document, hash, files, warnings) };
+}
+
+function describe(doc: BookDocument, hash: string, files: BuiltFile[], warnings: Warning[]): BuildFacts {
+  let characters = 0;
+  for (const chapter of doc.chapters) {
+    characters += chapter.title.length;
+    walkInlines(chapter.blocks, (n) => {
+      if (n.type === 'text' || n.type === 'code') characters += [...n.value].length;
+    });
+  }
+  return {
+    slug: doc.meta.slug,
+    title: doc.meta.title,
+    language: doc.meta.language,
+    contentHash: hash,
+    characters,
+    chapters: doc.chapters.map((c) => ({ id: c.id, title: c.title, ...(c.part ? { part: c.part } : {}), headings: c.headings })),
+    files: files.map(({ bytes: _bytes, ...rest }) => rest),
+    warnings,
+  };
+}
+
+/** sha256 over everything that shapes the output: builder version, formats, metadata, chapters and asset bytes. */
+export async function contentHash(doc: BookDocument, formats: readonly Format[]): Promise<string> {
+  const assets = await Promise.all([...doc.assets.values()].map(async (a) => [a.path, await sha256Hex(a.bytes)]));
+  const canonical = JSON.stringify({
+    v: BUILDER_VERSION,
+    formats: [...formats].sort(),
+    meta: { ...doc.meta, modified: doc.meta.modified.toISOString() },
+    chapters: doc.chapters,
+    parts: doc.parts,
+    assets,
+  });
+  return sha256Hex(canonical);
+}
+

@@ -1,0 +1,37 @@
+import type { BookDocument } from '../document/model.ts';
+
+export type Format = 'epub' | 'pdf';
+export const FORMATS: readonly Format[] = ['epub', 'pdf'];
+
+export const MEDIA_TYPES: Record<Format, string> = {
+  epub: 'application/epub+zip',
+  pdf: 'application/pdf',
+};
+
+/** The fonts a PDF is set in. The CLI reads them from node_modules; the Worker from R2. */
+export interface FontSet {
+  regular: Uint8Array;
+  bold: Uint8Array;
+  mono: Uint8Array;
+}
+
+export interface WriterContext {
+  /** Loads fonts on first use: an EPUB-only build never touches them. */
+  fonts: () => Promise<FontSet>;
+  /** Progress for long builds, 0..1 within this writer. */
+  onProgress?: (fraction: number, label: string) => void;
+  /** Adds a located, non-fatal problem (missing glyph, unsupported image in PDF…). */
+  warn: (warning: { file: string; line?: number; message: string }) => void;
+}
+
+export interface RenderedFile {
+  bytes: Uint8Array;
+  /** Page count, for paged formats. */
+  pages?: number;
+}
+
+/** One output format over the shared document model (mdBook's Renderer, pandoc's writer). */
+export interface Writer {
+  readonly format: Format;
+  render(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile>;
+}

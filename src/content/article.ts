@@ -1,0 +1,32 @@
+import { BinderyError } from '../errors.ts';
+import { frontMatterSchema, type FrontMatter } from './manifest.ts';
+import { parseLocatedYaml, validateLocated } from './yaml-source.ts';
+
+export interface ArticleSource {
+  /** Path relative to the book folder (or the article's id in the pool). */
+  file: string;
+  meta: FrontMatter;
+  /** The Markdown after the front matter. */
+  body: string;
+  /** Line number in the file where `body` starts (1-based). */
+  bodyLine: number;
+}
+
+const FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/** Splits YAML front matter from Markdown and validates it. */
+export function parseArticle(file: string, text: string): ArticleSource {
+  const source = text.replace(/^\uFEFF/, '');
+  const match = FENCE.exec(source);
+  if (!match) {
+    throw new BinderyError('invalid-article', 'missing front matter: an article starts with a --- block holding at least "title"', {
+      file,
+      line: 1,
+      field: 'title',
+    });
+  }
+  const yaml = parseLocatedYaml(match[1], file, 'invalid-article', 1);
+  const meta = validateLocated(frontMatterSchema, yaml, file, 'invalid-article');
+  const bodyLine = match[0].split('\n').length - (match[0].endsWith('\n') ? 0 : 1);
+  return { file, meta, body: source.slice(match[0].length), bodyLine };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'));
+
+export const priceSchema = z.strictObject({
+  amount: z.number().positive(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, 'expected an ISO 4217 currency code').transform((c) => c.toUpperCase()),
+});
+
+const chapterFile = z.string().min(1).regex(/\.md$/, 'chapter paths end in .md');
+const chapterEntry = z.union([chapterFile, z.strictObject({ file: chapterFile, sample: z.boolean().optional() })]);
+
+export const chapterRefSchema = z.union([
+  chapterEntry,
+  z.strictObject({ part: z.string().min(1), chapters: z.array(chapterEntry).min(1) }),
+]);
+
+export const PAGE_SIZES = ['a5', '6x9in', 'a4'] as const;
+
+/** The schema of `book.yaml`. Unknown fields are errors: a typo must not pass silently. */
+export const manifestSchema = z.strictObject({
+  title: z.string().min(1),
+  subtitle: z.string().optional(),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'slug: lowercase letters, digits and dashes')
+    .optional(),
+  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as zh-Hant'),
+  authors: z.array(z.string().min(1)).min(1),
+  publisher: z.string().optional(),
+  date: isoDate,
+  description: z.string().optional(),
+  cover: z.string().optional(),
+  isbn: z.string().regex(/^(97[89])?[0-9-]{9,16}[0-9Xx]$/, 'expected an ISBN').optional(),
+  price: priceSchema.optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  page: z.enum(PAGE_SIZES).default('a5'),
+  rights: z.string().optional(),
+  chapters: z.array(chapterRefSchema).min(1),
+});
+
+export type ManifestInput = z.input<typeof manifestSchema>;
+export type Manifest = z.output<typeof manifestSchema>;
+export type ChapterRef = z.output<typeof chapterRefSchema>;
+
+export const frontMatterSchema = z.strictObject({
+  title: z.string().min(1),
+  author: z.string().optional(),
+  date: isoDate.optional(),
+  source: z.url().optional(),
+  tags: z.array(z.string()).default([]),
+  lang: z.string().optional(),
+  summary: z.string().optional(),
+});
+
+export type FrontMatter = z.output<typeof frontMatterSchema>;

@@ -1,0 +1,184 @@
+import type { LoadedBook } from '../content/load.ts';
+import { resolveRelative } from '../content/source.ts';
+import { BinderyError } from '../errors.ts';
+import { IdAllocator, slugify, xmlId } from './ids.ts';
+import { sniffImage } from './image-info.ts';
+import { inlineText, type Inline, type Warning, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
+import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
+
+export interface AssembleOptions {
+  /** Seconds since the epoch; overrides the book date for reproducible timestamps (like SOURCE_DATE_EPOCH). */
+  sourceDateEpoch?: number;
+}
+
+/** Turns a loaded book into the document model: parses every article, resolves links and images, normalises metadata. */
+export async function assembleBook(book: LoadedBook, options: AssembleOptions = {}): Promise<BookDocument> {
+  const meta = await normaliseMeta(book, options);
+  const chapterIdByFile = new Map(book.chapters.map((c, i) => [c.article.file, chapterId(i)]));
+
+  const chapters: Chapter[] = book.chapters.map((src, i) => {
+    const { article } = src;
+    const blocks = parseMarkdown(article.body, article.bodyLine);
+    const ids = new IdAllocator();
+    const headings: Chapter['headings'] = [];
+    walkBlocks(blocks, (b) => {
+      if (b.type !== 'heading') return;
+      b.id = ids.next(inlineText(b.children));
+      if (b.level <= 3) headings.push({ id: b.id, level: b.level, text: inlineText(b.children) });
+    });
+    return {
+      id: chapterId(i),
+      file: article.file,
+      title: article.meta.title,
+      ...(src.part ? { part: src.part } : {}),
+      sample: src.sample,
+      ...(article.meta.author ? { author: article.meta.author } : {}),
+      ...(article.meta.date ? { date: article.meta.date } : {}),
+      ...(article.meta.source ? { source: article.meta.source } : {}),
+      ...(article.meta.lang ? { lang: article.meta.lang } : {}),
+      blocks,
+      headings,
+    };
+  });
+
+  const headingIds = new Map(chapters.map((c) => [c.id, new Set<string>()]));
+  for (const c of chapters) walkBlocks(c.blocks, (b) => b.type === 'heading' && headingIds.get(c.id)!.add(b.id));
+  const assets = new Map<string, Asset>();
+  const warnings: Warning[] = [];
+  for (const chapter of chapters) {
+    const images: Extract<Inline, { type: 'image' }>[] = [];
+    walkInlines(chapter.blocks, (node) => {
+      if (node.type === 'link') resolveLink(node, chapter, chapterIdByFile, headingIds);
+      if (node.type === 'image') images.push(node);
+    });
+    for (const node of images) {
+      if (node.fromHtml) {
+        const path = resolveRelative(chapter.file, decodeURIComponentSafe(node.src));
+        const bytes = path && !isRemote(node.src) && !path.startsWith('\0') ? await book.source.read(path) : null;
+        if (!bytes || !sniffImage(bytes)) {
+          warnings.push({ file: chapter.file, line: node.line, message: `HTML image "${node.src}" is not a file of the book; shown as its alt text` });
+          dropImage(chapter, node);
+          continue;
+        }
+      }
+      {
+        const path = resolveRelative(chapter.file, decodeURIComponentSafe(node.src));
+        if (isRemote(node.src)) {
+          throw new BinderyError('invalid-image', `remote image "${node.src}" cannot be embedded; add the file to the book`, { file: chapter.file, line: node.line, field: 'image' });
+        }
+        if (!path || path.startsWith('\0')) {
+          throw new BinderyError('invalid-image', `image path "${node.src}" leaves the book folder`, { file: chapter.file, line: node.line, field: 'image' });
+        }
+        node.src = path;
+        if (!assets.has(path)) assets.set(path, await loadAsset(book, path, { file: chapter.file, line: node.line }));
+      }
+    }
+  }
+  if (meta.cover) assets.set(meta.cover, await loadAsset(book, meta.cover, { file: 'book.yaml', field: 'cover' }));
+
+  const parts: Part[] = [];
+  for (const chapter of chapters) {
+    if (!chapter.part) continue;
+    const last = parts[parts.length - 1];
+    if (last?.title === chapter.part) last.chapterIds.push(chapter.id);
+    else parts.push({ title: chapter.part, chapterIds: [chapter.id] });
+  }
+  return { meta, warnings, chapters, parts, assets: new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
+/** Replaces an image node by its alt text, wherever it sits. */
+function dropImage(chapter: Chapter, image: Inline): void {
+  const replace = (nodes: Inline[]) => {
+    const i = nodes.indexOf(image);
+    if (i !== -1) {
+      const alt = image.type === 'image' ? image.alt : '';
+      nodes.splice(i, 1, ...(alt ? [{ type: 'text' as const, value: alt }] : []));
+    }
+    for (const n of nodes) if ('children' in n) replace(n.children);
+  };
+  walkBlocks(chapter.blocks, (b) => {
+    if (b.type === 'heading' || b.type === 'paragraph') replace(b.children);
+    else if (b.type === 'table') [...b.header, ...b.rows.flat()].forEach(replace);
+  });
+}
+
+function chapterId(index: number): string {
+  return `ch${String(index + 1).padStart(2, '0')}`;
+}
+
+function isRemote(src: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(src);
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function resolveLink(
+  link: Extract<import('./model.ts').Inline, { type: 'link' }>,
+  chapter: Chapter,
+  chapterIdByFile: Map<string, string>,
+  headingIds: Map<string, Set<string>>,
+): void {
+  if (isRemote(link.href)) return;
+  const [pathPart, fragment] = splitFragment(link.href);
+  const targetFile = pathPart ? resolveRelative(chapter.file, decodeURIComponentSafe(pathPart)) : chapter.file;
+  const chapterId = targetFile ? chapterIdByFile.get(targetFile) : undefined;
+  if (!chapterId) return;
+  const anchor = fragment ? xmlId(slugify(decodeURIComponentSafe(fragment))) : undefined;
+  const known = anchor && headingIds.get(chapterId)?.has(anchor) ? anchor : undefined;
+  link.target = { chapterId, ...(known ? { anchor: known } : {}) };
+}
+
+function splitFragment(href: string): [string, string | undefined] {
+  const hash = href.indexOf('#');
+  return hash === -1 ? [href, undefined] : [href.slice(0, hash), href.slice(hash + 1)];
+}
+
+async function loadAsset(book: LoadedBook, path: string, where: { file: string; line?: number; field?: string }): Promise<Asset> {
+  const bytes = await book.source.read(path);
+  if (!bytes) throw new BinderyError('missing-file', `image "${path}" not found`, { field: 'image', ...where });
+  const info = sniffImage(bytes);
+  if (!info) {
+    throw new BinderyError('invalid-image', `"${path}" is not a PNG, JPEG, GIF, SVG or WebP image`, { field: 'image', ...where });
+  }
+  return { path, bytes, ...info };
+}
+
+async function normaliseMeta(book: LoadedBook, options: AssembleOptions): Promise<BookMeta> {
+  const m = book.manifest;
+  const modified =
+    options.sourceDateEpoch !== undefined ? new Date(options.sourceDateEpoch * 1000) : new Date(`${m.date}T00:00:00Z`);
+  const isbn = m.isbn?.replace(/-/g, '');
+  return {
+    slug: book.slug,
+    title: m.title,
+    ...(m.subtitle ? { subtitle: m.subtitle } : {}),
+    language: m.language,
+    authors: m.authors,
+    ...(m.publisher ? { publisher: m.publisher } : {}),
+    date: m.date,
+    modified,
+    ...(m.description ? { description: m.description } : {}),
+    identifier: isbn ? `urn:isbn:${isbn}` : await uuidFromSlug(book.slug),
+    ...(isbn ? { isbn } : {}),
+    ...(m.price ? { price: m.price } : {}),
+    tags: m.tags,
+    page: m.page,
+    ...(m.rights ? { rights: m.rights } : {}),
+    ...(m.cover ? { cover: resolveRelative('book.yaml', m.cover) ?? m.cover } : {}),
+  };
+}
+
+/** A name-based (v5-style, SHA-1) UUID: the same slug always gives the same identifier. */
+export async function uuidFromSlug(slug: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(`bindery:book:${slug}`)));
+  digest[6] = (digest[6] & 0x0f) | 0x50;
+  digest[8] = (digest[8] & 0x3f) | 0x80;
+  const hex = [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,148 @@
+import { Lexer, Parser, Renderer, type Token, type Tokens } from 'marked';
+import type { Block, Inline, ListItem } from './model.ts';
+import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
+
+/** Marks Markdown images so the sanitizer can tell them from raw HTML `<img>`. */
+class MarkingRenderer extends Renderer {
+  override image(token: Tokens.Image): string {
+    return super.image(token).replace(/^<img /, `<img ${MARKDOWN_IMAGE} `);
+  }
+}
+
+const OPTIONS = { gfm: true, breaks: false, renderer: new MarkingRenderer() };
+
+/**
+ * Markdown → document model. marked's lexer gives the block structure;
+ * inline content goes through marked's inline renderer and then the
+ * allow-list sanitizer, so raw inline HTML is handled by one code path.
+ *
+ * @param startLine line of the file where `markdown` begins, so nodes carry real file lines.
+ */
+export function parseMarkdown(markdown: string, startLine = 1): Block[] {
+  const tokens = new Lexer({ gfm: true }).lex(markdown);
+  const blocks = convertTokens(tokens, markdown, startLine);
+  normaliseHeadingLevels(blocks);
+  return blocks;
+}
+
+function convertTokens(tokens: readonly Token[], text: string, startLine: number): Block[] {
+  const out: Block[] = [];
+  let offset = 0;
+  for (const token of tokens) {
+    const at = token.raw ? text.indexOf(token.raw, offset) : -1;
+    const pos = at === -1 ? offset : at;
+    const line = startLine + countLines(text, pos);
+    if (at !== -1) offset = at + token.raw.length;
+    out.push(...convertToken(token, line));
+  }
+  return out;
+}
+
+function countLines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function inlines(tokens: Token[] | undefined, line: number): Inline[] {
+  if (!tokens?.length) return [];
+  return htmlToInlines(Parser.parseInline(tokens, OPTIONS), line);
+}
+
+function convertToken(token: Token, line: number): Block[] {
+  switch (token.type) {
+    case 'heading': {
+      const t = token as Tokens.Heading;
+      return [{ type: 'heading', level: t.depth as 1, id: '', children: inlines(t.tokens, line), line }];
+    }
+    case 'paragraph':
+      return paragraph(inlines((token as Tokens.Paragraph).tokens, line), line);
+    case 'text': {
+      const t = token as Tokens.Text;
+      return paragraph(t.tokens ? inlines(t.tokens, line) : htmlToInlines(escapeHtml(t.text), line), line);
+    }
+    case 'code': {
+      const t = token as Tokens.Code;
+      const lang = t.lang?.trim().split(/\s+/)[0];
+      return [{ type: 'code', ...(lang ? { lang } : {}), value: t.text, line }];
+    }
+    case 'blockquote': {
+      const t = token as Tokens.Blockquote;
+      return [{ type: 'quote', children: convertTokens(t.tokens, t.raw, line), line }];
+    }
+    case 'list': {
+      const t = token as Tokens.List;
+      const items: ListItem[] = t.items.map((item) => ({
+        checked: item.task ? Boolean(item.checked) : null,
+        children: convertTokens(item.tokens.filter((c) => c.type !== 'checkbox'), item.raw, line + countLines(t.raw, t.raw.indexOf(item.raw))),
+      }));
+      const start = t.ordered && typeof t.start === 'number' ? t.start : 1;
+      return [{ type: 'list', ordered: t.ordered, start, items, line }];
+    }
+    case 'table': {
+      const t = token as Tokens.Table;
+      return [
+        {
+          type: 'table',
+          align: t.align.map((a) => a ?? null),
+          header: t.header.map((cell) => inlines(cell.tokens, line)),
+          rows: t.rows.map((row) => row.map((cell) => inlines(cell.tokens, line))),
+          line,
+        },
+      ];
+    }
+    case 'hr':
+      return [{ type: 'thematicBreak', line }];
+    case 'html':
+      return htmlToBlocks((token as Tokens.HTML).text, line);
+    default:
+      // space, def (link definitions are applied by the lexer), checkbox
+      return [];
+  }
+}
+
+function paragraph(children: Inline[], line: number): Block[] {
+  return children.length ? [{ type: 'paragraph', children, line }] : [];
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The chapter title is the level-1 heading, so an article's own headings start at level 2. */
+function normaliseHeadingLevels(blocks: Block[]): void {
+  const levels: number[] = [];
+  walkBlocks(blocks, (b) => b.type === 'heading' && levels.push(b.level));
+  const top = Math.min(...levels);
+  if (!levels.length || top >= 2) return;
+  const shift = 2 - top;
+  walkBlocks(blocks, (b) => {
+    if (b.type === 'heading') b.level = Math.min(6, b.level + shift) as 1;
+  });
+}
+
+/** Visits every block, depth first, including those inside quotes and list items. */
+export function walkBlocks(blocks: readonly Block[], visit: (block: Block) => void): void {
+  for (const block of blocks) {
+    visit(block);
+    if (block.type === 'quote') walkBlocks(block.children, visit);
+    else if (block.type === 'list') for (const item of block.items) walkBlocks(item.children, visit);
+  }
+}
+
+/** Visits every inline node in the blocks, depth first. */
+export function walkInlines(blocks: readonly Block[], visit: (node: Inline) => void): void {
+  const visitAll = (nodes: readonly Inline[]) => {
+    for (const node of nodes) {
+      visit(node);
+      if ('children' in node) visitAll(node.children);
+    }
+  };
+  walkBlocks(blocks, (block) => {
+    if (block.type === 'heading' || block.type === 'paragraph') visitAll(block.children);
+    else if (block.type === 'table') {
+      block.header.forEach(visitAll);
+      block.rows.forEach((row) => row.forEach(visitAll));
+    }
+  });
+}

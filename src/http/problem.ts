@@ -1,0 +1,53 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { BinderyError } from '../errors.ts';
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  file?: string;
+  line?: number;
+  field?: string;
+  [extra: string]: unknown;
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8', ...headers },
+  });
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  416: 'Range Not Satisfiable',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra };
+}
+
+/** The app's error handler: BinderyError and HTTPException become problem+json; anything else a logged 500. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof BinderyError) {
+    return problemResponse(
+      problem(err.status, err.describe(), { type: `https://bindery.dev/problems/${err.code}`, ...err.where }),
+    );
+  }
+  if (err instanceof HTTPException) {
+    return problemResponse(problem(err.status, err.message || TITLES[err.status] || 'Error'));
+  }
+  console.error(`${c.req.method} ${c.req.path}`, err);
+  return problemResponse(problem(500, 'The server hit an unexpected error.'));
+}
