@@ -17,13 +17,20 @@ export function parseLocatedYaml(text: string, file: string, code: ErrorCode, li
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const firstError = doc.errors[0];
   if (firstError) {
-    const line = lineCounter.linePos(firstError.pos[0]).line + lineOffset;
+    const line = lineCounter.linePos(errorStart(text, firstError.pos[0], firstError.message)).line + lineOffset;
     throw new BinderyError(code, `YAML syntax error: ${firstError.message.split('\n')[0]}`, { file, line });
   }
   return {
     value: doc.toJS({ maxAliasCount: 50 }),
     lineOf: (path) => lineOfPath(doc, lineCounter, path, lineOffset),
   };
+}
+
+/** An unclosed `[` or `{` is reported where the parser gave up; the author needs the line that opened it. */
+function errorStart(text: string, pos: number, message: string): number {
+  if (!/flow (sequence|mapping|collection)/i.test(message)) return pos;
+  const opener = Math.max(text.lastIndexOf('[', pos), text.lastIndexOf('{', pos));
+  return opener === -1 ? pos : opener;
 }
 
 function lineOfPath(doc: Document, counter: LineCounter, path: readonly PropertyKey[], offset: number): number | undefined {
