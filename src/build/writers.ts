@@ -1,4 +1,5 @@
+import { epubWriter } from '../epub/writer.ts';
 import type { Format, Writer } from './writer.ts';
 
 /** Every output format Bindery can write. */
-export const WRITERS: Partial<Record<Format, Writer>> = {};
+export const WRITERS: Partial<Record<Format, Writer>> = { epub: epubWriter };

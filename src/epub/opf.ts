@@ -1,0 +1,68 @@
+import type { BookMeta } from '../document/model.ts';
+import { attrs, text, XML_DECLARATION } from './xml.ts';
+
+/** A file listed in the package manifest; `spine` items are read in the order given. */
+export interface ManifestItem {
+  id: string;
+  href: string;
+  mediaType: string;
+  properties?: string[];
+  spine?: boolean;
+}
+
+export const PACKAGE_FILE = 'package.opf';
+const BOOK_ID = 'book-id';
+
+/** `dcterms:modified` needs UTC to the second, without milliseconds. */
+export function modifiedStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The package document: Dublin Core metadata, the manifest of every file and the reading order. */
+export function packageDocument(meta: BookMeta, items: ManifestItem[]): string {
+  const dc = (name: string, value: string, extra: Record<string, string | undefined> = {}) => `<dc:${name}${attrs(extra)}>${text(value)}</dc:${name}>\n`;
+  const cover = items.find((i) => i.properties?.includes('cover-image'));
+  const metadata = [
+    dc('identifier', meta.identifier, { id: BOOK_ID }),
+    dc('title', meta.title, { id: 'title' }),
+    '<meta refines="#title" property="title-type">main</meta>\n',
+    meta.subtitle ? dc('title', meta.subtitle, { id: 'subtitle' }) + '<meta refines="#subtitle" property="title-type">subtitle</meta>\n' : '',
+    dc('language', meta.language),
+    ...meta.authors.map(
+      (a, i) => dc('creator', a, { id: `creator${i + 1}` }) + `<meta refines="#creator${i + 1}" property="role" scheme="marc:relators">aut</meta>\n`,
+    ),
+    meta.publisher ? dc('publisher', meta.publisher) : '',
+    dc('date', meta.date),
+    meta.description ? dc('description', meta.description) : '',
+    ...meta.tags.map((t) => dc('subject', t)),
+    meta.rights ? dc('rights', meta.rights) : '',
+    `<meta property="dcterms:modified">${modifiedStamp(meta.modified)}</meta>\n`,
+    // EPUB 2 readers (and some current ones) find the cover only through this.
+    cover ? `<meta name="cover"${attrs({ content: cover.id })}/>\n` : '',
+  ].join('');
+  const manifest = items
+    .map((i) => `<item${attrs({ id: i.id, href: i.href, 'media-type': i.mediaType, properties: i.properties?.length ? i.properties.join(' ') : undefined })}/>\n`)
+    .join('');
+  const spine = items
+    .filter((i) => i.spine)
+    .map((i) => `<itemref${attrs({ idref: i.id })}/>\n`)
+    .join('');
+  const ncx = items.find((i) => i.mediaType === 'application/x-dtbncx+xml');
+  return (
+    XML_DECLARATION +
+    `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="${BOOK_ID}"${attrs({ 'xml:lang': meta.language })}>\n` +
+    `<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n${metadata}</metadata>\n` +
+    `<manifest>\n${manifest}</manifest>\n` +
+    `<spine${attrs({ toc: ncx?.id })}>\n${spine}</spine>\n` +
+    '</package>\n'
+  );
+}
+
+export function containerXml(packagePath: string): string {
+  return (
+    XML_DECLARATION +
+    '<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n' +
+    `<rootfiles>\n<rootfile full-path="${packagePath}" media-type="application/oebps-package+xml"/>\n</rootfiles>\n` +
+    '</container>\n'
+  );
+}

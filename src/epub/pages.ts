@@ -1,0 +1,85 @@
+import type { BookMeta, Chapter } from '../document/model.ts';
+import { externalUrl } from './content.ts';
+import type { Labels } from './labels.ts';
+import { attrs, text, XML_DECLARATION } from './xml.ts';
+
+export const STYLESHEET_HREF = 'styles/book.css';
+
+interface PageOptions {
+  lang: string;
+  title: string;
+  /** Structural semantics of the body (epub:type), e.g. `bodymatter`. */
+  bodyType?: string;
+  body: string;
+}
+
+/** An XHTML content document: UTF-8, `xml:lang` and `lang` on the root, the book's stylesheet. */
+export function xhtmlPage({ lang, title, bodyType, body }: PageOptions): string {
+  return (
+    XML_DECLARATION +
+    '<!DOCTYPE html>\n' +
+    `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"${attrs({ 'xml:lang': lang, lang })}>\n` +
+    `<head>\n<meta charset="UTF-8"/>\n<title>${text(title)}</title>\n<link rel="stylesheet" type="text/css" href="${STYLESHEET_HREF}"/>\n</head>\n` +
+    `<body${attrs({ 'epub:type': bodyType })}>\n${body}</body>\n</html>\n`
+  );
+}
+
+export function coverPage(meta: BookMeta, labels: Labels, imageHref: string): string {
+  const body = `<section epub:type="cover" class="cover">\n<img${attrs({ src: imageHref, alt: meta.title })}/>\n</section>\n`;
+  return xhtmlPage({ lang: meta.language, title: labels.cover, bodyType: 'frontmatter', body });
+}
+
+export function titlePage(meta: BookMeta, labels: Labels): string {
+  const lines = [
+    `<h1 class="title">${text(meta.title)}</h1>`,
+    meta.subtitle ? `<p class="subtitle">${text(meta.subtitle)}</p>` : '',
+    `<p class="authors">${text(meta.authors.join(labels.separator))}</p>`,
+    meta.publisher ? `<p class="publisher">${text(meta.publisher)}</p>` : '',
+  ].filter(Boolean);
+  const body = `<section epub:type="titlepage" class="titlepage">\n${lines.join('\n')}\n</section>\n`;
+  return xhtmlPage({ lang: meta.language, title: meta.title, bodyType: 'frontmatter', body });
+}
+
+export function copyrightPage(meta: BookMeta, labels: Labels): string {
+  const line = (label: string, value: string) => `<p><span class="label">${text(label)}</span> ${text(value)}</p>`;
+  const lines = [
+    `<p class="book-title">${text(meta.title)}${meta.subtitle ? `<br/>${text(meta.subtitle)}` : ''}</p>`,
+    `<p>${text(meta.authors.join(labels.separator))}</p>`,
+    meta.publisher ? line(labels.publisher, meta.publisher) : '',
+    line(labels.date, meta.date),
+    line(labels.identifier, meta.isbn ? `ISBN ${meta.isbn}` : meta.identifier),
+    meta.rights ? `<p class="rights">${text(meta.rights)}</p>` : '',
+    meta.description ? `<p class="description">${text(meta.description)}</p>` : '',
+    `<p class="colophon">${text(labels.builtWith)}</p>`,
+  ].filter(Boolean);
+  const body = `<section epub:type="copyright-page" class="copyright">\n${lines.join('\n')}\n</section>\n`;
+  return xhtmlPage({ lang: meta.language, title: labels.copyright, bodyType: 'frontmatter', body });
+}
+
+export function partPage(lang: string, title: string): string {
+  const body = `<section epub:type="part" class="part">\n<h1>${text(title)}</h1>\n</section>\n`;
+  return xhtmlPage({ lang, title, bodyType: 'bodymatter', body });
+}
+
+/** A chapter: its title as the one `<h1>`, a byline and source when the article has them, then its blocks. */
+export function chapterPage(chapter: Chapter, lang: string, labels: Labels, content: string): string {
+  const byline = [chapter.author ? text(chapter.author) : '', chapter.date ? `<time datetime="${chapter.date}">${chapter.date}</time>` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const source = chapter.source ? externalUrl(chapter.source) : undefined;
+  const header = [
+    `<h1>${text(chapter.title)}</h1>`,
+    byline ? `<p class="byline">${byline}</p>` : '',
+    source ? `<p class="source">${text(labels.source)}<a${attrs({ href: source })}>${text(displayUrl(source))}</a></p>` : '',
+  ].filter(Boolean);
+  const body = `<section epub:type="chapter" class="chapter">\n<header>\n${header.join('\n')}\n</header>\n${content}</section>\n`;
+  return xhtmlPage({ lang, title: chapter.title, bodyType: 'bodymatter', body });
+}
+
+function displayUrl(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
