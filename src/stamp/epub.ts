@@ -1,0 +1,167 @@
+import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { BinderyError } from '../errors.ts';
+import { LICENCE_NS, licenceLine, shortOrderId, type Licence } from './licence.ts';
+import { escapeXml, unescapeXml } from './xml.ts';
+
+const LICENCE_ID = 'bindery-licence';
+const PREFIX = `bindery: ${LICENCE_NS}`;
+/** Fixed zip timestamps keep a stamp deterministic: the same order and edition give the same bytes. */
+const ZIP_MTIME = new Date('2000-01-01T00:00:00Z');
+const STORED = /\.(png|jpe?g|gif|webp|woff2?|mp3|mp4)$/i;
+
+interface ManifestItem {
+  id: string;
+  href: string;
+  mediaType: string;
+}
+
+/**
+ * Stamps a finished EPUB for one buyer: a licence page right after the title
+ * page (in manifest and spine; nav untouched, so it stays valid) and the order
+ * id plus per-order mark as `bindery:` properties in the OPF metadata.
+ *
+ * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'cs_test_123', mark: crypto.randomUUID() })
+ */
+export function stampEpub(bytes: Uint8Array, licence: Licence): Uint8Array {
+  const files = unzipEpub(bytes);
+  const opfPath = rootfilePath(files);
+  const opf = strFromU8(files[opfPath]);
+  const opfDir = opfPath.includes('/') ? opfPath.slice(0, opfPath.lastIndexOf('/') + 1) : '';
+  const items = manifestItems(opf);
+  const spine = spineIdrefs(opf);
+  const anchor = titlePageIndex(spine, items, (href) => files[opfDir + href]);
+  const anchorItem = anchor >= 0 ? items.get(spine[anchor]) : undefined;
+  const dir = anchorItem?.href.includes('/') ? anchorItem.href.slice(0, anchorItem.href.lastIndexOf('/') + 1) : '';
+  const href = `${dir}${LICENCE_ID}.xhtml`;
+  const stylesheets = anchorItem ? stylesheetLinks(strFromU8(files[opfDir + anchorItem.href])) : '';
+  const page = licencePage(licence, language(opf), stylesheets);
+
+  let stamped = withPrefix(opf);
+  stamped = stamped.replace(
+    '</metadata>',
+    `<meta property="bindery:order">${escapeXml(licence.orderId)}</meta>\n` +
+      `<meta property="bindery:mark">urn:uuid:${licence.mark}</meta>\n</metadata>`,
+  );
+  stamped = stamped.replace('</manifest>', `<item id="${LICENCE_ID}" href="${escapeXml(encodeURI(href))}" media-type="application/xhtml+xml"/>\n</manifest>`);
+  stamped = insertItemref(stamped, anchor >= 0 ? spine[anchor] : null);
+
+  const out: Zippable = {};
+  out.mimetype = [files.mimetype ?? strToU8('application/epub+zip'), { level: 0, mtime: ZIP_MTIME }];
+  for (const [path, data] of Object.entries(files)) {
+    if (path === 'mimetype') continue;
+    const content = path === opfPath ? strToU8(stamped) : data;
+    out[path] = [content, { level: STORED.test(path) ? 0 : 6, mtime: ZIP_MTIME }];
+    if (path === opfDir + (anchorItem?.href ?? '')) out[opfDir + href] = [strToU8(page), { level: 6, mtime: ZIP_MTIME }];
+  }
+  if (!(opfDir + href in out)) out[opfDir + href] = [strToU8(page), { level: 6, mtime: ZIP_MTIME }];
+  return zipSync(out);
+}
+
+/** The licence a stamped EPUB carries in its OPF, or null. */
+export function readEpubStamp(bytes: Uint8Array): { orderId: string; mark: string } | null {
+  const files = unzipEpub(bytes);
+  const opf = strFromU8(files[rootfilePath(files)]);
+  const order = /<meta property="bindery:order">([^<]+)<\/meta>/.exec(opf)?.[1];
+  const mark = /<meta property="bindery:mark">urn:uuid:([^<]+)<\/meta>/.exec(opf)?.[1];
+  return order && mark ? { orderId: unescapeXml(order), mark } : null;
+}
+
+function unzipEpub(bytes: Uint8Array): Record<string, Uint8Array> {
+  try {
+    return unzipSync(bytes);
+  } catch (err) {
+    throw new BinderyError('invalid-input', 'the file is not a readable EPUB (zip)', { field: 'file' }, { cause: err });
+  }
+}
+
+function rootfilePath(files: Record<string, Uint8Array>): string {
+  const container = files['META-INF/container.xml'];
+  const path = container && /<rootfile\b[^>]*\bfull-path="([^"]+)"/.exec(strFromU8(container))?.[1];
+  if (!path || !files[path]) throw new BinderyError('invalid-input', 'the EPUB has no package document', { field: 'file' });
+  return path;
+}
+
+function attribute(tag: string, name: string): string | undefined {
+  return new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+}
+
+function manifestItems(opf: string): Map<string, ManifestItem> {
+  const items = new Map<string, ManifestItem>();
+  for (const [tag] of opf.matchAll(/<item\b[^>]*>/g)) {
+    const id = attribute(tag, 'id');
+    const href = attribute(tag, 'href');
+    if (id && href) items.set(id, { id, href: decodeURI(href), mediaType: attribute(tag, 'media-type') ?? '' });
+  }
+  if (items.has(LICENCE_ID)) throw new BinderyError('conflict', 'the EPUB is already stamped', { field: 'file' });
+  return items;
+}
+
+function spineIdrefs(opf: string): string[] {
+  return [...opf.matchAll(/<itemref\b[^>]*>/g)].map(([tag]) => attribute(tag, 'idref') ?? '');
+}
+
+/**
+ * Where the licence page goes: after the page marked `epub:type="titlepage"`,
+ * else after one named like a title page, else after the cover, else first.
+ */
+function titlePageIndex(spine: string[], items: Map<string, ManifestItem>, read: (href: string) => Uint8Array | undefined): number {
+  const marked = spine.findIndex((idref) => {
+    const item = items.get(idref);
+    const bytes = item && read(item.href);
+    return bytes ? /epub:type="[^"]*\btitlepage\b/.test(strFromU8(bytes)) : false;
+  });
+  if (marked >= 0) return marked;
+  const named = spine.findIndex((idref) => /title/i.test(`${idref} ${items.get(idref)?.href ?? ''}`));
+  if (named >= 0) return named;
+  return spine.findIndex((idref) => /cover/i.test(`${idref} ${items.get(idref)?.href ?? ''}`));
+}
+
+function insertItemref(opf: string, afterIdref: string | null): string {
+  const itemref = `<itemref idref="${LICENCE_ID}"/>`;
+  if (afterIdref === null) return opf.replace(/<spine\b[^>]*>/, (open) => `${open}\n${itemref}`);
+  return opf.replace(new RegExp(`<itemref\\b[^>]*\\sidref="${afterIdref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`), (tag) => `${tag}\n${itemref}`);
+}
+
+/** Declares the `bindery:` prefix on `<package>`, keeping any prefixes already there. */
+function withPrefix(opf: string): string {
+  return opf.replace(/<package\b[^>]*>/, (tag) => {
+    const existing = attribute(tag, 'prefix');
+    if (existing === undefined) return tag.replace(/^<package\b/, `<package prefix="${PREFIX}"`);
+    return tag.replace(`prefix="${existing}"`, `prefix="${existing.trim()} ${PREFIX}"`);
+  });
+}
+
+function language(opf: string): string {
+  return /<dc:language[^>]*>([^<]+)<\/dc:language>/.exec(opf)?.[1]?.trim() || 'en';
+}
+
+function stylesheetLinks(xhtml: string): string {
+  return [...xhtml.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*\/?>/g)].map(([tag]) => (tag.endsWith('/>') ? tag : tag.replace(/>$/, '/>'))).join('');
+}
+
+const WORDS = {
+  en: { title: 'Licence', note: 'This copy is for the personal use of its buyer. Please do not share it.' },
+  zh: { title: '授權', note: '本書僅供購買者個人使用，請勿轉傳或分享。' },
+};
+
+function licencePage(licence: Licence, lang: string, stylesheets: string): string {
+  const words = lang.toLowerCase().startsWith('zh') ? WORDS.zh : WORDS.en;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="${escapeXml(lang)}" lang="${escapeXml(lang)}">
+<head>
+<meta charset="UTF-8"/>
+<title>${words.title}</title>
+${stylesheets}
+</head>
+<body>
+<section id="${LICENCE_ID}" class="${LICENCE_ID}">
+<h1>${words.title}</h1>
+<p xml:lang="en" lang="en">${escapeXml(licenceLine(licence))}</p>
+<p>${words.note}</p>
+<p xml:lang="en" lang="en"><small>Order ${escapeXml(shortOrderId(licence.orderId))} · urn:uuid:${licence.mark}</small></p>
+</section>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,94 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
+import { describeWithTools, TOOLS } from '../../support/tools.ts';
+import { SAMPLE_TITLE, sampleEpub, samplePdf } from './sample-files.ts';
+
+const licence: Licence = { email: 'reader@example.com', orderId: 'cs_test_a1B2c3D4e5F6g7H8', mark: '6f1c1f7e-4a1b-4c55-9d3e-2b7f0a9e8c11' };
+const LINE = 'Licensed to reader@example.com · order e5F6g7H8'.replace('e5F6g7H8', licence.orderId.slice(-10));
+
+const dir = mkdtempSync(join(tmpdir(), 'bindery-stamp-'));
+function writeTemp(name: string, bytes: Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+describe('stampPdf', () => {
+  it('keeps the outline, the internal link and the title', async () => {
+    const stamped = await PDFDocument.load(await stampPdf(await samplePdf(3), licence), { updateMetadata: false });
+    const outlines = stamped.catalog.lookup(PDFName.of('Outlines'), PDFDict);
+    expect(outlines.get(PDFName.of('Count'))?.toString()).toBe('3');
+    expect(stamped.getPage(0).node.Annots()?.size()).toBe(1);
+    expect(stamped.getTitle()).toBe(SAMPLE_TITLE);
+    expect(stamped.getPageCount()).toBe(3);
+  });
+
+  it('hides the order id and mark where readStamp finds them', async () => {
+    const stamp = await readStamp(await stampPdf(await samplePdf(2), licence));
+    expect(stamp).toEqual({ format: 'pdf', orderId: licence.orderId, mark: licence.mark });
+  });
+
+  it('finds no stamp in an unstamped file', async () => {
+    expect(await readStamp(await samplePdf(1))).toBeNull();
+  });
+
+  it('gives the same bytes for the same file and licence', async () => {
+    const pdf = await samplePdf(2);
+    expect(await stampPdf(pdf, licence)).toEqual(await stampPdf(pdf, licence));
+  });
+});
+
+describe('stampEpub', () => {
+  it('puts the licence page right after the title page in the spine and manifest', () => {
+    const files = unzipSync(stampEpub(sampleEpub(), licence));
+    const opf = strFromU8(files['EPUB/package.opf']);
+    const spine = [...opf.matchAll(/<itemref idref="([^"]+)"/g)].map((m) => m[1]);
+    expect(spine).toEqual(['titlepage', 'bindery-licence', 'nav', 'ch01']);
+    expect(opf).toContain('<item id="bindery-licence" href="bindery-licence.xhtml" media-type="application/xhtml+xml"/>');
+    expect(strFromU8(files['EPUB/bindery-licence.xhtml'])).toContain(LINE);
+    expect(Object.keys(files)[0]).toBe('mimetype');
+  });
+
+  it('hides the order id and mark in the OPF where readStamp finds them', async () => {
+    expect(await readStamp(stampEpub(sampleEpub(), licence))).toEqual({ format: 'epub', orderId: licence.orderId, mark: licence.mark });
+    expect(await readStamp(sampleEpub())).toBeNull();
+  });
+
+  it('refuses to stamp a file twice', () => {
+    expect(() => stampEpub(stampEpub(sampleEpub(), licence), licence)).toThrow(/already stamped/);
+  });
+
+  it('rejects files that are neither EPUB nor PDF', async () => {
+    await expect(readStamp(new TextEncoder().encode('hello'))).rejects.toThrow(/EPUB or a PDF/);
+  });
+});
+
+describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'stamped PDFs under qpdf and poppler', () => {
+  it('prints the licence line in the footer of every page and passes qpdf --check', async () => {
+    const path = writeTemp('stamped.pdf', await stampPdf(await samplePdf(5), licence));
+    const check = spawnSync('qpdf', ['--check', path], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    for (let page = 1; page <= 5; page++) {
+      const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
+      expect(text, `page ${page}`).toContain(LINE);
+    }
+  });
+});
+
+describeWithTools([TOOLS.epubcheck], 'stamped EPUBs under EPUBCheck', () => {
+  it('passes EPUBCheck with no errors and no warnings', () => {
+    for (const [name, bytes] of [['original.epub', sampleEpub()], ['stamped.epub', stampEpub(sampleEpub(), licence)]] as const) {
+      const path = writeTemp(name, bytes);
+      const run = spawnSync('java', ['-jar', '/usr/share/java/epubcheck.jar', path], { encoding: 'utf8' });
+      const out = run.stdout + run.stderr;
+      expect(run.status, `${name}\n${out}`).toBe(0);
+      expect(out, name).not.toMatch(/WARNING|ERROR/);
+    }
+  });
+});
