@@ -11,7 +11,8 @@ export interface Tool {
 }
 
 export const TOOLS = {
-  epubcheck: { name: 'EPUBCheck', pkg: 'epubcheck', command: 'java', args: ['-jar', '/usr/share/java/epubcheck.jar', '--version'] },
+  // EPUBCheck exits 1 on --version ("No file specified"); listing its checks to /dev/null exits 0 when it runs.
+  epubcheck: { name: 'EPUBCheck', pkg: 'epubcheck', command: 'java', args: ['-jar', '/usr/share/java/epubcheck.jar', '--listChecks', '/dev/null'] },
   qpdf: { name: 'qpdf', pkg: 'qpdf', command: 'qpdf', args: ['--version'] },
   poppler: { name: 'poppler-utils', pkg: 'poppler-utils', command: 'pdftotext', args: ['-v'] },
   chromium: { name: 'Chromium', pkg: 'chromium', command: '/usr/bin/chromium', args: ['--version'] },
