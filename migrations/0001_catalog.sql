@@ -44,6 +44,17 @@ CREATE TABLE books (
   updated_at          TEXT NOT NULL
 );
 
+-- Files a book itself holds (its cover), in R2 under assets/<sha256>.
+CREATE TABLE book_assets (
+  book_slug   TEXT NOT NULL REFERENCES books(slug) ON DELETE CASCADE,
+  path        TEXT NOT NULL,                  -- as named in the manifest, e.g. cover.png
+  r2_key      TEXT NOT NULL,
+  media_type  TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,
+  PRIMARY KEY (book_slug, path)
+);
+
 -- One build of a book. Ready builds are editions; one of them may be the published one.
 CREATE TABLE builds (
   id            TEXT PRIMARY KEY,
@@ -55,10 +66,13 @@ CREATE TABLE builds (
   facts         TEXT,                         -- JSON BuildFacts (title, chapters/TOC, files, warnings)
   meta          TEXT,                         -- JSON BookMeta of this edition (title, authors, price, …)
   created_at    TEXT NOT NULL,
-  updated_at    TEXT NOT NULL
+  updated_at    TEXT NOT NULL,
+  purged_at     TEXT                          -- when the R2 objects of a failed build were removed
 );
 CREATE INDEX builds_book ON builds(book_slug, created_at);
 CREATE INDEX builds_hash ON builds(book_slug, content_hash);
+-- Idempotency: at most one queued/building/ready build per content; failed ones may be retried.
+CREATE UNIQUE INDEX builds_live_hash ON builds(book_slug, content_hash) WHERE status <> 'failed';
 
 -- The files of a ready build, in R2 at editions/<slug>/<content-hash>/<file>.
 CREATE TABLE build_files (

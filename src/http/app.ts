@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { editorRoutes } from './editor.ts';
 import { onError, problem, problemResponse } from './problem.ts';
 
 export type AppEnv = { Bindings: Env };
@@ -20,5 +21,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.onError(onError);
   app.notFound((c) => problemResponse(problem(404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/api/v1', editorRoutes());
   return app;
 }

@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { normalizePath } from '../content/source.ts';
+import { BinderyError } from '../errors.ts';
+import { snapshotKey } from './editions.ts';
+
+/**
+ * Read-only queries behind the public catalog: only published editions, as
+ * their build recorded them (`builds.meta`, `builds.facts`, `build_files`).
+ * Editing a book changes nothing here until a new build is published.
+ */
+
+/** The edition metadata the public surfaces use; stored by the build consumer as `BookMeta` JSON. */
+const storedMetaSchema = z.object({
+  slug: z.string(),
+  title: z.string(),
+  subtitle: z.string().optional(),
+  language: z.string(),
+  authors: z.array(z.string()),
+  publisher: z.string().optional(),
+  date: z.string(),
+  modified: z.string().optional(),
+  description: z.string().optional(),
+  identifier: z.string(),
+  isbn: z.string().optional(),
+  price: z.object({ amount: z.number(), currency: z.string() }).optional(),
+  tags: z.array(z.string()).default([]),
+  rights: z.string().optional(),
+  cover: z.string().optional(),
+});
+
+const headingSchema = z.object({ id: z.string(), level: z.number(), text: z.string() });
+const storedFactsSchema = z.object({
+  characters: z.number().optional(),
+  chapters: z.array(z.object({ id: z.string(), title: z.string(), part: z.string().optional(), headings: z.array(headingSchema).default([]) })),
+});
+
+const storedFileSchema = z.object({
+  format: z.string(),
+  r2Key: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  pages: z.number().nullable(),
+});
+
+export type EditionMeta = z.output<typeof storedMetaSchema>;
+export type EditionFile = z.output<typeof storedFileSchema>;
+export type TocChapter = z.output<typeof storedFactsSchema>['chapters'][number];
+
+/** A book on sale: its published edition's metadata and files. */
+export interface PublishedBook {
+  slug: string;
+  buildId: string;
+  contentHash: string;
+  publishedAt: string;
+  meta: EditionMeta;
+  files: EditionFile[];
+}
+
+export interface PublishedBookDetail extends PublishedBook {
+  chapters: TocChapter[];
+  /** Every publish of this book, newest first. */
+  history: { buildId: string; date: string; publishedAt: string }[];
+}
+
+export interface CatalogFilters {
+  tag?: string;
+  /** A language tag; `zh` matches `zh-Hant`. */
+  lang?: string;
+  /** Text searched in titles, subtitles, authors and descriptions (substring, so it works for Chinese). */
+  q?: string;
+}
+
+export interface CatalogPage {
+  items: PublishedBook[];
+  /** Opaque cursor for the next page; null on the last page. */
+  next: string | null;
+}
+
+interface ListRow {
+  slug: string;
+  published_at: string;
+  build_id: string;
+  content_hash: string;
+  meta: string;
+  files: string;
+}
+
+const PUBLISHED = `
+  SELECT b.slug, b.published_at, bu.id AS build_id, bu.content_hash, bu.meta,
+    (SELECT json_group_array(json_object('format', f.format, 'r2Key', f.r2_key, 'size', f.size, 'sha256', f.sha256, 'pages', f.pages))
+       FROM build_files f WHERE f.build_id = bu.id) AS files
+  FROM books b JOIN builds bu ON bu.id = b.published_build_id`;
+
+/** Keyset pagination over (published_at, slug), newest first: stable while books are published in between. */
+const cursorSchema = z.tuple([z.string(), z.string()]);
+
+export function encodeCursor(publishedAt: string, slug: string): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([publishedAt, slug]));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    const text = new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+    return cursorSchema.parse(JSON.parse(text));
+  } catch {
+    throw new BinderyError('invalid-input', 'cursor is not one this API returned', { field: 'cursor' });
+  }
+}
+
+export class PublicCatalog {
+  constructor(private readonly db: D1Database) {}
+
+  /** Published books, newest publication first, `limit` at a time. */
+  async list(filters: CatalogFilters, limit: number, cursor?: string): Promise<CatalogPage> {
+    const where: string[] = [];
+    const binds: unknown[] = [];
+    const bind = (value: unknown) => {
+      binds.push(value);
+      return `?${binds.length}`;
+    };
+    if (cursor) {
+      const [at, slug] = decodeCursor(cursor);
+      const a = bind(at);
+      where.push(`(b.published_at < ${a} OR (b.published_at = ${a} AND b.slug < ${bind(slug)}))`);
+    }
+    if (filters.tag) where.push(`EXISTS (SELECT 1 FROM json_each(bu.meta, '$.tags') t WHERE t.value = ${bind(filters.tag)})`);
+    if (filters.lang) {
+      const l = bind(filters.lang.toLowerCase());
+      where.push(`(lower(json_extract(bu.meta, '$.language')) = ${l} OR lower(json_extract(bu.meta, '$.language')) LIKE ${l} || '-%')`);
+    }
+    if (filters.q) {
+      const searchable = `lower(coalesce(json_extract(bu.meta, '$.title'), '') || ' ' || coalesce(json_extract(bu.meta, '$.subtitle'), '') || ' ' ||
+        coalesce(json_extract(bu.meta, '$.description'), '') || ' ' || coalesce(json_extract(bu.meta, '$.authors'), ''))`;
+      // instr, not LIKE: no wildcards to escape, and it matches any substring of CJK text.
+      where.push(`instr(${searchable}, ${bind(filters.q.toLowerCase())}) > 0`);
+    }
+    const sql = `${PUBLISHED} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY b.published_at DESC, b.slug DESC LIMIT ${bind(limit + 1)}`;
+    const rows = await this.db
+      .prepare(sql)
+      .bind(...binds)
+      .all<ListRow>();
+    const items = rows.results.slice(0, limit).map(toPublished);
+    const last = items[items.length - 1];
+    return { items, next: rows.results.length > limit && last ? encodeCursor(last.publishedAt, last.slug) : null };
+  }
+
+  /** How many books are on sale, for OPDS feed metadata. */
+  async count(): Promise<number> {
+    const row = await this.db.prepare('SELECT count(*) AS n FROM books WHERE published_build_id IS NOT NULL').first<{ n: number }>();
+    return row?.n ?? 0;
+  }
+
+  /** Every tag of a published book with how many books carry it, most used first. */
+  async tags(): Promise<{ tag: string; books: number }[]> {
+    const rows = await this.db
+      .prepare(
+        `SELECT t.value AS tag, count(*) AS books FROM books b JOIN builds bu ON bu.id = b.published_build_id, json_each(bu.meta, '$.tags') t
+         GROUP BY t.value ORDER BY books DESC, tag`,
+      )
+      .all<{ tag: string; books: number }>();
+    return rows.results;
+  }
+
+  /** A published book with its table of contents and edition history; not-found for unknown or unpublished slugs. */
+  async get(slug: string): Promise<PublishedBookDetail> {
+    const [book, extra] = await this.db.batch<ListRow | { facts: string; history: string }>([
+      this.db.prepare(`${PUBLISHED} WHERE b.slug = ?`).bind(slug),
+      this.db
+        .prepare(
+          `SELECT bu.facts,
+             (SELECT json_group_array(json_object('buildId', p.build_id, 'date', json_extract(pb.meta, '$.date'), 'publishedAt', p.published_at))
+                FROM publications p JOIN builds pb ON pb.id = p.build_id WHERE p.book_slug = b.slug) AS history
+           FROM books b JOIN builds bu ON bu.id = b.published_build_id WHERE b.slug = ?`,
+        )
+        .bind(slug),
+    ]);
+    const row = book.results[0] as ListRow | undefined;
+    const details = extra.results[0] as { facts: string; history: string } | undefined;
+    if (!row || !details) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
+    const facts = storedFactsSchema.parse(JSON.parse(details.facts));
+    return {
+      ...toPublished(row),
+      chapters: facts.chapters,
+      history: (JSON.parse(details.history) as PublishedBookDetail['history']).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
+    };
+  }
+
+  /** One file of the published edition (`sample-epub`, `cover`, …), or null when the edition has none. */
+  async file(slug: string, format: string): Promise<EditionFile | null> {
+    const book = await this.get(slug);
+    return book.files.find((f) => f.format === format) ?? null;
+  }
+}
+
+/**
+ * Where the cover image of an edition sits in R2: a `cover` file of the build
+ * when the consumer stored one, otherwise the cover asset frozen in the
+ * build's input snapshot. Null when the book has no cover image.
+ */
+export async function coverKey(bucket: R2Bucket, book: PublishedBook): Promise<string | null> {
+  const stored = book.files.find((f) => f.format === 'cover');
+  if (stored) return stored.r2Key;
+  if (!book.meta.cover) return null;
+  const snapshot = await bucket.get(snapshotKey(book.slug, book.contentHash));
+  if (!snapshot) return null;
+  const parsed = z
+    .object({ assets: z.array(z.object({ path: z.string(), r2Key: z.string() })) })
+    .safeParse(await snapshot.json());
+  if (!parsed.success) return null;
+  const path = normalizePath(book.meta.cover);
+  return parsed.data.assets.find((a) => a.path === path)?.r2Key ?? null;
+}
+
+function toPublished(row: ListRow): PublishedBook {
+  return {
+    slug: row.slug,
+    buildId: row.build_id,
+    contentHash: row.content_hash,
+    publishedAt: row.published_at,
+    meta: storedMetaSchema.parse(JSON.parse(row.meta)),
+    files: z.array(storedFileSchema).parse(JSON.parse(row.files)),
+  };
+}
