@@ -1,4 +1,4 @@
-import type { BookMeta } from '../document/model.ts';
+import type { Asset, BookMeta } from '../document/model.ts';
 import type { Labels } from './labels.ts';
 import { attrs, text, XML_DECLARATION } from './xml.ts';
 
@@ -72,4 +72,24 @@ function emWidth(s: string): number {
   let ems = 0;
   for (const ch of s) ems += WIDE.test(ch) ? 1 : 0.55;
   return ems;
+}
+
+/**
+ * The stand-in for an image in a format EPUB 3.2 reading systems need not
+ * support (WebP): a frame of the image's size naming the file. Readers that
+ * do support the format show the image itself.
+ */
+export function fallbackSvg(asset: Asset): string {
+  const width = asset.width ?? 400;
+  const height = asset.height ?? 300;
+  const name = asset.path.slice(asset.path.lastIndexOf('/') + 1);
+  const size = Math.max(8, Math.min(24, Math.round(width / Math.max(name.length, 1) * 1.6)));
+  return (
+    XML_DECLARATION +
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">\n` +
+    `<title>${text(name)}</title>\n` +
+    `<rect x="1" y="1" width="${width - 2}" height="${height - 2}" fill="none" stroke="#999" stroke-width="2"/>\n` +
+    `<text x="${width / 2}" y="${height / 2}" font-family="sans-serif" font-size="${size}" fill="#666" text-anchor="middle">${text(name)}</text>\n` +
+    '</svg>\n'
+  );
 }

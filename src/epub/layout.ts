@@ -11,6 +11,8 @@ export interface EpubAsset {
   id: string;
   href: string;
   asset: Asset;
+  /** A core-media-type stand-in for formats EPUB 3.2 does not list (WebP), named in the manifest as `fallback`. */
+  fallback?: { id: string; href: string };
 }
 
 export interface EpubPart {
@@ -35,7 +37,9 @@ export function planLayout(doc: BookDocument): EpubLayout {
   const assets = new Map<string, EpubAsset>();
   [...doc.assets.values()].forEach((asset, i) => {
     const n = String(i + 1).padStart(3, '0');
-    assets.set(asset.path, { id: `img${n}`, href: `images/${n}-${safeName(asset.path)}.${EXTENSIONS[asset.mediaType]}`, asset });
+    const name = `images/${n}-${safeName(asset.path)}`;
+    const fallback = asset.mediaType === 'image/webp' ? { id: `img${n}-fallback`, href: `${name}-fallback.svg` } : undefined;
+    assets.set(asset.path, { id: `img${n}`, href: `${name}.${EXTENSIONS[asset.mediaType]}`, asset, ...(fallback ? { fallback } : {}) });
   });
   const parts = doc.parts.map((p, i) => {
     const id = `part${String(i + 1).padStart(2, '0')}`;
@@ -57,6 +61,7 @@ function safeName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
   const name = base
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -7,6 +7,8 @@ export interface ManifestItem {
   href: string;
   mediaType: string;
   properties?: string[];
+  /** Id of the item a reading system shows when it cannot render this one. */
+  fallback?: string;
   spine?: boolean;
 }
 
@@ -41,7 +43,7 @@ export function packageDocument(meta: BookMeta, items: ManifestItem[]): string {
     cover ? `<meta name="cover"${attrs({ content: cover.id })}/>\n` : '',
   ].join('');
   const manifest = items
-    .map((i) => `<item${attrs({ id: i.id, href: i.href, 'media-type': i.mediaType, properties: i.properties?.length ? i.properties.join(' ') : undefined })}/>\n`)
+    .map((i) => `<item${attrs({ id: i.id, href: i.href, 'media-type': i.mediaType, fallback: i.fallback, properties: i.properties?.length ? i.properties.join(' ') : undefined })}/>\n`)
     .join('');
   const spine = items
     .filter((i) => i.spine)

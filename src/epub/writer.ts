@@ -1,7 +1,7 @@
 import type { Writer, WriterContext } from '../build/writer.ts';
 import type { BookDocument, Chapter } from '../document/model.ts';
 import { renderBlocks } from './content.ts';
-import { coverSvg } from './cover-svg.ts';
+import { coverSvg, fallbackSvg } from './cover-svg.ts';
 import { epubHeadingIds, isLanguageTag } from './ids.ts';
 import { labelsFor } from './labels.ts';
 import { chapterHref, PACKAGE_DIR, planLayout } from './layout.ts';
@@ -64,8 +64,10 @@ function packageFiles(doc: BookDocument, ctx: WriterContext): ZipEntry[] {
   files.push({ id: 'ncx', href: 'toc.ncx', mediaType: 'application/x-dtbncx+xml', data: encode(ncxDocument(doc, toc)) });
   files.push({ id: 'css', href: STYLESHEET_HREF, mediaType: 'text/css', data: encode(BOOK_CSS) });
   if (!coverAsset) files.push({ id: 'cover-image', href: coverImage, mediaType: 'image/svg+xml', data: encode(coverSvg(meta, labels)), properties: ['cover-image'] });
-  for (const { id, href, asset } of layout.assets.values()) {
-    files.push({ id, href, mediaType: asset.mediaType, data: asset.bytes, properties: asset === coverAsset?.asset ? ['cover-image'] : [] });
+  for (const { id, href, asset, fallback } of layout.assets.values()) {
+    const properties = asset === coverAsset?.asset ? ['cover-image'] : [];
+    files.push({ id, href, mediaType: asset.mediaType, data: asset.bytes, properties, ...(fallback ? { fallback: fallback.id } : {}) });
+    if (fallback) files.push({ ...fallback, mediaType: 'image/svg+xml', data: encode(fallbackSvg(asset)) });
   }
 
   return [

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { BOOKS, buildEpub, buildSampleEpub } from './epub-files.ts';
+import { trickySource } from './tricky-book.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bindery-epubcheck-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +28,11 @@ describeWithTools([TOOLS.epubcheck], 'EPUBCheck 4.2.6 accepts every EPUB Bindery
     ['the edge-case book (attack payloads, long URLs, rare Han, emoji)', BOOKS.edgeCases],
   ])('passes %s with 0 errors and 0 warnings', async (_label, book) => {
     const { summary, report } = epubcheck(book.split('/').pop()!, await buildEpub(book));
+    expect(summary, report).toBe(CLEAN);
+  });
+
+  it('passes a book of validator traps: non-name heading ids, WebP, odd file names, bad lang and links', async () => {
+    const { summary, report } = epubcheck('tricky', await buildEpub(trickySource()));
     expect(summary, report).toBe(CLEAN);
   });
 
