@@ -1,0 +1,152 @@
+import type { PageCanvas } from './draw.ts';
+import type { Rgb } from './geometry.ts';
+import type { ShapeContext, TextChar } from './inline.ts';
+import { breakLines, breakOpportunities, justify, type LineRange } from './linebreak.ts';
+
+/**
+ * Layout produces a flat list of boxes per chapter; pagination stacks them
+ * onto pages. A box is one unsplittable strip: a line of text, a table row,
+ * an image, or vertical space.
+ */
+export interface Box {
+  height: number;
+  /** Space above the box; dropped when the box starts a page. */
+  spaceBefore: number;
+  /** Keep on the same page as the next box (headings, a table's header row). */
+  keepWithNext?: boolean;
+  /** Start a new page before this box. */
+  pageBreak?: boolean;
+  /** Destination keys registered at the box's top (`ch03`, `ch03#some-heading`). */
+  anchors?: string[];
+  /** The chapter title shown in the running header from this page on. */
+  runningTitle?: string;
+  /** Leaves the running header off the page this box starts (chapter and part openings). */
+  suppressHeader?: boolean;
+  /** Drawn first at the top of a new page when this box is carried over (a table's header row). */
+  repeatOnNewPage?: Box;
+  draw(canvas: PageCanvas, top: number): void;
+}
+
+/** Where nested blocks sit: an indent from the left margin, a width, and decorations (quote rules, code tint) drawn beside every box inside. */
+export interface Frame {
+  x: number;
+  width: number;
+  decorations: readonly Decoration[];
+  /** How deeply lists are nested here: picks the bullet. */
+  listDepth?: number;
+}
+
+export type Decoration = (canvas: PageCanvas, top: number, height: number) => void;
+
+export function decorate(frame: Frame, canvas: PageCanvas, top: number, height: number): void {
+  for (const d of frame.decorations) d(canvas, top, height);
+}
+
+/** Vertical space that still carries the frame's decorations (so a quote rule has no gaps). */
+export function spacer(frame: Frame, height: number): Box {
+  return { height, spaceBefore: 0, draw: (canvas, top) => decorate(frame, canvas, top, height) };
+}
+
+export function fill(colour: Rgb, x: number, width: number): Decoration {
+  return (canvas, top, height) => canvas.fillRect(x, top - height, width, height, colour);
+}
+
+export interface TextOptions {
+  /** Line height in points. */
+  leading: number;
+  justify: boolean;
+  align?: 'left' | 'center' | 'right';
+  /** Keep leading spaces of the first line (code indentation). */
+  keepIndent?: boolean;
+}
+
+/** Baseline offset from a line's top, centring the font's ascent–descent box in the leading. */
+export function baselineOffset(chars: readonly TextChar[], start: number, end: number, leading: number): number {
+  let size = 0;
+  let ascent = 1160;
+  let descent = -288;
+  for (let i = start; i < end; i++) {
+    if (chars[i].style.size > size) {
+      size = chars[i].style.size;
+      ascent = chars[i].glyph.face.ascent;
+      descent = chars[i].glyph.face.descent;
+    }
+  }
+  if (size === 0) return leading * 0.75;
+  const content = ((ascent - descent) * size) / 1000;
+  return (leading - content) / 2 + (ascent * size) / 1000;
+}
+
+/** Breaks measured text into lines that fit `frame`, one box per line. */
+export function textBoxes(chars: TextChar[], frame: Frame, options: TextOptions): Box[] {
+  if (chars.length === 0) return [];
+  const lines = breakLines(chars, breakOpportunities(chars.map((c) => c.codePoint)), frame.width, options.keepIndent);
+  return lines.map((line) => lineBox(chars, line, frame, options));
+}
+
+export function lineBox(chars: TextChar[], line: LineRange, frame: Frame, options: TextOptions): Box {
+  const { leading } = options;
+  return {
+    height: leading,
+    spaceBefore: 0,
+    draw(canvas, top) {
+      decorate(frame, canvas, top, leading);
+      const baseline = top - baselineOffset(chars, line.start, line.end, leading);
+      const extra = options.justify ? justify(chars, line, frame.width) : null;
+      let x = frame.x;
+      if (options.align && options.align !== 'left' && !extra) {
+        const w = naturalWidth(chars, line);
+        x += options.align === 'center' ? (frame.width - w) / 2 : frame.width - w;
+      }
+      canvas.textLine(chars, line.start, line.end, x, baseline, extra);
+    },
+  };
+}
+
+function naturalWidth(chars: readonly TextChar[], line: LineRange): number {
+  let w = 0;
+  for (let i = line.start; i < line.end; i++) w += chars[i].width + (i > line.start ? chars[i].gapBefore : 0);
+  return w;
+}
+
+/** Lines of text broken to a width, for cells and captions that are drawn as one unit. */
+export interface TextBlock {
+  chars: TextChar[];
+  lines: LineRange[];
+}
+
+export function breakText(chars: TextChar[], width: number): TextBlock {
+  return { chars, lines: chars.length ? breakLines(chars, breakOpportunities(chars.map((c) => c.codePoint)), width) : [] };
+}
+
+/** Draws broken lines from `top`, each aligned inside `width`. */
+export function drawTextBlock(canvas: PageCanvas, block: TextBlock, x: number, top: number, width: number, leading: number, align: 'left' | 'center' | 'right' = 'left'): void {
+  block.lines.forEach((line, i) => {
+    const lineTop = top - i * leading;
+    const w = naturalWidth(block.chars, line);
+    const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0;
+    canvas.textLine(block.chars, line.start, line.end, x + dx, lineTop - baselineOffset(block.chars, line.start, line.end, leading));
+  });
+}
+
+/** The widest unbreakable piece of some text: the least width a column can have without cutting words. */
+export function longestUnbreakable(chars: readonly TextChar[]): number {
+  if (!chars.length) return 0;
+  const opportunities = breakOpportunities(chars.map((c) => c.codePoint));
+  let best = 0;
+  let run = 0;
+  for (let i = 0; i < chars.length; i++) {
+    if (opportunities[i] !== 0 && i > 0) run = 0;
+    run += chars[i].width + (run > 0 ? chars[i].gapBefore : 0);
+    best = Math.max(best, run);
+  }
+  return best;
+}
+
+export function unbrokenWidth(chars: readonly TextChar[]): number {
+  let w = 0;
+  for (let i = 0; i < chars.length; i++) w += chars[i].width + (i > 0 ? chars[i].gapBefore : 0);
+  return w;
+}
+
+export type { ShapeContext };

@@ -1,0 +1,131 @@
+import fontkit from '@cantoo/fontkit';
+import type { PDFDocument, PDFFont, PDFRef } from '@cantoo/pdf-lib';
+import type { FontSet } from '../build/writer.ts';
+
+export type FaceName = keyof FontSet;
+
+interface FontkitGlyph {
+  id: number;
+  codePoints: number[];
+  advanceWidth: number;
+}
+
+interface FontkitFont {
+  unitsPerEm: number;
+  ascent: number;
+  descent: number;
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  glyphForCodePoint(codePoint: number): FontkitGlyph;
+}
+
+/**
+ * The parts of pdf-lib's CustomFontSubsetEmbedder we drive directly. pdf-lib's
+ * own `encodeText` re-shapes every string with fontkit's layout engine, which
+ * is where build time goes; we measure each character once and hand the
+ * already-chosen glyphs to the subset, keeping the embedder's bookkeeping
+ * (widths, ToUnicode) exactly as `encodeText` would.
+ */
+interface SubsetEmbedder {
+  font: FontkitFont;
+  subset: { includeGlyph(glyph: FontkitGlyph): number | boolean };
+  glyphs: FontkitGlyph[];
+  glyphIdMap: Map<number, number>;
+  glyphCache: { invalidate(): void };
+}
+
+/** A character resolved to one glyph of one face. */
+export interface PlacedGlyph {
+  face: Face;
+  /** Glyph id inside the PDF subset, as 4 hex digits. */
+  hex: string;
+  /** Advance in thousandths of an em. */
+  advance: number;
+}
+
+/** One embedded face: a per-character glyph cache over the embedded, subset font. */
+export class Face {
+  readonly ascent: number;
+  readonly descent: number;
+  private readonly scale: number;
+  private readonly cache = new Map<number, PlacedGlyph | null>();
+  private readonly embedder: SubsetEmbedder;
+
+  constructor(
+    readonly name: FaceName,
+    readonly pdfFont: PDFFont,
+  ) {
+    this.embedder = (pdfFont as unknown as { embedder: SubsetEmbedder }).embedder;
+    const font = this.embedder.font;
+    this.scale = 1000 / font.unitsPerEm;
+    this.ascent = font.ascent * this.scale;
+    this.descent = font.descent * this.scale;
+  }
+
+  get ref(): PDFRef {
+    return this.pdfFont.ref;
+  }
+
+  /** The glyph for a code point, or null when this face has none. */
+  glyph(codePoint: number): PlacedGlyph | null {
+    let placed = this.cache.get(codePoint);
+    if (placed !== undefined) return placed;
+    placed = null;
+    const font = this.embedder.font;
+    if (font.hasGlyphForCodePoint(codePoint)) {
+      const glyph = font.glyphForCodePoint(codePoint);
+      if (glyph.id !== 0) placed = { face: this, hex: this.include(glyph), advance: glyph.advanceWidth * this.scale };
+    }
+    this.cache.set(codePoint, placed);
+    return placed;
+  }
+
+  private include(glyph: FontkitGlyph): string {
+    const known = this.embedder.glyphIdMap.get(glyph.id);
+    if (known !== undefined) return hex4(known);
+    const subsetId = this.embedder.subset.includeGlyph(glyph);
+    if (typeof subsetId !== 'number') throw new Error('fontkit subset.includeGlyph() must return a glyph id');
+    this.embedder.glyphs[subsetId - 1] = glyph;
+    this.embedder.glyphIdMap.set(glyph.id, subsetId);
+    this.embedder.glyphCache.invalidate();
+    return hex4(subsetId);
+  }
+}
+
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, '0');
+}
+
+/** The faces of a book and the fallback chain between them. */
+export class FontBook {
+  private readonly replacement: PlacedGlyph;
+
+  constructor(readonly faces: Record<FaceName, Face>) {
+    this.replacement = faces.regular.glyph(0x25a1) ?? faces.regular.glyph(0x3f)!;
+  }
+
+  /**
+   * The glyph for a character in the wanted face, falling back to the Sans TC
+   * regular face (CJK inside code, symbols missing from the bold cut), then to
+   * a visible replacement box. `missing` is true when no face has the glyph.
+   */
+  resolve(face: FaceName, codePoint: number): { glyph: PlacedGlyph; missing: boolean } {
+    const glyph = this.faces[face].glyph(codePoint) ?? this.faces.regular.glyph(codePoint);
+    return glyph ? { glyph, missing: false } : { glyph: this.replacement, missing: true };
+  }
+}
+
+/**
+ * Embeds the three faces as subsets. Subset fonts get the six-letter tag PDF
+ * readers (and `pdffonts`) recognise; it is derived from the face name so
+ * builds stay byte-identical.
+ */
+export async function embedFonts(pdf: PDFDocument, fonts: FontSet): Promise<FontBook> {
+  pdf.registerFontkit(fontkit);
+  const embed = async (name: FaceName, bytes: Uint8Array, postscript: string, tag: string) =>
+    new Face(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }));
+  return new FontBook({
+    regular: await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG'),
+    bold: await embed('bold', fonts.bold, 'NotoSansTC-Bold', 'BNDBLD'),
+    mono: await embed('mono', fonts.mono, 'JetBrainsMono-Regular', 'BNDMON'),
+  });
+}

@@ -1,0 +1,42 @@
+import type { PDFDocument, PDFRef } from '@cantoo/pdf-lib';
+import type { Asset } from '../document/model.ts';
+
+export type EmbeddedImage = { ref: PDFRef; width: number; height: number } | { problem: string };
+
+/**
+ * Embeds the book's PNG and JPEG images once each. pdf-lib cannot embed GIF,
+ * WebP or SVG, and a corrupt file must not stop the build: those become a
+ * `problem` that layout turns into a framed placeholder and a warning.
+ */
+export class ImageStore {
+  private readonly embedded = new Map<string, Promise<EmbeddedImage>>();
+
+  constructor(
+    private readonly pdf: PDFDocument,
+    private readonly assets: ReadonlyMap<string, Asset>,
+  ) {}
+
+  get(path: string): Promise<EmbeddedImage> {
+    let image = this.embedded.get(path);
+    if (!image) {
+      image = this.embed(path);
+      this.embedded.set(path, image);
+    }
+    return image;
+  }
+
+  private async embed(path: string): Promise<EmbeddedImage> {
+    const asset = this.assets.get(path);
+    if (!asset) return { problem: `image "${path}" is not part of the book` };
+    if (asset.mediaType !== 'image/png' && asset.mediaType !== 'image/jpeg') {
+      return { problem: `${asset.mediaType} image "${path}" cannot be embedded in PDF; shown as a placeholder (use PNG or JPEG)` };
+    }
+    try {
+      const image = asset.mediaType === 'image/png' ? await this.pdf.embedPng(asset.bytes) : await this.pdf.embedJpg(asset.bytes);
+      if (!(image.width > 0 && image.height > 0)) return { problem: `image "${path}" has no size` };
+      return { ref: image.ref, width: image.width, height: image.height };
+    } catch (error) {
+      return { problem: `image "${path}" could not be decoded (${error instanceof Error ? error.message : String(error)}); shown as a placeholder` };
+    }
+  }
+}

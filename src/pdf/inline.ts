@@ -1,0 +1,135 @@
+import type { Inline, InternalTarget } from '../document/model.ts';
+import { COLOURS, type Rgb } from './geometry.ts';
+import type { FaceName, FontBook, PlacedGlyph } from './fonts.ts';
+import { HARD_BREAK, isHan, isLatinOrDigit, type Measured } from './linebreak.ts';
+
+export type LinkTarget = { uri: string } | { internal: InternalTarget };
+
+/** How a run of characters is drawn. Styles are shared objects: equal styles draw as one run. */
+export interface Style {
+  face: FaceName;
+  size: number;
+  color: Rgb;
+  oblique: boolean;
+  underline: boolean;
+  strike: boolean;
+  /** Baseline shift in points (superscript > 0). */
+  rise: number;
+  link?: LinkTarget;
+}
+
+/** A measured character with the glyph and style it is drawn with. */
+export interface TextChar extends Measured {
+  glyph: PlacedGlyph;
+  style: Style;
+}
+
+export interface ShapeContext {
+  fonts: FontBook;
+  /** Called once per character that no font has; it is drawn as a replacement box. */
+  onMissingGlyph: (char: string) => void;
+}
+
+export function baseStyle(face: FaceName, size: number, color: Rgb = COLOURS.text): Style {
+  return { face, size, color, oblique: false, underline: false, strike: false, rise: 0 };
+}
+
+/** Code points that take no room and have no glyph: variation selectors, joiners, soft hyphens. */
+function isInvisible(cp: number): boolean {
+  return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xad || cp === 0x2060 || (cp >= 0xe0100 && cp <= 0xe01ef) || (cp < 0x20 && cp !== HARD_BREAK);
+}
+
+/**
+ * Turns inline nodes into measured characters. Each character is looked up
+ * once in the glyph cache (no re-shaping later): the drawing code reuses the
+ * glyph chosen here. A quarter em goes between Han and Latin letters or digits
+ * that touch without a space.
+ */
+export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeContext): TextChar[] {
+  const out: TextChar[] = [];
+  appendInlines(out, nodes, style, ctx);
+  for (let i = 1; i < out.length; i++) {
+    const prev = out[i - 1].codePoint;
+    const cur = out[i].codePoint;
+    if ((isHan(prev) && isLatinOrDigit(cur)) || (isLatinOrDigit(prev) && isHan(cur))) out[i].gapBefore = out[i].style.size / 4;
+  }
+  return out;
+}
+
+export function shapeText(text: string, style: Style, ctx: ShapeContext): TextChar[] {
+  return shapeInlines([{ type: 'text', value: text }], style, ctx);
+}
+
+function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeContext): void {
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)!;
+    if (isInvisible(cp)) continue;
+    if (cp === 0x09 || cp === 0xa0) cp = 0x20;
+    if (cp === HARD_BREAK) {
+      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
+      continue;
+    }
+    const { glyph, missing } = ctx.fonts.resolve(style.face, cp);
+    if (missing) ctx.onMissingGlyph(ch);
+    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style });
+  }
+}
+
+function appendInlines(out: TextChar[], nodes: readonly Inline[], style: Style, ctx: ShapeContext): void {
+  for (const node of nodes) {
+    switch (node.type) {
+      case 'text':
+        appendText(out, node.value, style, ctx);
+        break;
+      case 'break':
+        appendText(out, '\n', style, ctx);
+        break;
+      case 'code':
+        appendText(out, node.value, { ...style, face: 'mono', size: style.size * 0.9, color: style.link ? style.color : COLOURS.inlineCode }, ctx);
+        break;
+      case 'image':
+        appendText(out, node.alt, style, ctx);
+        break;
+      case 'strong':
+        appendInlines(out, node.children, { ...style, face: style.face === 'mono' ? 'mono' : 'bold' }, ctx);
+        break;
+      case 'emphasis':
+        appendInlines(out, node.children, { ...style, oblique: true }, ctx);
+        break;
+      case 'strike':
+        appendInlines(out, node.children, { ...style, strike: true }, ctx);
+        break;
+      case 'link': {
+        const link: LinkTarget = node.target ? { internal: node.target } : { uri: node.href };
+        appendInlines(out, node.children, { ...style, color: COLOURS.link, underline: true, link }, ctx);
+        break;
+      }
+      case 'span':
+        appendInlines(out, node.children, spanStyle(node.tag, style), ctx);
+        break;
+    }
+  }
+}
+
+function spanStyle(tag: Extract<Inline, { type: 'span' }>['tag'], style: Style): Style {
+  switch (tag) {
+    case 'sup':
+      return { ...style, size: style.size * 0.7, rise: style.size * 0.35 };
+    case 'sub':
+      return { ...style, size: style.size * 0.7, rise: -style.size * 0.15 };
+    case 'small':
+      return { ...style, size: style.size * 0.85 };
+    case 'u':
+    case 'ins':
+      return { ...style, underline: true };
+    case 'kbd':
+    case 'samp':
+    case 'var':
+      return { ...style, face: 'mono', size: style.size * 0.9 };
+    case 'cite':
+    case 'dfn':
+      return { ...style, oblique: true };
+    default:
+      return style;
+  }
+}

@@ -1,0 +1,216 @@
+import type { Block, Chapter, Inline } from '../document/model.ts';
+import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, textBoxes, type Box, type Frame } from './boxes.ts';
+import { COLOURS, TYPE, type Rgb } from './geometry.ts';
+import type { ImageStore } from './images.ts';
+import { baseStyle, shapeInlines, shapeText, type ShapeContext, type Style } from './inline.ts';
+import { tableBoxes } from './table.ts';
+
+/** What laying out one chapter needs. */
+export interface LayoutContext {
+  shape: ShapeContext;
+  images: ImageStore;
+  /** Chinese/Japanese text: generous leading and justified lines. */
+  cjk: boolean;
+  /** Height of the text block, so figures never outgrow a page. */
+  pageTextHeight: number;
+  warn: (line: number, message: string) => void;
+  /** Tells the caller which source line is being set, so glyph warnings can name it. */
+  at: (line: number) => void;
+}
+
+type Image = Extract<Inline, { type: 'image' }>;
+
+/** Lays out a chapter: its opening (title, byline) and every block, as boxes for pagination. */
+export async function layoutChapter(chapter: Chapter, frame: Frame, ctx: LayoutContext): Promise<Box[]> {
+  const titleSize = TYPE.heading[1];
+  const title = textBoxes(shapeText(chapter.title, baseStyle('bold', titleSize), ctx.shape), frame, { leading: titleSize * 1.4, justify: false });
+  title.forEach((b) => (b.keepWithNext = true));
+  const opening: Box = { height: ctx.pageTextHeight * 0.12, spaceBefore: 0, pageBreak: true, suppressHeader: true, runningTitle: chapter.title, anchors: [chapter.id], draw: () => {} };
+  const boxes: Box[] = [opening, ...title];
+  const byline = [chapter.author, chapter.date].filter(Boolean).join(' · ');
+  if (byline) {
+    const lines = textBoxes(shapeText(byline, baseStyle('regular', TYPE.small, COLOURS.muted), ctx.shape), frame, { leading: TYPE.small * 1.6, justify: false });
+    if (lines[0]) lines[0].spaceBefore = 4;
+    boxes.push(...lines);
+  }
+  boxes.push({ height: 0, spaceBefore: TYPE.body * 2, draw: () => {} });
+  boxes.push(...(await layoutBlocks(chapter.blocks, frame, ctx, chapter.id)));
+  return boxes;
+}
+
+async function layoutBlocks(blocks: readonly Block[], frame: Frame, ctx: LayoutContext, chapterId: string): Promise<Box[]> {
+  const out: Box[] = [];
+  for (const [i, block] of blocks.entries()) {
+    const boxes = await layoutBlock(block, frame, ctx, chapterId);
+    if (i > 0 && boxes[0]) boxes[0].spaceBefore = Math.max(boxes[0].spaceBefore, TYPE.body * TYPE.paragraphGap);
+    out.push(...boxes);
+  }
+  return out;
+}
+
+function bodyLeading(ctx: LayoutContext): number {
+  return TYPE.body * TYPE.leading(ctx.cjk);
+}
+
+async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapterId: string): Promise<Box[]> {
+  ctx.at(block.line);
+  switch (block.type) {
+    case 'paragraph':
+      return paragraph(block.children, frame, ctx, block.line);
+    case 'heading': {
+      const size = TYPE.heading[block.level];
+      const color: Rgb = block.level >= 4 ? COLOURS.muted : COLOURS.text;
+      const lines = textBoxes(shapeInlines(block.children, baseStyle('bold', size, color), ctx.shape), frame, { leading: size * 1.45, justify: false });
+      for (const line of lines) line.keepWithNext = true;
+      if (lines[0]) {
+        lines[0].spaceBefore = size * (block.level <= 2 ? 1.3 : 0.9);
+        lines[0].anchors = [`${chapterId}#${block.id}`];
+      }
+      return lines;
+    }
+    case 'list':
+      return list(block, frame, ctx, chapterId);
+    case 'quote': {
+      const rule = frame.x + 1;
+      const inner: Frame = {
+        x: frame.x + TYPE.body * 1.2,
+        width: frame.width - TYPE.body * 1.2,
+        decorations: [...frame.decorations, (canvas, top, height) => canvas.fillRect(rule, top - height, 2, height, COLOURS.quoteRule)],
+      };
+      return layoutBlocks(block.children, inner, ctx, chapterId);
+    }
+    case 'code':
+      return codeBlock(block.value, frame, ctx);
+    case 'table':
+      return tableBoxes(block, frame, ctx.shape, ctx.cjk);
+    case 'thematicBreak': {
+      const height = TYPE.body * 1.5;
+      return [
+        {
+          height,
+          spaceBefore: TYPE.body * 0.5,
+          draw(canvas, top) {
+            decorate(frame, canvas, top, height);
+            const w = frame.width * 0.3;
+            canvas.line(frame.x + (frame.width - w) / 2, top - height / 2, frame.x + (frame.width + w) / 2, top - height / 2, COLOURS.rule, 0.6);
+          },
+        },
+      ];
+    }
+  }
+}
+
+/** A paragraph; images inside it become figures between the text around them. */
+async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutContext, line: number): Promise<Box[]> {
+  const out: Box[] = [];
+  let text: Inline[] = [];
+  const flush = () => {
+    if (text.some((n) => !(n.type === 'text' && !n.value.trim()) && n.type !== 'break')) {
+      const boxes = textBoxes(shapeInlines(text, baseStyle('regular', TYPE.body), ctx.shape), frame, { leading: bodyLeading(ctx), justify: true });
+      if (out.length && boxes[0]) boxes[0].spaceBefore = TYPE.body * 0.5;
+      out.push(...boxes);
+    }
+    text = [];
+  };
+  for (const node of children) {
+    if (node.type === 'image') {
+      flush();
+      out.push(...(await figure(node, frame, ctx)));
+    } else text.push(node);
+  }
+  flush();
+  if (out.length === 0 && children.length) ctx.warn(line, 'empty paragraph');
+  return out;
+}
+
+async function figure(image: Image, frame: Frame, ctx: LayoutContext): Promise<Box[]> {
+  const caption = image.title || image.alt;
+  const captionSize = TYPE.small;
+  const captionLeading = captionSize * 1.5;
+  const captionText = caption ? breakText(shapeText(caption, baseStyle('regular', captionSize, COLOURS.muted), ctx.shape), frame.width) : null;
+  const captionHeight = captionText ? captionText.lines.length * captionLeading + 4 : 0;
+  const embedded = await ctx.images.get(image.src);
+  const maxHeight = ctx.pageTextHeight * 0.6;
+  let w: number;
+  let h: number;
+  let drawImage: (canvas: Parameters<Box['draw']>[0], x: number, top: number) => void;
+  if ('problem' in embedded) {
+    ctx.warn(image.line, embedded.problem);
+    w = frame.width * 0.8;
+    h = Math.min(maxHeight, frame.width * 0.35);
+    const label = breakText(shapeText(`[${image.src.split('/').pop()}]`, baseStyle('regular', captionSize, COLOURS.muted), ctx.shape), w - 12);
+    drawImage = (canvas, x, top) => {
+      canvas.fillRect(x, top - h, w, h, COLOURS.placeholder);
+      canvas.strokeRect(x, top - h, w, h, COLOURS.rule, 0.8);
+      drawTextBlock(canvas, label, x + 6, top - h / 2 + captionLeading / 2, w - 12, captionLeading, 'center');
+    };
+  } else {
+    const scale = Math.min(1, frame.width / embedded.width, maxHeight / embedded.height, 0.75);
+    w = embedded.width * scale;
+    h = embedded.height * scale;
+    if (w > frame.width * 0.999 || h > maxHeight) ({ w, h } = { w: Math.min(w, frame.width), h: Math.min(h, maxHeight) });
+    drawImage = (canvas, x, top) => canvas.image(embedded.ref, x, top - h, w, h);
+  }
+  const height = h + captionHeight + 6;
+  return [
+    {
+      height,
+      spaceBefore: TYPE.body * 0.6,
+      draw(canvas, top) {
+        decorate(frame, canvas, top, height);
+        drawImage(canvas, frame.x + (frame.width - w) / 2, top - 3);
+        if (captionText) drawTextBlock(canvas, captionText, frame.x, top - 3 - h - 4, frame.width, captionLeading, 'center');
+      },
+    },
+  ];
+}
+
+async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: LayoutContext, chapterId: string): Promise<Box[]> {
+  const depth = frame.listDepth ?? 0;
+  const bullets = ['•', '◦', '▪'];
+  const markerStyle: Style = baseStyle('regular', TYPE.body);
+  const markers = block.items.map((item, i) => {
+    if (item.checked !== null) return item.checked ? '☑' : '☐';
+    return block.ordered ? `${block.start + i}.` : bullets[Math.min(depth, bullets.length - 1)];
+  });
+  const shaped = markers.map((m) => shapeText(m, markerStyle, ctx.shape));
+  const widest = Math.max(...shaped.map((s) => s.reduce((w, c) => w + c.width, 0)));
+  const indent = Math.max(TYPE.body * 1.5, widest + TYPE.body * 0.6);
+  const inner: Frame = { x: frame.x + indent, width: frame.width - indent, decorations: frame.decorations, listDepth: depth + 1 };
+  const out: Box[] = [];
+  for (const [i, item] of block.items.entries()) {
+    const boxes = await layoutBlocks(item.children, inner, ctx, chapterId);
+    const first = boxes[0] ?? spacer(frame, bodyLeading(ctx));
+    if (!boxes[0]) boxes.push(first);
+    const marker = shaped[i];
+    const markerWidth = marker.reduce((w, c) => w + c.width, 0);
+    const drawFirst = first.draw;
+    first.draw = (canvas, top) => {
+      drawFirst(canvas, top);
+      const baseline = top - baselineOffset(marker, 0, marker.length, bodyLeading(ctx));
+      canvas.textLine(marker, 0, marker.length, inner.x - TYPE.body * 0.5 - markerWidth, baseline);
+    };
+    if (i > 0) first.spaceBefore = Math.max(first.spaceBefore, TYPE.body * 0.25);
+    out.push(...boxes);
+  }
+  return out;
+}
+
+/** A code block: monospace, ragged, on a tinted band that continues across page breaks. */
+function codeBlock(value: string, frame: Frame, ctx: LayoutContext): Box[] {
+  const pad = 6;
+  const inner: Frame = {
+    x: frame.x + pad,
+    width: frame.width - 2 * pad,
+    decorations: [...frame.decorations, fill(COLOURS.codeBackground, frame.x, frame.width)],
+  };
+  const leading = TYPE.code * TYPE.codeLeading;
+  const style = baseStyle('mono', TYPE.code);
+  const lines: Box[] = [spacer(inner, pad)];
+  for (const source of value.replace(/\t/g, '    ').split('\n')) {
+    const boxes = textBoxes(shapeText(source, style, ctx.shape), inner, { leading, justify: false, keepIndent: true });
+    lines.push(...(boxes.length ? boxes : [spacer(inner, leading)]));
+  }
+  lines.push(spacer(inner, pad));
+  return lines;
+}

@@ -1,0 +1,184 @@
+import LineBreaker from 'linebreak';
+
+/**
+ * Line breaking: UAX #14 opportunities narrowed by the Chinese line-start and
+ * line-end prohibitions of W3C clreq (kinsoku), greedy filling, and
+ * justification that spreads the slack over inter-character gaps.
+ */
+
+/** Characters that may not begin a line (clreq §3.1.7, closing brackets and the usual CJK punctuation). */
+const NO_LINE_START = new Set(
+  [...'。，、；：？！」』）》〉】〕｝〗〙〛…‥—–・·～ー々ゝゞヽヾ％‰℃°′″）],}>.,;:?!%'].map((c) => c.codePointAt(0)!),
+);
+/** Characters that may not end a line: opening brackets. */
+const NO_LINE_END = new Set([...'「『（《〈【〔｛〖〘〚([{<“‘'].map((c) => c.codePointAt(0)!));
+
+export const HARD_BREAK = 0x0a;
+const SPACE = 0x20;
+
+export function isProhibitedLineStart(codePoint: number): boolean {
+  return NO_LINE_START.has(codePoint) || codePoint === 0x201d || codePoint === 0x2019;
+}
+
+export function isProhibitedLineEnd(codePoint: number): boolean {
+  return NO_LINE_END.has(codePoint);
+}
+
+/** Han ideographs, kana, bopomofo and Hangul: the characters set on the CJK grid. */
+export function isHan(cp: number): boolean {
+  return (
+    (cp >= 0x2e80 && cp <= 0x2fdf) ||
+    (cp >= 0x3040 && cp <= 0x30ff && cp !== 0x30fb) ||
+    (cp >= 0x3100 && cp <= 0x312f) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xac00 && cp <= 0xd7af) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x3ffff)
+  );
+}
+
+/** CJK characters including full-width punctuation: gaps next to them may stretch when justifying. */
+export function isCjk(cp: number): boolean {
+  return isHan(cp) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xff00 && cp <= 0xffef) || cp === 0x2026 || cp === 0x2014 || cp === 0x30fb;
+}
+
+/** Latin letters and digits: the other side of the quarter-em Han–Latin gap. */
+export function isLatinOrDigit(cp: number): boolean {
+  return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || (cp >= 0xc0 && cp <= 0x24f && cp !== 0xd7 && cp !== 0xf7);
+}
+
+export const enum Break {
+  None = 0,
+  Allowed = 1,
+  Required = 2,
+}
+
+/**
+ * Where lines may break, per code point: `result[i]` says whether a line may
+ * end before code point `i`. UAX #14 first, then kinsoku removes breaks that
+ * would start a line with closing punctuation or end one with an opening bracket.
+ */
+export function breakOpportunities(codePoints: readonly number[]): Uint8Array {
+  const out = new Uint8Array(codePoints.length + 1);
+  const text = String.fromCodePoint(...codePoints);
+  const indexOfOffset = new Map<number, number>();
+  for (let i = 0, offset = 0; i <= codePoints.length; i++) {
+    indexOfOffset.set(offset, i);
+    offset += (codePoints[i] ?? 0) > 0xffff ? 2 : 1;
+  }
+  const breaker = new LineBreaker(text);
+  for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) {
+    const i = indexOfOffset.get(bk.position);
+    if (i !== undefined) out[i] = bk.required ? Break.Required : Break.Allowed;
+  }
+  for (let i = 1; i < codePoints.length; i++) {
+    if (out[i] !== Break.Allowed) continue;
+    if (isProhibitedLineStart(codePoints[i]) || isProhibitedLineEnd(codePoints[i - 1])) out[i] = Break.None;
+  }
+  return out;
+}
+
+/** What the breaker needs to know about each code point. */
+export interface Measured {
+  codePoint: number;
+  /** Advance in points. */
+  width: number;
+  /** Extra space before this character when it does not start a line (the Han–Latin quarter em). */
+  gapBefore: number;
+}
+
+export interface LineRange {
+  /** First code point of the line. */
+  start: number;
+  /** One past the last code point drawn (trailing spaces and hard breaks excluded). */
+  end: number;
+  /** True for a paragraph's last line and lines ended by a hard break: those stay ragged. */
+  last: boolean;
+}
+
+/** The natural width of `chars[start..end)` set on one line. */
+export function lineWidth(chars: readonly Measured[], start: number, end: number): number {
+  let w = 0;
+  for (let i = start; i < end; i++) w += chars[i].width + (i > start ? chars[i].gapBefore : 0);
+  return w;
+}
+
+/**
+ * Greedy first-fit breaking. Lines end at the last opportunity that fits; a
+ * token longer than a whole line (a URL, an identifier, a code line) is cut
+ * where it reaches the margin, never before a character that may not start a line.
+ */
+export function breakLines(chars: readonly Measured[], opportunities: Uint8Array, width: number, keepIndent = false): LineRange[] {
+  const lines: LineRange[] = [];
+  let start = keepIndent ? 0 : skipSpaces(chars, 0);
+  while (start < chars.length) {
+    let x = 0;
+    let lastBreak = -1;
+    let end = chars.length;
+    let hard = false;
+    for (let i = start; i < chars.length; i++) {
+      const c = chars[i];
+      if (c.codePoint === HARD_BREAK) {
+        end = i;
+        hard = true;
+        break;
+      }
+      if (i > start && opportunities[i] === Break.Required) {
+        end = i;
+        hard = true;
+        break;
+      }
+      if (i > start && opportunities[i] !== Break.None) lastBreak = i;
+      const w = c.width + (i > start ? c.gapBefore : 0);
+      if (x + w > width + 0.01 && i > start && c.codePoint !== SPACE) {
+        end = lastBreak > start ? lastBreak : emergencyBreak(chars, start, i);
+        break;
+      }
+      x += w;
+    }
+    let drawnEnd = end;
+    while (drawnEnd > start && chars[drawnEnd - 1].codePoint === SPACE) drawnEnd--;
+    const next = hard ? end + (chars[end]?.codePoint === HARD_BREAK ? 1 : 0) : skipSpaces(chars, end);
+    lines.push({ start, end: drawnEnd, last: hard || next >= chars.length });
+    if (hard && next >= chars.length) break;
+    start = next;
+  }
+  return lines;
+}
+
+function skipSpaces(chars: readonly Measured[], from: number): number {
+  let i = from;
+  while (i < chars.length && chars[i].codePoint === SPACE) i++;
+  return i;
+}
+
+/** A forced cut at the margin, moved left past characters that may not start a line. */
+function emergencyBreak(chars: readonly Measured[], start: number, overflowAt: number): number {
+  let end = overflowAt;
+  while (end > start + 1 && (isProhibitedLineStart(chars[end].codePoint) || isProhibitedLineEnd(chars[end - 1].codePoint))) end--;
+  return end;
+}
+
+/**
+ * Extra space before each character of a full line so that it fills `width`:
+ * the slack goes evenly into every gap next to a CJK character and into every
+ * space. Returns null when the line has no gap to stretch (it stays ragged).
+ */
+export function justify(chars: readonly Measured[], line: LineRange, width: number): Float64Array | null {
+  const count = line.end - line.start;
+  if (line.last || count < 2) return null;
+  const slack = width - lineWidth(chars, line.start, line.end);
+  if (slack <= 0.01) return null;
+  const slots: number[] = [];
+  for (let i = line.start + 1; i < line.end; i++) {
+    const prev = chars[i - 1].codePoint;
+    const cur = chars[i].codePoint;
+    if (prev === SPACE || isCjk(prev) || (isCjk(cur) && cur !== SPACE)) slots.push(i);
+  }
+  if (slots.length === 0) return null;
+  const each = slack / slots.length;
+  const extra = new Float64Array(count);
+  for (const i of slots) extra[i - line.start] = each;
+  return extra;
+}

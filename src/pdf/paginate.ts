@@ -1,0 +1,149 @@
+import type { PDFDocument, PDFPage, PDFRef } from '@cantoo/pdf-lib';
+import type { Box } from './boxes.ts';
+import { PageCanvas, type LinkArea } from './draw.ts';
+import { COLOURS, TYPE, textWidth, type PageGeometry } from './geometry.ts';
+import { baseStyle, shapeText, type ShapeContext, type TextChar } from './inline.ts';
+
+export interface Destination {
+  page: PDFRef;
+  /** Index among the pages this paginator made. */
+  pageIndex: number;
+  y: number;
+}
+
+export interface PageChrome {
+  /** Left side of the running header; absent for pages without one. */
+  bookTitle?: string;
+  /** Print page numbers in the footer, counting from 1. */
+  numbered: boolean;
+}
+
+/**
+ * Stacks boxes onto pages: drops space at a page top, keeps headings with
+ * what follows, repeats table headers, and draws the running header and the
+ * folio as each page is closed. Closed pages are compressed at once so a
+ * long book never holds every page's operators in memory.
+ */
+export class Paginator {
+  readonly destinations = new Map<string, Destination>();
+  readonly links: { page: PDFPage; area: LinkArea }[] = [];
+  readonly pages: PDFPage[] = [];
+  private canvas: PageCanvas | null = null;
+  private y = 0;
+  private empty = true;
+  private title = '';
+  private headerless = false;
+  private readonly headerCache = new Map<string, TextChar[]>();
+  private lastPlaced: Box | null = null;
+
+  constructor(
+    private readonly pdf: PDFDocument,
+    private readonly geometry: PageGeometry,
+    private readonly chrome: PageChrome,
+    private readonly shape: ShapeContext,
+    private readonly addPage: () => PDFPage,
+  ) {}
+
+  get pageCount(): number {
+    return this.pages.length;
+  }
+
+  place(boxes: readonly Box[]): void {
+    const bottom = this.geometry.bottom;
+    for (let i = 0; i < boxes.length; i++) {
+      const box = boxes[i];
+      if (!this.canvas || (box.pageBreak && !this.empty)) this.newPage();
+      let chain = (this.empty ? 0 : box.spaceBefore) + box.height;
+      for (let j = i; boxes[j]?.keepWithNext && j + 1 < boxes.length; j++) chain += boxes[j + 1].spaceBefore + boxes[j + 1].height;
+      if (!this.empty && this.y - chain < bottom - 0.01) this.newPage();
+      if (this.empty && box.repeatOnNewPage && this.lastPlaced && this.lastPlaced !== box.repeatOnNewPage) this.put(box.repeatOnNewPage);
+      this.put(box);
+    }
+  }
+
+  private put(box: Box): void {
+    if (!this.empty) this.y -= box.spaceBefore;
+    for (const key of box.anchors ?? []) this.destinations.set(key, { page: this.canvas!.page.ref, pageIndex: this.pages.length - 1, y: this.y });
+    if (box.runningTitle !== undefined) this.title = box.runningTitle;
+    if (box.suppressHeader && this.empty) this.headerless = true;
+    box.draw(this.canvas!, this.y);
+    this.y -= box.height;
+    this.empty = false;
+    this.lastPlaced = box;
+  }
+
+  /** Starts a page on which nothing will be placed by boxes: covers and title pages draw on it directly. */
+  blankPage(): PageCanvas {
+    this.newPage();
+    this.empty = false;
+    this.headerless = true;
+    return this.canvas!;
+  }
+
+  private newPage(): void {
+    this.closePage();
+    const page = this.addPage();
+    this.pages.push(page);
+    this.canvas = new PageCanvas(page, this.pages.length - 1);
+    this.y = this.geometry.height - this.geometry.top;
+    this.empty = true;
+    this.headerless = false;
+  }
+
+  private closePage(): void {
+    const canvas = this.canvas;
+    if (!canvas) return;
+    if (!this.headerless && this.chrome.bookTitle) this.drawHeader(canvas);
+    if (this.chrome.numbered) this.drawFolio(canvas);
+    canvas.finish(this.pdf);
+    for (const area of canvas.links) this.links.push({ page: canvas.page, area });
+    this.canvas = null;
+  }
+
+  finish(): void {
+    this.closePage();
+  }
+
+  private chars(text: string): TextChar[] {
+    let chars = this.headerCache.get(text);
+    if (!chars) {
+      chars = shapeText(text, baseStyle('regular', TYPE.header, COLOURS.muted), this.shape);
+      this.headerCache.set(text, chars);
+    }
+    return chars;
+  }
+
+  private drawHeader(canvas: PageCanvas): void {
+    const g = this.geometry;
+    const width = textWidth(g);
+    const baseline = g.height - g.top + TYPE.header * 2.2;
+    const book = this.chars(this.chrome.bookTitle!);
+    const bookWidth = widthOf(book, book.length);
+    canvas.textLine(book, 0, book.length, g.left, baseline);
+    if (this.title && this.title !== this.chrome.bookTitle) {
+      const chapter = this.chars(this.title);
+      const room = width - bookWidth - TYPE.header * 3;
+      let end = chapter.length;
+      while (end > 0 && widthOf(chapter, end) > room) end--;
+      if (end > 0) {
+        const shown = end < chapter.length ? [...chapter.slice(0, Math.max(0, end - 1)), ...this.chars('…')] : chapter;
+        const w = widthOf(shown, shown.length);
+        canvas.textLine(shown, 0, shown.length, g.width - g.right - w, baseline);
+      }
+    }
+    canvas.line(g.left, baseline - TYPE.header * 0.8, g.width - g.right, baseline - TYPE.header * 0.8, COLOURS.rule, 0.4);
+  }
+
+  private drawFolio(canvas: PageCanvas): void {
+    const g = this.geometry;
+    const number = this.chars(String(canvas.index + 1));
+    const w = widthOf(number, number.length);
+    canvas.textLine(number, 0, number.length, (g.width - w) / 2, g.bottom - TYPE.header * 3.2);
+  }
+}
+
+function widthOf(chars: readonly TextChar[], end: number): number {
+  let w = 0;
+  for (let i = 0; i < end; i++) w += chars[i].width + (i > 0 ? chars[i].gapBefore : 0);
+  return w;
+}

@@ -1,0 +1,64 @@
+import type { Align, Block } from '../document/model.ts';
+import { breakText, decorate, drawTextBlock, longestUnbreakable, unbrokenWidth, type Box, type Frame, type TextBlock } from './boxes.ts';
+import { COLOURS, TYPE } from './geometry.ts';
+import { baseStyle, shapeInlines, type ShapeContext } from './inline.ts';
+
+const PAD_X = 4;
+const PAD_Y = 3;
+const BORDER = 0.5;
+
+/**
+ * Column widths that always fit the frame (the auto table layout of CSS, in
+ * short): natural widths when they fit, otherwise every column keeps its
+ * longest word and shares the rest in proportion to what it would like;
+ * when even the words do not fit, columns shrink in proportion and cells
+ * break inside words.
+ */
+export function columnWidths(min: number[], max: number[], available: number): number[] {
+  const sumMax = max.reduce((a, b) => a + b, 0);
+  const sumMin = min.reduce((a, b) => a + b, 0);
+  if (sumMax <= available) return max;
+  if (sumMin <= available && sumMax > sumMin) return min.map((m, i) => m + ((max[i] - m) * (available - sumMin)) / (sumMax - sumMin));
+  const total = sumMin || min.length;
+  return min.map((m) => (available * (sumMin ? m : 1)) / total);
+}
+
+/** A table as one box per row; the header row repeats at the top of each page the table continues on. */
+export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Frame, shape: ShapeContext, cjk: boolean): Box[] {
+  const size = TYPE.body * 0.9;
+  const leading = size * TYPE.leading(cjk) * 0.9;
+  const cols = Math.max(table.header.length, ...table.rows.map((r) => r.length));
+  const shapeRow = (cells: typeof table.header, face: 'regular' | 'bold') =>
+    Array.from({ length: cols }, (_, i) => shapeInlines(cells[i] ?? [], baseStyle(face, size), shape));
+  const header = shapeRow(table.header, 'bold');
+  const rows = table.rows.map((r) => shapeRow(r, 'regular'));
+  const all = [header, ...rows];
+  const cap = frame.width / 2;
+  const min = Array.from({ length: cols }, (_, c) => Math.min(cap, Math.max(...all.map((r) => longestUnbreakable(r[c])))) + 2 * PAD_X);
+  const max = Array.from({ length: cols }, (_, c) => Math.max(...all.map((r) => unbrokenWidth(r[c]))) + 2 * PAD_X + 0.5);
+  const widths = columnWidths(min, max, frame.width);
+  const aligns: Align[] = Array.from({ length: cols }, (_, i) => table.align[i] ?? null);
+
+  const rowBox = (cells: ReturnType<typeof shapeRow>, isHeader: boolean): Box => {
+    const blocks: TextBlock[] = cells.map((chars, i) => breakText(chars, widths[i] - 2 * PAD_X));
+    const height = Math.max(1, ...blocks.map((b) => b.lines.length)) * leading + 2 * PAD_Y;
+    return {
+      height,
+      spaceBefore: 0,
+      ...(isHeader ? { keepWithNext: true } : {}),
+      draw(canvas, top) {
+        decorate(frame, canvas, top, height);
+        let x = frame.x;
+        blocks.forEach((block, i) => {
+          if (isHeader) canvas.fillRect(x, top - height, widths[i], height, COLOURS.tableHeader);
+          canvas.strokeRect(x, top - height, widths[i], height, COLOURS.rule, BORDER);
+          drawTextBlock(canvas, block, x + PAD_X, top - PAD_Y, widths[i] - 2 * PAD_X, leading, aligns[i] ?? 'left');
+          x += widths[i];
+        });
+      },
+    };
+  };
+  const headerBox = table.header.length ? rowBox(header, true) : undefined;
+  const bodyBoxes = rows.map((r) => ({ ...rowBox(r, false), ...(headerBox ? { repeatOnNewPage: headerBox } : {}) }));
+  return headerBox ? [headerBox, ...bodyBoxes] : bodyBoxes;
+}

@@ -1,0 +1,148 @@
+import { PDFDocument, PDFHexString, PDFName } from '@cantoo/pdf-lib';
+import type { RenderedFile, Writer, WriterContext } from '../build/writer.ts';
+import type { BookDocument } from '../document/model.ts';
+import { addLinkAnnotations } from './annotations.ts';
+import type { Frame } from './boxes.ts';
+import { embedFonts } from './fonts.ts';
+import { drawCover, drawTitlePage, partOpening, tableOfContents, type TocEntry } from './front-matter.ts';
+import { pageGeometry, textHeight, textWidth } from './geometry.ts';
+import { ImageStore } from './images.ts';
+import type { ShapeContext } from './inline.ts';
+import { layoutChapter } from './layout.ts';
+import { writeOutline, type OutlineItem } from './outline.ts';
+import { Paginator, type Destination } from './paginate.ts';
+
+const PRODUCER = 'Bindery PDF writer (@cantoo/pdf-lib)';
+
+/** The PDF handbook: cover, title page, contents, then every chapter, with outline, links and metadata. */
+export const pdfWriter: Writer = {
+  format: 'pdf',
+  render: renderPdf,
+};
+
+async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const fonts = await embedFonts(pdf, await ctx.fonts());
+  const images = new ImageStore(pdf, doc.assets);
+  const g = pageGeometry(doc.meta.page);
+  const cjk = /^(zh|ja|ko)\b/i.test(doc.meta.language);
+  const frame: Frame = { x: g.left, width: textWidth(g), decorations: [] };
+
+  const where = { file: 'book.yaml', line: undefined as number | undefined };
+  const reported = new Set<string>();
+  const shape: ShapeContext = {
+    fonts,
+    onMissingGlyph(char) {
+      const key = `${where.file}\0${char}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      const code = [...char].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+      ctx.warn({ file: where.file, ...(where.line ? { line: where.line } : {}), message: `no font has a glyph for "${char}" (${code}); drawn as a box` });
+    },
+  };
+
+  const body = new Paginator(pdf, g, { bookTitle: doc.meta.title, numbered: true }, shape, () => pdf.addPage([g.width, g.height]));
+  const toc: TocEntry[] = [];
+  const partOf = new Map(doc.parts.flatMap((p, i) => p.chapterIds.map((id) => [id, { part: p, key: `part-${i + 1}` }] as const)));
+  const startedParts = new Set<string>();
+  for (const [i, chapter] of doc.chapters.entries()) {
+    where.file = chapter.file;
+    where.line = undefined;
+    const part = partOf.get(chapter.id);
+    if (part && !startedParts.has(part.key)) {
+      startedParts.add(part.key);
+      toc.push({ title: part.part.title, key: part.key, level: 0 });
+      body.place(partOpening(part.part.title, part.key, frame, g, shape));
+    }
+    toc.push({ title: chapter.title, key: chapter.id, level: part ? 1 : 0 });
+    const boxes = await layoutChapter(chapter, frame, {
+      shape,
+      images,
+      cjk,
+      pageTextHeight: textHeight(g),
+      warn: (line, message) => ctx.warn({ file: chapter.file, line, message }),
+      at: (line) => (where.line = line),
+    });
+    body.place(boxes);
+    ctx.onProgress?.((i + 1) / (doc.chapters.length + 1), chapter.title);
+  }
+  body.finish();
+
+  where.file = 'book.yaml';
+  let inserted = 0;
+  const front = new Paginator(pdf, g, { numbered: false }, shape, () => pdf.insertPage(inserted++, [g.width, g.height]));
+  await drawCover(front.blankPage(), doc, g, shape, images, (message) => ctx.warn({ file: 'book.yaml', message }));
+  drawTitlePage(front.blankPage(), doc, g, shape);
+  front.place(tableOfContents(doc, toc, body.destinations, frame, shape, cjk));
+  front.finish();
+
+  const destinations = new Map<string, Destination>([...body.destinations, ...front.destinations]);
+  for (const link of addLinkAnnotations(pdf, [...front.links, ...body.links], destinations, g.left)) {
+    ctx.warn({ file: doc.chapters.find((c) => c.id === link)?.file ?? 'book.yaml', message: `link target ${link} has no place in the PDF` });
+  }
+  writeOutline(pdf, outlineItems(doc, toc, destinations), g.left);
+  pageLabels(pdf, front.pageCount);
+  await setMetadata(pdf, doc);
+  ctx.onProgress?.(1, 'saved');
+  const bytes = await pdf.save({ useObjectStreams: true, updateFieldAppearances: false });
+  return { bytes, pages: pdf.getPageCount() };
+}
+
+/** Bookmarks mirror the contents: parts, their chapters, and each chapter's level-2 and level-3 headings. */
+function outlineItems(doc: BookDocument, toc: readonly TocEntry[], destinations: ReadonlyMap<string, Destination>): OutlineItem[] {
+  const chapters = new Map(doc.chapters.map((c) => [c.id, c]));
+  const items: OutlineItem[] = [];
+  let part: OutlineItem | null = null;
+  for (const entry of toc) {
+    const destination = destinations.get(entry.key);
+    if (!destination) continue;
+    const item: OutlineItem = { title: entry.title, destination, children: [] };
+    const chapter = chapters.get(entry.key);
+    if (chapter) {
+      let section: OutlineItem | null = null;
+      for (const h of chapter.headings) {
+        const at = destinations.get(`${chapter.id}#${h.id}`);
+        if (!at) continue;
+        const node: OutlineItem = { title: h.text, destination: at, children: [] };
+        if (h.level === 3 && section) section.children.push(node);
+        else {
+          item.children.push(node);
+          section = node;
+        }
+      }
+    }
+    if (!chapter) {
+      part = item;
+      items.push(item);
+    } else if (entry.level === 1 && part) part.children.push(item);
+    else items.push(item);
+  }
+  return items;
+}
+
+/** Viewer page labels match the printed folios: front matter in roman numerals, the body from 1. */
+function pageLabels(pdf: PDFDocument, frontPages: number): void {
+  const nums = [0, pdf.context.obj({ S: 'r' }), frontPages, pdf.context.obj({ S: 'D' })];
+  pdf.catalog.set(PDFName.of('PageLabels'), pdf.context.obj({ Nums: nums }));
+}
+
+/**
+ * Document information from the book's metadata. Dates come from the book
+ * (never the clock) and the file identifier from its identifier, so two
+ * builds of the same book are byte-identical.
+ */
+async function setMetadata(pdf: PDFDocument, doc: BookDocument): Promise<void> {
+  const { meta } = doc;
+  pdf.setTitle(meta.subtitle ? `${meta.title}: ${meta.subtitle}` : meta.title, { showInWindowTitleBar: true });
+  pdf.setAuthor(meta.authors.join(', '));
+  if (meta.description) pdf.setSubject(meta.description);
+  if (meta.tags.length) pdf.setKeywords(meta.tags);
+  pdf.setCreator('Bindery');
+  pdf.setProducer(PRODUCER);
+  pdf.setCreationDate(meta.modified);
+  pdf.setModificationDate(meta.modified);
+  pdf.setLanguage(meta.language);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${meta.identifier}\0${meta.date}`)));
+  const id = PDFHexString.of([...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(''));
+  pdf.context.trailerInfo.ID = pdf.context.obj([id, id]);
+}
