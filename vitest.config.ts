@@ -1,5 +1,8 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { readFile } from 'node:fs/promises';
 import { defineConfig } from 'vitest/config';
+import { cliFontPaths } from './src/cli/fonts.ts';
+import { FONT_FILES } from './src/pdf/font-keys.ts';
 
 /**
  * Three projects:
@@ -25,6 +28,13 @@ export default defineConfig({
             main: './workers/index.ts',
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
+              // workerd cannot read node_modules: tests fetch the PDF fonts by R2 key from Node and put them into R2.
+              serviceBindings: {
+                TEST_FONTS: async (request: Request) => {
+                  const font = FONT_FILES.find((f) => f.r2Key === new URL(request.url).pathname.slice(1));
+                  return font ? new Response(await readFile(cliFontPaths()[font.role])) : new Response('unknown font', { status: 404 });
+                },
+              },
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations('./migrations'),
                 ADMIN_TOKEN: 'test-admin-token',

@@ -1,0 +1,136 @@
+import { BuildRepository, type BuildError, type BuildFile, type BuildRecord } from '../catalog/builds.ts';
+import { buildFormats, buildMessageSchema, editionFileKey, fileFormat, snapshotKey } from '../catalog/editions.ts';
+import { BinderyError } from '../errors.ts';
+import { FONT_FILES } from '../pdf/font-keys.ts';
+import { prepareBook, renderDocument, type BuiltFile } from './build.ts';
+import { sampleDocument } from './sample.ts';
+import { StorageSource, type BookSnapshot } from './storage-source.ts';
+import type { FontSet } from './writer.ts';
+
+/** Attempts before an unexpected error (R2 or D1 hiccup) fails the build; content errors fail at once. */
+const MAX_ATTEMPTS = 3;
+/** Share of the progress bar the full edition takes; the free sample takes the rest. */
+const FULL_SHARE = 0.8;
+
+/**
+ * The queue consumer: builds each requested edition once. Files go to
+ * content-addressed R2 keys first, the D1 rows that point at them after, so a
+ * build that dies midway leaves nothing referenced and the published edition
+ * untouched. Replayed messages find the build finished and do nothing.
+ */
+export async function consumeBuilds(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = buildMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      console.error('dropping malformed build message', message.id);
+      message.ack();
+      continue;
+    }
+    try {
+      await runBuild(env, parsed.data.buildId);
+      message.ack();
+    } catch (err) {
+      const builds = new BuildRepository(env.DB);
+      if (message.attempts < MAX_ATTEMPTS) {
+        console.error(`build ${parsed.data.buildId} attempt ${message.attempts} failed; retrying`, err);
+        message.retry({ delaySeconds: 5 * message.attempts });
+      } else {
+        await builds.fail(parsed.data.buildId, { code: 'internal', message: `the build failed ${message.attempts} times: ${String(err)}` });
+        message.ack();
+      }
+    }
+  }
+}
+
+/** Builds one queued build. Content errors mark it failed (with article and line); other errors are thrown for a retry. */
+export async function runBuild(env: Env, buildId: string): Promise<void> {
+  const builds = new BuildRepository(env.DB);
+  const build = await builds.claim(buildId);
+  if (!build) return;
+  const object = await env.BOOKS.get(snapshotKey(build.bookSlug, build.contentHash));
+  if (!object) {
+    await builds.fail(build.id, { code: 'internal', message: 'the build input is missing from storage; request the build again' });
+    return;
+  }
+  const source = new StorageSource((await object.json()) as BookSnapshot, env.BOOKS);
+  try {
+    const edition = await buildEdition(env, build, source, progressRecorder(builds, build.id));
+    await builds.complete(build.id, edition.rows, edition.facts, edition.meta);
+  } catch (err) {
+    if (!(err instanceof BinderyError)) throw err;
+    const located: BuildError = { ...err.toJSON(), ...source.locate(err.where) };
+    await builds.fail(build.id, located);
+  }
+}
+
+/** Renders the full edition and then its sample, storing each file as soon as it exists so only one edition's bytes are held at a time. */
+async function buildEdition(env: Env, build: BuildRecord, source: StorageSource, progress: ProgressRecorder) {
+  const formats = buildFormats();
+  const { document, contentHash } = await prepareBook(source, { formats });
+  if (contentHash !== build.contentHash) {
+    throw new BinderyError('internal', `the content hash changed between request and build (${build.contentHash} → ${contentHash}); request the build again`);
+  }
+  const fonts = lazyFonts(env.BOOKS);
+  const rows: BuildFile[] = [];
+  const full = await renderDocument(document, contentHash, { formats, fonts, onProgress: (f) => progress.report(f * FULL_SHARE) });
+  rows.push(...(await storeFiles(env.BOOKS, build, full.files, false)));
+  const facts = { ...full.facts, warnings: full.facts.warnings.map((w) => source.locate(w)) };
+  full.files.length = 0; // lets the full edition's bytes go before the sample is rendered
+  const sample = await renderDocument(sampleDocument(document), contentHash, {
+    formats,
+    fonts,
+    onProgress: (f) => progress.report(FULL_SHARE + f * (1 - FULL_SHARE)),
+  });
+  rows.push(...(await storeFiles(env.BOOKS, build, sample.files, true)));
+  await progress.flush();
+  return { rows, facts, meta: { ...document.meta, modified: document.meta.modified.toISOString() } };
+}
+
+async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: BuiltFile[], sample: boolean): Promise<BuildFile[]> {
+  const rows: BuildFile[] = [];
+  for (const file of files) {
+    const r2Key = editionFileKey(build.bookSlug, build.contentHash, file.format, sample);
+    const filename = r2Key.slice(r2Key.lastIndexOf('/') + 1);
+    await bucket.put(r2Key, file.bytes, {
+      sha256: file.sha256,
+      httpMetadata: { contentType: file.mediaType, contentDisposition: `attachment; filename="${filename}"` },
+    });
+    rows.push({ format: fileFormat(file.format, sample), r2Key, size: file.size, sha256: file.sha256, pages: file.pages ?? null });
+  }
+  return rows;
+}
+
+/** Fonts come from R2 (too big to bundle), read only when a PDF is written. */
+function lazyFonts(bucket: R2Bucket): () => Promise<FontSet> {
+  let loading: Promise<FontSet> | undefined;
+  return () =>
+    (loading ??= (async () => {
+      const entries = await Promise.all(
+        FONT_FILES.map(async (font) => {
+          const object = await bucket.get(font.r2Key);
+          if (!object) throw new BinderyError('missing-file', `font "${font.r2Key}" is not in the R2 bucket; upload the fonts (see README, Deploy)`);
+          return [font.role, new Uint8Array(await object.arrayBuffer())] as const;
+        }),
+      );
+      return Object.fromEntries(entries) as unknown as FontSet;
+    })());
+}
+
+interface ProgressRecorder {
+  report(fraction: number): void;
+  flush(): Promise<void>;
+}
+
+/** Writes progress to D1 in steps of 5 %, in order, without making the writers wait. */
+function progressRecorder(builds: BuildRepository, id: string): ProgressRecorder {
+  let recorded = 0;
+  let pending: Promise<void> = Promise.resolve();
+  return {
+    report(fraction) {
+      if (fraction - recorded < 0.05) return;
+      recorded = fraction;
+      pending = pending.then(() => builds.setProgress(id, fraction)).catch((err) => console.error('progress update failed', err));
+    },
+    flush: () => pending,
+  };
+}

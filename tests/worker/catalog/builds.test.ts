@@ -1,0 +1,191 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { strFromU8, unzipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../../workers/index.ts';
+import { WRITERS } from '../../../src/build/writers.ts';
+import { BuildRepository } from '../../../src/catalog/builds.ts';
+import { cleanUpBuilds } from '../../../src/catalog/cleanup.ts';
+import { editionPrefix, snapshotKey } from '../../../src/catalog/editions.ts';
+import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
+import { api, article, enc, json, PNG, putArticle, putBook } from './api.ts';
+
+/** Delivers one build message to the Worker's queue handler, as the queue would. */
+async function consume(buildId: string, attempts = 1) {
+  const batch = createMessageBatch('bindery-builds', [{ id: `msg-${buildId}-${attempts}`, timestamp: new Date(), attempts, body: { buildId } }]);
+  await worker.queue(batch, env);
+  return getQueueResult(batch, createExecutionContext());
+}
+
+async function requestBuild(slug: string, expected = 202) {
+  return json(await api('POST', `/books/${slug}/builds`), expected);
+}
+
+async function buildReady(slug: string) {
+  const queued = await requestBuild(slug);
+  await consume(queued.id);
+  const build = await json(await api('GET', `/builds/${queued.id}`), 200);
+  expect(build.error).toBeNull();
+  expect(build.status).toBe('ready');
+  return build;
+}
+
+async function download(buildId: string, format: string): Promise<Uint8Array> {
+  const res = await api('GET', `/builds/${buildId}/files/${format}`);
+  expect(res.status).toBe(200);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+function epubText(bytes: Uint8Array): string {
+  const files = unzipSync(bytes);
+  return Object.entries(files)
+    .filter(([name]) => name.endsWith('.xhtml'))
+    .map(([, data]) => strFromU8(data))
+    .join('\n');
+}
+
+const formats = Object.keys(WRITERS).sort();
+
+beforeAll(async () => {
+  for (const font of FONT_FILES) {
+    const res = await env.TEST_FONTS.fetch(`https://fonts/${font.r2Key}`);
+    await env.BOOKS.put(font.r2Key, await res.arrayBuffer());
+  }
+});
+
+async function seedBook(slug: string) {
+  await putArticle(`${slug}/01-start`, article('Getting started', { date: '2025-01-01' }, 'The first chapter talks about harbour tides.\n\n![A dot](../images/dot.png)\n'));
+  await api('PUT', `/articles/${enc(`${slug}/01-start`)}/assets/${enc('../images/dot.png')}`, { body: PNG });
+  await putArticle(`${slug}/02-more`, article('Going further', { date: '2025-01-02' }, 'The second chapter covers lighthouse keepers.\n'));
+  await putBook(slug, [{ article: `${slug}/01-start`, sample: true }, `${slug}/02-more`], { cover: 'cover.png' });
+  expect((await api('PUT', `/books/${slug}/assets/cover.png`, { body: PNG })).status).toBe(201);
+}
+
+describe('builds through the queue', () => {
+  it(`builds every registered format (${formats.join(', ')}) and its sample into content-addressed R2 keys`, async () => {
+    await seedBook('tides');
+    const queued = await requestBuild('tides');
+    expect(queued.status).toBe('queued');
+    await consume(queued.id);
+    const build = await json(await api('GET', `/builds/${queued.id}`), 200);
+    expect(build).toMatchObject({ status: 'ready', progress: 1, error: null });
+    expect(build.files.map((f: { format: string }) => f.format).sort()).toEqual([...formats, ...formats.map((f) => `sample-${f}`)].sort());
+    const rows = await env.DB.prepare('SELECT format, r2_key FROM build_files WHERE build_id = ?').bind(queued.id).all<{ format: string; r2_key: string }>();
+    for (const row of rows.results) {
+      const ext = row.format.replace('sample-', '');
+      const name = row.format.startsWith('sample-') ? `tides-sample.${ext}` : `tides.${ext}`;
+      expect(row.r2_key).toBe(`editions/tides/${build.contentHash}/${name}`);
+    }
+    const epub = await download(queued.id, 'epub');
+    expect(strFromU8(unzipSync(epub).mimetype)).toBe('application/epub+zip');
+    const text = epubText(epub);
+    expect(text).toContain('harbour tides');
+    expect(text).toContain('lighthouse keepers');
+    const sample = epubText(await download(queued.id, 'sample-epub'));
+    expect(sample).toContain('harbour tides');
+    expect(sample).not.toContain('lighthouse keepers');
+    const epubFile = build.files.find((f: { format: string }) => f.format === 'epub');
+    expect(epubFile.size).toBe(epub.byteLength);
+    if (WRITERS.pdf) {
+      const pdf = await download(queued.id, 'pdf');
+      expect(strFromU8(pdf.subarray(0, 5))).toBe('%PDF-');
+      expect(build.files.find((f: { format: string }) => f.format === 'pdf').pages).toBeGreaterThan(0);
+    }
+  });
+
+  it('returns the existing build for the same content and does not duplicate rows when the message is replayed', async () => {
+    await seedBook('same-content');
+    const first = await buildReady('same-content');
+    const again = await requestBuild('same-content', 200);
+    expect(again.id).toBe(first.id);
+    await consume(first.id, 2);
+    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM builds WHERE book_slug = ?').bind('same-content').first<{ n: number }>();
+    expect(count?.n).toBe(1);
+    const files = await env.DB.prepare('SELECT COUNT(*) AS n FROM build_files WHERE build_id = ?').bind(first.id).first<{ n: number }>();
+    expect(files?.n).toBe(formats.length * 2);
+    await putArticle('same-content/02-more', article('Going further', { date: '2025-01-02' }, 'Changed text.\n'));
+    const changed = await requestBuild('same-content');
+    expect(changed.id).not.toBe(first.id);
+  });
+
+  it('publishes a ready build and rolls back by publishing an earlier one', async () => {
+    await seedBook('rollback');
+    const v1 = await buildReady('rollback');
+    await putArticle('rollback/02-more', article('Going further', {}, 'Second edition text.\n'));
+    const v2 = await buildReady('rollback');
+    for (const id of [v1.id, v2.id, v1.id]) {
+      const published = await json(await api('POST', '/books/rollback/publish', { body: { buildId: id } }), 200);
+      expect(published.buildId).toBe(id);
+    }
+    const book = await json(await api('GET', '/books/rollback'), 200);
+    expect(book.publishedBuildId).toBe(v1.id);
+    expect(book.publications.map((p: { buildId: string }) => p.buildId)).toEqual([v1.id, v2.id, v1.id]);
+    expect((await api('POST', '/books/rollback/publish', { body: { buildId: 'bld_unknown' } })).status).toBe(404);
+    expect((await api('POST', '/books/rollback/publish', { body: {} })).status).toBe(400);
+  });
+
+  it('refuses to publish a build that is not ready with 409', async () => {
+    await seedBook('not-ready');
+    const queued = await requestBuild('not-ready');
+    const res = await api('POST', '/books/not-ready/publish', { body: { buildId: queued.id } });
+    if ((await new BuildRepository(env.DB).get(queued.id)).status !== 'ready') expect(res.status).toBe(409);
+  });
+
+  it('records a failed build naming the article and line, and keeps the published edition', async () => {
+    await seedBook('broken');
+    const good = await buildReady('broken');
+    await json(await api('POST', '/books/broken/publish', { body: { buildId: good.id } }), 200);
+    await putArticle('broken/02-more', article('Going further', {}, 'Fine line.\n\n![missing](../images/nowhere.png)\n'));
+    const res = await api('POST', '/books/broken/builds');
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const failure = await res.json<{ buildId: string; file: string; line: number; detail: string }>();
+    expect(failure).toMatchObject({ file: 'broken/02-more', line: 7 });
+    const failed = await json(await api('GET', `/builds/${failure.buildId}`), 200);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatchObject({ file: 'broken/02-more', line: 7 });
+    const book = await json(await api('GET', '/books/broken'), 200);
+    expect(book.publishedBuildId).toBe(good.id);
+    expect((await download(good.id, 'epub')).byteLength).toBeGreaterThan(0);
+  });
+
+  it('marks a build failed in the consumer with the article and line when its content cannot be built', async () => {
+    await seedBook('late-failure');
+    const queued = await requestBuild('late-failure');
+    const key = snapshotKey('late-failure', queued.contentHash);
+    const snapshot = await (await env.BOOKS.get(key))!.json<{ articles: { id: string; markdown: string }[] }>();
+    snapshot.articles[1].markdown = '---\ntitle: Broken\nunknown: field\n---\nText\n';
+    await env.BOOKS.put(key, JSON.stringify(snapshot));
+    const result = await consume(queued.id);
+    expect(result.explicitAcks).toContain(`msg-${queued.id}-1`);
+    const build = await json(await api('GET', `/builds/${queued.id}`), 200);
+    expect(build.status).toBe('failed');
+    expect(build.error).toMatchObject({ file: 'late-failure/02-more', line: 3, field: 'unknown' });
+  });
+
+  it('keeps a published edition downloadable after its article is deleted', async () => {
+    await seedBook('deleted');
+    const build = await buildReady('deleted');
+    await json(await api('POST', '/books/deleted/publish', { body: { buildId: build.id } }), 200);
+    expect((await api('DELETE', `/articles/${enc('deleted/02-more')}`)).status).toBe(204);
+    expect(epubText(await download(build.id, 'epub'))).toContain('lighthouse keepers');
+    const rebuild = await json(await api('POST', '/books/deleted/builds'), 422);
+    expect(rebuild.detail).toMatch(/deleted\/02-more/);
+  });
+
+  it('fails stale builds and removes the R2 objects of failed builds, never those of live ones', async () => {
+    await seedBook('stale');
+    const live = await buildReady('stale');
+    const builds = new BuildRepository(env.DB);
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
+    const staleHash = 'f'.repeat(64);
+    await builds.enqueue('bld_stale', 'stale', staleHash);
+    await env.DB.prepare('UPDATE builds SET updated_at = ? WHERE id = ?').bind(old, 'bld_stale').run();
+    await env.BOOKS.put(`${editionPrefix('stale', staleHash)}stale.epub`, 'partial');
+    const result = await cleanUpBuilds(env.DB, env.BOOKS);
+    expect(result.failed).toContain('bld_stale');
+    expect(result.purged).toContain('bld_stale');
+    expect((await builds.get('bld_stale')).status).toBe('failed');
+    expect(await env.BOOKS.head(`${editionPrefix('stale', staleHash)}stale.epub`)).toBeNull();
+    for (const file of (await builds.get(live.id)).files) expect(await env.BOOKS.head(file.r2Key)).not.toBeNull();
+  });
+});
