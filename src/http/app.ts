@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { commerceRoutes } from './commerce/index.ts';
 import { editorRoutes } from './editor.ts';
 import { onError, problem, problemResponse } from './problem.ts';
 
@@ -22,5 +23,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.notFound((c) => problemResponse(problem(404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api/v1', editorRoutes());
+  app.route('/', commerceRoutes());
   return app;
 }

@@ -1,0 +1,57 @@
+import type { CommerceConfig } from './config.ts';
+import { DownloadLinks } from './download-links.ts';
+import { EditionReader } from './editions.ts';
+import { LibraryTokens } from './library-tokens.ts';
+import { libraryMail, Outbox } from './mail.ts';
+import { OrderRepository } from './orders.ts';
+
+export interface LibraryItem {
+  slug: string;
+  title: string;
+  orderId: string;
+  buildId: string;
+  downloads: { format: 'epub' | 'pdf'; url: string }[];
+}
+
+export const libraryUrl = (origin: string, token: string) => `${origin}/library/${token}`;
+
+/**
+ * Every book `email` owns, at its current edition (new editions are free),
+ * with fresh signed download links. Books taken off sale are left out.
+ */
+export async function libraryItems(db: D1Database, config: CommerceConfig, email: string, origin: string): Promise<LibraryItem[]> {
+  const links = new DownloadLinks(config.SIGNING_KEY);
+  const editions = new EditionReader(db);
+  const expiresAt = Math.floor(Date.now() / 1000) + config.DOWNLOAD_TTL_SECONDS;
+  const items: LibraryItem[] = [];
+  for (const order of await new OrderRepository(db).activeForEmail(email)) {
+    const edition = await editions.published(order.bookSlug);
+    if (!edition) continue;
+    const downloads = await Promise.all(
+      [...edition.files.keys()].sort().map(async (format) => {
+        const token = await links.sign({ orderId: order.id, slug: order.bookSlug, format, buildId: edition.buildId, expiresAt });
+        return { format, url: `${origin}/download/${token}` };
+      }),
+    );
+    items.push({ slug: order.bookSlug, title: edition.meta.title, orderId: order.id, buildId: edition.buildId, downloads });
+  }
+  return items.sort((a, b) => a.title.localeCompare(b.title));
+}
+
+/**
+ * Writes the mail that carries a library link to the outbox and returns its
+ * id (the caller sends it after answering) and the link itself.
+ */
+export async function queueLibraryMail(
+  db: D1Database,
+  config: CommerceConfig,
+  email: string,
+  origin: string,
+  reason: 'purchase' | 'grant' | 'resend',
+): Promise<{ mailId: number; libraryUrl: string }> {
+  const tokens = new LibraryTokens(db, config.SIGNING_KEY);
+  const token = reason === 'resend' ? await tokens.issue(email) : await tokens.current(email);
+  const url = libraryUrl(origin, token);
+  const mailId = await new Outbox(db).enqueue(libraryMail(email, url, reason));
+  return { mailId, libraryUrl: url };
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { BinderyError } from '../errors.ts';
+
+/** Stripe's form encoding: nested objects and arrays as `a[b][0][c]=…`. */
+export function formEncode(params: Record<string, unknown>): string {
+  const pairs: [string, string][] = [];
+  const walk = (prefix: string, value: unknown) => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) value.forEach((v, i) => walk(`${prefix}[${i}]`, v));
+    else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}[${k}]` : k, v);
+    else pairs.push([prefix, String(value)]);
+  };
+  walk('', params);
+  return new URLSearchParams(pairs).toString();
+}
+
+export interface CheckoutRequest {
+  slug: string;
+  title: string;
+  email?: string;
+  /** Minor units. */
+  unitAmount: number;
+  currency: string;
+  successUrl: string;
+  cancelUrl: string;
+}
+
+const sessionSchema = z.object({ id: z.string().min(1), url: z.url() });
+const stripeErrorSchema = z.object({ error: z.object({ message: z.string() }) });
+
+/** The few Stripe REST calls Bindery makes, with `fetch` (works in Workers and Node alike). */
+export class StripeClient {
+  constructor(
+    private readonly secretKey: string,
+    private readonly apiBase: string,
+  ) {}
+
+  /** Creates a hosted Checkout Session for one book; the webhook later turns its completion into an order. */
+  async createCheckoutSession(req: CheckoutRequest): Promise<{ id: string; url: string }> {
+    const body = {
+      mode: 'payment',
+      success_url: req.successUrl,
+      cancel_url: req.cancelUrl,
+      customer_email: req.email,
+      client_reference_id: req.slug,
+      metadata: { slug: req.slug },
+      payment_intent_data: { metadata: { slug: req.slug } },
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: req.currency.toLowerCase(), unit_amount: req.unitAmount, product_data: { name: req.title, metadata: { slug: req.slug } } },
+        },
+      ],
+    };
+    return sessionSchema.parse(await this.post('/v1/checkout/sessions', body));
+  }
+
+  private async post(path: string, params: Record<string, unknown>): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.apiBase), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', 'stripe-version': '2024-06-20' },
+        body: formEncode(params),
+      });
+    } catch (err) {
+      throw new BinderyError('internal', 'could not reach Stripe', {}, { cause: err });
+    }
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const message = stripeErrorSchema.safeParse(json).data?.error.message ?? `HTTP ${res.status}`;
+      throw new BinderyError('internal', `Stripe refused the request: ${message}`);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { BinderyError } from '../errors.ts';
+import type { OrderRepository, OrderWithEntitlement } from './orders.ts';
+
+const eventSchema = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+export type StripeEvent = z.infer<typeof eventSchema>;
+
+const sessionSchema = z.object({
+  id: z.string().min(1),
+  payment_status: z.string(),
+  amount_total: z.number().int().nonnegative().nullable(),
+  currency: z.string().nullable(),
+  customer_email: z.string().nullish(),
+  customer_details: z.object({ email: z.string().nullish() }).nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  payment_intent: z.string().nullish(),
+});
+
+const chargeSchema = z.object({
+  id: z.string().min(1),
+  payment_intent: z.string().nullish(),
+  refunded: z.boolean(),
+});
+
+/** Parses a verified webhook body. @throws BinderyError('invalid-input') for anything that is not a Stripe event. */
+export function parseStripeEvent(rawBody: string): StripeEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw new BinderyError('invalid-input', 'the webhook body is not JSON');
+  }
+  const parsed = eventSchema.safeParse(json);
+  if (!parsed.success) throw new BinderyError('invalid-input', 'the webhook body is not a Stripe event');
+  return parsed.data;
+}
+
+export type EventOutcome =
+  | { kind: 'order'; order: OrderWithEntitlement; created: boolean }
+  | { kind: 'reversed' }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Applies one Stripe event. Paid completions create the order and
+ * entitlement; refunds and failed async payments revoke it — or are
+ * remembered and revoke it when the completion arrives later.
+ */
+export async function applyStripeEvent(event: StripeEvent, orders: OrderRepository, bookExists: (slug: string) => Promise<boolean>): Promise<EventOutcome> {
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      const session = parse(sessionSchema, event);
+      const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+      if (!paid) return { kind: 'ignored', reason: `payment is ${session.payment_status}; waiting for the async payment result` };
+      const slug = session.metadata?.slug;
+      if (!slug) return { kind: 'ignored', reason: 'session has no metadata.slug: not a Bindery sale' };
+      if (!(await bookExists(slug))) return { kind: 'ignored', reason: `session names an unknown book "${slug}"` };
+      const email = session.customer_details?.email ?? session.customer_email;
+      if (!email) throw new BinderyError('invalid-input', `checkout session ${session.id} carries no customer email`);
+      const result = await orders.create({
+        id: session.id,
+        bookSlug: slug,
+        email,
+        amount: session.amount_total ?? 0,
+        currency: session.currency ?? 'usd',
+        source: 'stripe',
+        paymentIntent: session.payment_intent ?? null,
+      });
+      return { kind: 'order', ...result };
+    }
+    case 'checkout.session.async_payment_failed': {
+      const session = parse(sessionSchema, event);
+      await orders.reverse({ sessionId: session.id, paymentIntent: session.payment_intent ?? undefined, reason: 'payment failed', eventId: event.id });
+      return { kind: 'reversed' };
+    }
+    case 'charge.refunded': {
+      const charge = parse(chargeSchema, event);
+      if (!charge.refunded) return { kind: 'ignored', reason: 'partial refund: the buyer keeps the book' };
+      if (!charge.payment_intent) return { kind: 'ignored', reason: 'refunded charge has no payment intent' };
+      await orders.reverse({ paymentIntent: charge.payment_intent, reason: 'refunded', eventId: event.id });
+      return { kind: 'reversed' };
+    }
+    default:
+      return { kind: 'ignored', reason: `event type ${event.type} is not used` };
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, event: StripeEvent): T {
+  const parsed = schema.safeParse(event.data.object);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BinderyError('invalid-input', `${event.type} event ${event.id}: data.object.${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Claims an event id before handling it; false when it was handled already (a replay). */
+export async function claimEvent(db: D1Database, event: StripeEvent): Promise<boolean> {
+  const result = await db
+    .prepare('INSERT INTO stripe_events (id, type, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
+    .bind(event.id, event.type, new Date().toISOString())
+    .run();
+  return result.meta.changes > 0;
+}
+
+/** Releases a claim when handling failed, so Stripe's retry is processed rather than skipped. */
+export async function releaseEvent(db: D1Database, eventId: string): Promise<void> {
+  await db.prepare('DELETE FROM stripe_events WHERE id = ?').bind(eventId).run();
+}

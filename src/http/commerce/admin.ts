@@ -1,0 +1,170 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { newId } from '../../catalog/clock.ts';
+import { bookSlugSchema } from '../../catalog/schemas.ts';
+import { EditionReader } from '../../commerce/editions.ts';
+import { queueLibraryMail } from '../../commerce/library.ts';
+import { mailSender, Outbox } from '../../commerce/mail.ts';
+import { OrderRepository, type OrderWithEntitlement } from '../../commerce/orders.ts';
+import { BinderyError } from '../../errors.ts';
+import { readStamp } from '../../stamp/read.ts';
+import { requireScope, type EditorEnv } from '../auth.ts';
+import { problem, problemResponse } from '../problem.ts';
+import { commerceRouter, config, emailSchema, jsonContent, originOf, problems } from './common.ts';
+
+/** Uploaded books for verification can be large PDFs. */
+const MAX_VERIFY_BYTES = 100 * 1024 * 1024;
+const admin = requireScope('admin');
+const security = [{ bearer: [] }];
+const adminProblems = (more: Record<number, string> = {}) =>
+  problems({ 401: 'Missing, unknown or revoked token', 403: 'The token lacks the admin scope', ...more });
+
+const EntitlementSchema = z
+  .object({ id: z.string(), revokedAt: z.string().nullable(), revokeReason: z.string().nullable() })
+  .openapi('Entitlement');
+const OrderSchema = z
+  .object({
+    id: z.string(),
+    bookSlug: z.string(),
+    email: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    source: z.enum(['stripe', 'grant']),
+    createdAt: z.string(),
+    entitlement: EntitlementSchema,
+  })
+  .openapi('Order');
+
+const orderView = (o: OrderWithEntitlement) => ({
+  id: o.id,
+  bookSlug: o.bookSlug,
+  email: o.email,
+  amount: o.amount,
+  currency: o.currency,
+  source: o.source,
+  createdAt: o.createdAt,
+  entitlement: { id: o.entitlement.id, revokedAt: o.entitlement.revokedAt, revokeReason: o.entitlement.revokeReason },
+});
+
+/** Publisher tools: verify a leaked file, grant complimentary copies, revoke, list orders. */
+export function commerceAdminRoutes() {
+  const app = commerceRouter<EditorEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/verify',
+      tags: ['commerce'],
+      summary: 'Find the order a stamped EPUB or PDF was sold with (admin)',
+      description: 'Upload the file as multipart `file`, or as the raw request body.',
+      security,
+      middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 100 MB.')) })],
+      request: {
+        body: {
+          required: true,
+          content: {
+            'multipart/form-data': { schema: z.object({ file: z.string().openapi({ format: 'binary' }) }) },
+            'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+            'application/epub+zip': { schema: z.string().openapi({ format: 'binary' }) },
+            'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+        },
+      },
+      responses: {
+        200: jsonContent(
+          z.object({ format: z.enum(['epub', 'pdf']), orderId: z.string(), markMatches: z.boolean(), order: OrderSchema }).openapi('Verification'),
+          'The order the file was stamped for',
+        ),
+        ...adminProblems({ 400: 'Not an EPUB or PDF', 404: 'No licence in the file, or it names an unknown order', 413: 'File too large', 415: 'Unsupported media type' }),
+      },
+    }),
+    async (c) => {
+      const bytes = await uploadedBytes(c.req.raw);
+      const stamp = await readStamp(bytes);
+      if (!stamp) throw new BinderyError('not-found', 'no Bindery licence found in this file (not stamped, or the metadata was stripped: read the visible licence line)');
+      const order = await new OrderRepository(c.env.DB).get(stamp.orderId);
+      if (!order) throw new BinderyError('not-found', `the file names order "${stamp.orderId}", which does not exist here`);
+      return c.json({ format: stamp.format, orderId: order.id, markMatches: order.licenceMark === stamp.mark, order: orderView(order) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/grants',
+      tags: ['commerce'],
+      summary: 'Give a complimentary copy of a published book (admin)',
+      security,
+      middleware: [admin],
+      request: {
+        body: { required: true, content: { 'application/json': { schema: z.object({ email: emailSchema, slug: bookSlugSchema }).openapi('GrantRequest') } } },
+      },
+      responses: {
+        201: jsonContent(z.object({ order: OrderSchema, libraryUrl: z.url() }).openapi('Grant'), 'Granted; the link was also mailed'),
+        ...adminProblems({ 400: 'Invalid input', 404: 'Unknown or unpublished book' }),
+      },
+    }),
+    async (c) => {
+      const { email, slug } = c.req.valid('json');
+      if (!(await new EditionReader(c.env.DB).published(slug))) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
+      const settings = config(c.env);
+      const { order } = await new OrderRepository(c.env.DB).create({ id: newId('grant'), bookSlug: slug, email, amount: 0, currency: 'XXX', source: 'grant' });
+      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, originOf(c.req.url), 'grant');
+      c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
+      return c.json({ order: orderView(order), libraryUrl }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/entitlements/{id}',
+      tags: ['commerce'],
+      summary: "Revoke an entitlement: its owner's download links stop working (admin)",
+      security,
+      middleware: [admin],
+      request: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        query: z.object({ reason: z.string().min(1).max(200).optional() }),
+      },
+      responses: { 200: jsonContent(EntitlementSchema, 'Revoked (revoking again keeps the first time)'), ...adminProblems({ 404: 'Unknown entitlement' }) },
+    }),
+    async (c) => {
+      const reason = c.req.valid('query').reason ?? 'revoked by the publisher';
+      const ent = await new OrderRepository(c.env.DB).revokeEntitlement(c.req.valid('param').id, reason);
+      return c.json({ id: ent.id, revokedAt: ent.revokedAt, revokeReason: ent.revokeReason }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/books/{slug}/orders',
+      tags: ['commerce'],
+      summary: 'Orders and grants of a book, newest first (admin)',
+      security,
+      middleware: [admin],
+      request: { params: z.object({ slug: bookSlugSchema }) },
+      responses: { 200: jsonContent(z.object({ orders: z.array(OrderSchema) }), 'The orders'), ...adminProblems() },
+    }),
+    async (c) => {
+      const orders = await new OrderRepository(c.env.DB).listForBook(c.req.valid('param').slug);
+      return c.json({ orders: orders.map(orderView) }, 200);
+    },
+  );
+
+  return app;
+}
+
+/** The uploaded file: the `file` part of a multipart form, or the raw body. */
+async function uploadedBytes(request: Request): Promise<Uint8Array> {
+  const type = request.headers.get('content-type') ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    const file: unknown = (await request.formData()).get('file');
+    if (!(file instanceof Blob)) throw new BinderyError('invalid-input', 'send the file in a multipart field named "file"', { field: 'file' });
+    return new Uint8Array(await file.arrayBuffer());
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length === 0) throw new BinderyError('invalid-input', 'the request body is empty: upload the EPUB or PDF', { field: 'file' });
+  return bytes;
+}

@@ -1,0 +1,119 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { BookRepository } from '../../catalog/books.ts';
+import { bookSlugSchema } from '../../catalog/schemas.ts';
+import { EditionReader } from '../../commerce/editions.ts';
+import { LibraryTokens } from '../../commerce/library-tokens.ts';
+import { libraryUrl } from '../../commerce/library.ts';
+import { toMinorUnits } from '../../commerce/money.ts';
+import { OrderRepository } from '../../commerce/orders.ts';
+import { StripeClient } from '../../commerce/stripe-client.ts';
+import { BinderyError } from '../../errors.ts';
+import type { AppEnv } from '../app.ts';
+import { commerceRouter, config, emailSchema, jsonContent, originOf, problems, wantsJson } from './common.ts';
+import { MessagePage, PendingPage, SuccessPage } from './pages.tsx';
+
+const checkoutSchema = z
+  .object({
+    slug: bookSlugSchema,
+    email: z.union([emailSchema, z.literal('')]).optional().transform((e) => e || undefined),
+  })
+  .openapi('CheckoutRequest');
+
+const CheckoutSessionSchema = z.object({ url: z.url(), sessionId: z.string() }).openapi('CheckoutSession');
+
+const SuccessStateSchema = z
+  .union([
+    z.object({ status: z.literal('complete'), libraryUrl: z.url() }),
+    z.object({ status: z.literal('pending'), message: z.string() }),
+    z.object({ status: z.literal('revoked'), message: z.string() }),
+  ])
+  .openapi('CheckoutState');
+
+/** Buying: creating a Stripe Checkout Session, and the page Stripe sends the buyer back to. */
+export function checkoutRoutes() {
+  const app = commerceRouter<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/checkout',
+      tags: ['commerce'],
+      summary: 'Start buying a book: creates a Stripe Checkout Session',
+      description: 'JSON gets `{url, sessionId}`; a form post (the storefront\'s buy button) gets a 303 redirect to Stripe.',
+      request: {
+        body: {
+          required: false,
+          content: { 'application/json': { schema: checkoutSchema }, 'application/x-www-form-urlencoded': { schema: checkoutSchema } },
+        },
+      },
+      responses: {
+        200: jsonContent(CheckoutSessionSchema, 'The Stripe-hosted payment page'),
+        303: { description: 'Redirect to the Stripe-hosted payment page (form posts)' },
+        ...problems({ 400: 'Invalid input', 404: 'Unknown or unpublished book', 409: 'The book has no price' }),
+      },
+    }),
+    async (c) => {
+      const isForm = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header('content-type') ?? '');
+      const parsed = checkoutSchema.safeParse(isForm ? c.req.valid('form') : c.req.valid('json'));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new BinderyError('invalid-input', `${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
+      }
+      const { slug, email } = parsed.data;
+      const edition = await new EditionReader(c.env.DB).published(slug);
+      if (!edition) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
+      const price = edition.meta.price;
+      if (!price) throw new BinderyError('conflict', `"${edition.meta.title}" has no price and cannot be sold`, { field: 'price' });
+      const settings = config(c.env);
+      const origin = originOf(c.req.url);
+      const session = await new StripeClient(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE).createCheckoutSession({
+        slug,
+        title: edition.meta.title,
+        email,
+        unitAmount: toMinorUnits(price.amount, price.currency),
+        currency: price.currency,
+        successUrl: `${origin}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+        cancelUrl: `${origin}/books/${encodeURIComponent(slug)}`,
+      });
+      if (isForm) return c.redirect(session.url, 303);
+      return c.json({ url: session.url, sessionId: session.id }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/checkout/success',
+      tags: ['commerce'],
+      summary: 'Where Stripe returns the buyer: their library link once the payment is confirmed',
+      request: { query: z.object({ session_id: z.string().min(1).max(255) }) },
+      responses: {
+        200: { description: 'Library link, or the pending state', content: { 'application/json': { schema: SuccessStateSchema }, 'text/html': { schema: z.string() } } },
+        202: jsonContent(SuccessStateSchema, 'Payment not confirmed yet (JSON)'),
+        ...problems({ 400: 'Missing session_id' }),
+      },
+    }),
+    async (c) => {
+      const sessionId = c.req.valid('query').session_id;
+      const order = await new OrderRepository(c.env.DB).get(sessionId);
+      const json = wantsJson(c.req.header('accept'));
+      if (!order) {
+        const message = 'Payment is being confirmed; try again in a few seconds.';
+        if (json) return c.json({ status: 'pending' as const, message }, 202);
+        c.header('refresh', '3');
+        return c.html(<PendingPage sessionId={sessionId} />, 200);
+      }
+      if (order.entitlement.revokedAt) {
+        const message = `This purchase is no longer valid (${order.entitlement.revokeReason ?? 'revoked'}).`;
+        return json ? c.json({ status: 'revoked' as const, message }, 200) : c.html(<MessagePage title="Purchase not valid" message={message} />, 200);
+      }
+      const token = await new LibraryTokens(c.env.DB, config(c.env).SIGNING_KEY).current(order.email);
+      const url = libraryUrl(originOf(c.req.url), token);
+      if (json) return c.json({ status: 'complete' as const, libraryUrl: url }, 200);
+      const book = await new BookRepository(c.env.DB).get(order.bookSlug).catch(() => null);
+      return c.html(<SuccessPage libraryUrl={url} title={book?.title ?? order.bookSlug} />, 200);
+    },
+  );
+
+  return app;
+}

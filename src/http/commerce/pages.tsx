@@ -1,0 +1,87 @@
+import type { Child } from 'hono/jsx';
+
+/** Plain pages for the buyer: success and library. Styling comes from the storefront layout once it exists. */
+export function Page(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{props.title}</title>
+      </head>
+      <body>
+        <main>{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+export function MessagePage(props: { title: string; message: string }) {
+  return (
+    <Page title={props.title}>
+      <h1>{props.title}</h1>
+      <p>{props.message}</p>
+    </Page>
+  );
+}
+
+export function PendingPage(props: { sessionId: string }) {
+  return (
+    <Page title="Payment is being confirmed">
+      <h1>Payment is being confirmed</h1>
+      <p>Thank you! Stripe is confirming your payment. This page refreshes by itself; your library link will appear here and in your mail.</p>
+      <p>
+        <small>Reference: {props.sessionId}</small>
+      </p>
+    </Page>
+  );
+}
+
+export function SuccessPage(props: { libraryUrl: string; title: string }) {
+  return (
+    <Page title="Thank you">
+      <h1>Thank you</h1>
+      <p>
+        <cite>{props.title}</cite> is in your library. We have also mailed you the link.
+      </p>
+      <p>
+        <a href={props.libraryUrl}>Open your library</a>
+      </p>
+    </Page>
+  );
+}
+
+export interface LibraryItemView {
+  slug: string;
+  title: string;
+  downloads: { format: string; url: string }[];
+}
+
+export function LibraryPage(props: { email: string; items: LibraryItemView[] }) {
+  return (
+    <Page title="Your library">
+      <h1>Your library</h1>
+      <p>Books bought with {props.email}. Download links are valid for a day; come back here for fresh ones. New editions are free.</p>
+      {props.items.length === 0 ? (
+        <p>No books yet.</p>
+      ) : (
+        <ul>
+          {props.items.map((item) => (
+            <li>
+              <strong>{item.title}</strong>{' '}
+              {item.downloads.map((d) => (
+                <>
+                  {' '}
+                  <a href={d.url} download>
+                    {d.format.toUpperCase()}
+                  </a>
+                </>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>
+  );
+}

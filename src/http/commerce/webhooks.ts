@@ -1,0 +1,60 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { BookRepository } from '../../catalog/books.ts';
+import { queueLibraryMail } from '../../commerce/library.ts';
+import { mailSender, Outbox } from '../../commerce/mail.ts';
+import { OrderRepository } from '../../commerce/orders.ts';
+import { applyStripeEvent, claimEvent, parseStripeEvent, releaseEvent } from '../../commerce/stripe-events.ts';
+import { verifyStripeSignature } from '../../commerce/stripe-signature.ts';
+import type { AppEnv } from '../app.ts';
+import { commerceRouter, config, jsonContent, originOf, problems } from './common.ts';
+
+const ReceiptSchema = z
+  .object({ received: z.literal(true), duplicate: z.boolean(), outcome: z.string() })
+  .openapi('WebhookReceipt');
+
+/** Stripe's webhook: signature first, then exactly-once handling by event id. */
+export function webhookRoutes() {
+  const app = commerceRouter<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/webhooks/stripe',
+      tags: ['commerce'],
+      summary: 'Stripe webhook endpoint (checkout completed, async payment result, refunds)',
+      description: 'Requires a valid `Stripe-Signature` header within 5 minutes of its timestamp. A replayed event id is acknowledged and ignored.',
+      request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
+      responses: {
+        200: jsonContent(ReceiptSchema, 'Event handled (or already handled)'),
+        ...problems({ 400: 'Unsigned, wrongly signed, stale or malformed request; nothing changed' }),
+      },
+    }),
+    async (c) => {
+      const settings = config(c.env);
+      const rawBody = await c.req.text();
+      await verifyStripeSignature(rawBody, c.req.header('stripe-signature'), settings.STRIPE_WEBHOOK_SECRET);
+      const event = parseStripeEvent(rawBody);
+      if (!(await claimEvent(c.env.DB, event))) return c.json({ received: true as const, duplicate: true, outcome: 'already handled' }, 200);
+      try {
+        const books = new BookRepository(c.env.DB);
+        const outcome = await applyStripeEvent(event, new OrderRepository(c.env.DB), (slug) =>
+          books.get(slug).then(
+            () => true,
+            () => false,
+          ),
+        );
+        if (outcome.kind === 'order' && outcome.created && !outcome.order.entitlement.revokedAt) {
+          const { mailId } = await queueLibraryMail(c.env.DB, settings, outcome.order.email, originOf(c.req.url), 'purchase');
+          c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
+        }
+        const summary = outcome.kind === 'ignored' ? `ignored: ${outcome.reason}` : outcome.kind;
+        return c.json({ received: true as const, duplicate: false, outcome: summary }, 200);
+      } catch (err) {
+        await releaseEvent(c.env.DB, event.id);
+        throw err;
+      }
+    },
+  );
+
+  return app;
+}
