@@ -22,6 +22,8 @@ export interface Style {
 export interface TextChar extends Measured {
   glyph: PlacedGlyph;
   style: Style;
+  /** How far left of its pen position the glyph is drawn (a compressed opening bracket). */
+  shift: number;
 }
 
 export interface ShapeContext {
@@ -35,6 +37,8 @@ export function baseStyle(face: FaceName, size: number, color: Rgb = COLOURS.tex
 }
 
 /** Code points that take no room and have no glyph: variation selectors, joiners, soft hyphens. */
+const ZWJ = 0x200d;
+
 function isInvisible(cp: number): boolean {
   return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xad || cp === 0x2060 || (cp >= 0xe0100 && cp <= 0xe01ef) || (cp < 0x20 && cp !== HARD_BREAK);
 }
@@ -51,27 +55,75 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
   for (let i = 1; i < out.length; i++) {
     const prev = out[i - 1].codePoint;
     const cur = out[i].codePoint;
+    if (out[i].style.face === 'mono' && out[i - 1].style.face === 'mono') continue;
     if ((isHan(prev) && isLatinOrDigit(cur)) || (isLatinOrDigit(prev) && isHan(cur))) out[i].gapBefore = out[i].style.size / 4;
   }
+  compressPunctuation(out);
   return out;
+}
+
+const OPENING = new Set([...'「『（《〈【〔｛〖〘〚'].map((c) => c.codePointAt(0)!));
+const CLOSING = new Set([...'」』）》〉】〕｝〗〙〛'].map((c) => c.codePointAt(0)!));
+const CENTRED = new Set([...'、。，：；！？'].map((c) => c.codePointAt(0)!));
+
+function isCjkPunctuation(cp: number): boolean {
+  return OPENING.has(cp) || CLOSING.has(cp) || CENTRED.has(cp);
+}
+
+/**
+ * Consecutive CJK punctuation (clreq §3.1.6): a closing bracket followed by
+ * punctuation loses the blank half after its glyph, an opening bracket after
+ * punctuation loses the blank half before it. Without this 」。 or 」」 leave
+ * a hole, and a long run of closing brackets cannot fit on one line.
+ */
+function compressPunctuation(chars: TextChar[]): void {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    const fullWidth = c.glyph.advance >= 900;
+    if (!fullWidth) continue;
+    const half = c.width / 2;
+    if (CLOSING.has(c.codePoint) && i + 1 < chars.length && isCjkPunctuation(chars[i + 1].codePoint)) c.width = half;
+    else if (OPENING.has(c.codePoint) && i > 0 && isCjkPunctuation(chars[i - 1].codePoint)) {
+      c.width = half;
+      c.shift = half;
+    }
+  }
 }
 
 export function shapeText(text: string, style: Style, ctx: ShapeContext): TextChar[] {
   return shapeInlines([{ type: 'text', value: text }], style, ctx);
 }
 
+/** Emoji pieces that belong to the character before them: skin tones, the second regional indicator of a flag. */
+function extendsPrevious(cp: number, prev: number | undefined): boolean {
+  return (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0x1f1e6 && cp <= 0x1f1ff && prev !== undefined && prev >= 0x1f1e6 && prev <= 0x1f1ff);
+}
+
 function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeContext): void {
+  let previousMissing: number | undefined;
+  let joined = false;
   for (const ch of text) {
     let cp = ch.codePointAt(0)!;
+    if (cp === ZWJ) joined = true;
     if (isInvisible(cp)) continue;
     if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (cp === HARD_BREAK) {
-      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
+      out.push({ codePoint: cp, width: 0, gapBefore: 0, shift: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
       continue;
     }
     const { glyph, missing } = ctx.fonts.resolve(style.face, cp);
-    if (missing) ctx.onMissingGlyph(ch);
-    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style });
+    if (missing) {
+      ctx.onMissingGlyph(ch);
+      // One replacement box per emoji, not one per code point of a ZWJ sequence or modifier.
+      const partOfPrevious = previousMissing !== undefined && (joined || extendsPrevious(cp, previousMissing));
+      previousMissing = cp;
+      joined = false;
+      if (partOfPrevious) continue;
+    } else {
+      previousMissing = undefined;
+      joined = false;
+    }
+    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, shift: 0, glyph, style });
   }
 }
 

@@ -170,7 +170,7 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
   const bullets = ['•', '◦', '▪'];
   const markerStyle: Style = baseStyle('regular', TYPE.body);
   const markers = block.items.map((item, i) => {
-    if (item.checked !== null) return item.checked ? '☑' : '☐';
+    if (item.checked !== null) return item.checked ? '✓' : '□';
     return block.ordered ? `${block.start + i}.` : bullets[Math.min(depth, bullets.length - 1)];
   });
   const shaped = markers.map((m) => shapeText(m, markerStyle, ctx.shape));

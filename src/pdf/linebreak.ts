@@ -153,11 +153,16 @@ function skipSpaces(chars: readonly Measured[], from: number): number {
   return i;
 }
 
-/** A forced cut at the margin, moved left past characters that may not start a line. */
+/**
+ * A forced cut at the margin, moved left past characters that may not start
+ * a line. A run of such characters wider than the line has no legal cut; it
+ * is then cut at the margin rather than one character per line.
+ */
 function emergencyBreak(chars: readonly Measured[], start: number, overflowAt: number): number {
+  const violates = (at: number) => isProhibitedLineStart(chars[at].codePoint) || isProhibitedLineEnd(chars[at - 1].codePoint);
   let end = overflowAt;
-  while (end > start + 1 && (isProhibitedLineStart(chars[end].codePoint) || isProhibitedLineEnd(chars[end - 1].codePoint))) end--;
-  return end;
+  while (end > start + 1 && violates(end)) end--;
+  return violates(end) ? overflowAt : end;
 }
 
 /**
@@ -178,6 +183,11 @@ export function justify(chars: readonly Measured[], line: LineRange, width: numb
   }
   if (slots.length === 0) return null;
   const each = slack / slots.length;
+  // A line that would need CJK gaps wider than half a character (or word spaces
+  // wider than three) is left ragged rather than torn apart.
+  const spaces = slots.filter((i) => chars[i - 1].codePoint === SPACE).length;
+  const limit = spaces * 2 > slots.length ? 3 : 0.5;
+  if (each > (limit * (width - slack)) / count) return null;
   const extra = new Float64Array(count);
   for (const i of slots) extra[i - line.start] = each;
   return extra;

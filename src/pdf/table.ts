@@ -8,19 +8,38 @@ const PAD_Y = 3;
 const BORDER = 0.5;
 
 /**
- * Column widths that always fit the frame (the auto table layout of CSS, in
- * short): natural widths when they fit, otherwise every column keeps its
- * longest word and shares the rest in proportion to what it would like;
- * when even the words do not fit, columns shrink in proportion and cells
- * break inside words.
+ * Column widths that always fit the frame. Columns whose natural width is
+ * within a fair share (numbers, dates, short labels) get it whole; the rest
+ * share what is left the way CSS auto tables do: natural widths when they fit,
+ * otherwise each keeps its longest word (up to a fair share) and the slack
+ * goes in proportion to what each would like. When even that does not fit,
+ * columns shrink in proportion and cells break inside words.
  */
-export function columnWidths(min: number[], max: number[], available: number): number[] {
-  const sumMax = max.reduce((a, b) => a + b, 0);
-  const sumMin = min.reduce((a, b) => a + b, 0);
-  if (sumMax <= available) return max;
-  if (sumMin <= available && sumMax > sumMin) return min.map((m, i) => m + ((max[i] - m) * (available - sumMin)) / (sumMax - sumMin));
-  const total = sumMin || min.length;
-  return min.map((m) => (available * (sumMin ? m : 1)) / total);
+export function columnWidths(min: readonly number[], max: readonly number[], available: number): number[] {
+  const widths = max.map(() => 0);
+  let open = max.map((_, i) => i);
+  let space = available;
+  for (;;) {
+    const share = space / open.length;
+    const narrow = open.filter((i) => max[i] <= share);
+    if (!narrow.length || narrow.length === open.length) break;
+    for (const i of narrow) {
+      widths[i] = max[i];
+      space -= max[i];
+    }
+    open = open.filter((i) => max[i] > share);
+  }
+  const share = space / open.length;
+  const lo = open.map((i) => Math.min(min[i], share));
+  const hi = open.map((i) => max[i]);
+  const sumLo = lo.reduce((a, b) => a + b, 0);
+  const sumHi = hi.reduce((a, b) => a + b, 0);
+  open.forEach((col, k) => {
+    if (sumHi <= space) widths[col] = hi[k];
+    else if (sumLo <= space && sumHi > sumLo) widths[col] = lo[k] + ((hi[k] - lo[k]) * (space - sumLo)) / (sumHi - sumLo);
+    else widths[col] = (space * lo[k]) / (sumLo || 1);
+  });
+  return widths;
 }
 
 /** A table as one box per row; the header row repeats at the top of each page the table continues on. */
@@ -33,8 +52,7 @@ export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Fram
   const header = shapeRow(table.header, 'bold');
   const rows = table.rows.map((r) => shapeRow(r, 'regular'));
   const all = [header, ...rows];
-  const cap = frame.width / 2;
-  const min = Array.from({ length: cols }, (_, c) => Math.min(cap, Math.max(...all.map((r) => longestUnbreakable(r[c])))) + 2 * PAD_X);
+  const min = Array.from({ length: cols }, (_, c) => Math.max(...all.map((r) => longestUnbreakable(r[c]))) + 2 * PAD_X);
   const max = Array.from({ length: cols }, (_, c) => Math.max(...all.map((r) => unbrokenWidth(r[c]))) + 2 * PAD_X + 0.5);
   const widths = columnWidths(min, max, frame.width);
   const aligns: Align[] = Array.from({ length: cols }, (_, i) => table.align[i] ?? null);
