@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { PAGE_SIZES } from '../content/manifest.ts';
 import { normalizePath } from '../content/source.ts';
+import type { BookMeta } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
 import { snapshotKey } from './editions.ts';
 
@@ -18,15 +20,16 @@ const storedMetaSchema = z.object({
   authors: z.array(z.string()),
   publisher: z.string().optional(),
   date: z.string(),
-  modified: z.string().optional(),
+  modified: z.string().transform((s) => new Date(s)),
   description: z.string().optional(),
   identifier: z.string(),
   isbn: z.string().optional(),
   price: z.object({ amount: z.number(), currency: z.string() }).optional(),
   tags: z.array(z.string()).default([]),
+  page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
   cover: z.string().optional(),
-});
+}) satisfies z.ZodType<BookMeta, unknown>;
 
 const headingSchema = z.object({ id: z.string(), level: z.number(), text: z.string() });
 const storedFactsSchema = z.object({

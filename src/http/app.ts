@@ -1,7 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { commerceRoutes } from './commerce/index.ts';
 import { editorRoutes } from './editor.ts';
+import { serveOpenApi, validationHook } from './openapi.ts';
+import { opdsRoutes } from './opds.ts';
 import { onError, problem, problemResponse } from './problem.ts';
+import { publicRoutes } from './public.ts';
+import { storeRoutes } from './store/routes.tsx';
 
 export type AppEnv = { Bindings: Env };
 
@@ -10,19 +14,16 @@ export type AppEnv = { Bindings: Env };
  * handler is `createApp().fetch`.
  */
 export function createApp(): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const field = issue?.path.map(String).join('.');
-        return problemResponse(problem(400, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid request'}`, field ? { field } : {}));
-      }
-    },
-  });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(onError);
   app.notFound((c) => problemResponse(problem(404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Public reads first: the unauthenticated GET /api/v1/books* must not fall into the editor's token check.
+  app.route('/', publicRoutes());
+  app.route('/', opdsRoutes());
+  app.route('/', storeRoutes());
   app.route('/api/v1', editorRoutes());
   app.route('/', commerceRoutes());
+  serveOpenApi(app);
   return app;
 }

@@ -1,0 +1,335 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import { etag, RETAINED_304_HEADERS } from 'hono/etag';
+import { coverKey, PublicCatalog, type PublishedBook, type PublishedBookDetail, type TocChapter } from '../catalog/public-queries.ts';
+import { bookSlugSchema } from '../catalog/schemas.ts';
+import { BinderyError } from '../errors.ts';
+import type { AppEnv } from './app.ts';
+import { errorResponses } from './editor-schemas.ts';
+import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
+import { validationHook } from './openapi.ts';
+
+/** Metadata may change on publish; a CDN keeps it briefly and serves stale while it refetches. */
+export const METADATA_CACHE = 'public, max-age=60, s-maxage=300, stale-while-revalidate=86400';
+/** Covers and samples change only with a new edition. */
+export const FILE_CACHE = 'public, max-age=3600, s-maxage=86400, stale-while-revalidate=604800';
+
+/**
+ * Middleware of every public read: CORS for any origin (the data is public,
+ * no credentials), and ETag/If-None-Match → 304 with the CORS and cache
+ * headers kept on the 304.
+ */
+export const publicRead: MiddlewareHandler[] = [
+  cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Link'] }),
+  etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'] }),
+];
+
+/** Absolute URLs of a book's public resources, built from the request's origin. */
+export function bookLinks(origin: string, slug: string) {
+  const api = `${origin}/api/v1/books/${encodeURIComponent(slug)}`;
+  return {
+    api,
+    page: `${origin}/books/${encodeURIComponent(slug)}`,
+    cover: `${api}/cover`,
+    coverPng: `${api}/cover.png`,
+    sample: (format: 'epub' | 'pdf') => `${api}/sample.${format}`,
+  };
+}
+
+/** Cover links, raster first: the stored image when its type is one OPDS readers must support, else the generated PNG and SVG. */
+export function coverImages(origin: string, book: PublishedBook): { href: string; type: string; width?: number; height?: number }[] {
+  const links = bookLinks(origin, book.slug);
+  const ext = book.meta.cover?.split('.').pop()?.toLowerCase();
+  const type = ext === 'png' ? 'image/png' : ext === 'jpg' || ext === 'jpeg' ? 'image/jpeg' : ext === 'gif' ? 'image/gif' : null;
+  if (type) return [{ href: links.cover, type }];
+  return [
+    { href: links.coverPng, type: 'image/png', width: 400, height: 600 },
+    { href: links.cover, type: 'image/svg+xml' },
+  ];
+}
+
+export const originOf = (c: Context) => new URL(c.req.url).origin;
+
+const PriceSchema = z
+  .object({ amount: z.number().openapi({ example: 12 }), currency: z.string().openapi({ example: 'USD' }) })
+  .openapi('Price');
+
+const FormatSchema = z
+  .object({
+    format: z.enum(['epub', 'pdf']),
+    bytes: z.number().int(),
+    sha256: z.string(),
+    pages: z.number().int().optional().openapi({ description: 'Page count, for PDF' }),
+  })
+  .openapi('BookFormat');
+
+const SampleSchema = z
+  .object({ format: z.enum(['epub', 'pdf']), url: z.url(), bytes: z.number().int(), pages: z.number().int().optional() })
+  .openapi('BookSample');
+
+const EditionSchema = z
+  .object({
+    id: z.string().openapi({ description: 'Build id of the edition' }),
+    date: z.string().openapi({ description: 'Edition date (YYYY-MM-DD)', example: '2025-09-30' }),
+    publishedAt: z.string().openapi({ description: 'When this edition went on sale (ISO 8601)' }),
+  })
+  .openapi('Edition');
+
+const PublicBookSchema = z
+  .object({
+    slug: bookSlugSchema,
+    title: z.string(),
+    subtitle: z.string().nullable(),
+    language: z.string().openapi({ example: 'zh-Hant' }),
+    authors: z.array(z.string()),
+    publisher: z.string().nullable(),
+    description: z.string().nullable(),
+    tags: z.array(z.string()),
+    price: PriceSchema.nullable(),
+    edition: EditionSchema,
+    formats: z.array(FormatSchema),
+    samples: z.array(SampleSchema),
+    coverUrl: z.url(),
+    sampleUrl: z.url().nullable().openapi({ description: 'The free sample, EPUB when there is one' }),
+    url: z.url().openapi({ description: 'The storefront page' }),
+  })
+  .openapi('PublicBook');
+
+const TocChapterSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    headings: z.array(z.object({ id: z.string(), level: z.number().int(), text: z.string() })),
+  })
+  .openapi('TocChapter');
+
+const TocPartSchema = z
+  .object({
+    part: z.string().nullable().openapi({ description: 'Title of the part; null for chapters outside any part' }),
+    chapters: z.array(TocChapterSchema),
+  })
+  .openapi('TocPart');
+
+const PublicBookDetailSchema = PublicBookSchema.extend({
+  toc: z.array(TocPartSchema),
+  editions: z.array(EditionSchema).openapi({ description: 'Every publication of the book, newest first (a rollback republishes an earlier build)' }),
+}).openapi('PublicBookDetail');
+
+const BookListSchema = z
+  .object({
+    items: z.array(PublicBookSchema),
+    next: z.string().nullable().openapi({ description: 'Cursor of the next page; null on the last page' }),
+    nextUrl: z.url().nullable(),
+  })
+  .openapi('PublicBookList');
+
+export const ListQuery = z.object({
+  cursor: z.string().max(500).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'From `next` of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: 'limit', in: 'query' }, example: 20 }),
+  tag: z.string().min(1).max(100).optional().openapi({ param: { name: 'tag', in: 'query' }, example: 'journalism' }),
+  lang: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en or zh-Hant')
+    .optional()
+    .openapi({ param: { name: 'lang', in: 'query' }, description: 'Language tag; a prefix matches (zh matches zh-Hant)' }),
+  q: z.string().min(1).max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'Words in the title, subtitle, authors or description', example: '影片' }),
+});
+
+const SlugParam = z.object({ slug: bookSlugSchema.openapi({ param: { name: 'slug', in: 'path' } }) });
+
+const cacheHeaders = { ETag: { schema: { type: 'string' as const } }, 'Cache-Control': { schema: { type: 'string' as const } } };
+const binary = (description: string, types: string[]) => ({
+  description,
+  headers: cacheHeaders,
+  content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])),
+});
+
+/** An API item of a published book. */
+export function presentBook(origin: string, book: PublishedBook): z.output<typeof PublicBookSchema> {
+  const links = bookLinks(origin, book.slug);
+  const { meta } = book;
+  const samples = (['epub', 'pdf'] as const).flatMap((format) => {
+    const file = book.files.find((f) => f.format === `sample-${format}`);
+    return file ? [{ format, url: links.sample(format), bytes: file.size, ...(file.pages ? { pages: file.pages } : {}) }] : [];
+  });
+  return {
+    slug: book.slug,
+    title: meta.title,
+    subtitle: meta.subtitle ?? null,
+    language: meta.language,
+    authors: meta.authors,
+    publisher: meta.publisher ?? null,
+    description: meta.description ?? null,
+    tags: meta.tags,
+    price: meta.price ?? null,
+    edition: { id: book.buildId, date: meta.date, publishedAt: book.publishedAt },
+    formats: (['epub', 'pdf'] as const).flatMap((format) => {
+      const file = book.files.find((f) => f.format === format);
+      return file ? [{ format, bytes: file.size, sha256: file.sha256, ...(file.pages ? { pages: file.pages } : {}) }] : [];
+    }),
+    samples,
+    coverUrl: links.cover,
+    sampleUrl: samples[0]?.url ?? null,
+    url: links.page,
+  };
+}
+
+/** Chapters grouped by part, in reading order. */
+export function groupToc(chapters: TocChapter[]): { part: string | null; chapters: Omit<TocChapter, 'part'>[] }[] {
+  const groups: { part: string | null; chapters: Omit<TocChapter, 'part'>[] }[] = [];
+  for (const { part, ...chapter } of chapters) {
+    const last = groups[groups.length - 1];
+    if (last && last.part === (part ?? null)) last.chapters.push(chapter);
+    else groups.push({ part: part ?? null, chapters: [chapter] });
+  }
+  return groups;
+}
+
+function presentDetail(origin: string, book: PublishedBookDetail): z.output<typeof PublicBookDetailSchema> {
+  return {
+    ...presentBook(origin, book),
+    toc: groupToc(book.chapters),
+    editions: book.history.map((h) => ({ id: h.buildId, date: h.date, publishedAt: h.publishedAt })),
+  };
+}
+
+/** Streams an R2 object with its stored type; the ETag is its content hash, so a 304 needs no body read. */
+async function serveObject(bucket: R2Bucket, key: string, sha256: string | null, filename?: string): Promise<Response> {
+  const object = await bucket.get(key);
+  if (!object) throw new BinderyError('not-found', 'the file is missing from storage');
+  const headers = new Headers({
+    'Content-Type': object.httpMetadata?.contentType ?? 'application/octet-stream',
+    'Content-Length': String(object.size),
+    'Cache-Control': FILE_CACHE,
+    ETag: `"${sha256 ?? object.etag}"`,
+  });
+  if (filename) headers.set('Content-Disposition', `inline; filename="${filename}"`);
+  return new Response(object.body, { headers });
+}
+
+/**
+ * The public metadata API: published books only, no authentication,
+ * cacheable by a CDN, readable cross-origin.
+ */
+export function publicRoutes(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/books',
+      tags: ['public'],
+      summary: 'List published books, newest first',
+      description: 'Cursor pagination: pass `next` as `cursor` for the following page. Filters combine.',
+      middleware: publicRead,
+      request: { query: ListQuery },
+      responses: {
+        200: { description: 'A page of books', headers: cacheHeaders, content: { 'application/json': { schema: BookListSchema } } },
+        ...errorResponses(400),
+      },
+    }),
+    async (c) => {
+      const { cursor, limit, ...filters } = c.req.valid('query');
+      const page = await new PublicCatalog(c.env.DB).list(filters, limit, cursor);
+      const origin = originOf(c);
+      let nextUrl: string | null = null;
+      if (page.next) {
+        const url = new URL(c.req.url);
+        url.searchParams.set('cursor', page.next);
+        nextUrl = url.toString();
+        c.header('Link', `<${nextUrl}>; rel="next"`);
+      }
+      c.header('Cache-Control', METADATA_CACHE);
+      return c.json({ items: page.items.map((b) => presentBook(origin, b)), next: page.next, nextUrl }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/books/{slug}',
+      tags: ['public'],
+      summary: 'Get a published book with its table of contents and edition history',
+      middleware: publicRead,
+      request: { params: SlugParam },
+      responses: {
+        200: { description: 'The book', headers: cacheHeaders, content: { 'application/json': { schema: PublicBookDetailSchema } } },
+        ...errorResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      c.header('Cache-Control', METADATA_CACHE);
+      return c.json(presentDetail(originOf(c), book), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/books/{slug}/cover',
+      tags: ['public'],
+      summary: "The edition's cover image, or a typographic SVG cover when the book has none",
+      middleware: publicRead,
+      request: { params: SlugParam },
+      responses: {
+        200: binary('The cover', ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']),
+        ...errorResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      const key = await coverKey(c.env.BOOKS, book);
+      if (key) return serveObject(c.env.BOOKS, key, null);
+      c.header('Cache-Control', FILE_CACHE);
+      c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+      return c.body(generatedCoverSvg(book.meta), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/books/{slug}/cover.png',
+      tags: ['public'],
+      summary: 'A PNG cover for clients that need a raster image (OPDS): the stored PNG cover, or a plain generated one',
+      middleware: publicRead,
+      request: { params: SlugParam },
+      responses: { 200: binary('The cover as PNG', ['image/png']), ...errorResponses(400, 404) },
+    }),
+    async (c) => {
+      const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      const key = await coverKey(c.env.BOOKS, book);
+      const stored = key ? await c.env.BOOKS.head(key) : null;
+      if (key && stored?.httpMetadata?.contentType === 'image/png') return serveObject(c.env.BOOKS, key, null);
+      return new Response(generatedCoverPng(), { headers: { 'Content-Type': 'image/png', 'Cache-Control': FILE_CACHE } });
+    },
+  );
+
+  for (const format of ['epub', 'pdf'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: `/api/v1/books/{slug}/sample.${format}`,
+        tags: ['public'],
+        summary: `The free ${format.toUpperCase()} sample of the published edition`,
+        description: 'Front matter plus the chapters the manifest marks `sample: true` (or the first chapter). Not gated.',
+        middleware: publicRead,
+        request: { params: SlugParam },
+        responses: {
+          200: binary(`The ${format.toUpperCase()} sample`, [format === 'epub' ? 'application/epub+zip' : 'application/pdf']),
+          ...errorResponses(400, 404),
+        },
+      }),
+      async (c) => {
+        const { slug } = c.req.valid('param');
+        const file = await new PublicCatalog(c.env.DB).file(slug, `sample-${format}`);
+        if (!file) throw new BinderyError('not-found', `"${slug}" has no ${format.toUpperCase()} sample`, { field: 'format' });
+        return serveObject(c.env.BOOKS, file.r2Key, file.sha256, `${slug}-sample.${format}`);
+      },
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,214 @@
+import type { PublishedBookDetail } from '../../catalog/public-queries.ts';
+import { bookLinks, coverImages, groupToc } from '../public.ts';
+import { formatBytes, formatDate, formatPrice } from './format.ts';
+import { storeLabels } from './labels.ts';
+import { Layout } from './layout.tsx';
+
+/** Where the buy form posts (the commerce API answers a form post with a 303 to Stripe Checkout). */
+export const CHECKOUT_PATH = '/api/v1/checkout';
+
+/** `/books/{slug}`: cover, description, contents, formats, samples and the buy form, in the book's language. */
+export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: string }) {
+  const { meta } = book;
+  const lang = meta.language;
+  const t = storeLabels(lang);
+  const links = bookLinks(origin, book.slug);
+  const price = meta.price ? formatPrice(meta.price, lang) : null;
+  const formats = book.files.filter((f) => f.format === 'epub' || f.format === 'pdf');
+  const samples = book.files.filter((f) => f.format === 'sample-epub' || f.format === 'sample-pdf');
+  const separator = lang.startsWith('zh') ? '、' : ', ';
+  const ogImage = coverImages(origin, book)[0]!;
+  return (
+    <Layout
+      title={`${meta.title} · Bindery`}
+      lang={lang}
+      description={meta.description}
+      head={
+        <>
+          <link rel="canonical" href={links.page} />
+          <meta property="og:type" content="book" />
+          <meta property="og:title" content={meta.title} />
+          {meta.description ? <meta property="og:description" content={meta.description} /> : null}
+          <meta property="og:url" content={links.page} />
+          <meta property="og:image" content={ogImage.href} />
+          <meta property="og:image:type" content={ogImage.type} />
+          <meta property="og:locale" content={lang.replace('-', '_')} />
+          {meta.authors.map((a) => (
+            <meta property="book:author" content={a} />
+          ))}
+          {meta.isbn ? <meta property="book:isbn" content={meta.isbn} /> : null}
+          <meta property="book:release_date" content={meta.date} />
+          {meta.tags.map((tag) => (
+            <meta property="book:tag" content={tag} />
+          ))}
+          <meta name="twitter:card" content="summary" />
+          <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLd(book, origin) }} />
+        </>
+      }
+    >
+      <article class="book">
+        <div class="cover">
+          <img src={links.cover} alt={`${meta.title}`} width="400" height="600" />
+        </div>
+        <div>
+          <h1>{meta.title}</h1>
+          {meta.subtitle ? <p class="subtitle">{meta.subtitle}</p> : null}
+          <p class="authors">
+            {t.by} {meta.authors.join(separator)}
+            {meta.publisher ? ` · ${meta.publisher}` : null}
+          </p>
+
+          <section class="buy" aria-labelledby="buy-heading">
+            <h2 id="buy-heading">
+              {t.buy}
+            </h2>
+            {price ? <p class="price">{price}</p> : null}
+            <form method="post" action={CHECKOUT_PATH}>
+              <input type="hidden" name="slug" value={book.slug} />
+              <label for="email">{t.email}</label>
+              <div class="row">
+                <input id="email" type="email" name="email" required autocomplete="email" aria-describedby="email-hint" />
+                <button type="submit">{price ? t.buyFor(price) : t.buy}</button>
+              </div>
+              <p class="hint" id="email-hint">
+                {t.emailHint}
+              </p>
+            </form>
+            {samples.length ? (
+              <ul class="samples">
+                {samples.map((f) => {
+                  const format = f.format === 'sample-epub' ? 'epub' : 'pdf';
+                  return (
+                    <li>
+                      <a href={links.sample(format)} type={format === 'epub' ? 'application/epub+zip' : 'application/pdf'}>
+                        {t.readSample} ({format.toUpperCase()}, {formatBytes(f.size, lang)})
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : null}
+          </section>
+
+          {meta.description ? (
+            <div class="description">
+              <p>{meta.description}</p>
+            </div>
+          ) : null}
+          {meta.tags.length ? (
+            <ul class="tags" aria-label="Tags">
+              {meta.tags.map((tag) => (
+                <li>
+                  <a href={`/?tag=${encodeURIComponent(tag)}`}>{tag}</a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+
+          <h2 id="formats">{t.formats}</h2>
+          <table aria-labelledby="formats">
+            <thead>
+              <tr>
+                <th scope="col">{t.format}</th>
+                <th scope="col">{t.size}</th>
+                <th scope="col">{t.pages}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {formats.map((f) => (
+                <tr>
+                  <td>{f.format.toUpperCase()}</td>
+                  <td class="num">{formatBytes(f.size, lang)}</td>
+                  <td class="num">{f.pages ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+
+          <h2 id="contents">{t.contents}</h2>
+          <nav class="toc" aria-labelledby="contents">
+            <ol>
+              {groupToc(book.chapters).map((group) =>
+                group.part ? (
+                  <li class="part">
+                    {group.part}
+                    <ol>
+                      {group.chapters.map((c) => (
+                        <Chapter chapter={c} />
+                      ))}
+                    </ol>
+                  </li>
+                ) : (
+                  group.chapters.map((c) => <Chapter chapter={c} />)
+                ),
+              )}
+            </ol>
+          </nav>
+
+          <h2>{t.editions}</h2>
+          <ul class="history">
+            {book.history.map((h) => (
+              <li>
+                {t.edition(formatDate(h.date, lang))}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </article>
+    </Layout>
+  );
+}
+
+function Chapter({ chapter }: { chapter: PublishedBookDetail['chapters'][number] }) {
+  return (
+    <li>
+      {chapter.title}
+      {chapter.headings.length ? (
+        <ol>
+          {chapter.headings
+            .filter((h) => h.level === 2)
+            .map((h) => (
+              <li>{h.text}</li>
+            ))}
+        </ol>
+      ) : null}
+    </li>
+  );
+}
+
+/** schema.org Book, with `<` escaped so the JSON cannot close the script element. */
+function jsonLd(book: PublishedBookDetail, origin: string): string {
+  const { meta } = book;
+  const links = bookLinks(origin, book.slug);
+  const pdf = book.files.find((f) => f.format === 'pdf');
+  const data = {
+    '@context': 'https://schema.org',
+    '@type': 'Book',
+    '@id': links.page,
+    url: links.page,
+    name: meta.title,
+    ...(meta.subtitle ? { alternativeHeadline: meta.subtitle } : {}),
+    author: meta.authors.map((name) => ({ '@type': 'Person', name })),
+    ...(meta.publisher ? { publisher: { '@type': 'Organization', name: meta.publisher } } : {}),
+    inLanguage: meta.language,
+    datePublished: meta.date,
+    ...(meta.description ? { description: meta.description } : {}),
+    ...(meta.isbn ? { isbn: meta.isbn } : {}),
+    keywords: meta.tags.join(', '),
+    image: coverImages(origin, book)[0]!.href,
+    bookFormat: 'https://schema.org/EBook',
+    ...(pdf?.pages ? { numberOfPages: pdf.pages } : {}),
+    ...(meta.price
+      ? {
+          offers: {
+            '@type': 'Offer',
+            price: meta.price.amount,
+            priceCurrency: meta.price.currency,
+            availability: 'https://schema.org/InStock',
+            url: links.page,
+          },
+        }
+      : {}),
+  };
+  return JSON.stringify(data).replace(/</g, '\\u003c');
+}
