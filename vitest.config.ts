@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { readFile } from 'node:fs/promises';
 import { defineConfig } from 'vitest/config';
+import { STRIPE_TEST_BASE, stripeStubOutbound } from './tests/support/stripe-stub.ts';
 import { cliFontPaths } from './src/cli/fonts.ts';
 import { FONT_FILES } from './src/pdf/font-keys.ts';
 
@@ -41,7 +42,10 @@ export default defineConfig({
                 SIGNING_KEY: 'test-signing-key',
                 STRIPE_SECRET_KEY: 'sk_test_bindery',
                 STRIPE_WEBHOOK_SECRET: 'whsec_test_bindery',
+                STRIPE_API_BASE: STRIPE_TEST_BASE,
               },
+              // Outbound fetches to the Stripe test host are answered by the local stub (tests/support/stripe-stub.ts).
+              outboundService: stripeStubOutbound,
             },
           })),
         ],

@@ -1,0 +1,111 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for Stripe's Checkout Sessions API, enough for Bindery's
+ * checkout: POST /v1/checkout/sessions (form-encoded, Bearer secret key) and
+ * GET /v1/checkout/sessions/:id. It answers like Stripe (same field names,
+ * `{error: {message}}` on failure) and keeps the form parameters it received
+ * so tests can check what was sent (`params`, a stub-only field).
+ *
+ * Used two ways: as a Node HTTP server (`startStripeStub`, for `wrangler dev`
+ * end-to-end tests) and as miniflare's `outboundService` for the Worker tests
+ * (`stripeStubOutbound`), where requests to https://stripe.test land here.
+ */
+export class StripeStub {
+  readonly sessions = new Map<string, StubSession>();
+  private counter = 0;
+
+  constructor(private readonly base: string) {}
+
+  async handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const auth = request.headers.get('authorization') ?? '';
+    if (!/^Bearer sk_(test|live)_\S+$/.test(auth)) return stripeError(401, 'Invalid API Key provided');
+    if (request.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
+      if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+        return stripeError(400, 'Stripe expects form-encoded parameters');
+      }
+      const params = Object.fromEntries(new URLSearchParams(await request.text()));
+      const missing = ['mode', 'success_url', 'line_items[0][price_data][currency]', 'line_items[0][price_data][unit_amount]', 'line_items[0][quantity]'].find(
+        (key) => !params[key],
+      );
+      if (missing) return stripeError(400, `Missing required param: ${missing}.`);
+      const id = `cs_test_${(++this.counter).toString(36).padStart(4, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      const session: StubSession = {
+        id,
+        object: 'checkout.session',
+        url: `${this.base}/c/pay/${id}`,
+        mode: params.mode,
+        success_url: params.success_url.replace('{CHECKOUT_SESSION_ID}', id),
+        customer_email: params.customer_email ?? null,
+        currency: params['line_items[0][price_data][currency]'],
+        amount_total: Number(params['line_items[0][price_data][unit_amount]']) * Number(params['line_items[0][quantity]']),
+        metadata: { slug: params['metadata[slug]'] },
+        payment_status: 'unpaid',
+        payment_intent: `pi_test_${id.slice(8)}`,
+        params,
+      };
+      this.sessions.set(id, session);
+      return Response.json(session);
+    }
+    const get = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && get) {
+      const session = this.sessions.get(decodeURIComponent(get[1]));
+      return session ? Response.json(session) : stripeError(404, `No such checkout.session: '${get[1]}'`);
+    }
+    return stripeError(404, `Unrecognized request URL (${request.method}: ${url.pathname}).`);
+  }
+}
+
+export interface StubSession {
+  id: string;
+  object: 'checkout.session';
+  url: string;
+  mode: string;
+  success_url: string;
+  customer_email: string | null;
+  currency: string;
+  amount_total: number;
+  metadata: { slug: string };
+  payment_status: string;
+  payment_intent: string;
+  params: Record<string, string>;
+}
+
+function stripeError(status: number, message: string): Response {
+  return Response.json({ error: { type: 'invalid_request_error', message } }, { status });
+}
+
+/** The host Worker tests point STRIPE_API_BASE at. */
+export const STRIPE_TEST_BASE = 'https://stripe.test';
+
+const outboundStub = new StripeStub(STRIPE_TEST_BASE);
+
+/** miniflare `outboundService`: requests to stripe.test go to the stub, everything else to the network. */
+export async function stripeStubOutbound(request: Request): Promise<Response> {
+  if (new URL(request.url).host === new URL(STRIPE_TEST_BASE).host) return outboundStub.handle(request);
+  return fetch(request);
+}
+
+/** Starts the stub as a real HTTP server on a free local port. */
+export async function startStripeStub(): Promise<{ url: string; stub: StripeStub; close: () => Promise<void> }> {
+  let stub: StripeStub | undefined;
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
+      method: req.method,
+      headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]])),
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+    });
+    const response = await stub!.handle(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stub = new StripeStub(url);
+  return { url, stub, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

@@ -1,0 +1,160 @@
+import { env, SELF } from 'cloudflare:test';
+import { buildBook, type BuiltFile } from '../../../src/build/build.ts';
+import type { FontSet } from '../../../src/build/writer.ts';
+import { editionFileKey } from '../../../src/catalog/editions.ts';
+import { signStripePayload } from '../../../src/commerce/stripe-signature.ts';
+import { MemorySource } from '../../../src/content/source.ts';
+import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
+
+export const ORIGIN = 'https://bindery.test';
+export const ADMIN_TOKEN = 'test-admin-token';
+export const WEBHOOK_SECRET = 'whsec_test_bindery';
+export const BOOK_TITLE = '生成式影片工具實戰手冊';
+
+/** A two-chapter zh-Hant book, built once per test file through the one build path (EPUB and PDF writers). */
+const SOURCE = new MemorySource(
+  'fixture',
+  new Map([
+    [
+      'book.yaml',
+      `title: ${BOOK_TITLE}\nslug: fixture\nlanguage: zh-Hant\nauthors: [知識工坊編輯室]\ndate: 2025-10-15\nprice: { amount: 299, currency: TWD }\nchapters:\n  - articles/01.md\n  - articles/02.md\n`,
+    ],
+    ['articles/01.md', '---\ntitle: 第一章 工具地圖\n---\n\n生成式影片工具正在改變新聞室的工作方式。\n\n## 評估\n\n先看[第二章](02.md)。\n'],
+    ['articles/02.md', '---\ntitle: 第二章 工作流程\n---\n\n從 prompt 到發布，每一步都要留下紀錄。\n'],
+  ]),
+);
+
+let built: Promise<BuiltFile[]> | undefined;
+
+async function fonts(): Promise<FontSet> {
+  const entries = await Promise.all(
+    FONT_FILES.map(async (font) => [font.role, new Uint8Array(await (await env.TEST_FONTS.fetch(`https://fonts/${font.r2Key}`)).arrayBuffer())] as const),
+  );
+  return Object.fromEntries(entries) as unknown as FontSet;
+}
+
+/** The fixture book's EPUB and PDF bytes (built on first use). */
+export function builtFiles(): Promise<BuiltFile[]> {
+  return (built ??= buildBook(SOURCE, { formats: ['epub', 'pdf'], fonts }).then((r) => r.files));
+}
+
+export interface PublishedBook {
+  slug: string;
+  buildId: string;
+  contentHash: string;
+}
+
+let buildCounter = 0;
+
+/**
+ * Inserts a published book the way the catalog would leave it: a ready build
+ * with its BookMeta, build_files rows, the files in R2 under
+ * editions/<slug>/<hash>/, books.published_build_id and a publications row.
+ * Calling it again for the same slug publishes a new edition.
+ */
+export async function publishBook(slug: string, options: { price?: { amount: number; currency: string } | null; title?: string } = {}): Promise<PublishedBook> {
+  const files = await builtFiles();
+  const buildId = `bld_${slug.replace(/-/g, '')}_${++buildCounter}`;
+  const contentHash = `${buildCounter.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`;
+  const title = options.title ?? BOOK_TITLE;
+  const price = options.price === undefined ? { amount: 299, currency: 'TWD' } : options.price;
+  const meta = { slug, title, language: 'zh-Hant', authors: ['知識工坊編輯室'], date: '2025-10-15', ...(price ? { price } : {}) };
+  const now = new Date().toISOString();
+  await env.DB.prepare(
+    `INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES (?1, 'book', ?2, ?3, ?4, ?4)
+     ON CONFLICT (slug) DO NOTHING`,
+  )
+    .bind(slug, JSON.stringify({ title, chapters: ['articles/01.md'] }), title, now)
+    .run();
+  await env.DB.prepare(
+    `INSERT INTO builds (id, book_slug, content_hash, status, progress, meta, created_at, updated_at) VALUES (?, ?, ?, 'ready', 1, ?, ?, ?)`,
+  )
+    .bind(buildId, slug, contentHash, JSON.stringify(meta), now, now)
+    .run();
+  for (const file of files) {
+    const key = editionFileKey(slug, contentHash, file.format, false);
+    await env.BOOKS.put(key, file.bytes);
+    await env.DB.prepare('INSERT INTO build_files (build_id, format, r2_key, size, sha256, pages) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind(buildId, file.format, key, file.size, file.sha256, file.pages ?? null)
+      .run();
+  }
+  await env.DB.batch([
+    env.DB.prepare('UPDATE books SET published_build_id = ?, published_at = ? WHERE slug = ?').bind(buildId, now, slug),
+    env.DB.prepare('INSERT INTO publications (book_slug, build_id, published_at) VALUES (?, ?, ?)').bind(slug, buildId, now),
+  ]);
+  return { slug, buildId, contentHash };
+}
+
+/** Posts a webhook body signed as Stripe would (or with the given header). */
+export async function deliverWebhook(event: unknown, options: { secret?: string; timestamp?: number; header?: string | null; body?: string } = {}): Promise<Response> {
+  const body = options.body ?? JSON.stringify(event);
+  const header =
+    options.header === undefined
+      ? await signStripePayload(options.secret ?? WEBHOOK_SECRET, JSON.stringify(event), options.timestamp ?? Math.floor(Date.now() / 1000))
+      : options.header;
+  return SELF.fetch(`${ORIGIN}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(header === null ? {} : { 'stripe-signature': header }) },
+    body,
+  });
+}
+
+let eventCounter = 0;
+export const eventId = () => `evt_test_${++eventCounter}_${crypto.randomUUID().slice(0, 8)}`;
+
+export function sessionEvent(
+  type: 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed',
+  session: { id: string; slug: string; email: string; paymentStatus?: string; paymentIntent?: string },
+  id = eventId(),
+) {
+  return {
+    id,
+    object: 'event',
+    type,
+    data: {
+      object: {
+        id: session.id,
+        object: 'checkout.session',
+        payment_status: session.paymentStatus ?? 'paid',
+        amount_total: 29900,
+        currency: 'twd',
+        customer_email: null,
+        customer_details: { email: session.email },
+        metadata: { slug: session.slug },
+        payment_intent: session.paymentIntent ?? `pi_${session.id}`,
+      },
+    },
+  };
+}
+
+export function refundEvent(paymentIntent: string, id = eventId()) {
+  return { id, object: 'event', type: 'charge.refunded', data: { object: { id: `ch_${paymentIntent}`, object: 'charge', payment_intent: paymentIntent, refunded: true } } };
+}
+
+let orderCounter = 0;
+
+/** A paid order delivered through a signed checkout.session.completed webhook. */
+export async function buy(slug: string, email = `reader${++orderCounter}@example.com`): Promise<{ sessionId: string; email: string }> {
+  const sessionId = `cs_test_${slug.replace(/-/g, '')}${++orderCounter}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const res = await deliverWebhook(sessionEvent('checkout.session.completed', { id: sessionId, slug, email }));
+  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+  return { sessionId, email };
+}
+
+/** The JSON library of the buyer of `sessionId`, reached through the success page. */
+export async function libraryOf(sessionId: string): Promise<{ libraryUrl: string; items: { slug: string; title: string; downloads: { format: string; url: string }[] }[] }> {
+  const success = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${sessionId}`, { headers: { accept: 'application/json' } });
+  const { libraryUrl } = (await success.json()) as { libraryUrl: string };
+  const library = await SELF.fetch(libraryUrl, { headers: { accept: 'application/json' } });
+  if (library.status !== 200) throw new Error(`library: ${library.status} ${await library.text()}`);
+  return { libraryUrl, ...((await library.json()) as { items: never[] }) };
+}
+
+export function downloadUrl(library: Awaited<ReturnType<typeof libraryOf>>, slug: string, format: 'epub' | 'pdf'): string {
+  const url = library.items.find((i) => i.slug === slug)?.downloads.find((d) => d.format === format)?.url;
+  if (!url) throw new Error(`no ${format} download for ${slug}`);
+  return url;
+}
+
+export const admin = (path: string, init: RequestInit = {}) =>
+  SELF.fetch(`${ORIGIN}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(init.headers ?? {}) } });
