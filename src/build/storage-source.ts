@@ -1,5 +1,5 @@
 import type { ManifestInput } from '../content/manifest.ts';
-import { normalizePath, type BookSource } from '../content/source.ts';
+import { normalizePath, resolveRelative, type BookSource } from '../content/source.ts';
 import { BinderyError, type SourceLocation } from '../errors.ts';
 
 /**
@@ -17,21 +17,22 @@ export interface BookSnapshot {
 }
 
 const MANIFEST = 'book.yaml';
-const ARTICLE_FILE = 'index.md';
-
 /**
- * Where a pool article sits in the virtual book tree: `<id>/index.md`. Its
- * relative image references then resolve inside its own id's folders, so two
- * articles from different books never collide on `../images/chart.png`.
+ * Where a pool article sits in the virtual book tree: `<slug>/articles/<stem>.md`
+ * for the id `<slug>/<stem>`. Articles pushed from one book folder stay
+ * siblings, so their links to each other (`02-verification.md#…`) resolve as
+ * they do on disk, and `../images/…` lands in a folder of their own id prefix:
+ * two books' `images/chart.png` never collide in a bundle.
  */
 export function articlePath(id: string): string {
-  return `${id}/${ARTICLE_FILE}`;
+  const cut = id.lastIndexOf('/');
+  return cut === -1 ? `articles/${id}.md` : `${id.slice(0, cut)}/articles/${id.slice(cut + 1)}.md`;
 }
 
 /** Where an article's image reference (relative to the article) lands in the virtual tree; null when it escapes. */
 export function articleAssetPath(id: string, reference: string): string | null {
-  const path = normalizePath(`${id}/${reference}`);
-  return path.startsWith('\0') ? null : path;
+  const path = resolveRelative(articlePath(id), reference);
+  return !path || path.startsWith('\0') ? null : path;
 }
 
 /** A BookSource over a snapshot: text from the snapshot, images from R2. */

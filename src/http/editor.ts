@@ -27,7 +27,8 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({ descrip
 /**
  * The editor API under /api/v1: tokens, the article pool, books and topic
  * bundles, builds and publishing. Handlers only translate HTTP; the work is
- * done by the services in src/catalog.
+ * done by the services in src/catalog. The editor's views of books live under
+ * /editor/books because GET /books belongs to the public API (published only).
  */
 export function editorRoutes(): OpenAPIHono<EditorEnv> {
   const app = new OpenAPIHono<EditorEnv>();
@@ -238,7 +239,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/books',
+      path: '/editor/books',
       tags: ['editor'],
       summary: 'List books and bundles, published or not',
       security,
@@ -251,7 +252,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/books/{slug}',
+      path: '/editor/books/{slug}',
       tags: ['editor'],
       summary: 'Get a book: manifest, publication history and builds',
       security,

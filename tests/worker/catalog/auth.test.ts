@@ -40,7 +40,7 @@ describe('editor API authentication', () => {
 
   it('refuses an admin-only token on editor routes with 403', async () => {
     const minted = await mint(['admin']);
-    expect((await api('GET', '/books', { token: minted.token })).status).toBe(403);
+    expect((await api('GET', '/editor/books', { token: minted.token })).status).toBe(403);
   });
 
   it('rejects an unknown scope with 400 naming the field', async () => {

@@ -11,9 +11,9 @@ describe('books and topic bundles', () => {
     const manifest = { title: 'Shelf', language: 'en', authors: ['A'], date: '2025-01-01', chapters: [{ article: 'shelf/01', sample: true }, { part: 'Rest', chapters: ['shelf/02'] }] };
     expect((await json(await api('PUT', '/books/shelf', { body: manifest }), 201)).slug).toBe('shelf');
     await json(await api('PUT', '/books/shelf', { body: { ...manifest, title: 'Shelf 2' } }), 200);
-    const book = await json(await api('GET', '/books/shelf'), 200);
+    const book = await json(await api('GET', '/editor/books/shelf'), 200);
     expect(book).toMatchObject({ slug: 'shelf', kind: 'book', title: 'Shelf 2', publishedBuildId: null, builds: [] });
-    const list = await json(await api('GET', '/books'), 200);
+    const list = await json(await api('GET', '/editor/books'), 200);
     expect(list.items.map((b: { slug: string }) => b.slug)).toContain('shelf');
     const snapshot = await snapshotBook(env.DB, 'shelf');
     expect(snapshot.articles.map((a) => a.id)).toEqual(['shelf/01', 'shelf/02']);

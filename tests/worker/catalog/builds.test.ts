@@ -116,7 +116,7 @@ describe('builds through the queue', () => {
       const published = await json(await api('POST', '/books/rollback/publish', { body: { buildId: id } }), 200);
       expect(published.buildId).toBe(id);
     }
-    const book = await json(await api('GET', '/books/rollback'), 200);
+    const book = await json(await api('GET', '/editor/books/rollback'), 200);
     expect(book.publishedBuildId).toBe(v1.id);
     expect(book.publications.map((p: { buildId: string }) => p.buildId)).toEqual([v1.id, v2.id, v1.id]);
     expect((await api('POST', '/books/rollback/publish', { body: { buildId: 'bld_unknown' } })).status).toBe(404);
@@ -143,7 +143,7 @@ describe('builds through the queue', () => {
     const failed = await json(await api('GET', `/builds/${failure.buildId}`), 200);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatchObject({ file: 'broken/02-more', line: 7 });
-    const book = await json(await api('GET', '/books/broken'), 200);
+    const book = await json(await api('GET', '/editor/books/broken'), 200);
     expect(book.publishedBuildId).toBe(good.id);
     expect((await download(good.id, 'epub')).byteLength).toBeGreaterThan(0);
   });
