@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBook } from '../src/build/build.ts';
+import type { BookSource } from '../src/content/source.ts';
+import { syntheticBook, syntheticMarkdown, syntheticSource } from './synthetic.ts';
+
+/**
+ * `npm run bench`: builds a synthetic 100-chapter zh-Hant book and prints
+ * wall time and peak memory, then the same book through pandoc when it is
+ * installed. Memory is measured in a child process so the figures belong to
+ * the build alone, not to this parent.
+ */
+
+const RUNS = 3;
+const MEASURE_FLAG = '--measure-epub';
+const HEAP_CAP_MB = 64;
+
+interface Measurement {
+  /** Wall time of each build, in milliseconds. */
+  times: number[];
+  baselineRss: number;
+  peakRss: number;
+  peakHeap: number;
+  bytes: number;
+  characters: number;
+  chapters: number;
+  /** Whether the builds also complete with the JS heap capped at HEAP_CAP_MB. */
+  fitsHeapCap?: boolean;
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Runs in the child: builds the book RUNS times, sampling the heap every few milliseconds and at every progress step. */
+async function measureEpub(): Promise<Measurement> {
+  const source = syntheticSource();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const baselineRss = process.memoryUsage().rss;
+  let peakHeap = 0;
+  const sample = () => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  };
+  const timer = setInterval(sample, 2);
+  const times: number[] = [];
+  let last;
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    last = await buildBook(source, { formats: ['epub'], fonts: () => Promise.reject(new Error('EPUB needs no fonts')), onProgress: sample });
+    sample();
+    times.push(performance.now() - start);
+    last = { bytes: last.files[0].size, characters: last.facts.characters, chapters: last.facts.chapters.length };
+    gc?.();
+  }
+  clearInterval(timer);
+  // maxRSS is the process's lifetime peak, in kilobytes.
+  return { times, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024, peakHeap, ...last! };
+}
+
+/**
+ * Measures in a child running a bundle of this file, as wrangler bundles the
+ * Worker: under tsx the process would also hold the TypeScript transpiler and
+ * its caches (~75 MB of RSS that a deployed build never carries).
+ */
+async function runChild(dir: string): Promise<Measurement> {
+  const bundle = join(dir, 'bench.mjs');
+  // Loaded here, not at the top: the bundle itself runs where esbuild cannot be resolved.
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'error',
+    external: ['esbuild'],
+    // The bundle calls main() itself; fonts and the optional PDF section stay out of it.
+    footer: { js: `process.exitCode = await main(process.argv.slice(2));` },
+    banner: { js: "import { createRequire as bindery_createRequire } from 'node:module'; const require = bindery_createRequire(import.meta.url);" },
+  });
+  const child = spawnSync(process.execPath, ['--expose-gc', bundle, MEASURE_FLAG], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`benchmark child failed (${child.status}): ${child.stderr}`);
+  const measurement = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
+  // A Worker isolate caps the JS heap, not RSS: check the same builds finish under half of its 128 MB.
+  const capped = spawnSync(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_CAP_MB}`, bundle, MEASURE_FLAG], { stdio: 'ignore' });
+  return { ...measurement, fitsHeapCap: capped.status === 0 };
+}
+
+function hasPandoc(): boolean {
+  return spawnSync('pandoc', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** pandoc's wall time for the same book as one Markdown file, median of RUNS (process start included, as a user would see it). */
+function pandocTimes(dir: string): number[] {
+  const md = join(dir, 'book.md');
+  writeFileSync(md, syntheticMarkdown());
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    const run = spawnSync('pandoc', [md, '-o', join(dir, 'book.epub')], { encoding: 'utf8' });
+    times.push(performance.now() - start);
+    if (run.status !== 0) throw new Error(`pandoc failed: ${run.stderr}`);
+  }
+  return times;
+}
+
+/** A PDF section, contributed as bench/pdf.ts; absent until the PDF writer ships one. */
+async function runPdfSection(source: BookSource): Promise<void> {
+  const path = new URL('./pdf.ts', import.meta.url);
+  if (!existsSync(fileURLToPath(path))) return;
+  const pdf = (await import(path.href)) as { runPdfBench(source: BookSource): Promise<void> };
+  await pdf.runPdfBench(source);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes(MEASURE_FLAG)) {
+    process.stdout.write(`${JSON.stringify(await measureEpub())}\n`);
+    return 0;
+  }
+  const book = syntheticBook();
+  console.log(`Synthetic zh-Hant book: ${book.chapters.length} chapters (Node ${process.versions.node}, ${process.platform}/${process.arch})`);
+  const dir = mkdtempSync(join(tmpdir(), 'bindery-bench-'));
+  try {
+    const epub = await runChild(dir);
+    const epubMs = median(epub.times);
+    console.log(`EPUB  ${epub.characters.toLocaleString('en')} characters → ${(epub.bytes / 1024).toFixed(0)} KiB`);
+    console.log(`      wall time ${epubMs.toFixed(0)} ms (median of ${RUNS}: ${epub.times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+    console.log(`      peak RSS ${mb(epub.peakRss)} (process at rest before the build: ${mb(epub.baselineRss)}), peak JS heap ${mb(epub.peakHeap)}`);
+    console.log(`      builds with the JS heap capped at ${HEAP_CAP_MB} MB: ${epub.fitsHeapCap ? 'yes' : 'NO'}`);
+    if (hasPandoc()) {
+      const pandocMs = median(pandocTimes(dir));
+      console.log(`pandoc -o book.epub: ${pandocMs.toFixed(0)} ms (median of ${RUNS})`);
+      console.log(`      Bindery / pandoc = ${(epubMs / pandocMs).toFixed(2)}`);
+    } else console.log('pandoc not installed (apt-get install pandoc): comparison skipped');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  await runPdfSection(syntheticSource(book));
+  return 0;
+}
