@@ -45,24 +45,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
-/** `bindery push` lives in its own module; loaded on demand so build and check never pay for it. */
-async function runPushCommand(argv: string[], io: CliIo): Promise<number> {
-  const push = await importIfPresent<{ runPush(argv: string[]): Promise<number> }>('./push.ts');
-  if (!push) {
-    io.stderr('bindery push: not available in this version of Bindery\n');
-    return 2;
-  }
-  return push.runPush(argv);
-}
-
-/** Dynamic import that treats only "this module does not exist" as absence; any other failure is rethrown. */
-export async function importIfPresent<T>(specifier: string): Promise<T | null> {
-  const url = new URL(specifier, import.meta.url);
-  try {
-    return (await import(url.href)) as T;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(url.pathname.split('/').pop()!)) return null;
-    throw error;
-  }
+/** `bindery push` lives in its own module, loaded on demand so build and check never pay for its imports. */
+async function runPushCommand(argv: string[]): Promise<number> {
+  const { runPush } = await import('./push.ts');
+  return runPush(argv);
 }
