@@ -3,7 +3,7 @@ import { DownloadLinks } from './download-links.ts';
 import { EditionReader } from './editions.ts';
 import { LibraryTokens } from './library-tokens.ts';
 import { libraryMail, Outbox } from './mail.ts';
-import { OrderRepository } from './orders.ts';
+import { normaliseEmail, OrderRepository } from './orders.ts';
 
 export interface LibraryItem {
   slug: string;
@@ -49,9 +49,10 @@ export async function queueLibraryMail(
   origin: string,
   reason: 'purchase' | 'grant' | 'resend',
 ): Promise<{ mailId: number; libraryUrl: string }> {
+  const to = normaliseEmail(email);
   const tokens = new LibraryTokens(db, config.SIGNING_KEY);
-  const token = reason === 'resend' ? await tokens.issue(email) : await tokens.current(email);
+  const token = reason === 'resend' ? await tokens.issue(to) : await tokens.current(to);
   const url = libraryUrl(origin, token);
-  const mailId = await new Outbox(db).enqueue(libraryMail(email, url, reason));
+  const mailId = await new Outbox(db).enqueue(libraryMail(to, url, reason));
   return { mailId, libraryUrl: url };
 }
