@@ -63,7 +63,7 @@ async function measureEpub(): Promise<Measurement> {
 /**
  * Measures in a child running a bundle of this file, as wrangler bundles the
  * Worker: under tsx the process would also hold the TypeScript transpiler and
- * its caches (~75 MB of RSS that a deployed build never carries).
+ * its caches (~55 MB of RSS that a deployed build never carries).
  */
 async function runChild(dir: string): Promise<Measurement> {
   const bundle = join(dir, 'bench.mjs');
