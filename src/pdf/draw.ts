@@ -61,7 +61,7 @@ export class PageCanvas {
     const xs = new Float64Array(end - start);
     for (let i = start; i < end; i++) {
       if (i > start) pen += chars[i].gapBefore + (extra ? extra[i - start] : 0);
-      xs[i - start] = pen - chars[i].shift;
+      xs[i - start] = pen;
       pen += chars[i].width;
     }
     for (let i = start + 1; i <= end; i++) {
@@ -86,7 +86,7 @@ export class PageCanvas {
         hex = '';
       }
       hex += chars[i].glyph.hex;
-      pen = xs[i - lineStart] + (chars[i].glyph.advance * size) / 1000;
+      pen = xs[i - lineStart] + chars[i].width;
     }
     parts.push(`<${hex}>`);
     const x0 = xs[from - lineStart];

@@ -50,9 +50,14 @@ export class Face {
   private readonly cache = new Map<number, PlacedGlyph | null>();
   private readonly embedder: SubsetEmbedder;
 
+  /**
+   * @param advanceScale scales every advance this face reports and writes to
+   * the PDF's /W widths: 0.5 gives half-width cuts of full-width punctuation.
+   */
   constructor(
-    readonly name: FaceName,
+    readonly name: string,
     readonly pdfFont: PDFFont,
+    private readonly advanceScale = 1,
   ) {
     this.embedder = (pdfFont as unknown as { embedder: SubsetEmbedder }).embedder;
     const font = this.embedder.font;
@@ -73,7 +78,10 @@ export class Face {
     const font = this.embedder.font;
     if (font.hasGlyphForCodePoint(codePoint)) {
       const glyph = font.glyphForCodePoint(codePoint);
-      if (glyph.id !== 0) placed = { face: this, hex: this.include(glyph), advance: glyph.advanceWidth * this.scale };
+      if (glyph.id !== 0) {
+        const scaled = this.advanceScale === 1 ? glyph : { id: glyph.id, codePoints: glyph.codePoints, advanceWidth: glyph.advanceWidth * this.advanceScale };
+        placed = { face: this, hex: this.include(scaled), advance: scaled.advanceWidth * this.scale };
+      }
     }
     this.cache.set(codePoint, placed);
     return placed;
@@ -99,8 +107,21 @@ function hex4(n: number): string {
 export class FontBook {
   private readonly replacement: PlacedGlyph;
 
-  constructor(readonly faces: Record<FaceName, Face>) {
+  constructor(
+    readonly faces: Record<FaceName, Face>,
+    private readonly halfWidth: Face,
+  ) {
     this.replacement = faces.regular.glyph(0x25a1) ?? faces.regular.glyph(0x3f)!;
+  }
+
+  /**
+   * A full-width punctuation mark of the regular face with half its advance,
+   * for compressing consecutive punctuation. It is a separate font resource
+   * whose widths say 500 rather than a full-width glyph pulled back with a
+   * negative kern, so text extraction sees no overlapping characters.
+   */
+  halfWidthPunctuation(codePoint: number): PlacedGlyph | null {
+    return this.halfWidth.glyph(codePoint);
   }
 
   /**
@@ -121,11 +142,14 @@ export class FontBook {
  */
 export async function embedFonts(pdf: PDFDocument, fonts: FontSet): Promise<FontBook> {
   pdf.registerFontkit(fontkit);
-  const embed = async (name: FaceName, bytes: Uint8Array, postscript: string, tag: string) =>
-    new Face(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }));
-  return new FontBook({
-    regular: await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG'),
-    bold: await embed('bold', fonts.bold, 'NotoSansTC-Bold', 'BNDBLD'),
-    mono: await embed('mono', fonts.mono, 'JetBrainsMono-Regular', 'BNDMON'),
-  });
+  const embed = async (name: string, bytes: Uint8Array, postscript: string, tag: string, advanceScale = 1) =>
+    new Face(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }), advanceScale);
+  return new FontBook(
+    {
+      regular: await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG'),
+      bold: await embed('bold', fonts.bold, 'NotoSansTC-Bold', 'BNDBLD'),
+      mono: await embed('mono', fonts.mono, 'JetBrainsMono-Regular', 'BNDMON'),
+    },
+    await embed('half', fonts.regular, 'NotoSansTC-Regular', 'BNDHLF', 0.5),
+  );
 }

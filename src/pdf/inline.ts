@@ -22,8 +22,6 @@ export interface Style {
 export interface TextChar extends Measured {
   glyph: PlacedGlyph;
   style: Style;
-  /** How far left of its pen position the glyph is drawn (a compressed opening bracket). */
-  shift: number;
 }
 
 export interface ShapeContext {
@@ -58,7 +56,7 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
     if (out[i].style.face === 'mono' && out[i - 1].style.face === 'mono') continue;
     if ((isHan(prev) && isLatinOrDigit(cur)) || (isLatinOrDigit(prev) && isHan(cur))) out[i].gapBefore = out[i].style.size / 4;
   }
-  compressPunctuation(out);
+  compressPunctuation(out, ctx.fonts);
   return out;
 }
 
@@ -72,21 +70,18 @@ function isCjkPunctuation(cp: number): boolean {
 
 /**
  * Consecutive CJK punctuation (clreq §3.1.6): a closing bracket followed by
- * punctuation loses the blank half after its glyph, an opening bracket after
- * punctuation loses the blank half before it. Without this 」。 or 」」 leave
- * a hole, and a long run of closing brackets cannot fit on one line.
+ * more punctuation is set half-width, dropping the blank half after its
+ * glyph. Without this 」。 leaves a hole, and a long run of closing brackets
+ * cannot fit on one line (none of them may start the next).
  */
-function compressPunctuation(chars: TextChar[]): void {
-  for (let i = 0; i < chars.length; i++) {
+function compressPunctuation(chars: TextChar[], fonts: FontBook): void {
+  for (let i = 0; i + 1 < chars.length; i++) {
     const c = chars[i];
-    const fullWidth = c.glyph.advance >= 900;
-    if (!fullWidth) continue;
-    const half = c.width / 2;
-    if (CLOSING.has(c.codePoint) && i + 1 < chars.length && isCjkPunctuation(chars[i + 1].codePoint)) c.width = half;
-    else if (OPENING.has(c.codePoint) && i > 0 && isCjkPunctuation(chars[i - 1].codePoint)) {
-      c.width = half;
-      c.shift = half;
-    }
+    if (c.glyph.face !== fonts.faces.regular || !CLOSING.has(c.codePoint) || !isCjkPunctuation(chars[i + 1].codePoint)) continue;
+    const half = fonts.halfWidthPunctuation(c.codePoint);
+    if (!half) continue;
+    c.glyph = half;
+    c.width = (half.advance * c.style.size) / 1000;
   }
 }
 
@@ -108,7 +103,7 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
     if (isInvisible(cp)) continue;
     if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (cp === HARD_BREAK) {
-      out.push({ codePoint: cp, width: 0, gapBefore: 0, shift: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
+      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
       continue;
     }
     const { glyph, missing } = ctx.fonts.resolve(style.face, cp);
@@ -123,7 +118,7 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
       previousMissing = undefined;
       joined = false;
     }
-    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, shift: 0, glyph, style });
+    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style });
   }
 }
 

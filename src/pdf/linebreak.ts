@@ -184,9 +184,9 @@ export function justify(chars: readonly Measured[], line: LineRange, width: numb
   if (slots.length === 0) return null;
   const each = slack / slots.length;
   // A line that would need CJK gaps wider than half a character (or word spaces
-  // wider than three) is left ragged rather than torn apart.
+  // wider than one and a half) is left ragged rather than torn apart.
   const spaces = slots.filter((i) => chars[i - 1].codePoint === SPACE).length;
-  const limit = spaces * 2 > slots.length ? 3 : 0.5;
+  const limit = spaces * 2 > slots.length ? 1.5 : 0.5;
   if (each > (limit * (width - slack)) / count) return null;
   const extra = new Float64Array(count);
   for (const i of slots) extra[i - line.start] = each;

@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fontkit from '@cantoo/fontkit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildBook } from '../../../src/build/build.ts';
+import { DirectorySource } from '../../../src/cli/directory-source.ts';
+import { loadCliFonts } from '../../../src/cli/fonts.ts';
+import { walkBlocks } from '../../../src/document/parse.ts';
+import type { BookDocument, Inline, Warning } from '../../../src/document/model.ts';
+import { pageGeometry } from '../../../src/pdf/geometry.ts';
+import { describeWithTools, TOOLS } from '../../support/tools.ts';
+
+const BOOKS = ['books/ai-video-handbook', 'books/remote-newsroom-playbook', 'tests/fixtures/books/edge-cases'];
+/** clreq line-start prohibitions, written out independently of the implementation. */
+const PROHIBITED_AT_LINE_START = [...'。，、；：？！」』）》〉】…—・'];
+
+interface Built {
+  dir: string;
+  file: string;
+  document: BookDocument;
+  pages: number;
+  bytes: Uint8Array;
+  warnings: Warning[];
+}
+
+function run(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** Text of inline nodes split where images sit: figure captions are drawn between those pieces. */
+function textSegments(nodes: readonly Inline[]): string[] {
+  const segments = [''];
+  const visit = (list: readonly Inline[]) => {
+    for (const n of list) {
+      if (n.type === 'text' || n.type === 'code') segments[segments.length - 1] += n.value;
+      else if (n.type === 'image') segments.push('');
+      else if ('children' in n) visit(n.children);
+    }
+  };
+  visit(nodes);
+  return segments;
+}
+
+describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'PDF handbooks checked with qpdf and poppler', () => {
+  const work = mkdtempSync(join(tmpdir(), 'bindery-pdf-'));
+  const built = new Map<string, Built>();
+  let hasGlyph: (c: string) => boolean;
+
+  beforeAll(async () => {
+    const fonts = await loadCliFonts();
+    const faces = [fontkit.create(fonts.regular as never), fontkit.create(fonts.mono as never)] as unknown as { hasGlyphForCodePoint(cp: number): boolean }[];
+    hasGlyph = (c) => faces.some((f) => f.hasGlyphForCodePoint(c.codePointAt(0)!));
+    for (const dir of BOOKS) {
+      const result = await buildBook(new DirectorySource(dir), { formats: ['pdf'], fonts: async () => fonts });
+      const [pdf] = result.files;
+      const file = join(work, `${result.document.meta.slug}.pdf`);
+      writeFileSync(file, pdf.bytes);
+      built.set(dir, { dir, file, document: result.document, pages: pdf.pages!, bytes: pdf.bytes, warnings: result.facts.warnings });
+    }
+  });
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** The body text block of every page, as pdftotext sees it (running header and folio cropped away). */
+  function bodyText(book: Built, mode: '-raw' | '-layout' | null = null): string {
+    const g = pageGeometry(book.document.meta.page);
+    const crop = ['-x', String(Math.floor(g.left - 20)), '-y', String(Math.floor(g.top - 2)), '-W', String(Math.ceil(g.width - g.left - g.right + 40)), '-H', String(Math.ceil(g.height - g.top - g.bottom + 4))];
+    return run('pdftotext', [...(mode ? [mode] : []), ...crop, '-enc', 'UTF-8', book.file, '-']);
+  }
+
+  it.each(BOOKS)('%s passes qpdf --check', (dir) => {
+    const out = run('qpdf', ['--check', built.get(dir)!.file]);
+    expect(out).toContain('No syntax or stream encoding errors found');
+    expect(out).not.toMatch(/WARNING/i);
+  });
+
+  it.each(BOOKS)('%s embeds every font as a subset', (dir) => {
+    const rows = run('pdffonts', [built.get(dir)!.file]).trim().split('\n').slice(2);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) {
+      const [emb, sub, uni] = row.trim().split(/\s+/).slice(-5, -2);
+      expect({ row, emb, sub, uni }).toEqual({ row, emb: 'yes', sub: 'yes', uni: 'yes' });
+    }
+  });
+
+  it.each(BOOKS)('%s keeps every paragraph’s text, in order', (dir) => {
+    const book = built.get(dir)!;
+    // Whitespace and hyphens are ignored (pdftotext joins a word hyphenated at a line end);
+    // characters no font has are drawn as □ and cannot come back.
+    const squash = (s: string) =>
+      [...s.normalize('NFC').replace(/[\s-]+/g, '')].filter((c) => c !== '□' && hasGlyph(c)).join('');
+    const text = squash(bodyText(book));
+    let at = 0;
+    for (const chapter of book.document.chapters) {
+      walkBlocks(chapter.blocks, (block) => {
+        if (block.type !== 'paragraph') return;
+        for (const segment of textSegments(block.children).map(squash).filter(Boolean)) {
+          const found = text.indexOf(segment, at);
+          expect(found, `${chapter.file}:${block.line} "${segment.slice(0, 40)}" missing or out of order`).toBeGreaterThanOrEqual(0);
+          at = found + segment.length;
+        }
+      });
+    }
+  });
+
+  it.each(BOOKS)('%s starts no line with a prohibited punctuation mark', (dir) => {
+    const offending = bodyText(built.get(dir)!, '-raw')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => PROHIBITED_AT_LINE_START.some((p) => line.startsWith(p)));
+    expect(offending).toEqual([]);
+  });
+
+  it.each(BOOKS)('%s has an outline entry for every chapter', (dir) => {
+    const book = built.get(dir)!;
+    const json = JSON.parse(run('qpdf', ['--json', '--json-key=outlines', book.file])) as { outlines: OutlineNode[] };
+    type OutlineNode = { title: string; kids: OutlineNode[] };
+    const titles: string[] = [];
+    const collect = (nodes: OutlineNode[]) => nodes.forEach((n) => (titles.push(n.title), collect(n.kids)));
+    collect(json.outlines);
+    for (const chapter of book.document.chapters) expect(titles).toContain(chapter.title);
+    for (const part of book.document.parts) expect(titles).toContain(part.title);
+  });
+
+  it.each(BOOKS)('%s puts ink on every page', (dir) => {
+    const book = built.get(dir)!;
+    const prefix = join(work, `${book.document.meta.slug}-ink`);
+    run('pdftoppm', ['-gray', '-r', '12', book.file, prefix]);
+    const pages = readdirSync(work).filter((f) => f.startsWith(`${book.document.meta.slug}-ink`));
+    expect(pages.length).toBe(book.pages);
+    for (const page of pages) expect(darkPixels(readPgm(join(work, page))), page).toBeGreaterThan(0);
+  });
+
+  it('draws distinct, inked glyphs for Chinese text (no tofu boxes)', () => {
+    const book = built.get('books/ai-video-handbook')!;
+    // pdftotext reports each character of a justified CJK line as its own word, with its box.
+    const bbox = run('pdftotext', ['-bbox', '-f', '4', '-l', '4', book.file, '-']);
+    const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(\p{Script=Han})<\/word>/gu)].slice(0, 12);
+    expect(words.length).toBe(12);
+    const scale = 200 / 72;
+    const prefix = join(work, 'glyphs');
+    run('pdftoppm', ['-gray', '-r', '200', '-f', '4', '-l', '4', '-singlefile', book.file, prefix]);
+    const image = readPgm(`${prefix}.pgm`);
+    const bitmaps = new Map<string, string>();
+    for (const [, x0, y0, x1, y1, char] of words) {
+      const cell = crop(image, Number(x0) * scale, Number(y0) * scale, Number(x1) * scale, Number(y1) * scale);
+      expect(darkPixels(cell), `glyph ${char} has ink`).toBeGreaterThan(20);
+      bitmaps.set(char, Array.from(cell.pixels, (p) => (p < 128 ? '1' : '0')).join(''));
+    }
+    // Tofu (or a garbled subset) draws the same box for every character.
+    const distinctChars = bitmaps.size;
+    expect(new Set(bitmaps.values()).size).toBe(distinctChars);
+  });
+
+  it('is byte-identical when built twice', async () => {
+    const fonts = await loadCliFonts();
+    const again = await buildBook(new DirectorySource('books/ai-video-handbook'), { formats: ['pdf'], fonts: async () => fonts });
+    expect(Buffer.compare(Buffer.from(again.files[0].bytes), Buffer.from(built.get('books/ai-video-handbook')!.bytes))).toBe(0);
+  });
+
+  it('records the book’s metadata and language', () => {
+    const book = built.get('books/ai-video-handbook')!;
+    const info = run('pdfinfo', ['-isodates', book.file]);
+    expect(info).toMatch(/Title:\s+生成式影片工具實戰手冊/);
+    expect(info).toMatch(/Author:\s+知識工坊編輯室/);
+    expect(info).toMatch(/Creator:\s+Bindery/);
+    expect(info).toMatch(/CreationDate:\s+2025-10-15T00:00:00/);
+    expect(info).toMatch(/Keywords:\s+.*newsroom/);
+    expect(readFileSync(book.file).toString('latin1')).toContain('/Lang (zh-Hant)');
+  });
+
+  it('warns with file and line for a glyph no font has and an image PDF cannot embed, without failing', () => {
+    const edge = built.get('tests/fixtures/books/edge-cases')!;
+    expect(edge.warnings.some((w) => /no font has a glyph for "😀"/.test(w.message) && w.file.endsWith('.md') && w.line)).toBe(true);
+    const zh = built.get('books/ai-video-handbook')!;
+    expect(zh.warnings.some((w) => /svg/.test(w.message) && w.file === 'articles/02-workflow.md' && w.line)).toBe(true);
+  });
+});
+
+interface Gray {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+function readPgm(path: string): Gray {
+  const data = readFileSync(path);
+  const header = data.subarray(0, 64).toString('latin1');
+  const m = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(header)!;
+  return { width: Number(m[1]), height: Number(m[2]), pixels: new Uint8Array(data.subarray(m[0].length)) };
+}
+
+function darkPixels(image: Gray): number {
+  let n = 0;
+  for (const p of image.pixels) if (p < 160) n++;
+  return n;
+}
+
+function crop(image: Gray, x0: number, y0: number, x1: number, y1: number): Gray {
+  const left = Math.floor(x0);
+  const top = Math.floor(y0);
+  const width = Math.ceil(x1) - left;
+  const height = Math.ceil(y1) - top;
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) pixels.set(image.pixels.subarray((top + y) * image.width + left, (top + y) * image.width + left + width), y * width);
+  return { width, height, pixels };
+}
