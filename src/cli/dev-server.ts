@@ -85,9 +85,13 @@ export interface DevServer {
  * and resolves once /healthz answers. Stopping kills the whole group, so
  * workerd does not outlive it.
  */
-export async function startDevServer(options: DevOptions & { port: number; timeoutMs?: number }): Promise<DevServer> {
+export async function startDevServer(
+  options: DevOptions & { port: number; timeoutMs?: number; vars?: Record<string, string> },
+): Promise<DevServer> {
   const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
-  const child = spawn(wranglerBin(options.root), ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false', ...persist], {
+  const vars = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]);
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false', ...persist, ...vars];
+  const child = spawn(wranglerBin(options.root), args, {
     cwd: options.root,
     env: { ...process.env, ...WRANGLER_ENV },
     detached: true,
