@@ -15,6 +15,10 @@ import { commerceRouter, config, emailSchema, jsonContent, originOf, problems } 
 /** Uploaded books for verification can be large PDFs. */
 const MAX_VERIFY_BYTES = 100 * 1024 * 1024;
 const admin = requireScope('admin');
+const uploadedFile = z
+  .custom<Blob>((value) => value instanceof Blob, 'send the file in a multipart field named "file"')
+  .openapi({ type: 'string', format: 'binary' });
+const uploadForm = z.object({ file: uploadedFile });
 const security = [{ bearer: [] }];
 const adminProblems = (more: Record<number, string> = {}) =>
   problems({ 401: 'Missing, unknown or revoked token', 403: 'The token lacks the admin scope', ...more });
@@ -61,9 +65,9 @@ export function commerceAdminRoutes() {
       middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 100 MB.')) })],
       request: {
         body: {
-          required: true,
+          required: false,
           content: {
-            'multipart/form-data': { schema: z.object({ file: z.string().openapi({ format: 'binary' }) }) },
+            'multipart/form-data': { schema: uploadForm },
             'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
             'application/epub+zip': { schema: z.string().openapi({ format: 'binary' }) },
             'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
@@ -79,7 +83,9 @@ export function commerceAdminRoutes() {
       },
     }),
     async (c) => {
-      const bytes = await uploadedBytes(c.req.raw);
+      const isForm = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
+      const bytes = isForm ? new Uint8Array(await uploadForm.parse(c.req.valid('form')).file.arrayBuffer()) : new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.length === 0) throw new BinderyError('invalid-input', 'the upload is empty: send the EPUB or PDF', { field: 'file' });
       const stamp = await readStamp(bytes);
       if (!stamp) throw new BinderyError('not-found', 'no Bindery licence found in this file (not stamped, or the metadata was stripped: read the visible licence line)');
       const order = await new OrderRepository(c.env.DB).get(stamp.orderId);
@@ -154,17 +160,4 @@ export function commerceAdminRoutes() {
   );
 
   return app;
-}
-
-/** The uploaded file: the `file` part of a multipart form, or the raw body. */
-async function uploadedBytes(request: Request): Promise<Uint8Array> {
-  const type = request.headers.get('content-type') ?? '';
-  if (type.startsWith('multipart/form-data')) {
-    const file: unknown = (await request.formData()).get('file');
-    if (!(file instanceof Blob)) throw new BinderyError('invalid-input', 'send the file in a multipart field named "file"', { field: 'file' });
-    return new Uint8Array(await file.arrayBuffer());
-  }
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.length === 0) throw new BinderyError('invalid-input', 'the request body is empty: upload the EPUB or PDF', { field: 'file' });
-  return bytes;
 }
