@@ -1,0 +1,66 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { beforeAll, expect, it } from 'vitest';
+import { buildBook, type BuiltFile } from '../../../src/build/build.ts';
+import { DirectorySource } from '../../../src/cli/directory-source.ts';
+import { loadCliFonts } from '../../../src/cli/fonts.ts';
+import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
+import { describeWithTools, TOOLS } from '../../support/tools.ts';
+
+/** The real sample book, built by the real writers, then stamped: what buyers actually get. */
+const licence: Licence = { email: 'reader@example.com', orderId: 'cs_test_b1C2d3E4f5G6h7I8j9', mark: '0b8a3c4e-5f60-4a7b-8c9d-0e1f2a3b4c5d' };
+const line = `Licensed to reader@example.com · order ${licence.orderId.slice(-10)}`;
+const dir = mkdtempSync(join(tmpdir(), 'bindery-stamp-book-'));
+let epub: Uint8Array;
+let pdf: BuiltFile;
+
+beforeAll(async () => {
+  const { files } = await buildBook(new DirectorySource('books/ai-video-handbook'), { formats: ['epub', 'pdf'], fonts: loadCliFonts });
+  epub = files.find((f) => f.format === 'epub')!.bytes;
+  pdf = files.find((f) => f.format === 'pdf')!;
+}, 300_000);
+
+describeWithTools([TOOLS.epubcheck], 'a stamped ai-video-handbook EPUB', () => {
+  it('passes EPUBCheck with 0 errors and 0 warnings, with the licence page after the title page', () => {
+    const stamped = stampEpub(epub, licence);
+    const path = join(dir, 'stamped.epub');
+    writeFileSync(path, stamped);
+    const run = spawnSync('java', ['-jar', '/usr/share/java/epubcheck.jar', path], { encoding: 'utf8' });
+    const out = run.stdout + run.stderr;
+    expect(run.status, out).toBe(0);
+    expect(out).toMatch(/0 fatals \/ 0 errors \/ 0 warnings/);
+    const files = unzipSync(stamped);
+    const opfPath = Object.keys(files).find((f) => f.endsWith('.opf'))!;
+    const opf = strFromU8(files[opfPath]);
+    const spine = [...opf.matchAll(/<itemref idref="([^"]+)"/g)].map((m) => m[1]);
+    const licenceAt = spine.indexOf('bindery-licence');
+    expect(licenceAt).toBeGreaterThan(0);
+    const previous = [...opf.matchAll(/<item\b[^>]*>/g)].map((m) => m[0]).find((tag) => tag.includes(`id="${spine[licenceAt - 1]}"`))!;
+    const href = /href="([^"]+)"/.exec(previous)![1];
+    const prefix = opfPath.includes('/') ? opfPath.slice(0, opfPath.lastIndexOf('/') + 1) : '';
+    expect(strFromU8(files[prefix + href])).toMatch(/epub:type="[^"]*titlepage/);
+  });
+});
+
+describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a stamped ai-video-handbook PDF', () => {
+  it('passes qpdf --check, shows the licence line on every page and keeps outline and metadata', async () => {
+    const stamped = await stampPdf(pdf.bytes, licence);
+    const path = join(dir, 'stamped.pdf');
+    writeFileSync(path, stamped);
+    const check = spawnSync('qpdf', ['--check', path], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const pages = execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
+    expect(pages).toHaveLength(pdf.pages!);
+    for (const [i, text] of pages.entries()) expect(text, `page ${i + 1}`).toContain(line);
+    const original = join(dir, 'original.pdf');
+    writeFileSync(original, pdf.bytes);
+    const outline = (file: string) => JSON.parse(execFileSync('qpdf', ['--json', '--json-key=outlines', file], { encoding: 'utf8' })).outlines;
+    expect(outline(path)).toEqual(outline(original));
+    const info = (file: string) => execFileSync('pdfinfo', [file], { encoding: 'utf8' }).split('\n').filter((l) => /^(Title|Author|Subject|Keywords|Creator|Producer|Pages):/.test(l));
+    expect(info(path)).toEqual(info(original));
+    expect(await readStamp(stamped)).toEqual({ format: 'pdf', orderId: licence.orderId, mark: licence.mark });
+  });
+});
