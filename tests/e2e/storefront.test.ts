@@ -1,0 +1,169 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { applyLocalMigrations, ensureDevVars, uploadLocalFonts, WRANGLER_ENV } from '../../src/cli/dev-server.ts';
+import { startStripeStub } from '../support/stripe-stub.ts';
+import { describeWithTools, TOOLS } from '../support/tools.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
+const run = promisify(execFile);
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** `wrangler dev` with the Stripe API pointed at the local stub (which wants an `sk_test_` key); stopped as a process group. */
+async function startWorker(persistTo: string, port: number, stripeBase: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    join(ROOT, 'node_modules', '.bin', 'wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--show-interactive-dev-session=false', '--var', `STRIPE_API_BASE:${stripeBase}`, '--var', 'STRIPE_SECRET_KEY:sk_test_bindery_e2e'],
+    { cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
+    const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (up) return { url, child };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`wrangler dev did not start:\n${output}`);
+}
+
+function stopGroup(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+}
+
+describeWithTools([TOOLS.chromium], 'storefront in Chromium against wrangler dev', () => {
+  let persist: string;
+  let worker: { url: string; child: ChildProcess } | undefined;
+  let stripe: Awaited<ReturnType<typeof startStripeStub>> | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    persist = await mkdtemp(join(tmpdir(), 'bindery-storefront-'));
+    await mkdir(SHOTS, { recursive: true });
+    const { adminToken } = await ensureDevVars(ROOT);
+    await applyLocalMigrations({ root: ROOT, persistTo: persist });
+    await uploadLocalFonts({ root: ROOT, persistTo: persist });
+    stripe = await startStripeStub();
+    worker = await startWorker(persist, await freePort(), stripe.url);
+    for (const book of ['books/remote-newsroom-playbook', 'books/ai-video-handbook']) {
+      await run('node', ['bin/bindery.js', 'push', book, '--api', worker.url, '--token', adminToken, '--publish', '--quiet'], {
+        cwd: ROOT,
+        timeout: 240_000,
+      });
+    }
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopGroup(worker?.child);
+    await stripe?.close();
+    if (persist) await rm(persist, { recursive: true, force: true });
+  });
+
+  it('takes a reader from the catalog to a book page, its free sample and the checkout redirect', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${worker!.url}/`);
+    await expect.poll(() => page.locator('.card').count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(SHOTS, 'catalog-desktop.png'), fullPage: true });
+
+    // Search in Chinese narrows the catalog to the Chinese handbook.
+    await page.getByLabel('Search books').fill('影片');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=/);
+    expect(await page.locator('.card h2').allTextContents()).toEqual(['生成式影片工具實戰手冊']);
+
+    await page.goto(`${worker!.url}/`);
+    await page.getByRole('link', { name: 'The Remote Newsroom Playbook' }).click();
+    await page.waitForURL(/\/books\/remote-newsroom-playbook$/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('The Remote Newsroom Playbook');
+    const toc = await page.locator('nav.toc').textContent();
+    expect(toc).toContain('Verification in Practice');
+    expect(await page.locator('.buy .price').textContent()).toBe('$12.00');
+    const jsonLd = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
+    expect(jsonLd).toMatchObject({ '@type': 'Book', name: 'The Remote Newsroom Playbook', offers: { price: 12, priceCurrency: 'USD' } });
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('The Remote Newsroom Playbook');
+    await page.screenshot({ path: join(SHOTS, 'book-desktop.png'), fullPage: true });
+
+    // The sample links give real files back.
+    const sampleHref = await page.getByRole('link', { name: /Read the sample \(EPUB/ }).getAttribute('href');
+    const epub = new Uint8Array(await (await fetch(sampleHref!)).arrayBuffer());
+    expect(new TextDecoder().decode(unzipSync(epub).mimetype)).toBe('application/epub+zip');
+    const pdfHref = await page.getByRole('link', { name: /Read the sample \(PDF/ }).getAttribute('href');
+    const pdf = new Uint8Array(await (await fetch(pdfHref!)).arrayBuffer());
+    expect(new TextDecoder().decode(pdf.slice(0, 5))).toBe('%PDF-');
+
+    // The buy form is reachable by keyboard and ends at the (stub) Stripe Checkout page.
+    await page.getByLabel('Email address').focus();
+    await page.keyboard.type('reader@example.com');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Buy for $12.00');
+    const [checkout] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/checkout')), page.keyboard.press('Enter')]);
+    expect(checkout.status(), checkout.status() === 303 ? '' : await checkout.text()).toBe(303);
+    await page.waitForURL(new RegExp(`^${stripe!.url}/c/pay/cs_test_`));
+    const session = [...stripe!.stub.sessions.values()].at(-1)!;
+    expect(session).toMatchObject({ customer_email: 'reader@example.com', metadata: { slug: 'remote-newsroom-playbook' }, currency: 'usd' });
+    await page.close();
+  });
+
+  it('reads well on a phone, in the language of the book', async () => {
+    const page = await browser!.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    await page.goto(`${worker!.url}/`);
+    await page.screenshot({ path: join(SHOTS, 'catalog-phone.png'), fullPage: true });
+    await page.goto(`${worker!.url}/books/ai-video-handbook`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-Hant');
+    expect(await page.locator('.buy .price').textContent()).toMatch(/299/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SHOTS, 'book-phone-zh.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('serves the OPDS feeds and the OpenAPI document from the running Worker', async () => {
+    const opds = await fetch(`${worker!.url}/opds/publications`);
+    expect(opds.headers.get('content-type')).toContain('application/opds+json');
+    const feed = (await opds.json()) as { publications: { metadata: { title: string } }[] };
+    expect(feed.publications.map((p) => p.metadata.title).sort()).toEqual(['The Remote Newsroom Playbook', '生成式影片工具實戰手冊']);
+    const atom = await (await fetch(`${worker!.url}/opds/v1.2/catalog.xml`)).text();
+    // Chromium's XML parser is strict: any well-formedness error yields a <parsererror> document.
+    const page = await browser!.newPage();
+    const parsed = await page.evaluate((xml) => {
+      const doc = new DOMParser().parseFromString(xml, 'application/xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.localName, entries: doc.getElementsByTagName('entry').length };
+    }, atom);
+    await page.close();
+    expect(parsed).toEqual({ error: null, root: 'feed', entries: 2 });
+    const doc = (await (await fetch(`${worker!.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/api/v1/books');
+  });
+});
