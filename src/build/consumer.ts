@@ -2,10 +2,11 @@ import { BuildRepository, type BuildError, type BuildFile, type BuildRecord } fr
 import { buildFormats, buildMessageSchema, editionFileKey, fileFormat, snapshotKey } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
-import { prepareBook, renderDocument, type BuiltFile } from './build.ts';
+import type { BookDocument } from '../document/model.ts';
+import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from './build.ts';
 import { sampleDocument } from './sample.ts';
 import { StorageSource, type BookSnapshot } from './storage-source.ts';
-import type { FontSet } from './writer.ts';
+import type { FontSet, Format } from './writer.ts';
 
 /** Attempts before an unexpected error (R2 or D1 hiccup) fails the build; content errors fail at once. */
 const MAX_ATTEMPTS = 3;
@@ -63,27 +64,51 @@ export async function runBuild(env: Env, buildId: string): Promise<void> {
   }
 }
 
-/** Renders the full edition and then its sample, storing each file as soon as it exists so only one edition's bytes are held at a time. */
+/** Renders the full edition and then its sample, storing each file before the next edition is rendered. */
 async function buildEdition(env: Env, build: BuildRecord, source: StorageSource, progress: ProgressRecorder) {
   const formats = buildFormats();
   const { document, contentHash } = await prepareBook(source, { formats });
   if (contentHash !== build.contentHash) {
     throw new BinderyError('internal', `the content hash changed between request and build (${build.contentHash} → ${contentHash}); request the build again`);
   }
-  const fonts = lazyFonts(env.BOOKS);
   const rows: BuildFile[] = [];
-  const full = await renderDocument(document, contentHash, { formats, fonts, onProgress: (f) => progress.report(f * FULL_SHARE) });
-  rows.push(...(await storeFiles(env.BOOKS, build, full.files, false)));
-  const facts = { ...full.facts, warnings: full.facts.warnings.map((w) => source.locate(w)) };
+  const facts = await renderEdition(document, contentHash, {
+    formats,
+    fonts: lazyFonts(env.BOOKS),
+    onProgress: (f) => progress.report(f),
+    store: async (files, sample) => void rows.push(...(await storeFiles(env.BOOKS, build, files, sample))),
+  });
+  await progress.flush();
+  return { rows, facts: { ...facts, warnings: facts.warnings.map((w) => source.locate(w)) }, meta: { ...document.meta, modified: document.meta.modified.toISOString() } };
+}
+
+export interface EditionOptions {
+  formats: Format[];
+  fonts: () => Promise<FontSet>;
+  onProgress: (fraction: number) => void;
+  /** Persists one edition's files (full, then sample); called before the next edition is rendered. */
+  store: (files: BuiltFile[], sample: boolean) => Promise<void>;
+}
+
+/**
+ * The consumer's rendering step: every format of the full edition, then of
+ * its free sample. The full edition's bytes are handed to `store` and let go
+ * before the sample is rendered, so only one edition is held at a time (the
+ * memory bench measures exactly this function).
+ */
+export async function renderEdition(document: BookDocument, contentHash: string, options: EditionOptions): Promise<BuildFacts> {
+  const { formats, fonts } = options;
+  const full = await renderDocument(document, contentHash, { formats, fonts, onProgress: (f) => options.onProgress(f * FULL_SHARE) });
+  await options.store(full.files, false);
+  const facts = full.facts;
   full.files.length = 0; // lets the full edition's bytes go before the sample is rendered
   const sample = await renderDocument(sampleDocument(document), contentHash, {
     formats,
     fonts,
-    onProgress: (f) => progress.report(FULL_SHARE + f * (1 - FULL_SHARE)),
+    onProgress: (f) => options.onProgress(FULL_SHARE + f * (1 - FULL_SHARE)),
   });
-  rows.push(...(await storeFiles(env.BOOKS, build, sample.files, true)));
-  await progress.flush();
-  return { rows, facts, meta: { ...document.meta, modified: document.meta.modified.toISOString() } };
+  await options.store(sample.files, true);
+  return facts;
 }
 
 async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: BuiltFile[], sample: boolean): Promise<BuildFile[]> {
@@ -101,7 +126,7 @@ async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: BuiltFile
 }
 
 /** Fonts come from R2 (too big to bundle), read only when a PDF is written. */
-function lazyFonts(bucket: R2Bucket): () => Promise<FontSet> {
+export function lazyFonts(bucket: Pick<R2Bucket, 'get'>): () => Promise<FontSet> {
   let loading: Promise<FontSet> | undefined;
   return () =>
     (loading ??= (async () => {

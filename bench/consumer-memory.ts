@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { prepareBook } from '../src/build/build.ts';
+import { lazyFonts, renderEdition } from '../src/build/consumer.ts';
+import type { Format } from '../src/build/writer.ts';
+import { WRITERS } from '../src/build/writers.ts';
+import { cliFontPaths } from '../src/cli/fonts.ts';
+import { DirectorySource } from '../src/cli/directory-source.ts';
+import type { BookSource } from '../src/content/source.ts';
+import { FONT_FILES } from '../src/pdf/font-keys.ts';
+import { syntheticSource } from './synthetic.ts';
+
+/**
+ * Peak memory of the queue consumer's build (`renderEdition`: every format of
+ * the full edition, then its sample), fonts read as the consumer reads them
+ * from R2. A Worker isolate counts the JS heap and ArrayBuffers against its
+ * 128 MB, so the figure is heapUsed + arrayBuffers, sampled every 2 ms, above
+ * a baseline taken after a forced GC.
+ *
+ * Run: node --expose-gc --import tsx bench/consumer-memory.ts
+ */
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const isolateBytes = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+async function fontBucket(): Promise<Pick<R2Bucket, 'get'>> {
+  const paths = cliFontPaths();
+  const objects = new Map<string, Uint8Array>();
+  for (const font of FONT_FILES) objects.set(font.r2Key, new Uint8Array(await readFile(paths[font.role])));
+  return {
+    get: async (key: string) => {
+      const bytes = objects.get(key);
+      return bytes ? ({ arrayBuffer: async () => bytes.slice().buffer } as unknown as R2ObjectBody) : null;
+    },
+  } as unknown as Pick<R2Bucket, 'get'>;
+}
+
+async function measure(name: string, source: BookSource): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  const formats = (Object.keys(WRITERS) as Format[]).sort();
+  const bucket = await fontBucket();
+  gc();
+  const baseline = isolateBytes();
+  let peak = baseline;
+  const sample = () => (peak = Math.max(peak, isolateBytes()));
+  const timer = setInterval(sample, 2);
+  const started = performance.now();
+  const { document, contentHash } = await prepareBook(source, { formats });
+  const sizes: string[] = [];
+  await renderEdition(document, contentHash, {
+    formats,
+    fonts: lazyFonts(bucket),
+    onProgress: sample,
+    store: async (files, isSample) => {
+      sample();
+      for (const f of files) sizes.push(`${isSample ? 'sample-' : ''}${f.format} ${mb(f.size)}${f.pages ? ` ${f.pages}p` : ''}`);
+    },
+  });
+  sample();
+  clearInterval(timer);
+  const ms = performance.now() - started;
+  console.log(`${name}: peak ${mb(peak - baseline)} above baseline (heap+ArrayBuffers; baseline ${mb(baseline)}), ${ms.toFixed(0)} ms — ${sizes.join(', ')}`);
+}
+
+await measure('ai-video-handbook (zh-Hant, 5 chapters)', new DirectorySource('books/ai-video-handbook'));
+await measure('remote-newsroom-playbook (en, 4 chapters)', new DirectorySource('books/remote-newsroom-playbook'));
+await measure('synthetic zh-Hant, 100 chapters', syntheticSource());
+// Again, warm: the first build above also pays for compiling the writers' code.
+await measure('ai-video-handbook again (warm)', new DirectorySource('books/ai-video-handbook'));
