@@ -49,3 +49,17 @@ describe('editor API authentication', () => {
     expect(body.field).toBe('scopes.0');
   });
 });
+
+describe('editor API description', () => {
+  it('appears in the OpenAPI document with bearer security', async () => {
+    const { SELF } = await import('cloudflare:test');
+    const doc = await (await SELF.fetch('https://bindery.test/api/openapi.json')).json<{
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes?: Record<string, { scheme: string }> };
+    }>();
+    expect(doc.components.securitySchemes?.bearer.scheme).toBe('bearer');
+    expect(doc.paths['/api/v1/articles/{id}'].put.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(doc.paths['/api/v1/books/{slug}/builds'])).toContain('post');
+    expect(Object.keys(doc.paths['/api/v1/editor/books'])).toContain('get');
+  });
+});
