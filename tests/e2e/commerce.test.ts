@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyLocalMigrations, startDevServer, uploadLocalFonts, type DevServer } from '../../src/cli/dev-server.ts';
+import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
+import { readStamp } from '../../src/stamp/read.ts';
+import { startStripeStub } from '../support/stripe-stub.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;
+const WEBHOOK_SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;
+const SLUG = 'remote-newsroom-playbook';
+const BUYER = 'e2e-buyer@example.com';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let stripe: Awaited<ReturnType<typeof startStripeStub>>;
+let server: DevServer | undefined;
+let cannotStart: string | undefined;
+let persistTo: string;
+
+beforeAll(async () => {
+  stripe = await startStripeStub();
+  persistTo = await mkdtemp(join(tmpdir(), 'bindery-e2e-commerce-'));
+  const options = { root: ROOT, persistTo };
+  try {
+    await applyLocalMigrations(options);
+    await uploadLocalFonts(options);
+    server = await startDevServer({
+      ...options,
+      port: await freePort(),
+      vars: {
+        ADMIN_TOKEN: TOKEN,
+        SIGNING_KEY: randomBytes(24).toString('hex'),
+        STRIPE_SECRET_KEY: 'sk_test_e2e',
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_API_BASE: stripe.url,
+      },
+    });
+  } catch (error) {
+    cannotStart = `wrangler dev could not start: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`;
+    if (process.env.CI === 'true') throw error;
+  }
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await stripe?.close();
+  await rm(persistTo, { recursive: true, force: true });
+});
+
+describe('selling a book under wrangler dev', () => {
+  it('publishes with bindery push, sells through the Stripe stub and a signed webhook, and serves stamped EPUB and PDF from the library', async (ctx) => {
+    if (!server) return ctx.skip(cannotStart);
+    await promisify(execFile)(process.execPath, ['bin/bindery.js', 'push', `books/${SLUG}`, '--api', server.url, '--token', TOKEN, '--publish', '--quiet'], {
+      cwd: ROOT,
+      timeout: 240_000,
+    });
+
+    const checkout = await fetch(`${server.url}/api/v1/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: SLUG, email: BUYER }),
+    });
+    expect(checkout.status).toBe(200);
+    const { url, sessionId } = (await checkout.json()) as { url: string; sessionId: string };
+    expect(url).toBe(`${stripe.url}/c/pay/${sessionId}`);
+    const session = stripe.stub.sessions.get(sessionId)!;
+    expect(session).toMatchObject({ currency: 'usd', amount_total: 1200, metadata: { slug: SLUG }, customer_email: BUYER });
+    expect(session.success_url).toBe(`${server.url}/checkout/success?session_id=${sessionId}`);
+
+    const pending = await fetch(session.success_url, { headers: { accept: 'application/json' } });
+    expect(await pending.json()).toMatchObject({ status: 'pending' });
+
+    const event = JSON.stringify({
+      id: `evt_e2e_${randomBytes(8).toString('hex')}`,
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: { object: { ...session, params: undefined, payment_status: 'paid', customer_details: { email: BUYER } } },
+    });
+    const webhook = await fetch(`${server.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': await signStripePayload(WEBHOOK_SECRET, event) },
+      body: event,
+    });
+    expect(webhook.status).toBe(200);
+
+    const successHtml = await (await fetch(session.success_url)).text();
+    expect(successHtml).toContain('/library/');
+    const { libraryUrl } = (await (await fetch(session.success_url, { headers: { accept: 'application/json' } })).json()) as { libraryUrl: string };
+    const library = (await (await fetch(libraryUrl, { headers: { accept: 'application/json' } })).json()) as {
+      items: { slug: string; title: string; downloads: { format: string; url: string }[] }[];
+    };
+    expect(library.items.map((i) => i.slug)).toEqual([SLUG]);
+
+    for (const { format, url: download } of library.items[0].downloads) {
+      const res = await fetch(download);
+      expect(res.status, format).toBe(200);
+      expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''The%20Remote%20Newsroom%20Playbook.${format}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(await readStamp(bytes)).toMatchObject({ format, orderId: sessionId });
+      if (format === 'epub') {
+        const page = Object.entries(unzipSync(bytes)).find(([name]) => name.endsWith('bindery-licence.xhtml'))!;
+        expect(strFromU8(page[1])).toContain(`Licensed to ${BUYER}`);
+      }
+    }
+    expect(library.items[0].downloads.map((d) => d.format)).toEqual(['epub', 'pdf']);
+  });
+});
