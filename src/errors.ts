@@ -59,7 +59,7 @@ export class BinderyError extends Error {
   describe(): string {
     const { file, line, field } = this.where;
     const place = file ? `${file}${line ? `:${line}` : ''}: ` : '';
-    const fieldNote = field && !this.message.includes(field) ? ` (field: ${field})` : '';
+    const fieldNote = field && !this.message.includes(`"${field}"`) ? ` (field: ${field})` : '';
     return `${place}${this.message}${fieldNote}`;
   }
 

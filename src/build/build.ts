@@ -72,8 +72,9 @@ export async function renderDocument(document: BookDocument, hash: string, optio
   const files: BuiltFile[] = [];
   const warnings = [...document.warnings];
   for (const [i, format] of options.formats.entries()) {
-    const writer = WRITERS[format];
-    if (!writer) throw new BinderyError('invalid-input', `format "${format}" is not available`, { field: 'format' });
+    const loadWriter = WRITERS[format];
+    if (!loadWriter) throw new BinderyError('invalid-input', `format "${format}" is not available`, { field: 'format' });
+    const writer = await loadWriter();
     const rendered = await writer.render(document, {
       fonts: options.fonts,
       warn: (w) => warnings.push(w),

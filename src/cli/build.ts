@@ -1,7 +1,5 @@
 import { join, relative, resolve } from 'node:path';
 import { buildBook } from '../build/build.ts';
-import { WRITERS } from '../build/writers.ts';
-import { BinderyError } from '../errors.ts';
 import { parseBuildArgs, type BuildArgs } from './args.ts';
 import { DirectorySource } from './directory-source.ts';
 import type { CliIo } from './io.ts';
@@ -15,11 +13,6 @@ export async function runBuild(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function build(args: BuildArgs, io: CliIo): Promise<number> {
-  for (const format of args.formats) {
-    if (!WRITERS[format]) {
-      throw new BinderyError('invalid-input', `the ${format.toUpperCase()} writer is not part of this version of Bindery; build with --format epub`, { field: 'format' });
-    }
-  }
   const result = await buildBook(new DirectorySource(resolve(io.cwd, args.bookDir)), {
     formats: args.formats,
     // Fonts are read only when a PDF is rendered: an EPUB build never touches them.

@@ -3,6 +3,7 @@ import { resolveRelative } from '../content/source.ts';
 import { BinderyError } from '../errors.ts';
 import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
+import { sanitizeSvg } from './svg.ts';
 import { inlineText, type Inline, type Warning, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
 
@@ -146,7 +147,7 @@ async function loadAsset(book: LoadedBook, path: string, where: { file: string; 
   if (!info) {
     throw new BinderyError('invalid-image', `"${path}" is not a PNG, JPEG, GIF, SVG or WebP image`, { field: 'image', ...where });
   }
-  return { path, bytes, ...info };
+  return { path, bytes: info.mediaType === 'image/svg+xml' ? sanitizeSvg(bytes) : bytes, ...info };
 }
 
 async function normaliseMeta(book: LoadedBook, options: AssembleOptions): Promise<BookMeta> {

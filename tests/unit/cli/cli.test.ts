@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WRITERS } from '../../../src/build/writers.ts';
 import { writeFilesAtomic } from '../../../src/cli/write-atomic.ts';
 import { runCli } from './run-cli.ts';
 
@@ -53,36 +52,6 @@ describe('bindery build', () => {
   it('prints warnings as file:line: warning: message', async () => {
     const run = await runCli(['build', 'tests/fixtures/books/edge-cases', '--out', outArg(), '--quiet']);
     expect(run.stderr).toMatch(/^tests\/fixtures\/books\/edge-cases\/articles\/03-html\.md:\d+: warning: /m);
-  });
-
-  it('refuses clearly a format whose writer is not registered, writing nothing', async () => {
-    const pdf = WRITERS.pdf;
-    delete WRITERS.pdf;
-    try {
-      const run = await runCli(['build', 'books/ai-video-handbook', '--out', outArg(), '--format', 'epub,pdf']);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain('the PDF writer is not part of this version of Bindery');
-      expect(readdirSync(out)).toEqual([]);
-    } finally {
-      if (pdf) WRITERS.pdf = pdf;
-    }
-  });
-});
-
-describe('bad input', () => {
-  const broken = 'tests/fixtures/books/broken';
-  it.each([
-    ['unknown-field', `${broken}/unknown-field/book.yaml:2: unknown field "titel"`],
-    ['missing-title', `${broken}/missing-title/book.yaml:1: missing required field "title"`],
-    ['missing-chapter', `${broken}/missing-chapter/book.yaml:7: chapter file "articles/nope.md" not found (field: chapters.1)`],
-    ['bad-front-matter', `${broken}/bad-front-matter/articles/02-broken.md:3: YAML syntax error`],
-    ['bad-image', `${broken}/bad-image/articles/01-intro.md:8: "articles/images/fake.png" is not a PNG, JPEG, GIF, SVG or WebP image`],
-  ])('%s: names the file, line and field, exits 1 and leaves no output', async (book, expected) => {
-    const target = join(out, 'dist');
-    const run = await runCli(['build', `${broken}/${book}`, '--out', relative(process.cwd(), target)]);
-    expect(run.code).toBe(1);
-    expect(run.stderr.startsWith(expected), run.stderr).toBe(true);
-    expect(existsSync(target)).toBe(false);
   });
 
   it('reports a book folder without book.yaml at its path', async () => {
