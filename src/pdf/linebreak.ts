@@ -62,15 +62,16 @@ export const enum Break {
 export function breakOpportunities(codePoints: readonly number[]): Uint8Array {
   const out = new Uint8Array(codePoints.length + 1);
   const text = String.fromCodePoint(...codePoints);
-  const indexOfOffset = new Map<number, number>();
+  // UAX #14 positions are UTF-16 offsets; map them back to code point indices.
+  const indexOfOffset = new Int32Array(text.length + 1).fill(-1);
   for (let i = 0, offset = 0; i <= codePoints.length; i++) {
-    indexOfOffset.set(offset, i);
+    indexOfOffset[offset] = i;
     offset += (codePoints[i] ?? 0) > 0xffff ? 2 : 1;
   }
   const breaker = new LineBreaker(text);
   for (let bk = breaker.nextBreak(); bk; bk = breaker.nextBreak()) {
-    const i = indexOfOffset.get(bk.position);
-    if (i !== undefined) out[i] = bk.required ? Break.Required : Break.Allowed;
+    const i = indexOfOffset[bk.position];
+    if (i >= 0) out[i] = bk.required ? Break.Required : Break.Allowed;
   }
   for (let i = 1; i < codePoints.length; i++) {
     if (out[i] !== Break.Allowed) continue;

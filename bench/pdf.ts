@@ -1,0 +1,211 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBook, prepareBook } from '../src/build/build.ts';
+import type { FontSet } from '../src/build/writer.ts';
+import type { BookSource } from '../src/content/source.ts';
+import type { Block, BookDocument, Inline } from '../src/document/model.ts';
+import { cliFontPaths } from '../src/cli/fonts.ts';
+
+/**
+ * The PDF section of `npm run bench`: the synthetic 100-chapter zh-Hant book
+ * to PDF, measured in a child process (a bundle, as wrangler would ship it, so
+ * tsx's own memory is not counted), then the same text through Typst with the
+ * same fonts, in the same run.
+ */
+
+const RUNS = 3;
+const MEASURE_FLAG = '--measure-pdf';
+const HEAP_CAP_MB = 64;
+const HEAP_TARGET_MB = 48;
+
+interface PdfMeasurement {
+  times: number[];
+  peakHeap: number;
+  peakRss: number;
+  bytes: number;
+  pages: number;
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function readFonts(paths: Record<keyof FontSet, string>): Promise<FontSet> {
+  const { readFile } = await import('node:fs/promises');
+  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono) };
+}
+
+/** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build. */
+export async function measurePdf(fontPaths: Record<keyof FontSet, string>): Promise<PdfMeasurement> {
+  const { syntheticSource } = await import('./synthetic.ts');
+  const source = syntheticSource();
+  const fonts = await readFonts(fontPaths);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  let peakHeap = 0;
+  const sample = () => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  };
+  const timer = setInterval(sample, 2);
+  const times: number[] = [];
+  let bytes = 0;
+  let pages = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    const result = await buildBook(source, { formats: ['pdf'], fonts: async () => fonts, onProgress: sample });
+    sample();
+    times.push(performance.now() - start);
+    bytes = result.files[0].size;
+    pages = result.files[0].pages ?? 0;
+    gc?.();
+  }
+  clearInterval(timer);
+  return { times, peakHeap, peakRss: process.resourceUsage().maxRSS * 1024, bytes, pages };
+}
+
+async function runChild(dir: string, fontPaths: Record<keyof FontSet, string>): Promise<PdfMeasurement & { fitsHeapCap: boolean; fitsTarget: boolean }> {
+  const bundle = join(dir, 'pdf-bench.mjs');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'error',
+    external: ['esbuild', '@myriaddreamin/typst-ts-node-compiler'],
+    footer: { js: `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]))) + '\\n');` },
+    banner: { js: "import { createRequire as bindery_createRequire } from 'node:module'; const require = bindery_createRequire(import.meta.url);" },
+  });
+  const args = [MEASURE_FLAG, JSON.stringify(fontPaths)];
+  const child = spawnSync(process.execPath, ['--expose-gc', bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`PDF benchmark child failed (${child.status}): ${child.stderr}`);
+  const measurement = JSON.parse(child.stdout.trim().split('\n').pop()!) as PdfMeasurement;
+  // A Worker isolate caps the JS heap: the same builds must finish with old space capped.
+  const fits = (mb: number) => spawnSync(process.execPath, ['--expose-gc', `--max-old-space-size=${mb}`, bundle, ...args], { stdio: 'ignore' }).status === 0;
+  return { ...measurement, fitsHeapCap: fits(HEAP_CAP_MB), fitsTarget: fits(HEAP_TARGET_MB) };
+}
+
+/** Typst markup text: every markup character escaped. */
+function typstText(s: string): string {
+  return s.replace(/[\\#*_`$<>@[\]~"'=+\-/]/g, (c) => `\\${c}`).replace(/\n/g, ' \\\n');
+}
+
+function typstInlines(nodes: readonly Inline[]): string {
+  return nodes
+    .map((n) => {
+      switch (n.type) {
+        case 'text':
+          return typstText(n.value);
+        case 'code':
+          return `#raw(${JSON.stringify(n.value)})`;
+        case 'break':
+          return ' \\\n';
+        case 'image':
+          return typstText(n.alt);
+        case 'strong':
+          return `#strong[${typstInlines(n.children)}]`;
+        case 'emphasis':
+          return `#emph[${typstInlines(n.children)}]`;
+        case 'link':
+          return `#link(${JSON.stringify(n.href)})[${typstInlines(n.children)}]`;
+        default:
+          return typstInlines(n.children);
+      }
+    })
+    .join('');
+}
+
+function typstBlocks(blocks: readonly Block[]): string {
+  return blocks
+    .map((b) => {
+      switch (b.type) {
+        case 'heading':
+          return `${'='.repeat(b.level)} ${typstInlines(b.children)}`;
+        case 'paragraph':
+          return typstInlines(b.children);
+        case 'code':
+          return `#raw(block: true, ${JSON.stringify(b.value)})`;
+        case 'quote':
+          return `#quote(block: true)[${typstBlocks(b.children)}]`;
+        case 'thematicBreak':
+          return '#line(length: 30%)';
+        case 'list': {
+          const fn = b.ordered ? `enum.with(start: ${b.start})` : 'list';
+          return `#${fn}(${b.items.map((item) => `[${typstBlocks(item.children)}]`).join(', ')})`;
+        }
+        case 'table':
+          return `#table(columns: ${b.header.length}, ${[...b.header, ...b.rows.flat()].map((c) => `[${typstInlines(c)}]`).join(', ')})`;
+      }
+    })
+    .join('\n\n');
+}
+
+/** The same book as one Typst document: A5, Noto Sans TC 10.5 pt, justified, JetBrains Mono for code, outline. */
+export function typstSource(doc: BookDocument): string {
+  const head = [
+    '#set page(paper: "a5", numbering: "1")',
+    '#set text(font: "Noto Sans TC", size: 10.5pt, lang: "zh", region: "tw")',
+    '#set par(justify: true, leading: 0.9em)',
+    '#show raw: set text(font: "JetBrains Mono")',
+    '#show heading.where(level: 1): it => { pagebreak(weak: true); it }',
+    `#align(center)[#text(size: 20pt, weight: "bold")[${typstText(doc.meta.title)}]]`,
+    '#outline()',
+  ];
+  const body = doc.chapters.map((c) => `= ${typstText(c.title)}\n\n${typstBlocks(c.blocks)}`);
+  return `${head.join('\n')}\n\n${body.join('\n\n')}\n`;
+}
+
+/** Typst's wall time for the same book, median of RUNS, fonts loaded once (as our CLI loads them once). */
+async function typstTimes(source: string, fontPaths: Record<keyof FontSet, string>): Promise<{ times: number[]; pages: number; bytes: number } | null> {
+  let NodeCompiler;
+  try {
+    ({ NodeCompiler } = await import('@myriaddreamin/typst-ts-node-compiler'));
+  } catch {
+    return null;
+  }
+  const times: number[] = [];
+  let bytes = 0;
+  const start = performance.now();
+  const compiler = NodeCompiler.create({ workspace: dirname(fontPaths.regular), fontArgs: [{ fontPaths: Object.values(fontPaths) }] });
+  const setup = performance.now() - start;
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const pdf = compiler.pdf({ mainFileContent: source });
+    times.push(performance.now() - t + (i === 0 ? setup : 0));
+    bytes = pdf.byteLength;
+    compiler.evictCache(0);
+  }
+  const pages = Number(/\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/.exec(Buffer.from(compiler.pdf({ mainFileContent: source })).toString('latin1'))?.[1] ?? 0);
+  return { times, pages, bytes };
+}
+
+/** Called by bench/main.ts with the synthetic book; the child rebuilds the same (seeded) book from bench/synthetic.ts. */
+export async function runPdfBench(source: BookSource): Promise<void> {
+  const fontPaths = cliFontPaths();
+  const dir = mkdtempSync(join(tmpdir(), 'bindery-pdf-bench-'));
+  try {
+    const pdf = await runChild(dir, fontPaths);
+    const pdfMs = median(pdf.times);
+    console.log(`PDF   ${pdf.pages} pages → ${mb(pdf.bytes)} (subset fonts)`);
+    console.log(`      wall time ${pdfMs.toFixed(0)} ms (median of ${RUNS}: ${pdf.times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+    // heapUsed sampled every 2 ms includes garbage not yet collected, so it depends on GC timing;
+    // finishing with old space capped is the firm bound.
+    console.log(`      peak RSS ${mb(pdf.peakRss)}, peak JS heap (sampled, garbage included) ${mb(pdf.peakHeap)}`);
+    console.log(`      builds with the JS heap capped at ${HEAP_CAP_MB} MB: ${pdf.fitsHeapCap ? 'yes' : 'NO'}; at ${HEAP_TARGET_MB} MB: ${pdf.fitsTarget ? 'yes' : 'NO'}`);
+    const { document } = await prepareBook(source, { formats: ['pdf'] });
+    const typst = await typstTimes(typstSource(document), fontPaths);
+    if (!typst) {
+      console.log('Typst (@myriaddreamin/typst-ts-node-compiler) not installed: comparison skipped');
+      return;
+    }
+    const typstMs = median(typst.times);
+    console.log(`Typst ${typst.pages} pages → ${mb(typst.bytes)}, wall time ${typstMs.toFixed(0)} ms (median of ${RUNS}: ${typst.times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+    console.log(`      Bindery PDF / Typst = ${(pdfMs / typstMs).toFixed(2)}× (target ≤ 1.0)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
