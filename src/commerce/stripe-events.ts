@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nowIso } from '../catalog/clock.ts';
 import { BinderyError } from '../errors.ts';
 import type { OrderRepository, OrderWithEntitlement } from './orders.ts';
 
@@ -102,7 +103,7 @@ function parse<T>(schema: z.ZodType<T>, event: StripeEvent): T {
 export async function claimEvent(db: D1Database, event: StripeEvent): Promise<boolean> {
   const result = await db
     .prepare('INSERT INTO stripe_events (id, type, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
-    .bind(event.id, event.type, new Date().toISOString())
+    .bind(event.id, event.type, nowIso())
     .run();
   return result.meta.changes > 0;
 }

@@ -1,19 +1,12 @@
 import type { Child } from 'hono/jsx';
+import { Layout } from '../store/layout.tsx';
 
-/** Plain pages for the buyer: success and library. Styling comes from the storefront layout once it exists. */
+/** The buyer's pages (checkout result, library) in the storefront frame; never indexed, they carry private links. */
 export function Page(props: { title: string; children: Child }) {
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{props.title}</title>
-      </head>
-      <body>
-        <main>{props.children}</main>
-      </body>
-    </html>
+    <Layout title={props.title} lang="en" head={<meta name="robots" content="noindex" />}>
+      {props.children}
+    </Layout>
   );
 }
 
