@@ -127,12 +127,12 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
 
           <h2 id="contents">{t.contents}</h2>
           <nav class="toc" aria-labelledby="contents">
-            <ol>
+            <ol class="chapters">
               {groupToc(book.chapters).map((group) =>
                 group.part ? (
                   <li class="part">
-                    {group.part}
-                    <ol>
+                    <span class="part-title">{group.part}</span>
+                    <ol class="chapters">
                       {group.chapters.map((c) => (
                         <Chapter chapter={c} />
                       ))}
@@ -161,16 +161,16 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
 
 function Chapter({ chapter }: { chapter: PublishedBookDetail['chapters'][number] }) {
   return (
-    <li>
-      {chapter.title}
+    <li class="chapter">
+      <span class="chapter-title">{chapter.title}</span>
       {chapter.headings.length ? (
-        <ol>
+        <ul class="headings">
           {chapter.headings
             .filter((h) => h.level === 2)
             .map((h) => (
               <li>{h.text}</li>
             ))}
-        </ol>
+        </ul>
       ) : null}
     </li>
   );

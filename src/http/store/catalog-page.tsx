@@ -85,7 +85,7 @@ function BookCard({ book }: { book: PublishedBook }) {
         <h2>{meta.title}</h2>
       </a>
       <p>{meta.authors.join(meta.language.startsWith('zh') ? '、' : ', ')}</p>
-      <p class="price">{meta.price ? formatPrice(meta.price, meta.language) : storeLabels(meta.language).free}</p>
+      <p class="price">{meta.price ? formatPrice(meta.price, UI_LANGUAGE) : storeLabels(meta.language).free}</p>
     </li>
   );
 }

@@ -89,10 +89,10 @@ button.quiet { background: transparent; color: var(--accent); border: 1px solid 
 .tags a { display: inline-block; padding: 0.15rem 0.65rem; border: 1px solid var(--rule); border-radius: 999px; background: var(--paper); color: var(--ink); text-decoration: none; font-size: 0.875rem; }
 .tags a[aria-current] { background: var(--ink); color: var(--paper); border-color: var(--ink); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-.grid { margin-top: 2rem; display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 2rem 1.5rem; list-style: none; padding: 0; margin: 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 2rem 1.5rem; list-style: none; padding: 0; margin: 2rem 0 0; }
 .card a.title { color: var(--ink); text-decoration: none; }
 .card a.title:hover h2 { text-decoration: underline; }
-.card img { display: block; width: 100%; aspect-ratio: 2 / 3; object-fit: cover; background: var(--rule); border-radius: 3px; box-shadow: 0 1px 2px rgba(43,33,24,.15), 0 6px 18px rgba(43,33,24,.12); }
+.card img { display: block; width: 100%; height: auto; aspect-ratio: 2 / 3; object-fit: cover; background: var(--rule); border-radius: 3px; box-shadow: 0 1px 2px rgba(43,33,24,.15), 0 6px 18px rgba(43,33,24,.12); }
 .card h2 { font-size: 1.1rem; margin: 0.8rem 0 0.2rem; }
 .card p { margin: 0; font-size: 0.925rem; color: var(--muted); }
 .card .price { color: var(--ink); font-weight: 600; margin-top: 0.25rem; }
@@ -114,10 +114,16 @@ table { border-collapse: collapse; min-width: 18rem; }
 th, td { text-align: left; padding: 0.4rem 1.25rem 0.4rem 0; border-bottom: 1px solid var(--rule); }
 th { font-size: 0.875rem; color: var(--muted); font-weight: 600; }
 td.num { font-variant-numeric: tabular-nums; }
-.toc ol { padding-left: 1.4rem; margin: 0.25rem 0; }
-.toc > ol > li { margin: 0.35rem 0; }
-.toc .part { font-family: var(--serif); font-weight: 700; margin-top: 0.9rem; list-style: none; margin-left: -1.4rem; }
-.toc ol ol { color: var(--muted); font-size: 0.925rem; list-style: none; padding-left: 1rem; }
+.toc { counter-reset: chapter; }
+.toc ol, .toc ul { list-style: none; margin: 0; padding: 0; }
+.toc .chapter { counter-increment: chapter; margin: 0.6rem 0; }
+.toc .chapter-title { font-weight: 600; }
+.toc .chapter-title::before { content: counter(chapter) ". "; color: var(--muted); font-variant-numeric: tabular-nums; }
+.toc .part { margin: 1.1rem 0 0.6rem; }
+.toc .part-title { display: block; font: 700 1.05rem/1.4 var(--serif); }
+.toc .part > ol { margin-top: 0.35rem; padding-left: 1rem; border-left: 2px solid var(--rule); }
+.toc .headings { padding-left: 1.6rem; color: var(--muted); font-size: 0.925rem; }
+.toc .headings li { margin: 0.15rem 0; }
 .history { color: var(--muted); font-size: 0.925rem; padding-left: 1.2rem; }
 @media (max-width: 44rem) {
   body { font-size: 1rem; }

@@ -42,6 +42,7 @@ interface Link {
   rel?: string | string[];
   href: string;
   type: string;
+  title?: string;
   properties?: { price?: { value: number; currency: string } };
 }
 interface Publication {
