@@ -79,7 +79,8 @@ export class EditorClient {
     if (contentType) headers['content-type'] = contentType;
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, { method, headers, body });
+      // Node's fetch takes bytes as they are; the Workers typings in this project do not list Uint8Array as BodyInit.
+      res = await fetch(`${this.base}${path}`, { method, headers, body: body as BodyInit | undefined });
     } catch (error) {
       throw new BinderyError('internal', `cannot reach ${this.base}: ${(error as Error).cause ?? (error as Error).message}`);
     }

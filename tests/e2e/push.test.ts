@@ -62,7 +62,7 @@ describe('bindery push against wrangler dev', () => {
     expect(stdout).toMatch(/Build bld_\w+ ready/);
     expect(stdout).toMatch(/Published remote-newsroom-playbook/);
 
-    const book = await (await editor('/api/v1/editor/books/remote-newsroom-playbook')).json();
+    const book = (await (await editor('/api/v1/editor/books/remote-newsroom-playbook')).json()) as { publishedBuildId: string };
     expect(book.publishedBuildId).toMatch(/^bld_/);
     const res = await editor(`/api/v1/builds/${book.publishedBuildId}/files/epub`);
     expect(res.status).toBe(200);

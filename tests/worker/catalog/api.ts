@@ -17,7 +17,7 @@ export async function api(
     body = options.body;
     headers['content-type'] = options.contentType ?? 'text/markdown';
   } else if (options.body instanceof Uint8Array) {
-    body = options.body;
+    body = new Blob([options.body as Uint8Array<ArrayBuffer>]);
     headers['content-type'] = options.contentType ?? 'application/octet-stream';
   } else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
