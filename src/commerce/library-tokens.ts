@@ -43,11 +43,6 @@ export class LibraryTokens {
     return { id, email: row.email };
   }
 
-  /** Revokes every link of `email` (a leaked link is replaced by resending). */
-  async revokeAll(email: string): Promise<void> {
-    await this.db.prepare('UPDATE library_tokens SET revoked_at = ? WHERE email = ? AND revoked_at IS NULL').bind(nowIso(), normaliseEmail(email)).run();
-  }
-
   private async token(id: string): Promise<string> {
     return `${id}.${base64url(await this.signature(id))}`;
   }

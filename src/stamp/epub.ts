@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { BinderyError } from '../errors.ts';
-import { LICENCE_NS, licenceLine, shortOrderId, type Licence } from './licence.ts';
+import { LICENCE_NS, licenceLine, licenceSchema, shortOrderId, type Licence } from './licence.ts';
 import { escapeXml, unescapeXml } from './xml.ts';
 
 const LICENCE_ID = 'bindery-licence';
@@ -22,7 +22,8 @@ interface ManifestItem {
  *
  * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'cs_test_123', mark: crypto.randomUUID() })
  */
-export function stampEpub(bytes: Uint8Array, licence: Licence): Uint8Array {
+export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array {
+  const licence = licenceSchema.parse(licenceInput);
   const files = unzipEpub(bytes);
   const opfPath = rootfilePath(files);
   const opf = strFromU8(files[opfPath]);

@@ -11,7 +11,7 @@ import {
   type PDFFont,
 } from '@cantoo/pdf-lib';
 import { BinderyError } from '../errors.ts';
-import { licenceLine, type Licence } from './licence.ts';
+import { licenceLine, licenceSchema, type Licence } from './licence.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
 
 const FOOTER_SIZE = 6.5;
@@ -29,7 +29,8 @@ const INFO_MARK = 'BinderyLicence';
  *
  * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'cs_test_123', mark: crypto.randomUUID() })
  */
-export async function stampPdf(bytes: Uint8Array, licence: Licence): Promise<Uint8Array> {
+export async function stampPdf(bytes: Uint8Array, licenceInput: Licence): Promise<Uint8Array> {
+  const licence = licenceSchema.parse(licenceInput);
   const doc = await loadPdf(bytes);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const line = encodable(licenceLine(licence), font);

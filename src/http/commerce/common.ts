@@ -34,6 +34,4 @@ export const problems = (described: Record<number, string>) =>
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export const htmlContent = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
-
 export const emailSchema = z.email().max(254);
