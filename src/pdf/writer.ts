@@ -69,6 +69,7 @@ async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<Rendere
   body.finish();
 
   where.file = 'book.yaml';
+  where.line = undefined;
   let inserted = 0;
   const front = new Paginator(pdf, g, { numbered: false }, shape, () => pdf.insertPage(inserted++, [g.width, g.height]));
   await drawCover(front.blankPage(), doc, g, shape, images, (message) => ctx.warn({ file: 'book.yaml', message }));
