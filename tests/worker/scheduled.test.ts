@@ -1,0 +1,24 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import worker from '../../workers/index.ts';
+
+describe('the daily scheduled run', () => {
+  it('fails builds stuck for over an hour and sends library mails that did not go out', async () => {
+    const longAgo = new Date(Date.now() - 3 * 60 * 60 * 1000).toISOString();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES ('stuck', 'book', '{}', 'Stuck', ?1, ?1)").bind(longAgo),
+      env.DB.prepare("INSERT INTO builds (id, book_slug, content_hash, status, created_at, updated_at) VALUES ('b-stuck', 'stuck', 'h1', 'building', ?1, ?1)").bind(longAgo),
+      env.DB.prepare("INSERT INTO mail_outbox (to_email, subject, body, created_at) VALUES ('reader@example.com', 'Your library', 'link', ?1)").bind(longAgo),
+    ]);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const build = await env.DB.prepare("SELECT status FROM builds WHERE id = 'b-stuck'").first<{ status: string }>();
+    expect(build?.status).toBe('failed');
+    const mail = await env.DB.prepare("SELECT sent_at, attempts FROM mail_outbox WHERE to_email = 'reader@example.com'").first<{ sent_at: string | null; attempts: number }>();
+    expect(mail?.sent_at).not.toBeNull();
+    expect(mail?.attempts).toBe(1);
+  });
+});
