@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBook } from '../src/build/build.ts';
-import type { BookSource } from '../src/content/source.ts';
+import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './child.ts';
 import { syntheticBook, syntheticMarkdown, syntheticSource } from './synthetic.ts';
 
 /**
@@ -31,8 +31,6 @@ interface Measurement {
   fitsHeapCap?: boolean;
 }
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Runs in the child: builds the book RUNS times, sampling the heap every few milliseconds and at every progress step. */
 async function measureEpub(): Promise<Measurement> {
@@ -60,34 +58,13 @@ async function measureEpub(): Promise<Measurement> {
   return { times, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024, peakHeap, ...last! };
 }
 
-/**
- * Measures in a child running a bundle of this file, as wrangler bundles the
- * Worker: under tsx the process would also hold the TypeScript transpiler and
- * its caches (~55 MB of RSS that a deployed build never carries).
- */
+/** Measures in a child running a bundle of this file (see bundleForChild). */
 async function runChild(dir: string): Promise<Measurement> {
   const bundle = join(dir, 'bench.mjs');
-  // Loaded here, not at the top: the bundle itself runs where esbuild cannot be resolved.
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'error',
-    external: ['esbuild'],
-    // The bundle calls main() itself; fonts and the optional PDF section stay out of it.
-    footer: { js: `process.exitCode = await main(process.argv.slice(2));` },
-    banner: { js: "import { createRequire as bindery_createRequire } from 'node:module'; const require = bindery_createRequire(import.meta.url);" },
-  });
-  const child = spawnSync(process.execPath, ['--expose-gc', bundle, MEASURE_FLAG], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`benchmark child failed (${child.status}): ${child.stderr}`);
-  const measurement = JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
-  // A Worker isolate caps the JS heap, not RSS: check the same builds finish under half of its 128 MB.
-  const capped = spawnSync(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_CAP_MB}`, bundle, MEASURE_FLAG], { stdio: 'ignore' });
-  return { ...measurement, fitsHeapCap: capped.status === 0 };
+  // The bundle calls main() itself; fonts and the optional PDF section stay out of it.
+  await bundleForChild(fileURLToPath(import.meta.url), bundle, 'process.exitCode = await main(process.argv.slice(2));');
+  const measurement = runMeasuringChild<Measurement>(bundle, [MEASURE_FLAG]);
+  return { ...measurement, fitsHeapCap: fitsHeapCap(bundle, [MEASURE_FLAG], HEAP_CAP_MB) };
 }
 
 function hasPandoc(): boolean {
@@ -106,14 +83,6 @@ function pandocTimes(dir: string): number[] {
     if (run.status !== 0) throw new Error(`pandoc failed: ${run.stderr}`);
   }
   return times;
-}
-
-/** A PDF section, contributed as bench/pdf.ts; absent until the PDF writer ships one. */
-async function runPdfSection(source: BookSource): Promise<void> {
-  const path = new URL('./pdf.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(path))) return;
-  const pdf = (await import(path.href)) as { runPdfBench(source: BookSource): Promise<void> };
-  await pdf.runPdfBench(source);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -140,6 +109,10 @@ export async function main(argv: string[]): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  await runPdfSection(syntheticSource(book));
+  // Loaded only here: the EPUB child bundle must not carry the PDF and stamping code.
+  const { runPdfBench } = await import('./pdf.ts');
+  await runPdfBench(syntheticSource(book));
+  const { runStampBench } = await import('./stamp.ts');
+  await runStampBench();
   return 0;
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import type { FontSet } from '../src/build/writer.ts';
 import type { BookSource } from '../src/content/source.ts';
 import type { Block, BookDocument, Inline } from '../src/document/model.ts';
 import { cliFontPaths } from '../src/cli/fonts.ts';
+import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './child.ts';
 
 /**
  * The PDF section of `npm run bench`: the synthetic 100-chapter zh-Hant book
@@ -29,8 +29,6 @@ interface PdfMeasurement {
   pages: number;
 }
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function readFonts(paths: Record<keyof FontSet, string>): Promise<FontSet> {
   const { readFile } = await import('node:fs/promises');
@@ -67,26 +65,16 @@ export async function measurePdf(fontPaths: Record<keyof FontSet, string>): Prom
 
 async function runChild(dir: string, fontPaths: Record<keyof FontSet, string>): Promise<PdfMeasurement & { fitsHeapCap: boolean; fitsTarget: boolean }> {
   const bundle = join(dir, 'pdf-bench.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    logLevel: 'error',
-    external: ['esbuild', '@myriaddreamin/typst-ts-node-compiler'],
-    footer: { js: `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]))) + '\\n');` },
-    banner: { js: "import { createRequire as bindery_createRequire } from 'node:module'; const require = bindery_createRequire(import.meta.url);" },
-  });
+  await bundleForChild(
+    fileURLToPath(import.meta.url),
+    bundle,
+    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]))) + '\\n');`,
+    ['@myriaddreamin/typst-ts-node-compiler'],
+  );
   const args = [MEASURE_FLAG, JSON.stringify(fontPaths)];
-  const child = spawnSync(process.execPath, ['--expose-gc', bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`PDF benchmark child failed (${child.status}): ${child.stderr}`);
-  const measurement = JSON.parse(child.stdout.trim().split('\n').pop()!) as PdfMeasurement;
+  const measurement = runMeasuringChild<PdfMeasurement>(bundle, args);
   // A Worker isolate caps the JS heap: the same builds must finish with old space capped.
-  const fits = (mb: number) => spawnSync(process.execPath, ['--expose-gc', `--max-old-space-size=${mb}`, bundle, ...args], { stdio: 'ignore' }).status === 0;
-  return { ...measurement, fitsHeapCap: fits(HEAP_CAP_MB), fitsTarget: fits(HEAP_TARGET_MB) };
+  return { ...measurement, fitsHeapCap: fitsHeapCap(bundle, args, HEAP_CAP_MB), fitsTarget: fitsHeapCap(bundle, args, HEAP_TARGET_MB) };
 }
 
 /** Typst markup text: every markup character escaped. */

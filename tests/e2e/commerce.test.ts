@@ -1,58 +1,31 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyLocalMigrations, startDevServer, uploadLocalFonts, type DevServer } from '../../src/cli/dev-server.ts';
+import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
 import { readStamp } from '../../src/stamp/read.ts';
 import { startStripeStub } from '../support/stripe-stub.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;
 const SLUG = 'remote-newsroom-playbook';
 const BUYER = 'e2e-buyer@example.com';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let stripe: Awaited<ReturnType<typeof startStripeStub>>;
-let server: DevServer | undefined;
+let server: TestWorker | undefined;
 let cannotStart: string | undefined;
-let persistTo: string;
 
 beforeAll(async () => {
   stripe = await startStripeStub();
-  persistTo = await mkdtemp(join(tmpdir(), 'bindery-e2e-commerce-'));
-  const options = { root: ROOT, persistTo };
   try {
-    await applyLocalMigrations(options);
-    await uploadLocalFonts(options);
-    server = await startDevServer({
-      ...options,
-      port: await freePort(),
-      vars: {
-        ADMIN_TOKEN: TOKEN,
-        SIGNING_KEY: randomBytes(24).toString('hex'),
-        STRIPE_SECRET_KEY: 'sk_test_e2e',
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_BASE: stripe.url,
-      },
+    server = await startTestWorker('e2e-commerce', {
+      ADMIN_TOKEN: TOKEN,
+      SIGNING_KEY: randomBytes(24).toString('hex'),
+      STRIPE_SECRET_KEY: 'sk_test_e2e',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.url,
     });
   } catch (error) {
     cannotStart = `wrangler dev could not start: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`;
@@ -63,7 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await stripe?.close();
-  await rm(persistTo, { recursive: true, force: true });
 });
 
 describe('selling a book under wrangler dev', () => {

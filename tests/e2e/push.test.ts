@@ -1,41 +1,21 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyLocalMigrations, startDevServer, uploadLocalFonts, type DevServer } from '../../src/cli/dev-server.ts';
+import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let server: DevServer | undefined;
+let server: TestWorker | undefined;
 let cannotStart: string | undefined;
-let persistTo: string;
 
 beforeAll(async () => {
-  persistTo = await mkdtemp(join(tmpdir(), 'bindery-e2e-'));
-  const options = { root: ROOT, persistTo };
   try {
-    await applyLocalMigrations(options);
-    await uploadLocalFonts(options);
-    server = await startDevServer({ ...options, port: await freePort(), vars: { ADMIN_TOKEN: TOKEN } });
+    server = await startTestWorker('e2e-push', { ADMIN_TOKEN: TOKEN });
   } catch (error) {
     cannotStart = `wrangler dev could not start: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`;
     if (process.env.CI === 'true') throw error;
@@ -44,7 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  await rm(persistTo, { recursive: true, force: true });
 });
 
 async function editor(path: string): Promise<Response> {

@@ -1,75 +1,29 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { applyLocalMigrations, ensureDevVars, uploadLocalFonts, WRANGLER_ENV } from '../../src/cli/dev-server.ts';
 import { startStripeStub } from '../support/stripe-stub.ts';
+import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { describeWithTools, TOOLS } from '../support/tools.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const run = promisify(execFile);
 
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** `wrangler dev` with the Stripe API pointed at the local stub (which wants an `sk_test_` key); stopped as a process group. */
-async function startWorker(persistTo: string, port: number, stripeBase: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    join(ROOT, 'node_modules', '.bin', 'wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--show-interactive-dev-session=false', '--var', `STRIPE_API_BASE:${stripeBase}`, '--var', 'STRIPE_SECRET_KEY:sk_test_bindery_e2e'],
-    { cwd: ROOT, env: { ...process.env, ...WRANGLER_ENV }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
-    const up = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-    if (up) return { url, child };
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`wrangler dev did not start:\n${output}`);
-}
-
-function stopGroup(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((done) => {
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-    process.kill(-child.pid!, 'SIGTERM');
-  });
-}
-
 describeWithTools([TOOLS.chromium], 'storefront in Chromium against wrangler dev', () => {
-  let persist: string;
-  let worker: { url: string; child: ChildProcess } | undefined;
+  let worker: TestWorker | undefined;
   let stripe: Awaited<ReturnType<typeof startStripeStub>> | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    persist = await mkdtemp(join(tmpdir(), 'bindery-storefront-'));
     await mkdir(SHOTS, { recursive: true });
-    const { adminToken } = await ensureDevVars(ROOT);
-    await applyLocalMigrations({ root: ROOT, persistTo: persist });
-    await uploadLocalFonts({ root: ROOT, persistTo: persist });
+    const adminToken = `bnd_e2e_${randomBytes(16).toString('hex')}`;
     stripe = await startStripeStub();
-    worker = await startWorker(persist, await freePort(), stripe.url);
+    // The stub wants an `sk_test_` key, as Stripe's test mode does.
+    worker = await startTestWorker('storefront', { ADMIN_TOKEN: adminToken, STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_bindery_e2e' });
     for (const book of ['books/remote-newsroom-playbook', 'books/ai-video-handbook']) {
       await run('node', ['bin/bindery.js', 'push', book, '--api', worker.url, '--token', adminToken, '--publish', '--quiet'], {
         cwd: ROOT,
@@ -85,9 +39,8 @@ describeWithTools([TOOLS.chromium], 'storefront in Chromium against wrangler dev
 
   afterAll(async () => {
     await browser?.close();
-    await stopGroup(worker?.child);
+    await worker?.stop();
     await stripe?.close();
-    if (persist) await rm(persist, { recursive: true, force: true });
   });
 
   it('takes a reader from the catalog to a book page, its free sample and the checkout redirect', async () => {
