@@ -91,9 +91,10 @@ export class PageCanvas {
     parts.push(`<${hex}>`);
     const x0 = xs[from - lineStart];
     const shear = style.oblique ? OBLIQUE_SHEAR : 0;
-    this.ops.push(
-      `BT ${this.fontName(glyph.face)} ${num(size)} Tf ${colour(style.color, 'rg')} 1 0 ${shear} 1 ${num(x0)} ${num(y)} Tm [${parts.join(' ')}] TJ ET`,
-    );
+    const text = `BT ${this.fontName(glyph.face)} ${num(size)} Tf ${colour(style.color, 'rg')} 1 0 ${shear} 1 ${num(x0)} ${num(y)} Tm [${parts.join(' ')}] TJ ET`;
+    const { actualText } = chars[from];
+    // A replacement box is its own run, marked with the characters it stands for (ISO 32000 §14.9.4).
+    this.ops.push(actualText === undefined ? text : `/Span <</ActualText <FEFF${utf16beHex(actualText)}>>> BDC ${text} EMC`);
     if (style.underline) this.line(x0, y - size * 0.14, pen, y - size * 0.14, style.color, style.link ? size * 0.035 : size * 0.06);
     if (style.strike) this.line(x0, y + size * 0.3, pen, y + size * 0.3, style.color, size * 0.06);
     if (style.link) {
@@ -133,10 +134,18 @@ export class PageCanvas {
   }
 }
 
+function utf16beHex(text: string): string {
+  let hex = '';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return hex.toUpperCase();
+}
+
 function sameRun(a: TextChar, b: TextChar): boolean {
   const s = a.style;
   const t = b.style;
   return (
+    a.actualText === undefined &&
+    b.actualText === undefined &&
     a.glyph.face === b.glyph.face &&
     s.size === t.size &&
     s.color === t.color &&

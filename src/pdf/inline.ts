@@ -22,6 +22,11 @@ export interface Style {
 export interface TextChar extends Measured {
   glyph: PlacedGlyph;
   style: Style;
+  /**
+   * On a replacement box: the characters it stands for (a whole emoji
+   * sequence), so the PDF can hand them to copy, search and text extraction.
+   */
+  actualText?: string;
 }
 
 export interface ShapeContext {
@@ -100,10 +105,15 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
   for (const ch of text) {
     let cp = ch.codePointAt(0)!;
     if (cp === ZWJ) joined = true;
-    if (isInvisible(cp)) continue;
+    if (isInvisible(cp)) {
+      // A joiner or variation selector inside an emoji belongs to the text its box stands for.
+      if (previousMissing !== undefined) out[out.length - 1].actualText += ch;
+      continue;
+    }
     if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (cp === HARD_BREAK) {
       out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
+      previousMissing = undefined;
       continue;
     }
     const { glyph, missing } = ctx.fonts.resolve(style.face, cp);
@@ -113,11 +123,15 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
       const partOfPrevious = previousMissing !== undefined && (joined || extendsPrevious(cp, previousMissing));
       previousMissing = cp;
       joined = false;
-      if (partOfPrevious) continue;
-    } else {
-      previousMissing = undefined;
-      joined = false;
+      if (partOfPrevious) {
+        out[out.length - 1].actualText += ch;
+        continue;
+      }
+      out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, actualText: ch });
+      continue;
     }
+    previousMissing = undefined;
+    joined = false;
     out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style });
   }
 }

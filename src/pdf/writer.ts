@@ -23,7 +23,7 @@ export const pdfWriter: Writer = {
 async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(pdf, await ctx.fonts());
-  const images = new ImageStore(pdf, doc.assets);
+  const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont });
   const g = pageGeometry(doc.meta.page);
   const cjk = /^(zh|ja|ko)\b/i.test(doc.meta.language);
   const frame: Frame = { x: g.left, width: textWidth(g), decorations: [] };

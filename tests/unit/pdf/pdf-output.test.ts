@@ -171,12 +171,60 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'PDF handbooks checked with qpdf 
     expect(readFileSync(book.file).toString('latin1')).toContain('/Lang (zh-Hant)');
   });
 
-  it('warns with file and line for a glyph no font has and an image PDF cannot embed, without failing', () => {
+  it('warns with file and line for a glyph no font has, without failing', () => {
     const edge = built.get('tests/fixtures/books/edge-cases')!;
     expect(edge.warnings.some((w) => /no font has a glyph for "😀"/.test(w.message) && w.file.endsWith('.md') && w.line)).toBe(true);
-    const zh = built.get('books/ai-video-handbook')!;
-    expect(zh.warnings.some((w) => /svg/.test(w.message) && w.file === 'articles/02-workflow.md' && w.line)).toBe(true);
+    expect(edge.warnings.some((w) => /no font has a glyph for "𪚥"/.test(w.message) && w.file.endsWith('.md') && w.line)).toBe(true);
   });
+
+  it('keeps rare Han characters and emoji drawn as boxes in the extracted text', () => {
+    const text = run('pdftotext', ['-enc', 'UTF-8', built.get('tests/fixtures/books/edge-cases')!.file, '-']);
+    for (const char of ['㐀', '𠀀', '𪚥', '𡘙', '😀', '🎬', '📚', '👩\u200d💻', '👍🏽']) expect(text, char).toContain(char);
+  });
+
+  it('draws SVG diagrams as vector graphics with their labels, not as placeholders', () => {
+    for (const dir of ['books/ai-video-handbook', 'books/remote-newsroom-playbook']) {
+      const book = built.get(dir)!;
+      expect(book.warnings.filter((w) => /svg/i.test(w.message))).toEqual([]);
+    }
+    const zh = built.get('books/ai-video-handbook')!;
+    const page = pageWith(zh, 'Brief / Prompt');
+    const text = run('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', zh.file, '-']);
+    expect(text).toContain('每一段都留下紀錄：誰、何時、用哪個模型');
+    expect(text).toContain('退回重生成（標示原因）');
+    expect(run('pdftotext', ['-enc', 'UTF-8', built.get('books/remote-newsroom-playbook')!.file, '-'])).toContain('Level 2 · Desk verifier');
+    // The four stage labels inside the diagram render as four distinct, inked glyph pairs (no tofu).
+    const labels = inkedBitmaps(zh, page, ['企劃', '生成', '查核', '發布'], 'svg-labels');
+    expect(new Set(labels.values()).size).toBe(4);
+  });
+
+  /** The first page whose text contains `needle`. */
+  function pageWith(book: Built, needle: string): number {
+    for (let page = 1; page <= book.pages; page++) {
+      if (run('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', book.file, '-']).includes(needle)) return page;
+    }
+    throw new Error(`no page contains ${needle}`);
+  }
+
+  /** Renders `page` and returns each word's bitmap, asserting every word has ink. */
+  function inkedBitmaps(book: Built, page: number, wanted: readonly string[], name: string): Map<string, string> {
+    const bbox = run('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), book.file, '-']);
+    const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<\/word>/g)].filter((w) => wanted.includes(w[5]));
+    const scale = 200 / 72;
+    const prefix = join(work, name);
+    run('pdftoppm', ['-gray', '-r', '200', '-f', String(page), '-l', String(page), '-singlefile', book.file, prefix]);
+    const image = readPgm(`${prefix}.pgm`);
+    const bitmaps = new Map<string, string>();
+    for (const [, x0, y0, x1, y1, word] of words) {
+      if (bitmaps.has(word)) continue;
+      const cell = crop(image, Number(x0) * scale, Number(y0) * scale, Number(x1) * scale, Number(y1) * scale);
+      const bitmap = inkAgainstBackground(cell);
+      expect(bitmap.split('1').length - 1, `${word} has ink`).toBeGreaterThan(20);
+      bitmaps.set(word, bitmap);
+    }
+    expect([...bitmaps.keys()].sort()).toEqual([...wanted].sort());
+    return bitmaps;
+  }
 });
 
 interface Gray {
@@ -196,6 +244,14 @@ function darkPixels(image: Gray): number {
   let n = 0;
   for (const p of image.pixels) if (p < 160) n++;
   return n;
+}
+
+/** Pixels that differ from the cell's commonest grey: lettering on any ground, white on a coloured box included. */
+function inkAgainstBackground(image: Gray): string {
+  const counts = new Uint32Array(256);
+  for (const p of image.pixels) counts[p]++;
+  const ground = counts.indexOf(Math.max(...counts));
+  return Array.from(image.pixels, (p) => (Math.abs(p - ground) > 64 ? '1' : '0')).join('');
 }
 
 function crop(image: Gray, x0: number, y0: number, x1: number, y1: number): Gray {
