@@ -4,7 +4,7 @@ import { assembleBook } from '../document/assemble.ts';
 import type { BookDocument, Warning } from '../document/model.ts';
 import { walkInlines } from '../document/parse.ts';
 import { BinderyError } from '../errors.ts';
-import { sha256Hex } from './hash.ts';
+import { sha256Hex } from '../crypto.ts';
 import { MEDIA_TYPES, type FontSet, type Format } from './writer.ts';
 import { WRITERS } from './writers.ts';
 

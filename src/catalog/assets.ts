@@ -1,4 +1,4 @@
-import { sha256Hex } from '../build/hash.ts';
+import { sha256Hex } from '../crypto.ts';
 import { sniffImage } from '../document/image-info.ts';
 import { BinderyError } from '../errors.ts';
 

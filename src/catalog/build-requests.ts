@@ -1,5 +1,5 @@
 import { prepareBook } from '../build/build.ts';
-import { sha256Hex } from '../build/hash.ts';
+import { sha256Hex } from '../crypto.ts';
 import { StorageSource, type BookSnapshot } from '../build/storage-source.ts';
 import { BinderyError } from '../errors.ts';
 import { BuildRepository, type BuildRecord } from './builds.ts';

@@ -1,5 +1,5 @@
 import { BinderyError } from '../errors.ts';
-import { sha256Hex } from '../build/hash.ts';
+import { base64url, sha256Hex, timingSafeEqual, utf8 } from '../crypto.ts';
 import { newId, nowIso } from './clock.ts';
 import type { TokenScope } from './schemas.ts';
 
@@ -31,12 +31,12 @@ export class TokenService {
   /** The principal a bearer token stands for, or null when it is unknown or revoked. */
   async authenticate(token: string): Promise<Principal | null> {
     const digest = await sha256Hex(token);
-    if (this.adminToken && constantTimeEqual(digest, await sha256Hex(this.adminToken))) return ADMIN;
+    if (this.adminToken && timingSafeEqual(utf8(digest), utf8(await sha256Hex(this.adminToken)))) return ADMIN;
     const row = await this.db
       .prepare('SELECT id, name, token_hash, scopes FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
       .bind(digest)
       .first<{ id: string; name: string; token_hash: string; scopes: string }>();
-    if (!row || !constantTimeEqual(row.token_hash, digest)) return null;
+    if (!row || !timingSafeEqual(utf8(row.token_hash), utf8(digest))) return null;
     return { tokenId: row.id, name: row.name, scopes: JSON.parse(row.scopes) as TokenScope[] };
   }
 
@@ -61,17 +61,4 @@ export class TokenService {
       .run();
     if (!result.meta.changes) throw new BinderyError('not-found', `no active token "${id}"`, { field: 'id' });
   }
-}
-
-/** Compares two equal-purpose strings without returning early on the first difference. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FORMATS } from '../build/writer.ts';
 import { BinderyError } from '../errors.ts';
-import { base64url, fromBase64url, hmacSha256, timingSafeEqual, utf8 } from './crypto.ts';
+import { base64url, fromBase64url, hmacSha256, timingSafeEqual, utf8 } from '../crypto.ts';
 
 const claimsSchema = z.strictObject({
   /** Order the download belongs to. */

@@ -1,11 +1,10 @@
-import { sha256Hex } from '../build/hash.ts';
 import type { BuildFile } from '../catalog/builds.ts';
 import { nowIso } from '../catalog/clock.ts';
 import { BinderyError } from '../errors.ts';
 import { stampEpub } from '../stamp/epub.ts';
 import { stampPdf } from '../stamp/pdf.ts';
 import type { CommerceConfig } from './config.ts';
-import { hmacSha256, toHex } from './crypto.ts';
+import { hmacSha256, sha256Hex, toHex } from '../crypto.ts';
 import { DownloadLinks, type DownloadClaims } from './download-links.ts';
 import { EditionReader, type Edition } from './editions.ts';
 import { OrderRepository, type OrderWithEntitlement } from './orders.ts';

@@ -1,6 +1,6 @@
 import { nowIso } from '../catalog/clock.ts';
 import { BinderyError } from '../errors.ts';
-import { base64url, fromBase64url, hmacSha256, timingSafeEqual } from './crypto.ts';
+import { base64url, fromBase64url, hmacSha256, timingSafeEqual } from '../crypto.ts';
 import { normaliseEmail } from './orders.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { BinderyError } from '../errors.ts';
-import { hmacSha256, timingSafeEqual, toHex, utf8 } from './crypto.ts';
+import { hmacSha256, timingSafeEqual, toHex, utf8 } from '../crypto.ts';
 
 /** Stripe's default: a signed timestamp older (or newer) than five minutes is refused, which bounds replays. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;

@@ -1,5 +1,6 @@
 import type { LoadedBook } from '../content/load.ts';
 import { resolveRelative } from '../content/source.ts';
+import { toHex } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
@@ -180,6 +181,6 @@ export async function uuidFromSlug(slug: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', new TextEncoder().encode(`bindery:book:${slug}`)));
   digest[6] = (digest[6] & 0x0f) | 0x50;
   digest[8] = (digest[8] & 0x3f) | 0x80;
-  const hex = [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(digest.subarray(0, 16));
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { buildBook, renderDocument, type BuiltFile } from '../../../src/build/build.ts';
-import { sha256Hex } from '../../../src/build/hash.ts';
+import { sha256Hex } from '../../../src/crypto.ts';
 import { sampleDocument } from '../../../src/build/sample.ts';
 import { editionFileKey, fileFormat, snapshotKey } from '../../../src/catalog/editions.ts';
 import { MemorySource } from '../../../src/content/source.ts';

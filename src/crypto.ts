@@ -1,4 +1,4 @@
-/** Small Web Crypto helpers shared by webhook verification, signed links and library tokens. */
+/** Small Web Crypto helpers: content hashes, API token hashes, webhook signatures, signed links and library tokens. */
 
 const encoder = new TextEncoder();
 
@@ -35,3 +35,7 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+
+export async function sha256Hex(data: Uint8Array | string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', typeof data === 'string' ? encoder.encode(data) : data)));
+}
