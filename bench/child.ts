@@ -26,9 +26,9 @@ export async function bundleForChild(entry: string, outfile: string, footer: str
   });
 }
 
-/** Runs the bundle with `--expose-gc` and returns the JSON its last stdout line holds. */
-export function runMeasuringChild<T>(bundle: string, args: string[]): T {
-  const child = spawnSync(process.execPath, ['--expose-gc', bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/** Runs the bundle with `--expose-gc` (and any other V8 flags) and returns the JSON its last stdout line holds. */
+export function runMeasuringChild<T>(bundle: string, args: string[], v8Flags: string[] = []): T {
+  const child = spawnSync(process.execPath, ['--expose-gc', ...v8Flags, bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`benchmark child failed (${child.status}): ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as T;
 }
