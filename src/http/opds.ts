@@ -6,7 +6,7 @@ import { attr, attrs, text, XML_DECLARATION } from '../epub/xml.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { validationHook } from './openapi.ts';
-import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead } from './public.ts';
+import { bookLinks, coverImages, METADATA_CACHE, originOf, publicPreflight, publicRead } from './public.ts';
 
 /**
  * OPDS catalogs for e-reader apps: OPDS 2.0 (JSON) at /opds and OPDS 1.2
@@ -112,6 +112,8 @@ function respond(c: Context, body: string, type: string): Response {
 
 export function opdsRoutes(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('/opds', publicPreflight);
+  app.use('/opds/*', publicPreflight);
 
   app.openapi(
     createRoute({

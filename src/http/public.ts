@@ -20,10 +20,19 @@ export const FILE_CACHE = 'public, max-age=3600, s-maxage=86400, stale-while-rev
  * no credentials), and ETag/If-None-Match → 304 with the CORS and cache
  * headers kept on the 304.
  */
+const publicCors = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], allowHeaders: ['If-None-Match'], exposeHeaders: ['ETag', 'Link'] });
+
 export const publicRead: MiddlewareHandler[] = [
-  cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Link'] }),
+  publicCors,
   etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'] }),
 ];
+
+/**
+ * Answers CORS preflights (OPTIONS) under the public paths: a browser sends
+ * one before a cross-origin GET carrying If-None-Match. Other methods pass
+ * through, so editor routes under the same prefix keep their own handling.
+ */
+export const publicPreflight: MiddlewareHandler = (c, next) => (c.req.method === 'OPTIONS' ? publicCors(c, next) : next());
 
 /** Absolute URLs of a book's public resources, built from the request's origin. */
 export function bookLinks(origin: string, slug: string) {
@@ -214,6 +223,8 @@ async function serveObject(bucket: R2Bucket, key: string, sha256: string | null,
  */
 export function publicRoutes(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('/api/v1/books', publicPreflight);
+  app.use('/api/v1/books/*', publicPreflight);
 
   app.openapi(
     createRoute({

@@ -102,6 +102,19 @@ describe('GET /api/v1/books', () => {
     expect(again.headers.get('cache-control')).toBe(res.headers.get('cache-control'));
     expect(again.headers.get('access-control-allow-origin')).toBe('*');
   });
+
+  it('answers the CORS preflight a browser sends before a conditional cross-origin GET', async () => {
+    for (const path of ['/api/v1/books', '/api/v1/books/ai-video', '/opds/publications']) {
+      const res = await SELF.fetch(`${BASE}${path}`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://partner.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'if-none-match' },
+      });
+      expect(res.status, path).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-allow-methods')).toContain('GET');
+      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('if-none-match');
+    }
+  });
 });
 
 describe('GET /api/v1/books/{slug}', () => {
