@@ -1,3 +1,4 @@
+import type { Warning } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
 import { frontMatterSchema, type FrontMatter } from './manifest.ts';
 import { parseLocatedYaml, validateLocated } from './yaml-source.ts';
@@ -10,6 +11,8 @@ export interface ArticleSource {
   body: string;
   /** Line number in the file where `body` starts (1-based). */
   bodyLine: number;
+  /** Front matter fields Bindery does not use, each at its line. */
+  warnings: Warning[];
 }
 
 const FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
@@ -27,6 +30,11 @@ export function parseArticle(file: string, text: string): ArticleSource {
   }
   const yaml = parseLocatedYaml(match[1], file, 'invalid-article', 1);
   const meta = validateLocated(frontMatterSchema, yaml, file, 'invalid-article');
+  const known = new Set(Object.keys(frontMatterSchema.shape));
+  const fields = yaml.value && typeof yaml.value === 'object' ? Object.keys(yaml.value) : [];
+  const warnings = fields
+    .filter((key) => !known.has(key))
+    .map((key) => ({ file, line: yaml.lineOf([key]), message: `unknown front matter field "${key}" ignored (known: ${[...known].join(', ')})` }));
   const bodyLine = match[0].split('\n').length - (match[0].endsWith('\n') ? 0 : 1);
-  return { file, meta, body: source.slice(match[0].length), bodyLine };
+  return { file, meta, body: source.slice(match[0].length), bodyLine, warnings };
 }

@@ -1,9 +1,16 @@
 import { z } from 'zod';
 
+/** A calendar date; a full ISO timestamp (as CMS exports write) is cut to its date. */
 const isoDate = z
   .union([z.string(), z.date()])
-  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'));
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date as YYYY-MM-DD'))
+  .transform((v) => v.slice(0, 10));
+
+/** A list of tags, also accepted as one comma-separated string. */
+const tagList = z
+  .union([z.array(z.string().min(1)), z.string().transform((v) => v.split(/[,，、]/).map((t) => t.trim()).filter(Boolean))])
+  .default([]);
 
 export const priceSchema = z.strictObject({
   amount: z.number().positive(),
@@ -36,7 +43,7 @@ export const manifestSchema = z.strictObject({
   cover: z.string().optional(),
   isbn: z.string().regex(/^(97[89])?[0-9-]{9,16}[0-9Xx]$/, 'expected an ISBN').optional(),
   price: priceSchema.optional(),
-  tags: z.array(z.string().min(1)).default([]),
+  tags: tagList,
   page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
   chapters: z.array(chapterRefSchema).min(1),
@@ -46,12 +53,17 @@ export type ManifestInput = z.input<typeof manifestSchema>;
 export type Manifest = z.output<typeof manifestSchema>;
 export type ChapterRef = z.output<typeof chapterRefSchema>;
 
-export const frontMatterSchema = z.strictObject({
-  title: z.string().min(1),
+/**
+ * Article front matter. Unlike book.yaml, other fields are allowed (articles
+ * often come from a CMS export that carries its own): they are ignored with a
+ * warning, so a typo still shows.
+ */
+export const frontMatterSchema = z.object({
+  title: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
   author: z.string().optional(),
   date: isoDate.optional(),
   source: z.url().optional(),
-  tags: z.array(z.string()).default([]),
+  tags: tagList,
   lang: z.string().optional(),
   summary: z.string().optional(),
 });

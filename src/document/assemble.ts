@@ -46,7 +46,7 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
   const headingIds = new Map(chapters.map((c) => [c.id, new Set<string>()]));
   for (const c of chapters) walkBlocks(c.blocks, (b) => b.type === 'heading' && headingIds.get(c.id)!.add(b.id));
   const assets = new Map<string, Asset>();
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = book.chapters.flatMap((c) => c.article.warnings);
   for (const chapter of chapters) {
     const images: Extract<Inline, { type: 'image' }>[] = [];
     walkInlines(chapter.blocks, (node) => {

@@ -70,9 +70,17 @@ describe('article front matter', () => {
     );
   });
 
-  it('reports an unknown front matter field at its line', () => {
+  it('warns about an unknown front matter field at its line and keeps the article', () => {
     const text = '---\ntitle: 標題\nauther: 某人\n---\n\n內文\n';
-    expect(() => parseArticle('articles/02.md', text)).toThrowError(expect.objectContaining({ where: { file: 'articles/02.md', line: 3, field: 'auther' } }));
+    const article = parseArticle('articles/02.md', text);
+    expect(article.meta.title).toBe('標題');
+    expect(article.warnings).toEqual([expect.objectContaining({ file: 'articles/02.md', line: 3, message: expect.stringContaining('"auther"') })]);
+  });
+
+  it('accepts what CMS exports write: ISO timestamps as dates and tags as one comma-separated string', () => {
+    const article = parseArticle('a.md', '---\ntitle: 標題\ndate: 2025-10-15T08:30:00+08:00\ntags: AI, 影片、新聞室\n---\n');
+    expect(article.meta.date).toBe('2025-10-15');
+    expect(article.meta.tags).toEqual(['AI', '影片', '新聞室']);
   });
 
   it('requires a title', () => {
