@@ -153,13 +153,13 @@ describe('builds through the queue', () => {
     const queued = await requestBuild('late-failure');
     const key = snapshotKey('late-failure', queued.contentHash);
     const snapshot = await (await env.BOOKS.get(key))!.json<{ articles: { id: string; markdown: string }[] }>();
-    snapshot.articles[1].markdown = '---\ntitle: Broken\nunknown: field\n---\nText\n';
+    snapshot.articles[1].markdown = '---\ntitle: Broken\ndate: yesterday\n---\nText\n';
     await env.BOOKS.put(key, JSON.stringify(snapshot));
     const result = await consume(queued.id);
     expect(result.explicitAcks).toContain(`msg-${queued.id}-1`);
     const build = await json(await api('GET', `/builds/${queued.id}`), 200);
     expect(build.status).toBe('failed');
-    expect(build.error).toMatchObject({ file: 'late-failure/02-more', line: 3, field: 'unknown' });
+    expect(build.error).toMatchObject({ file: 'late-failure/02-more', line: 3, field: 'date' });
   });
 
   it('keeps a published edition downloadable after its article is deleted', async () => {
