@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Format } from '../build/writer.ts';
 import { WRITERS } from '../build/writers.ts';
+import { PAGE_SIZES } from '../content/manifest.ts';
+import type { BookMeta } from '../document/model.ts';
 
 /**
  * The R2 layout of editions. Every key under an edition's folder is named by
@@ -21,6 +23,28 @@ export const fileFormat = (format: Format, sample: boolean) => (sample ? `sample
 export function buildFormats(): Format[] {
   return (Object.keys(WRITERS) as Format[]).sort();
 }
+
+/** An edition's metadata as the build consumer stores it (`builds.meta`, a `BookMeta` as JSON). */
+export const editionMetaSchema = z.object({
+  slug: z.string(),
+  title: z.string(),
+  subtitle: z.string().optional(),
+  language: z.string(),
+  authors: z.array(z.string()),
+  publisher: z.string().optional(),
+  date: z.string(),
+  modified: z.string().transform((s) => new Date(s)),
+  description: z.string().optional(),
+  identifier: z.string(),
+  isbn: z.string().optional(),
+  price: z.object({ amount: z.number(), currency: z.string() }).optional(),
+  tags: z.array(z.string()).default([]),
+  page: z.enum(PAGE_SIZES).default('a5'),
+  rights: z.string().optional(),
+  cover: z.string().optional(),
+}) satisfies z.ZodType<BookMeta, unknown>;
+
+export type EditionMeta = z.output<typeof editionMetaSchema>;
 
 /** The one message the build queue carries. */
 export const buildMessageSchema = z.strictObject({ buildId: z.string().min(1).max(100) });

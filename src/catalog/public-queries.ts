@@ -1,35 +1,13 @@
 import { z } from 'zod';
-import { PAGE_SIZES } from '../content/manifest.ts';
 import { normalizePath } from '../content/source.ts';
-import type { BookMeta } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
-import { snapshotKey } from './editions.ts';
+import { editionMetaSchema, snapshotKey, type EditionMeta } from './editions.ts';
 
 /**
  * Read-only queries behind the public catalog: only published editions, as
  * their build recorded them (`builds.meta`, `builds.facts`, `build_files`).
  * Editing a book changes nothing here until a new build is published.
  */
-
-/** The edition metadata the public surfaces use; stored by the build consumer as `BookMeta` JSON. */
-const storedMetaSchema = z.object({
-  slug: z.string(),
-  title: z.string(),
-  subtitle: z.string().optional(),
-  language: z.string(),
-  authors: z.array(z.string()),
-  publisher: z.string().optional(),
-  date: z.string(),
-  modified: z.string().transform((s) => new Date(s)),
-  description: z.string().optional(),
-  identifier: z.string(),
-  isbn: z.string().optional(),
-  price: z.object({ amount: z.number(), currency: z.string() }).optional(),
-  tags: z.array(z.string()).default([]),
-  page: z.enum(PAGE_SIZES).default('a5'),
-  rights: z.string().optional(),
-  cover: z.string().optional(),
-}) satisfies z.ZodType<BookMeta, unknown>;
 
 const headingSchema = z.object({ id: z.string(), level: z.number(), text: z.string() });
 const storedFactsSchema = z.object({
@@ -45,7 +23,6 @@ const storedFileSchema = z.object({
   pages: z.number().nullable(),
 });
 
-export type EditionMeta = z.output<typeof storedMetaSchema>;
 export type EditionFile = z.output<typeof storedFileSchema>;
 export type TocChapter = z.output<typeof storedFactsSchema>['chapters'][number];
 
@@ -223,7 +200,7 @@ function toPublished(row: ListRow): PublishedBook {
     buildId: row.build_id,
     contentHash: row.content_hash,
     publishedAt: row.published_at,
-    meta: storedMetaSchema.parse(JSON.parse(row.meta)),
+    meta: editionMetaSchema.parse(JSON.parse(row.meta)),
     files: z.array(storedFileSchema).parse(JSON.parse(row.files)),
   };
 }

@@ -1,15 +1,6 @@
-import { z } from 'zod';
 import { FORMATS, type Format } from '../build/writer.ts';
 import { BuildRepository, type BuildFile } from '../catalog/builds.ts';
-
-/** The parts of an edition's BookMeta (builds.meta) that selling needs. */
-const editionMetaSchema = z.object({
-  title: z.string(),
-  language: z.string().default('en'),
-  authors: z.array(z.string()).default([]),
-  price: z.object({ amount: z.number().positive(), currency: z.string().length(3) }).optional(),
-});
-export type EditionMeta = z.infer<typeof editionMetaSchema>;
+import { editionMetaSchema, type EditionMeta } from '../catalog/editions.ts';
 
 /** A published build of a book: what buyers download. */
 export interface Edition {

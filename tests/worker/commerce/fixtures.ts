@@ -58,7 +58,7 @@ export async function publishBook(slug: string, options: { price?: { amount: num
   const contentHash = `${buildCounter.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`;
   const title = options.title ?? BOOK_TITLE;
   const price = options.price === undefined ? { amount: 299, currency: 'TWD' } : options.price;
-  const meta = { slug, title, language: 'zh-Hant', authors: ['知識工坊編輯室'], date: '2025-10-15', ...(price ? { price } : {}) };
+  const meta = { slug, title, language: 'zh-Hant', authors: ['知識工坊編輯室'], date: '2025-10-15', modified: '2025-10-15T00:00:00.000Z', identifier: `urn:uuid:${slug}`, ...(price ? { price } : {}) };
   const now = new Date().toISOString();
   await env.DB.prepare(
     `INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES (?1, 'book', ?2, ?3, ?4, ?4)
