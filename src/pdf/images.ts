@@ -1,14 +1,15 @@
 import type { PDFDocument, PDFRef } from '@cantoo/pdf-lib';
 import type { Asset } from '../document/model.ts';
+import { embedOpaquePng } from './png.ts';
 import { embedSvgForm, type SvgFonts } from './svg.ts';
 
 export type EmbeddedImage = { ref: PDFRef; width: number; height: number } | { problem: string };
 
 /**
  * Embeds the book's PNG and JPEG images, and SVG drawings as vector forms,
- * once each. pdf-lib cannot embed GIF or WebP, and a corrupt file must not
- * stop the build: those become a `problem` that layout turns into a framed
- * placeholder and a warning.
+ * once each; opaque PNGs keep their compressed data (png.ts). pdf-lib cannot
+ * embed GIF or WebP, and a corrupt file must not stop the build: those become
+ * a `problem` that layout turns into a framed placeholder and a warning.
  */
 export class ImageStore {
   private readonly embedded = new Map<string, Promise<EmbeddedImage>>();
@@ -36,7 +37,8 @@ export class ImageStore {
       return { problem: `${asset.mediaType} image "${path}" cannot be embedded in PDF; shown as a placeholder (use PNG, JPEG or SVG)` };
     }
     try {
-      const image = asset.mediaType === 'image/png' ? await this.pdf.embedPng(asset.bytes) : await this.pdf.embedJpg(asset.bytes);
+      const image =
+        asset.mediaType === 'image/png' ? (embedOpaquePng(this.pdf, asset.bytes) ?? (await this.pdf.embedPng(asset.bytes))) : await this.pdf.embedJpg(asset.bytes);
       if (!(image.width > 0 && image.height > 0)) return { problem: `image "${path}" has no size` };
       return { ref: image.ref, width: image.width, height: image.height };
     } catch (error) {
