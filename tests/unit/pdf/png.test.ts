@@ -23,14 +23,16 @@ function chunk(type: string, data: Uint8Array): number[] {
   return [...be(data.length), ...body, ...be((crc ^ 0xffffffff) >>> 0)];
 }
 
-/** A PNG with one IDAT chunk: each row is filter byte 0 and the row's samples. */
-function png(width: number, colorType: number, rows: number[][], extra: Record<string, number[]> = {}): { bytes: Uint8Array; idat: Uint8Array } {
+/** A PNG whose IDAT data is split into `pieces` chunks: each row is filter byte 0 and the row's samples. */
+function png(width: number, colorType: number, rows: number[][], extra: Record<string, number[]> = {}, pieces = 1): { bytes: Uint8Array; idat: Uint8Array } {
   const ihdr = new Uint8Array(13);
   new DataView(ihdr.buffer).setUint32(0, width);
   new DataView(ihdr.buffer).setUint32(4, rows.length);
   ihdr.set([8, colorType, 0, 0, 0], 8);
   const idat = zlibSync(new Uint8Array(rows.flatMap((r) => [0, ...r])));
-  const chunks = [...chunk('IHDR', ihdr), ...Object.entries(extra).flatMap(([type, data]) => chunk(type, new Uint8Array(data))), ...chunk('IDAT', idat), ...chunk('IEND', new Uint8Array())];
+  const step = Math.ceil(idat.length / pieces);
+  const idats = Array.from({ length: pieces }, (_, i) => chunk('IDAT', idat.subarray(i * step, (i + 1) * step)));
+  const chunks = [...chunk('IHDR', ihdr), ...Object.entries(extra).flatMap(([type, data]) => chunk(type, new Uint8Array(data))), ...idats.flat(), ...chunk('IEND', new Uint8Array())];
   return { bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunks]), idat };
 }
 
@@ -88,6 +90,10 @@ describeWithTools([TOOLS.poppler], 'opaque PNGs rendered by poppler', () => {
 
   it('draws RGB pixels where the PNG has them', async () => {
     expect(await render('rgb', rgb().bytes)).toEqual([RED, BLUE, BLUE, RED]);
+  });
+
+  it('joins image data split over several IDAT chunks', async () => {
+    expect(await render('split', png(2, 2, [[...RED, ...BLUE], [...BLUE, ...RED]], {}, 3).bytes)).toEqual([RED, BLUE, BLUE, RED]);
   });
 
   it('draws palette images in their palette colours', async () => {
