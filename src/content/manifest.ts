@@ -7,9 +7,12 @@ const isoDate = z
   .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date as YYYY-MM-DD'))
   .transform((v) => v.slice(0, 10));
 
+/** Latin and CJK commas; a string, not a regex literal, so the Worker bundle stays ASCII. */
+const TAG_SEPARATORS = new RegExp('[,，、]');
+
 /** A list of tags, also accepted as one comma-separated string. */
 const tagList = z
-  .union([z.array(z.string().min(1)), z.string().transform((v) => v.split(/[,，、]/).map((t) => t.trim()).filter(Boolean))])
+  .union([z.array(z.string().min(1)), z.string().transform((v) => v.split(TAG_SEPARATORS).map((t) => t.trim()).filter(Boolean))])
   .default([]);
 
 export const priceSchema = z.strictObject({

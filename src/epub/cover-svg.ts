@@ -8,8 +8,12 @@ const MARGIN = 60;
 
 /** Characters set one full em wide: CJK ideographs, kana, hangul, full-width forms. */
 const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\uD840-\uD8BF][\uDC00-\uDFFF]/;
+// Regexps holding CJK are built from strings: bundlers escape strings to ASCII but leave regex literals as
+// written, and one non-Latin-1 character makes V8 hold the whole Worker script at two bytes per character.
 /** Punctuation that must not start a line (kinsoku): it stays with the character before it. */
-const NO_LINE_START = /^[、。，．・：；？！）」』】〕〉》〗〙〛’”…‥ー々,.;:!?)\]}%]/;
+const NO_LINE_START = new RegExp('^[、。，．・：；？！）」』】〕〉》〗〙〛’”…‥ー々,.;:!?)\\]}%]');
+/** A Latin word (kept whole), a run of spaces, or any single other character. */
+const WORD = new RegExp("[A-Za-z0-9\\u00C0-\\u024F'’.-]+|\\s+|[\\s\\S]", 'gu');
 
 /**
  * A typographic cover for books without a cover image: title, subtitle and
@@ -48,7 +52,7 @@ function setLines(value: string, size: number, width: number, top: number, leadi
 
 /** Greedy line breaking by estimated width in ems: Latin words stay whole, CJK breaks between characters. */
 export function breakLines(value: string, maxEms: number): string[] {
-  const tokens = value.match(/[A-Za-z0-9\u00C0-\u024F'’.-]+|\s+|[\s\S]/gu) ?? [];
+  const tokens = value.match(WORD) ?? [];
   const lines: string[] = [];
   let line = '';
   let ems = 0;
