@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,9 +29,18 @@ export interface TestWorker {
 
 /**
  * `wrangler dev` on a free port with its own throw-away state: migrations
- * applied, PDF fonts in local R2, `vars` passed as `--var`.
+ * applied, PDF fonts in local R2, random secrets (so nothing depends on a
+ * `.dev.vars` in the checkout) overridden by `vars`, passed as `--var`.
  */
 export async function startTestWorker(name: string, vars: Record<string, string>): Promise<TestWorker> {
+  const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('hex')}`;
+  const allVars = {
+    ADMIN_TOKEN: secret('bnd_e2e_'),
+    SIGNING_KEY: secret(''),
+    STRIPE_SECRET_KEY: secret('sk_test_'),
+    STRIPE_WEBHOOK_SECRET: secret('whsec_'),
+    ...vars,
+  };
   const persistTo = await mkdtemp(join(tmpdir(), `bindery-${name}-`));
   const options = { root: ROOT, persistTo };
   let server: DevServer | undefined;
@@ -41,7 +51,7 @@ export async function startTestWorker(name: string, vars: Record<string, string>
   try {
     await applyLocalMigrations(options);
     await uploadLocalFonts(options);
-    server = await startDevServer({ ...options, port: await freePort(), vars });
+    server = await startDevServer({ ...options, port: await freePort(), vars: allVars });
   } catch (error) {
     await stop();
     throw error;
