@@ -5,8 +5,7 @@ import { bookSlugSchema } from '../catalog/schemas.ts';
 import { attr, attrs, text, XML_DECLARATION } from '../epub/xml.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
-import { validationHook } from './openapi.ts';
-import { bookLinks, coverImages, METADATA_CACHE, originOf, publicPreflight, publicRead } from './public.ts';
+import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead, publicRouter } from './public.ts';
 
 /**
  * OPDS catalogs for e-reader apps: OPDS 2.0 (JSON) at /opds and OPDS 1.2
@@ -111,9 +110,7 @@ function respond(c: Context, body: string, type: string): Response {
 }
 
 export function opdsRoutes(): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('/opds', publicPreflight);
-  app.use('/opds/*', publicPreflight);
+  const app = publicRouter('/opds');
 
   app.openapi(
     createRoute({

@@ -32,7 +32,15 @@ export const publicRead: MiddlewareHandler[] = [
  * one before a cross-origin GET carrying If-None-Match. Other methods pass
  * through, so editor routes under the same prefix keep their own handling.
  */
-export const publicPreflight: MiddlewareHandler = (c, next) => (c.req.method === 'OPTIONS' ? publicCors(c, next) : next());
+const publicPreflight: MiddlewareHandler = (c, next) => (c.req.method === 'OPTIONS' ? publicCors(c, next) : next());
+
+/** A router for public reads under `prefix`, answering CORS preflights there. */
+export function publicRouter(prefix: string): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(prefix, publicPreflight);
+  app.use(`${prefix}/*`, publicPreflight);
+  return app;
+}
 
 /** Absolute URLs of a book's public resources, built from the request's origin. */
 export function bookLinks(origin: string, slug: string) {
@@ -222,9 +230,7 @@ async function serveObject(bucket: R2Bucket, key: string, sha256: string | null,
  * cacheable by a CDN, readable cross-origin.
  */
 export function publicRoutes(): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use('/api/v1/books', publicPreflight);
-  app.use('/api/v1/books/*', publicPreflight);
+  const app = publicRouter('/api/v1/books');
 
   app.openapi(
     createRoute({
