@@ -16,6 +16,7 @@ import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead, publicRou
 export const OPDS2 = 'application/opds+json';
 export const OPDS2_PUBLICATION = 'application/opds-publication+json';
 export const ATOM_ACQUISITION = 'application/atom+xml;profile=opds-catalog;kind=acquisition';
+const OPENSEARCH = 'application/opensearchdescription+xml';
 
 const PAGE_SIZE = 25;
 const CATALOG_TITLE = 'Bindery handbooks';
@@ -39,6 +40,7 @@ function opdsUrls(origin: string) {
     publication: (slug: string) => `${origin}/opds/books/${encodeURIComponent(slug)}`,
     atom: `${origin}/opds/v1.2/catalog.xml`,
     atomSearch: `${origin}/opds/v1.2/catalog.xml?query={searchTerms}`,
+    openSearch: `${origin}/opds/v1.2/opensearch.xml`,
   };
 }
 
@@ -229,7 +231,33 @@ export function opdsRoutes(): OpenAPIHono<AppEnv> {
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/opds/v1.2/opensearch.xml',
+      tags: ['opds'],
+      summary: 'OpenSearch description of the OPDS 1.2 catalog search, as OPDS 1.2 readers look it up',
+      middleware: publicRead,
+      responses: { 200: { description: 'OpenSearch description', content: { [OPENSEARCH]: { schema: z.string() } } } },
+    }),
+    (c) => respond(c, openSearchDescription(originOf(c)), OPENSEARCH),
+  );
+
   return app;
+}
+
+function openSearchDescription(origin: string): string {
+  const urls = opdsUrls(origin);
+  return (
+    XML_DECLARATION +
+    '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">\n' +
+    `  <ShortName>${text(CATALOG_TITLE)}</ShortName>\n` +
+    `  <Description>${text(`Search ${CATALOG_TITLE} by title, author or description`)}</Description>\n` +
+    '  <InputEncoding>UTF-8</InputEncoding>\n' +
+    '  <OutputEncoding>UTF-8</OutputEncoding>\n' +
+    `  <Url type="${attr(ATOM_ACQUISITION)}" template="${attr(urls.atomSearch)}"/>\n` +
+    '</OpenSearchDescription>\n'
+  );
 }
 
 /** The OPDS 1.2 feed: one entry per book with buy, sample, cover and page links. */
@@ -246,6 +274,7 @@ function atomFeed(origin: string, self: string, next: string | null, books: Publ
     `  <author><name>Bindery</name><uri>${text(origin)}</uri></author>\n` +
     link({ rel: 'self', href: self, type: ATOM_ACQUISITION }) +
     link({ rel: 'start', href: urls.atom, type: ATOM_ACQUISITION }) +
+    link({ rel: 'search', href: urls.openSearch, type: OPENSEARCH, title: 'Search' }) +
     link({ rel: 'search', href: urls.atomSearch, type: 'application/atom+xml', title: 'Search' }) +
     link({ rel: 'alternate', href: urls.root, type: OPDS2 }) +
     (next ? link({ rel: 'next', href: next, type: ATOM_ACQUISITION }) : '') +

@@ -141,6 +141,20 @@ describe('OPDS 1.2', () => {
     expect(xml).toContain('<opds:price currencycode="TWD">299</opds:price>');
     expect(xml).toContain('生成式影片工具實戰手冊');
   });
+
+  it('describes its search with an OpenSearch document whose template finds books by Chinese words', async () => {
+    const feed = parseXml(await (await get('/opds/v1.2/catalog.xml')).text());
+    const description = feed.links.find((l) => l.rel === 'search' && l.type === 'application/opensearchdescription+xml');
+    expect(description?.href).toBe(`${BASE}/opds/v1.2/opensearch.xml`);
+    const res = await get('/opds/v1.2/opensearch.xml');
+    expect(res.headers.get('content-type')).toContain('application/opensearchdescription+xml');
+    const xml = await res.text();
+    expect(parseXml(xml).root).toBe('OpenSearchDescription');
+    const template = /<Url[^>]*type="application\/atom\+xml;profile=opds-catalog;kind=acquisition"[^>]*template="([^"]+)"/.exec(xml)?.[1];
+    expect(template).toBe(`${BASE}/opds/v1.2/catalog.xml?query={searchTerms}`);
+    const results = await (await get(`/opds/v1.2/catalog.xml?query=${encodeURIComponent('影片')}`)).text();
+    expect(results).toContain('生成式影片工具實戰手冊');
+  });
 });
 
 /**
