@@ -6,6 +6,7 @@ import { attr, attrs, text, XML_DECLARATION } from '../epub/xml.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead, publicRouter } from './public.ts';
+import { MEDIA_TYPES, type Format } from '../build/writer.ts';
 
 /**
  * OPDS catalogs for e-reader apps: OPDS 2.0 (JSON) at /opds and OPDS 1.2
@@ -59,7 +60,7 @@ export function opdsPublication(origin: string, book: PublishedBook) {
       title: 'Buy',
       properties: {
         ...(meta.price ? { price: { value: meta.price.amount, currency: meta.price.currency } } : {}),
-        indirectAcquisition: formats.map((f) => ({ type: f.format === 'epub' ? 'application/epub+zip' : 'application/pdf' })),
+        indirectAcquisition: formats.map((f) => ({ type: MEDIA_TYPES[f.format as Format] })),
       },
     },
   ];
@@ -68,7 +69,7 @@ export function opdsPublication(origin: string, book: PublishedBook) {
       acquisition.push({
         rel: 'http://opds-spec.org/acquisition/open-access',
         href: links.sample(format),
-        type: format === 'epub' ? 'application/epub+zip' : 'application/pdf',
+        type: MEDIA_TYPES[format],
         title: `Free sample (${format.toUpperCase()})`,
       });
     }
@@ -289,12 +290,12 @@ function atomEntry(origin: string, book: PublishedBook): string {
   const cover = coverImages(origin, book).find((l) => l.type !== 'image/svg+xml')!;
   const formats = book.files.filter((f) => f.format === 'epub' || f.format === 'pdf');
   const price = meta.price ? `<opds:price currencycode="${attr(meta.price.currency)}">${meta.price.amount}</opds:price>` : '';
-  const indirect = formats.map((f) => `<opds:indirectAcquisition type="${f.format === 'epub' ? 'application/epub+zip' : 'application/pdf'}"/>`).join('');
+  const indirect = formats.map((f) => `<opds:indirectAcquisition type="${MEDIA_TYPES[f.format as Format]}"/>`).join('');
   const samples = (['epub', 'pdf'] as const)
     .filter((format) => book.files.some((f) => f.format === `sample-${format}`))
     .map(
       (format) =>
-        `    <link${attrs({ rel: 'http://opds-spec.org/acquisition/open-access', href: links.sample(format), type: format === 'epub' ? 'application/epub+zip' : 'application/pdf', title: `Free sample (${format.toUpperCase()})` })}/>\n`,
+        `    <link${attrs({ rel: 'http://opds-spec.org/acquisition/open-access', href: links.sample(format), type: MEDIA_TYPES[format], title: `Free sample (${format.toUpperCase()})` })}/>\n`,
     )
     .join('');
   return (

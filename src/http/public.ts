@@ -9,6 +9,7 @@ import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
+import { MEDIA_TYPES } from '../build/writer.ts';
 
 /** Metadata may change on publish; a CDN keeps it briefly and serves stale while it refetches. */
 export const METADATA_CACHE = 'public, max-age=60, s-maxage=300, stale-while-revalidate=86400';
@@ -335,7 +336,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
         middleware: publicRead,
         request: { params: SlugParam },
         responses: {
-          200: binary(`The ${format.toUpperCase()} sample`, [format === 'epub' ? 'application/epub+zip' : 'application/pdf']),
+          200: binary(`The ${format.toUpperCase()} sample`, [MEDIA_TYPES[format]]),
           ...errorResponses(400, 404),
         },
       }),

@@ -3,6 +3,7 @@ import { bookLinks, coverImages, groupToc } from '../public.ts';
 import { formatBytes, formatDate, formatPrice } from './format.ts';
 import { storeLabels } from './labels.ts';
 import { Layout } from './layout.tsx';
+import { MEDIA_TYPES } from '../../build/writer.ts';
 
 /** Where the buy form posts (the commerce API answers a form post with a 303 to Stripe Checkout). */
 export const CHECKOUT_PATH = '/api/v1/checkout';
@@ -80,7 +81,7 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
                   const format = f.format === 'sample-epub' ? 'epub' : 'pdf';
                   return (
                     <li>
-                      <a href={links.sample(format)} type={format === 'epub' ? 'application/epub+zip' : 'application/pdf'}>
+                      <a href={links.sample(format)} type={MEDIA_TYPES[format]}>
                         {t.readSample} ({format.toUpperCase()}, {formatBytes(f.size, lang)})
                       </a>
                     </li>
