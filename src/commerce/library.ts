@@ -8,9 +8,13 @@ import { normaliseEmail, OrderRepository } from './orders.ts';
 export interface LibraryItem {
   slug: string;
   title: string;
+  language: string;
+  authors: string[];
+  /** The current edition's date, YYYY-MM-DD. */
+  editionDate: string;
   orderId: string;
   buildId: string;
-  downloads: { format: 'epub' | 'pdf'; url: string }[];
+  downloads: { format: 'epub' | 'pdf'; url: string; bytes: number; pages: number | null }[];
 }
 
 export const libraryUrl = (origin: string, token: string) => `${origin}/library/${token}`;
@@ -30,10 +34,12 @@ export async function libraryItems(db: D1Database, config: CommerceConfig, email
     const downloads = await Promise.all(
       [...edition.files.keys()].sort().map(async (format) => {
         const token = await links.sign({ orderId: order.id, slug: order.bookSlug, format, buildId: edition.buildId, expiresAt });
-        return { format, url: `${origin}/download/${token}` };
+        const file = edition.files.get(format)!;
+        return { format, url: `${origin}/download/${token}`, bytes: file.size, pages: file.pages };
       }),
     );
-    items.push({ slug: order.bookSlug, title: edition.meta.title, orderId: order.id, buildId: edition.buildId, downloads });
+    const { title, language, authors, date } = edition.meta;
+    items.push({ slug: order.bookSlug, title, language, authors, editionDate: date, orderId: order.id, buildId: edition.buildId, downloads });
   }
   return items.sort((a, b) => a.title.localeCompare(b.title));
 }

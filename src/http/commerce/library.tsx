@@ -42,9 +42,11 @@ export function libraryRoutes() {
       const items = await libraryItems(c.env.DB, settings, email, originOf(c.req.url));
       c.header('cache-control', 'private, no-store');
       c.header('referrer-policy', 'no-referrer');
-      const view = items.map(({ slug, title, downloads }) => ({ slug, title, downloads }));
-      if (wantsJson(c.req.header('accept'))) return c.json({ email, items: view }, 200);
-      return c.html(<LibraryPage email={email} items={view} />, 200);
+      if (wantsJson(c.req.header('accept'))) {
+        const view = items.map(({ slug, title, downloads }) => ({ slug, title, downloads: downloads.map(({ format, url }) => ({ format, url })) }));
+        return c.json({ email, items: view }, 200);
+      }
+      return c.html(<LibraryPage email={email} items={items} origin={originOf(c.req.url)} />, 200);
     },
   );
 

@@ -1,4 +1,7 @@
 import type { Child } from 'hono/jsx';
+import type { LibraryItem } from '../../commerce/library.ts';
+import { bookLinks } from '../public.ts';
+import { formatBytes, formatDate } from '../store/format.ts';
 import { Layout } from '../store/layout.tsx';
 
 /** The buyer's pages (checkout result, library) in the storefront frame; never indexed, they carry private links. */
@@ -45,13 +48,7 @@ export function SuccessPage(props: { libraryUrl: string; title: string }) {
   );
 }
 
-export interface LibraryItemView {
-  slug: string;
-  title: string;
-  downloads: { format: string; url: string }[];
-}
-
-export function LibraryPage(props: { email: string; items: LibraryItemView[] }) {
+export function LibraryPage(props: { email: string; items: LibraryItem[]; origin: string }) {
   return (
     <Page title="Your library">
       <h1>Your library</h1>
@@ -59,18 +56,22 @@ export function LibraryPage(props: { email: string; items: LibraryItemView[] }) 
       {props.items.length === 0 ? (
         <p>No books yet.</p>
       ) : (
-        <ul>
+        <ul class="library">
           {props.items.map((item) => (
             <li>
-              <strong>{item.title}</strong>{' '}
-              {item.downloads.map((d) => (
-                <>
-                  {' '}
-                  <a href={d.url} download>
-                    {d.format.toUpperCase()}
-                  </a>
-                </>
-              ))}
+              <img src={bookLinks(props.origin, item.slug).cover} alt="" width="96" height="144" loading="lazy" />
+              <div>
+                <h2 lang={item.language}>{item.title}</h2>
+                <p lang={item.language}>{item.authors.join(', ')}</p>
+                <p>Edition of {formatDate(item.editionDate, 'en')}</p>
+                <p class="downloads">
+                  {item.downloads.map((d) => (
+                    <a class="button" href={d.url} download>
+                      Download {d.format.toUpperCase()} <small>({formatBytes(d.bytes, 'en')}{d.pages ? `, ${d.pages} pages` : ''})</small>
+                    </a>
+                  ))}
+                </p>
+              </div>
             </li>
           ))}
         </ul>

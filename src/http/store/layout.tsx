@@ -82,8 +82,15 @@ h2 { font-size: 1.35rem; margin: 2.25rem 0 0.75rem; }
 .search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
 .search label { display: block; font-size: 0.875rem; color: var(--muted); width: 100%; }
 input[type=search], input[type=email] { font: inherit; padding: 0.55rem 0.75rem; border: 1px solid #b9ab98; border-radius: 6px; background: var(--paper); min-width: 0; width: 18rem; max-width: 100%; }
-button { font: inherit; font-weight: 600; padding: 0.55rem 1.1rem; border: 0; border-radius: 6px; background: var(--accent); color: var(--accent-ink); cursor: pointer; }
-button:hover { background: #6f2e23; }
+button, a.button { font: inherit; font-weight: 600; padding: 0.55rem 1.1rem; border: 0; border-radius: 6px; background: var(--accent); color: var(--accent-ink); cursor: pointer; text-decoration: none; display: inline-block; }
+button:hover, a.button:hover { background: #6f2e23; }
+a.button small { font-weight: 400; opacity: 0.85; }
+.library { list-style: none; padding: 0; margin: 1.5rem 0 0; display: grid; gap: 1.75rem; }
+.library li { display: flex; gap: 1.25rem; align-items: flex-start; }
+.library img { flex: none; width: 96px; height: auto; aspect-ratio: 2 / 3; object-fit: cover; border-radius: 3px; box-shadow: 0 1px 2px rgba(43,33,24,.15), 0 6px 18px rgba(43,33,24,.12); }
+.library h2 { font-size: 1.2rem; margin: 0 0 0.2rem; }
+.library p { margin: 0 0 0.3rem; color: var(--muted); }
+.library .downloads { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 0.75rem; }
 button.quiet { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
 .tags { display: flex; flex-wrap: wrap; gap: 0.4rem; list-style: none; padding: 0; margin: 0; }
 .tags a { display: inline-block; padding: 0.15rem 0.65rem; border: 1px solid var(--rule); border-radius: 999px; background: var(--paper); color: var(--ink); text-decoration: none; font-size: 0.875rem; }

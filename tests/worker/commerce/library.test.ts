@@ -26,6 +26,15 @@ describe('the reader library', () => {
     expect(html.match(/href="https:\/\/bindery\.test\/download\/[\w.-]+"/g)).toHaveLength(4);
   });
 
+  it('shows each book with its cover, in its own language, and says what each download is', async () => {
+    const { sessionId } = await buy('lib-one', 'shelf@example.com');
+    const html = await (await SELF.fetch((await libraryOf(sessionId)).libraryUrl)).text();
+    expect(html).toContain(`<h2 lang="zh-Hant">${BOOK_TITLE}</h2>`);
+    expect(html).toContain('src="https://bindery.test/api/v1/books/lib-one/cover"');
+    expect(html).toMatch(/Download EPUB <small>\(\d+(\.\d)? kB\)<\/small>/);
+    expect(html).toMatch(/Download PDF <small>\([\d.]+ kB, \d+ pages\)<\/small>/);
+  });
+
   it('offers the current edition after the book is republished: new editions are free', async () => {
     const { sessionId } = await buy('lib-one', 'upgrader@example.com');
     const before = await libraryOf(sessionId);
