@@ -8,6 +8,7 @@ import { DirectorySource } from '../src/cli/directory-source.ts';
 import type { BookSource } from '../src/content/source.ts';
 import { FONT_FILES } from '../src/pdf/font-keys.ts';
 import { syntheticSource } from './synthetic.ts';
+import { mb } from './child.ts';
 
 /**
  * Peak memory of the queue consumer's build (`renderEdition`: every format of
@@ -18,7 +19,6 @@ import { syntheticSource } from './synthetic.ts';
  *
  * Run: node --expose-gc --import tsx bench/consumer-memory.ts
  */
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const isolateBytes = () => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;

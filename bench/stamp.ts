@@ -2,6 +2,7 @@ import { buildBook } from '../src/build/build.ts';
 import { loadCliFonts } from '../src/cli/fonts.ts';
 import { stampEpub, stampPdf, type Licence } from '../src/stamp/index.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';
+import { median } from './child.ts';
 
 /**
  * Stamping against building: a 48-chapter synthetic zh-Hant book (about
@@ -13,8 +14,8 @@ import { syntheticBook, syntheticSource } from './synthetic.ts';
 const RUNS = 5;
 /** Chapters of the synthetic book that give about 300 PDF pages. */
 const CHAPTERS = 48;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
+/** Two decimals: a stamp adds tens of kilobytes. */
+const mbPrecise = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
 
 const licenceFor = (i: number): Licence => ({
   email: `reader${i}@example.com`,
@@ -66,7 +67,7 @@ export async function runStampBench(): Promise<StampBenchResult> {
     epubStampMs: median(epubTimes),
   };
   console.log(`\nStamping per buyer (median of ${RUNS}; build once for comparison)`);
-  console.log(`  PDF  ${result.pages} pages: build ${result.pdfBuildMs.toFixed(0)} ms, stamp ${result.pdfStampMs.toFixed(0)} ms (${((result.pdfStampMs / result.pdfBuildMs) * 100).toFixed(1)}% of build); ${mb(result.pdfBytes)} → ${mb(result.stampedPdfBytes)}`);
+  console.log(`  PDF  ${result.pages} pages: build ${result.pdfBuildMs.toFixed(0)} ms, stamp ${result.pdfStampMs.toFixed(0)} ms (${((result.pdfStampMs / result.pdfBuildMs) * 100).toFixed(1)}% of build); ${mbPrecise(result.pdfBytes)} → ${mbPrecise(result.stampedPdfBytes)}`);
   console.log(`  EPUB: build ${result.epubBuildMs.toFixed(0)} ms, stamp ${result.epubStampMs.toFixed(0)} ms (${((result.epubStampMs / result.epubBuildMs) * 100).toFixed(1)}% of build)`);
   return result;
 }
