@@ -16,6 +16,11 @@ const DROP_WITH_CONTENT = new Set([
   'head', 'title', 'param', 'source', 'track', 'dialog', 'portal',
 ]);
 
+/** HTML has no prefixed elements: `s:script`, `h:iframe`, `o:p` come from XML vocabularies we never render, so they go like script. */
+function dropsContent(tag: string): boolean {
+  return DROP_WITH_CONTENT.has(tag) || tag.includes(':');
+}
+
 const SPANS = new Set<string>(SPAN_TAGS);
 const CONTAINERS = new Set(['div', 'section', 'article', 'aside', 'header', 'footer', 'main', 'nav', 'figure', 'details', 'center', 'dl', 'address', 'body', 'html', 'hgroup']);
 const PARAGRAPHS = new Set(['p', 'figcaption', 'summary', 'dt', 'dd', 'caption', 'legend']);
@@ -61,7 +66,7 @@ function convertInlines(nodes: readonly ChildNode[], line: number): Inline[] {
 
 function convertInlineElement(el: Element, line: number): Inline[] {
   const tag = el.name;
-  if (DROP_WITH_CONTENT.has(tag)) return [];
+  if (dropsContent(tag)) return [];
   const children = () => convertInlines(el.children, line);
   switch (tag) {
     case 'em':
@@ -111,7 +116,7 @@ function convertBlocks(nodes: readonly ChildNode[], line: number): Block[] {
   };
   for (const node of nodes) {
     if (!isElement(node) || !BLOCK_TAGS.has(node.name)) {
-      if (!(isElement(node) && DROP_WITH_CONTENT.has(node.name))) run.push(node);
+      if (!(isElement(node) && dropsContent(node.name))) run.push(node);
       continue;
     }
     flush();
@@ -185,7 +190,7 @@ function isElement(node: ChildNode): node is Element {
 
 function textContent(node: ChildNode): string {
   if (node.type === 'text') return node.data;
-  if (isElement(node)) return DROP_WITH_CONTENT.has(node.name) ? '' : node.children.map(textContent).join('');
+  if (isElement(node)) return dropsContent(node.name) ? '' : node.children.map(textContent).join('');
   return '';
 }
 
