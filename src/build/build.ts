@@ -9,7 +9,7 @@ import { MEDIA_TYPES, type FontSet, type Format } from './writer.ts';
 import { WRITERS } from './writers.ts';
 
 /** Bumped when writer output changes, so old content hashes do not name new bytes. */
-export const BUILDER_VERSION = '1';
+export const BUILDER_VERSION = '2';
 
 export interface BuiltFile {
   format: Format;

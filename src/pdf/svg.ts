@@ -1,4 +1,4 @@
-import { PDFArray, PDFName, PDFPage, PDFRef, type PDFDocument, type PDFFont } from '@cantoo/pdf-lib';
+import { PDFArray, PDFContentStream, PDFName, PDFPage, PDFRef, type PDFDocument, type PDFFont } from '@cantoo/pdf-lib';
 import { spellOutSvgAttributes } from './svg-attributes.ts';
 
 /** The faces SVG `<text>` is set in: every font family maps to Noto Sans TC, so CJK labels are never tofu. */
@@ -15,22 +15,53 @@ export interface SvgFonts {
  *
  * cantoo's `drawSvg` (pure JS: node-html-better-parser, no DOM) only draws
  * onto a page, so it draws onto a scratch page that never joins the page
- * tree; the page's content becomes the form and the scratch objects are
- * dropped so the file carries no orphan page.
+ * tree, and the form is made here from that page's operators and resources.
+ * Not through `embedPage`: it registers the page for embedding again at
+ * save, so one drawing it refuses (a page that drew nothing has no content
+ * stream) failed the whole PDF instead of becoming a placeholder. The scratch
+ * objects are dropped either way, so the file carries no orphan page.
  */
 export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number, height: number, fonts: SvgFonts): Promise<PDFRef> {
   const prepared = await pdf.embedSvg(spellOutSvgAttributes(svg));
   const scratch = PDFPage.create(pdf);
-  scratch.setSize(width, height);
-  // Text without a font-family is set in the page's current font.
-  scratch.setFont(fonts.regular);
-  scratch.drawSvg(prepared, { x: 0, y: height, width, height, fonts: anyFamily(fonts) });
-  const form = await pdf.embedPage(scratch, { left: 0, bottom: 0, right: width, top: height }, [1 / width, 0, 0, 1 / height, 0, 0]);
-  await form.embed();
-  const contents = scratch.node.get(PDFName.of('Contents'));
-  if (contents instanceof PDFArray) for (const ref of contents.asArray()) if (ref instanceof PDFRef) pdf.context.delete(ref);
-  pdf.context.delete(scratch.ref);
-  return form.ref;
+  try {
+    scratch.setSize(width, height);
+    // Text without a font-family is set in the page's current font.
+    scratch.setFont(fonts.regular);
+    scratch.drawSvg(prepared, { x: 0, y: height, width, height, fonts: anyFamily(fonts) });
+    const { Contents, Resources } = scratch.node.normalizedEntries();
+    const operators = (Contents?.asArray() ?? []).map((ref) => {
+      const stream = pdf.context.lookup(ref);
+      // drawSvg only ever writes PDFContentStreams; anything else becomes this image's placeholder.
+      if (!(stream instanceof PDFContentStream)) throw new Error('the drawing left an unexpected content stream');
+      return stream.getUnencodedContents();
+    });
+    const form = pdf.context.flateStream(concat(operators), {
+      Type: 'XObject',
+      Subtype: 'Form',
+      FormType: 1,
+      BBox: [0, 0, width, height],
+      Matrix: [1 / width, 0, 0, 1 / height, 0, 0],
+      Resources,
+    });
+    return pdf.context.register(form);
+  } finally {
+    const contents = scratch.node.get(PDFName.of('Contents'));
+    if (contents instanceof PDFArray) for (const ref of contents.asArray()) if (ref instanceof PDFRef) pdf.context.delete(ref);
+    pdf.context.delete(scratch.ref);
+  }
+}
+
+/** Content streams joined by newlines, so an operator at the end of one never runs into the next. */
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength + 1, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    out[at + part.byteLength] = 0x0a;
+    at += part.byteLength + 1;
+  }
+  return out;
 }
 
 /**

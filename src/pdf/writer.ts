@@ -1,9 +1,10 @@
 import { PDFDocument, PDFHexString, PDFName } from '@cantoo/pdf-lib';
 import type { RenderedFile, Writer, WriterContext } from '../build/writer.ts';
 import type { BookDocument } from '../document/model.ts';
+import { BinderyError } from '../errors.ts';
 import { addLinkAnnotations } from './annotations.ts';
 import type { Frame } from './boxes.ts';
-import { embedFonts } from './fonts.ts';
+import { embedFonts, type FontBook } from './fonts.ts';
 import { drawCover, drawTitlePage, partOpening, tableOfContents, type TocEntry } from './front-matter.ts';
 import { pageGeometry, textHeight, textWidth } from './geometry.ts';
 import { ImageStore } from './images.ts';
@@ -14,21 +15,43 @@ import { Paginator, type Destination } from './paginate.ts';
 
 const PRODUCER = 'Bindery PDF writer (@cantoo/pdf-lib)';
 
+/** The article (or book.yaml, for front matter) and line being drawn. */
+interface Where {
+  file: string;
+  line?: number;
+}
+
 /** The PDF handbook: cover, title page, contents, then every chapter, with outline, links and metadata. */
 export const pdfWriter: Writer = {
   format: 'pdf',
   render: renderPdf,
 };
 
+/**
+ * Fonts load outside the guard: a storage hiccup there is worth a retry. Any
+ * other unexpected error is a writer bug that the same content will hit again,
+ * so it fails the build at once, naming the article (and line) being drawn.
+ */
 async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(pdf, await ctx.fonts());
+  const where: Where = { file: 'book.yaml' };
+  try {
+    return await drawBook(pdf, fonts, doc, ctx, where);
+  } catch (err) {
+    if (err instanceof BinderyError) throw err;
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    throw new BinderyError('build-failed', `the PDF writer failed (${reason})`, { file: where.file, ...(where.line ? { line: where.line } : {}) }, { cause: err });
+  }
+}
+
+/** Lays out and draws the whole book; `where` follows the article and line being drawn. */
+async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ctx: WriterContext, where: Where): Promise<RenderedFile> {
   const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont });
   const g = pageGeometry(doc.meta.page);
   const cjk = /^(zh|ja|ko)\b/i.test(doc.meta.language);
   const frame: Frame = { x: g.left, width: textWidth(g), decorations: [] };
 
-  const where = { file: 'book.yaml', line: undefined as number | undefined };
   const reported = new Set<string>();
   const shape: ShapeContext = {
     fonts,
