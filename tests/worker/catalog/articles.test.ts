@@ -65,4 +65,16 @@ describe('article pool', () => {
     expect(second.nextCursor).toBeNull();
     expect((await api('GET', '/articles?from=last-week')).status).toBe(400);
   });
+
+  it('finds articles by long title text: 200 CJK characters and 60 ASCII bytes, case-insensitively', async () => {
+    const cjk = '長標題搜尋測試：編輯台在深夜核對每一段引述與出處。'.repeat(8).slice(0, 200);
+    const ascii = 'Verification at the night desk, checked line by line, twice!';
+    expect([cjk.length, new TextEncoder().encode(ascii).length]).toEqual([200, 60]);
+    await putArticle('long/cjk', article(`前言 ${cjk} 完`));
+    await putArticle('long/ascii', article(`Notes on ${ascii}`));
+    const ids = async (q: string) => (await json(await api('GET', `/articles?q=${enc(q)}`), 200)).items.map((a: { id: string }) => a.id);
+    expect(await ids(cjk)).toEqual(['long/cjk']);
+    expect(await ids(ascii.toUpperCase())).toEqual(['long/ascii']);
+    expect((await api('GET', `/articles?q=${enc(`${cjk}x`)}`)).status).toBe(400);
+  });
 });
