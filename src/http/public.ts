@@ -4,11 +4,14 @@ import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { coverKey, PublicCatalog, type PublishedBook, type PublishedBookDetail, type TocChapter } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
+import { sha256Hex } from '../crypto.ts';
+import { sanitizeSvg } from '../document/svg.ts';
 import { BinderyError } from '../errors.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
+import { storedFileHeaders } from './security-headers.ts';
 import { MEDIA_TYPES } from '../build/writer.ts';
 
 /** Metadata may change on publish; a CDN keeps it briefly and serves stale while it refetches. */
@@ -27,6 +30,8 @@ export const publicRead: MiddlewareHandler[] = [
   publicCors,
   etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'] }),
 ];
+/** Public reads of stored files (covers, samples). */
+const fileRead: MiddlewareHandler[] = [...publicRead, storedFileHeaders];
 
 /**
  * Answers CORS preflights (OPTIONS) under the public paths: a browser sends
@@ -212,18 +217,23 @@ function presentDetail(origin: string, book: PublishedBookDetail): z.output<type
   };
 }
 
-/** Streams an R2 object with its stored type; the ETag is its content hash, so a 304 needs no body read. */
+/**
+ * Streams an R2 object with its stored type; the ETag is its content hash, so a 304 needs no body read.
+ * An SVG is cleaned on the way out as well: covers stored before uploads were cleaned may carry script.
+ */
 async function serveObject(bucket: R2Bucket, key: string, sha256: string | null, filename?: string): Promise<Response> {
   const object = await bucket.get(key);
   if (!object) throw new BinderyError('not-found', 'the file is missing from storage');
+  const type = object.httpMetadata?.contentType ?? 'application/octet-stream';
+  const clean = /^image\/svg\+xml\b/i.test(type) ? sanitizeSvg(new Uint8Array(await object.arrayBuffer())) : null;
   const headers = new Headers({
-    'Content-Type': object.httpMetadata?.contentType ?? 'application/octet-stream',
-    'Content-Length': String(object.size),
+    'Content-Type': type,
+    'Content-Length': String(clean ? clean.byteLength : object.size),
     'Cache-Control': FILE_CACHE,
-    ETag: `"${sha256 ?? object.etag}"`,
+    ETag: `"${clean ? await sha256Hex(clean) : (sha256 ?? object.etag)}"`,
   });
   if (filename) headers.set('Content-Disposition', `inline; filename="${filename}"`);
-  return new Response(object.body, { headers });
+  return new Response(clean ?? object.body, { headers });
 }
 
 /**
@@ -289,7 +299,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
       path: '/api/v1/books/{slug}/cover',
       tags: ['public'],
       summary: "The edition's cover image, or a typographic SVG cover when the book has none",
-      middleware: publicRead,
+      middleware: fileRead,
       request: { params: SlugParam },
       responses: {
         200: binary('The cover', ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']),
@@ -312,7 +322,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
       path: '/api/v1/books/{slug}/cover.png',
       tags: ['public'],
       summary: 'A PNG cover for clients that need a raster image (OPDS): the stored PNG cover, or a plain generated one',
-      middleware: publicRead,
+      middleware: fileRead,
       request: { params: SlugParam },
       responses: { 200: binary('The cover as PNG', ['image/png']), ...errorResponses(400, 404) },
     }),
@@ -333,7 +343,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
         tags: ['public'],
         summary: `The free ${format.toUpperCase()} sample of the published edition`,
         description: 'Front matter plus the chapters the manifest marks `sample: true` (or the first chapter). Not gated.',
-        middleware: publicRead,
+        middleware: fileRead,
         request: { params: SlugParam },
         responses: {
           200: binary(`The ${format.toUpperCase()} sample`, [MEDIA_TYPES[format]]),
