@@ -5,6 +5,7 @@ import { serveOpenApi, validationHook } from './openapi.ts';
 import { opdsRoutes } from './opds.ts';
 import { onError, problem, problemResponse } from './problem.ts';
 import { publicRoutes } from './public.ts';
+import { pageHeaders } from './security-headers.ts';
 import { storeRoutes } from './store/routes.tsx';
 
 export type AppEnv = { Bindings: Env };
@@ -18,6 +19,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.onError(onError);
   app.notFound((c) => problemResponse(problem(404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // The HTML pages (storefront, checkout result, library; '/library/*' includes '/library'), before the routers that serve them.
+  for (const path of ['/', '/books/*', '/checkout/*', '/library/*']) app.use(path, pageHeaders);
   // Public reads first: the unauthenticated GET /api/v1/books* must not fall into the editor's token check.
   app.route('/', publicRoutes());
   app.route('/', opdsRoutes());
