@@ -1,4 +1,4 @@
-import { consumeBuilds } from '../src/build/consumer.ts';
+import { consumeBuilds, DEAD_LETTER_QUEUE, failAbandonedBuilds } from '../src/build/consumer.ts';
 import { cleanUpBuilds } from '../src/catalog/cleanup.ts';
 import { commerceConfig } from '../src/commerce/config.ts';
 import { mailSender, Outbox } from '../src/commerce/mail.ts';
@@ -14,6 +14,6 @@ async function housekeeping(env: Env): Promise<void> {
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeBuilds(batch, env),
+  queue: (batch, env) => (batch.queue === DEAD_LETTER_QUEUE ? failAbandonedBuilds(batch, env) : consumeBuilds(batch, env)),
   scheduled: (_controller, env, ctx) => ctx.waitUntil(housekeeping(env)),
 } satisfies ExportedHandler<Env>;

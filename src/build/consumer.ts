@@ -10,6 +10,8 @@ import type { FontSet, Format } from './writer.ts';
 
 /** Attempts before an unexpected error (R2 or D1 hiccup) fails the build; content errors fail at once. */
 const MAX_ATTEMPTS = 3;
+/** Where the queue moves a build message after its retries (wrangler.toml `dead_letter_queue`). */
+export const DEAD_LETTER_QUEUE = 'bindery-builds-dlq';
 /** Share of the progress bar the full edition takes; the free sample takes the rest. */
 const FULL_SHARE = 0.8;
 
@@ -34,12 +36,28 @@ export async function consumeBuilds(batch: MessageBatch<unknown>, env: Env): Pro
       const builds = new BuildRepository(env.DB);
       if (message.attempts < MAX_ATTEMPTS) {
         console.error(`build ${parsed.data.buildId} attempt ${message.attempts} failed; retrying`, err);
+        await builds.noteFailedAttempt(parsed.data.buildId, String(err)).catch((noteErr) => console.error('could not record the failed attempt', noteErr));
         message.retry({ delaySeconds: 5 * message.attempts });
       } else {
         await builds.fail(parsed.data.buildId, { code: 'internal', message: `the build failed ${message.attempts} times: ${String(err)}` });
         message.ack();
       }
     }
+  }
+}
+
+/**
+ * The dead-letter queue's consumer: a message lands there when its build
+ * crashed the consumer on every attempt (the isolate died, so no attempt
+ * could fail the build itself). The build is failed with what is known.
+ */
+export async function failAbandonedBuilds(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const builds = new BuildRepository(env.DB);
+  for (const message of batch.messages) {
+    const parsed = buildMessageSchema.safeParse(message.body);
+    if (parsed.success) await builds.failGivenUp(parsed.data.buildId);
+    else console.error('dropping malformed dead-lettered build message', message.id);
+    message.ack();
   }
 }
 

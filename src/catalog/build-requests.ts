@@ -1,17 +1,20 @@
 import { prepareBook } from '../build/build.ts';
-import { sha256Hex } from '../crypto.ts';
 import { StorageSource, type BookSnapshot } from '../build/storage-source.ts';
 import { BinderyError } from '../errors.ts';
-import { BuildRepository, type BuildRecord } from './builds.ts';
+import { BuildRepository, type BuildError, type BuildRecord } from './builds.ts';
 import { newId } from './clock.ts';
 import { buildFormats, snapshotKey, type BuildMessage } from './editions.ts';
 import { snapshotBook } from './snapshot.ts';
 
+/** A build that stands for the content, or why the content cannot be built (nothing is recorded then). */
+export type BuildRequest = { build: BuildRecord; created: boolean } | { invalid: BuildError };
+
 /**
  * Turns "build this book" into at most one queued build per content: the
- * book is snapshotted and validated now (bad content fails at once, with the
- * article and line), and an existing live build of the same content is
- * returned instead of queuing another.
+ * book is snapshotted and validated now (bad content is refused at once,
+ * with the article and line, and leaves no build behind), and an existing
+ * live build of the same content is returned instead of queuing another —
+ * unless its consumer died (lapsed lease), which fails it and queues anew.
  */
 export class BuildRequests {
   private readonly builds: BuildRepository;
@@ -24,8 +27,8 @@ export class BuildRequests {
     this.builds = new BuildRepository(db);
   }
 
-  async request(slug: string): Promise<{ build: BuildRecord; created: boolean }> {
-    let snapshot: BookSnapshot | undefined;
+  async request(slug: string): Promise<BuildRequest> {
+    let snapshot: BookSnapshot;
     let contentHash: string;
     try {
       snapshot = await snapshotBook(this.db, slug);
@@ -38,12 +41,12 @@ export class BuildRequests {
       }
     } catch (err) {
       if (!(err instanceof BinderyError) || err.code === 'not-found') throw err;
-      const inputHash = await sha256Hex(JSON.stringify(snapshot ?? { slug }));
-      const build = await this.builds.insertFailed(newId('bld'), slug, inputHash, err.toJSON());
-      return { build, created: true };
+      return { invalid: err.toJSON() };
     }
     const existing = await this.builds.findLive(slug, contentHash);
-    if (existing) return { build: existing, created: false };
+    // A build on a lapsed lease will never finish (its consumer died): it is failed and the content queued again.
+    const replaced = existing?.status === 'building' && (await this.builds.failIfLapsed(existing.id));
+    if (existing && !replaced) return { build: existing, created: false };
     await this.bucket.put(snapshotKey(slug, contentHash), JSON.stringify(snapshot), {
       httpMetadata: { contentType: 'application/json' },
     });

@@ -3,6 +3,15 @@ import { nowIso } from './clock.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'ready' | 'failed';
 
+/** How long a consumer holds a build it claimed; every progress update renews it. */
+export const LEASE_MS = 10 * 60 * 1000;
+/** A queued build that has not started for this long has lost its queue message. */
+export const QUEUE_TIMEOUT_MS = 60 * 60 * 1000;
+
+const LAPSED: BuildError = { code: 'internal', message: `the build stopped responding (no progress for ${LEASE_MS / 60_000} minutes); request it again` };
+/** SQL for when a building build's lease lapses; a build claimed before leases existed counts from its last update. */
+const LEASE_END = `coalesce(lease_expires_at, strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+${LEASE_MS / 1000} seconds'))`;
+
 /** Why a build failed, pointing at the article and line when the content is at fault. */
 export interface BuildError {
   code: ErrorCode;
@@ -29,6 +38,8 @@ export interface BuildRecord {
   error: BuildError | null;
   createdAt: string;
   updatedAt: string;
+  /** Until when the consumer building it is taken to be alive. */
+  leaseExpiresAt: string | null;
 }
 
 export interface BuildDetail extends BuildRecord {
@@ -44,6 +55,7 @@ interface BuildRow {
   error: string | null;
   created_at: string;
   updated_at: string;
+  lease_expires_at: string | null;
 }
 
 /** Builds and their files in D1. Status only moves forward: queued → building → ready | failed. */
@@ -92,33 +104,36 @@ export class BuildRepository {
     return { build, created: inserted.meta.changes > 0 };
   }
 
-  /** Records a build that failed before it could be queued (bad content). */
-  async insertFailed(id: string, slug: string, contentHash: string, error: BuildError): Promise<BuildRecord> {
-    const now = nowIso();
-    await this.db
-      .prepare(
-        `INSERT INTO builds (id, book_slug, content_hash, status, progress, error, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'failed', 0, ?4, ?5, ?5)`,
-      )
-      .bind(id, slug, contentHash, JSON.stringify(error), now)
-      .run();
-    return { id, bookSlug: slug, contentHash, status: 'failed', progress: 0, error, createdAt: now, updatedAt: now };
-  }
-
-  /** Moves a queued (or retried, still building) build to building; null when it is already finished or unknown. */
+  /**
+   * Moves a queued build to building and leases it to the caller for LEASE_MS.
+   * A build already building is claimed again: only its own queue message
+   * targets it, so that is a retry after the previous attempt died. Null when
+   * the build is finished or unknown.
+   */
   async claim(id: string): Promise<BuildRecord | null> {
+    const now = Date.now();
     const row = await this.db
-      .prepare("UPDATE builds SET status = 'building', updated_at = ? WHERE id = ? AND status IN ('queued', 'building') RETURNING *")
-      .bind(nowIso(), id)
+      .prepare(
+        `UPDATE builds SET status = 'building', lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
+         WHERE id = ? AND status IN ('queued', 'building') RETURNING *`,
+      )
+      .bind(leaseFrom(now), new Date(now).toISOString(), id)
       .first<BuildRow>();
     return row ? record(row) : null;
   }
 
+  /** Records progress and renews the lease: a consumer that reports is alive. */
   async setProgress(id: string, progress: number): Promise<void> {
+    const now = Date.now();
     await this.db
-      .prepare("UPDATE builds SET progress = ?, updated_at = ? WHERE id = ? AND status = 'building'")
-      .bind(Math.round(progress * 1000) / 1000, nowIso(), id)
+      .prepare("UPDATE builds SET progress = ?, lease_expires_at = ?, updated_at = ? WHERE id = ? AND status = 'building'")
+      .bind(Math.round(progress * 1000) / 1000, leaseFrom(now), new Date(now).toISOString(), id)
       .run();
+  }
+
+  /** Keeps why an attempt failed, for the dead-letter handler to report if the queue gives up on the build. */
+  async noteFailedAttempt(id: string, error: string): Promise<void> {
+    await this.db.prepare("UPDATE builds SET last_error = ? WHERE id = ? AND status = 'building'").bind(error, id).run();
   }
 
   /** Records the files (already in R2) and marks the build ready, in one batch. Replays are harmless. */
@@ -142,14 +157,44 @@ export class BuildRepository {
       .run();
   }
 
-  /** Marks builds that have not moved since `before` as failed (their worker died); returns their ids. */
-  async failStale(before: string): Promise<string[]> {
-    const error: BuildError = { code: 'internal', message: 'the build stopped without finishing (timed out); request it again' };
-    const rows = await this.db
-      .prepare("UPDATE builds SET status = 'failed', error = ?, updated_at = ? WHERE status IN ('queued', 'building') AND updated_at < ? RETURNING id")
-      .bind(JSON.stringify(error), nowIso(), before)
-      .all<{ id: string }>();
-    return rows.results.map((r) => r.id);
+  /** Fails the build if it is building on a lapsed lease (its consumer died); true when it did. */
+  async failIfLapsed(id: string): Promise<boolean> {
+    const now = nowIso();
+    const result = await this.db
+      .prepare(`UPDATE builds SET status = 'failed', error = ?1, updated_at = ?2 WHERE id = ?3 AND status = 'building' AND ${LEASE_END} < ?2`)
+      .bind(JSON.stringify(LAPSED), now, id)
+      .run();
+    return result.meta.changes > 0;
+  }
+
+  /**
+   * Fails what will never finish: builds on a lapsed lease, and queued builds
+   * older than QUEUE_TIMEOUT_MS (their message is lost). Returns their ids.
+   */
+  async failStale(now = Date.now()): Promise<string[]> {
+    const at = new Date(now).toISOString();
+    const queued: BuildError = { code: 'internal', message: 'the build never left the queue (timed out); request it again' };
+    const [lapsed, lost] = await this.db.batch<{ id: string }>([
+      this.db
+        .prepare(`UPDATE builds SET status = 'failed', error = ?1, updated_at = ?2 WHERE status = 'building' AND ${LEASE_END} < ?2 RETURNING id`)
+        .bind(JSON.stringify(LAPSED), at),
+      this.db
+        .prepare("UPDATE builds SET status = 'failed', error = ?, updated_at = ? WHERE status = 'queued' AND updated_at < ? RETURNING id")
+        .bind(JSON.stringify(queued), at, new Date(now - QUEUE_TIMEOUT_MS).toISOString()),
+    ]);
+    return [...lapsed.results, ...lost.results].map((r) => r.id);
+  }
+
+  /**
+   * Fails a build the queue gave up on (its message reached the dead-letter
+   * queue), saying how many attempts started and the last error one reported.
+   */
+  async failGivenUp(id: string): Promise<void> {
+    const row = await this.db.prepare('SELECT attempts, last_error FROM builds WHERE id = ?').bind(id).first<{ attempts: number; last_error: string | null }>();
+    if (!row) return;
+    const times = `${row.attempts} time${row.attempts === 1 ? '' : 's'}`;
+    const why = row.last_error ?? 'the worker stopped without reporting an error';
+    await this.fail(id, { code: 'internal', message: `the build failed ${times}: ${why}` });
   }
 
   /** Failed builds whose R2 objects may be removed: no live build shares their content address. */
@@ -181,5 +226,10 @@ function record(row: BuildRow): BuildRecord {
     error: row.error ? (JSON.parse(row.error) as BuildError) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    leaseExpiresAt: row.lease_expires_at,
   };
+}
+
+function leaseFrom(now: number): string {
+  return new Date(now + LEASE_MS).toISOString();
 }

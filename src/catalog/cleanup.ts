@@ -1,18 +1,17 @@
 import { BuildRepository } from './builds.ts';
 import { editionPrefix } from './editions.ts';
 
-/** A build that has not moved for this long has lost its worker. */
-export const STALE_AFTER_MS = 60 * 60 * 1000;
 const PURGE_BATCH = 50;
 
 /**
- * The scheduled job: fails builds stuck in queued/building for over an hour,
- * then removes the R2 objects of failed builds (never objects a live build of
- * the same content still uses). Published editions are never touched.
+ * The scheduled job: fails builds whose consumer let its lease lapse and
+ * builds queued for over an hour, then removes the R2 objects of failed
+ * builds (never objects a live build of the same content still uses).
+ * Published editions are never touched.
  */
 export async function cleanUpBuilds(db: D1Database, bucket: R2Bucket, now = Date.now()): Promise<{ failed: string[]; purged: string[] }> {
   const builds = new BuildRepository(db);
-  const failed = await builds.failStale(new Date(now - STALE_AFTER_MS).toISOString());
+  const failed = await builds.failStale(now);
   const purged: string[] = [];
   for (const build of await builds.purgeable(PURGE_BATCH)) {
     await deletePrefix(bucket, editionPrefix(build.bookSlug, build.contentHash));

@@ -280,20 +280,21 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       responses: {
         200: json(S.BuildSchema, 'A build of this exact content already exists'),
         202: json(S.BuildSchema, 'Queued'),
-        422: { description: 'The content cannot be built; the failed build is recorded (buildId) and the error names the article and line', content: S.problemContent },
+        422: { description: 'The content cannot be built: the error names the article and line; no build is recorded', content: S.problemContent },
         ...S.errorResponses(401, 403, 404),
       },
     }),
     async (c) => {
       const requests = new BuildRequests(c.env.DB, c.env.BOOKS, c.env.BUILDS);
-      const { build, created } = await requests.request(c.req.valid('param').slug);
-      if (build.status === 'failed') {
-        const error = build.error!;
+      const outcome = await requests.request(c.req.valid('param').slug);
+      if ('invalid' in outcome) {
+        // 422 whatever the check that refused the content: it is the editor's to fix, not a malformed request.
+        const error = outcome.invalid;
         const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ` : '';
-        const body = problem(422, `${where}${error.message}`, { type: `https://bindery.dev/problems/${error.code}`, ...error, buildId: build.id });
+        const body = problem(422, `${where}${error.message}`, { type: `https://bindery.dev/problems/${error.code}`, ...error });
         return c.json(body, 422, { 'Content-Type': 'application/problem+json; charset=utf-8' });
       }
-      return c.json(buildBody(build, []), created ? 202 : 200);
+      return c.json(buildBody(outcome.build, []), outcome.created ? 202 : 200);
     },
   );
 

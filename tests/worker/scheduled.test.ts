@@ -21,4 +21,21 @@ describe('the daily scheduled run', () => {
     expect(mail?.sent_at).not.toBeNull();
     expect(mail?.attempts).toBe(1);
   });
+
+  it('fails a build whose lease lapsed minutes ago, with the reason, and leaves one whose lease is live', async () => {
+    const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES ('leases', 'book', '{}', 'Leases', ?1, ?1)").bind(at(-60)),
+      env.DB.prepare("INSERT INTO builds (id, book_slug, content_hash, status, lease_expires_at, created_at, updated_at) VALUES ('b-lapsed', 'leases', 'h1', 'building', ?1, ?2, ?2)").bind(at(-5), at(-15)),
+      env.DB.prepare("INSERT INTO builds (id, book_slug, content_hash, status, lease_expires_at, created_at, updated_at) VALUES ('b-live', 'leases', 'h2', 'building', ?1, ?2, ?2)").bind(at(5), at(-5)),
+    ]);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const rows = await env.DB.prepare("SELECT id, status, error FROM builds WHERE book_slug = 'leases' ORDER BY id").all<{ id: string; status: string; error: string | null }>();
+    expect(rows.results.map((r) => [r.id, r.status])).toEqual([['b-lapsed', 'failed'], ['b-live', 'building']]);
+    expect(JSON.parse(rows.results[0].error!).message).toMatch(/stopped responding/);
+  });
 });

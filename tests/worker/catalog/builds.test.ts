@@ -16,6 +16,19 @@ async function consume(buildId: string, attempts = 1) {
   return getQueueResult(batch, createExecutionContext());
 }
 
+/** Delivers one message of the dead-letter queue, as the queue does once a build's retries are spent. */
+async function deadLetter(buildId: string) {
+  const batch = createMessageBatch('bindery-builds-dlq', [{ id: `dlq-${buildId}`, timestamp: new Date(), attempts: 1, body: { buildId } }]);
+  await worker.queue(batch, env);
+  return getQueueResult(batch, createExecutionContext());
+}
+
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+async function buildCount(slug: string): Promise<number> {
+  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM builds WHERE book_slug = ?').bind(slug).first<{ n: number }>())!.n;
+}
+
 async function requestBuild(slug: string, expected = 202) {
   return json(await api('POST', `/books/${slug}/builds`), expected);
 }
@@ -130,7 +143,7 @@ describe('builds through the queue', () => {
     if ((await new BuildRepository(env.DB).get(queued.id)).status !== 'ready') expect(res.status).toBe(409);
   });
 
-  it('records a failed build naming the article and line, and keeps the published edition', async () => {
+  it('answers 422 naming the article and line for content that cannot be built, and keeps the published edition', async () => {
     await seedBook('broken');
     const good = await buildReady('broken');
     await json(await api('POST', '/books/broken/publish', { body: { buildId: good.id } }), 200);
@@ -138,11 +151,9 @@ describe('builds through the queue', () => {
     const res = await api('POST', '/books/broken/builds');
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const failure = await res.json<{ buildId: string; file: string; line: number; detail: string }>();
+    const failure = await res.json<{ file: string; line: number; detail: string }>();
     expect(failure).toMatchObject({ file: 'broken/02-more', line: 7 });
-    const failed = await json(await api('GET', `/builds/${failure.buildId}`), 200);
-    expect(failed.status).toBe('failed');
-    expect(failed.error).toMatchObject({ file: 'broken/02-more', line: 7 });
+    expect(failure.detail).toMatch(/^broken\/02-more:7: /);
     const book = await json(await api('GET', '/editor/books/broken'), 200);
     expect(book.publishedBuildId).toBe(good.id);
     expect((await download(good.id, 'epub')).byteLength).toBeGreaterThan(0);
@@ -187,5 +198,62 @@ describe('builds through the queue', () => {
     expect((await builds.get('bld_stale')).status).toBe('failed');
     expect(await env.BOOKS.head(`${editionPrefix('stale', staleHash)}stale.epub`)).toBeNull();
     for (const file of (await builds.get(live.id)).files) expect(await env.BOOKS.head(file.r2Key)).not.toBeNull();
+  });
+
+  it('answers 422 naming the article and line, and records no build, however often content that fails validation is requested', async () => {
+    await seedBook('invalid-twice');
+    await putArticle('invalid-twice/02-more', article('Going further', {}, 'Text.\n\n![missing](../images/nowhere.png)\n'));
+    for (let i = 0; i < 2; i++) {
+      const res = await api('POST', '/books/invalid-twice/builds');
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.json()).toMatchObject({ file: 'invalid-twice/02-more', line: 7 });
+    }
+    expect(await buildCount('invalid-twice')).toBe(0);
+  });
+
+  it('replaces a build stuck in building whose lease lapsed when the same content is requested again', async () => {
+    await seedBook('crashed');
+    const stuck = await requestBuild('crashed');
+    // The consumer claimed it and died: no progress since, and its lease ran out a minute ago.
+    await env.DB.prepare("UPDATE builds SET status = 'building', lease_expires_at = ?, updated_at = ? WHERE id = ?")
+      .bind(minutesFromNow(-1), minutesFromNow(-11), stuck.id)
+      .run();
+    const again = await requestBuild('crashed', 202);
+    expect(again.id).not.toBe(stuck.id);
+    expect(again.status).toBe('queued');
+    const old = await json(await api('GET', `/builds/${stuck.id}`), 200);
+    expect(old.status).toBe('failed');
+    expect(old.error.message).toMatch(/stopped responding/);
+    await consume(again.id);
+    expect((await json(await api('GET', `/builds/${again.id}`), 200)).status).toBe('ready');
+    expect(await requestBuild('crashed', 200)).toMatchObject({ id: again.id });
+  });
+
+  it('keeps a build whose lease is live, renewing it with progress: neither a new request nor the cleanup takes it over', async () => {
+    await seedBook('alive');
+    const queued = await requestBuild('alive');
+    const builds = new BuildRepository(env.DB);
+    await builds.claim(queued.id);
+    const lease = async () => Date.parse((await env.DB.prepare('SELECT lease_expires_at AS at FROM builds WHERE id = ?').bind(queued.id).first<{ at: string }>())!.at);
+    expect(await lease()).toBeGreaterThan(Date.parse(minutesFromNow(9)));
+    await env.DB.prepare('UPDATE builds SET lease_expires_at = ? WHERE id = ?').bind(minutesFromNow(1), queued.id).run();
+    await builds.setProgress(queued.id, 0.5);
+    expect(await lease()).toBeGreaterThan(Date.parse(minutesFromNow(9)));
+    expect(await requestBuild('alive', 200)).toMatchObject({ id: queued.id, status: 'building' });
+    expect((await cleanUpBuilds(env.DB, env.BOOKS)).failed).not.toContain(queued.id);
+    expect(await buildCount('alive')).toBe(1);
+  });
+
+  it('fails a build whose message reached the dead-letter queue, saying how often it failed and why', async () => {
+    await seedBook('dead-letter');
+    const queued = await requestBuild('dead-letter');
+    await env.BOOKS.put(snapshotKey('dead-letter', queued.contentHash), 'not json');
+    for (const attempt of [1, 2]) expect((await consume(queued.id, attempt)).retryMessages).toHaveLength(1);
+    const result = await deadLetter(queued.id);
+    expect(result.explicitAcks).toContain(`dlq-${queued.id}`);
+    const build = await json(await api('GET', `/builds/${queued.id}`), 200);
+    expect(build.status).toBe('failed');
+    expect(build.error.message).toMatch(/^the build failed 2 times: SyntaxError/);
   });
 });
