@@ -1,4 +1,4 @@
-import type { ChildNode, Element } from 'domhandler';
+import type { ChildNode, Element, ParentNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 
 /**
@@ -38,6 +38,8 @@ const PREFIXED: Record<string, { prefix: string; names: ReadonlySet<string> }> =
 };
 const ATTRIBUTE_NAME = /^[A-Za-z_][\w.-]*$/;
 const RASTER_DATA = /^data:image\/(png|jpeg|gif|webp);base64,/i;
+/** Deeper elements go: no drawing nests this far, and the walk must not run out of stack. */
+const MAX_DEPTH = 200;
 /** Characters XML 1.0 forbids; dropping them keeps the output well-formed. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
@@ -55,7 +57,7 @@ export function sanitizeSvg(bytes: Uint8Array): Uint8Array {
     const inner = innerScope(node, scope);
     if (!isSvg(node.name, inner, 'svg')) continue;
     const attrs = attributes(node, inner, state);
-    const content = children(node, inner, state);
+    const content = children(node, inner, state, 1);
     const xmlns = ` xmlns="${SVG_NS}"${state.xlink ? ` xmlns:xlink="${XLINK_NS}"` : ''}`;
     body = content ? `<svg${xmlns}${attrs}>${content}</svg>` : `<svg${xmlns}${attrs}/>`;
     break;
@@ -63,28 +65,28 @@ export function sanitizeSvg(bytes: Uint8Array): Uint8Array {
   return new TextEncoder().encode(`<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`);
 }
 
-function element(el: Element, scope: Scope, state: { xlink: boolean }): string {
+function element(el: Element, scope: Scope, state: { xlink: boolean }, depth: number): string {
   const inner = innerScope(el, scope);
   const name = localName(el.name);
-  if (!ELEMENTS.has(name) || !isSvg(el.name, inner, name)) return '';
+  if (depth > MAX_DEPTH || !ELEMENTS.has(name) || !isSvg(el.name, inner, name)) return '';
   let content: string;
   if (name === 'style') {
-    const css = textOf(el);
+    const css = characterData(el);
     if (!safeCss(css)) return '';
     content = escapeText(css);
   } else {
-    content = children(el, inner, state);
+    content = children(el, inner, state, depth);
   }
   const attrs = attributes(el, inner, state);
   return content ? `<${name}${attrs}>${content}</${name}>` : `<${name}${attrs}/>`;
 }
 
-function children(el: Element, scope: Scope, state: { xlink: boolean }): string {
+function children(el: Element, scope: Scope, state: { xlink: boolean }, depth: number): string {
   let out = '';
   for (const child of el.children) {
     if (child.type === 'text') out += escapeText(child.data);
-    else if (child.type === 'cdata') out += escapeText(textOf(child));
-    else if (isElement(child)) out += element(child, scope, state);
+    else if (child.type === 'cdata') out += escapeText(characterData(child));
+    else if (isElement(child)) out += element(child, scope, state, depth + 1);
   }
   return out;
 }
@@ -158,9 +160,14 @@ function safeCss(css: string): boolean {
   return true;
 }
 
-function textOf(node: ChildNode): string {
-  if (node.type === 'text') return node.data;
-  return 'children' in node ? node.children.map(textOf).join('') : '';
+/** The text and CDATA sections directly inside a node; markup inside a style sheet is not CSS. */
+function characterData(node: ParentNode): string {
+  let out = '';
+  for (const child of node.children) {
+    if (child.type === 'text') out += child.data;
+    else if (child.type === 'cdata') out += characterData(child);
+  }
+  return out;
 }
 
 function escapeText(text: string): string {

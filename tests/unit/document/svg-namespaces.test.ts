@@ -156,3 +156,18 @@ describe('ordinary SVG diagrams', () => {
     );
   });
 });
+
+describe('SVG images built to exhaust the cleaner', () => {
+  it('come out without the elements nested deeper than any drawing, instead of overflowing the stack', () => {
+    const depth = 20_000;
+    const out = clean(`<svg ${SVG}><rect width="1"/>${'<g>'.repeat(depth)}<script>alert(1)</script>${'</g>'.repeat(depth)}</svg>`);
+    expect(out).toContain('<rect width="1"/>');
+    expect(out).not.toMatch(DANGER);
+    expect(out.length).toBeLessThan(5_000);
+  });
+
+  it('give the same bytes when cleaned twice, so stored covers keep their content address', () => {
+    const once = sanitizeSvg(new TextEncoder().encode(`<svg ${SVG} xmlns:l="${XLINK}"><style><![CDATA[.a{fill:red}]]></style><a l:href="#x"><text>a &amp; b</text></a></svg>`));
+    expect(sanitizeSvg(once)).toEqual(once);
+  });
+});
