@@ -38,13 +38,14 @@ export function problem(status: number, detail: string, extra: Partial<Problem> 
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...extra };
 }
 
+/** The problem document of a BinderyError, at its code's status unless a route knows better. */
+export function errorProblem(err: BinderyError, status = err.status): Problem {
+  return problem(status, err.describe(), { type: `https://bindery.dev/problems/${err.code}`, ...err.where });
+}
+
 /** The app's error handler: BinderyError and HTTPException become problem+json; anything else a logged 500. */
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof BinderyError) {
-    return problemResponse(
-      problem(err.status, err.describe(), { type: `https://bindery.dev/problems/${err.code}`, ...err.where }),
-    );
-  }
+  if (err instanceof BinderyError) return problemResponse(errorProblem(err));
   if (err instanceof HTTPException) {
     return problemResponse(problem(err.status, err.message || TITLES[err.status] || 'Error'));
   }

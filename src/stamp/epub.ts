@@ -2,6 +2,7 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { BinderyError } from '../errors.ts';
 import { LICENCE_NS, licenceLine, licenceSchema, shortOrderId, type Licence } from './licence.ts';
 import { escapeXml, unescapeXml } from './xml.ts';
+import { ZipReader, type ZipLimits } from './zip-read.ts';
 
 const LICENCE_ID = 'bindery-licence';
 const PREFIX = `bindery: ${LICENCE_NS}`;
@@ -58,10 +59,21 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   return zipSync(out);
 }
 
+/**
+ * What reading a licence may inflate: container.xml and the OPF, never the
+ * book's content, so a zip bomb anywhere in the file stays compressed.
+ */
+const READ_LIMITS: ZipLimits = { maxEntries: 10_000, maxEntryBytes: 16 * 1024 * 1024, maxTotalBytes: 16 * 1024 * 1024, maxRatio: 100 };
+const CONTAINER = 'META-INF/container.xml';
+
 /** The licence a stamped EPUB carries in its OPF, or null. */
 export function readEpubStamp(bytes: Uint8Array): { orderId: string; mark: string } | null {
-  const files = unzipEpub(bytes);
-  const opf = strFromU8(files[rootfilePath(files)]);
+  const zip = new ZipReader(bytes, READ_LIMITS);
+  const container = zip.read(CONTAINER);
+  if (!container) throw new BinderyError('invalid-input', `the zip is not an EPUB: it has no ${CONTAINER}`, { field: 'file' });
+  const opfBytes = zip.read(packagePath(container) ?? '');
+  if (!opfBytes) throw noPackageDocument();
+  const opf = strFromU8(opfBytes);
   const order = /<meta property="bindery:order">([^<]+)<\/meta>/.exec(opf)?.[1];
   const mark = /<meta property="bindery:mark">urn:uuid:([^<]+)<\/meta>/.exec(opf)?.[1];
   return order && mark ? { orderId: unescapeXml(order), mark } : null;
@@ -76,11 +88,17 @@ function unzipEpub(bytes: Uint8Array): Record<string, Uint8Array> {
 }
 
 function rootfilePath(files: Record<string, Uint8Array>): string {
-  const container = files['META-INF/container.xml'];
-  const path = container && /<rootfile\b[^>]*\bfull-path="([^"]+)"/.exec(strFromU8(container))?.[1];
-  if (!path || !files[path]) throw new BinderyError('invalid-input', 'the EPUB has no package document', { field: 'file' });
+  const path = packagePath(files[CONTAINER]);
+  if (!path || !files[path]) throw noPackageDocument();
   return path;
 }
+
+/** The OPF path that container.xml names. */
+function packagePath(container: Uint8Array | undefined): string | undefined {
+  return container && /<rootfile\b[^>]*\bfull-path="([^"]+)"/.exec(strFromU8(container))?.[1];
+}
+
+const noPackageDocument = () => new BinderyError('invalid-input', 'the EPUB has no package document', { field: 'file' });
 
 function attribute(tag: string, name: string): string | undefined {
   return new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];

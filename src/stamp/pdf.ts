@@ -1,5 +1,6 @@
 import {
-  decodePDFRawStream,
+  EncryptedPDFError,
+  PDFArray,
   PDFDict,
   PDFDocument,
   PDFHexString,
@@ -13,12 +14,16 @@ import {
 import { BinderyError } from '../errors.ts';
 import { licenceLine, licenceSchema, type Licence } from './licence.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
+import { inflateInto } from './zip-read.ts';
 
 const FOOTER_SIZE = 6.5;
 /** Baseline of the licence line above the bottom edge: below the folio, inside any printer's safe area. */
 const FOOTER_BASELINE = 11;
 const INFO_ORDER = 'BinderyOrder';
 const INFO_MARK = 'BinderyLicence';
+/** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
+const MAX_XMP_BYTES = 4 * 1024 * 1024;
+const FLATE = PDFName.of('FlateDecode');
 
 /**
  * Stamps a finished PDF for one buyer: the licence line in the footer of
@@ -52,21 +57,35 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence): Promis
 
 /** The licence a stamped PDF carries (Info first, XMP as a fallback), or null. */
 export async function readPdfStamp(bytes: Uint8Array): Promise<{ orderId: string; mark: string } | null> {
+  // pdf-lib recovers what it can from a cut-off file; a licence read from part of a file proves nothing.
+  if (!new TextDecoder().decode(bytes.subarray(-1024)).includes('%%EOF')) {
+    throw new BinderyError('invalid-input', 'the PDF is truncated: it does not end with %%EOF', { field: 'file' });
+  }
   const doc = await loadPdf(bytes);
-  const info = doc.context.lookupMaybe(doc.context.trailerInfo.Info, PDFDict);
-  const order = info?.lookupMaybe(PDFName.of(INFO_ORDER), PDFString, PDFHexString)?.decodeText();
-  const mark = info?.lookupMaybe(PDFName.of(INFO_MARK), PDFString, PDFHexString)?.decodeText();
-  if (order && mark?.startsWith('urn:uuid:')) return { orderId: order, mark: mark.slice('urn:uuid:'.length) };
-  const xmp = readXmp(doc);
-  return xmp ? readLicenceFromXmp(xmp) : null;
+  try {
+    const info = doc.context.lookupMaybe(doc.context.trailerInfo.Info, PDFDict);
+    const order = info?.lookupMaybe(PDFName.of(INFO_ORDER), PDFString, PDFHexString)?.decodeText();
+    const mark = info?.lookupMaybe(PDFName.of(INFO_MARK), PDFString, PDFHexString)?.decodeText();
+    if (order && mark?.startsWith('urn:uuid:')) return { orderId: order, mark: mark.slice('urn:uuid:'.length) };
+    const xmp = readXmp(doc);
+    return xmp ? readLicenceFromXmp(xmp) : null;
+  } catch (err) {
+    // A file pdf-lib half-parsed fails later, with whatever error its missing parts cause.
+    throw unreadablePdf(err);
+  }
 }
 
 async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
   try {
     return await PDFDocument.load(bytes, { updateMetadata: false });
   } catch (err) {
-    throw new BinderyError('invalid-input', 'the file is not a readable PDF', { field: 'file' }, { cause: err });
+    throw unreadablePdf(err);
   }
+}
+
+function unreadablePdf(err: unknown): BinderyError {
+  const message = err instanceof EncryptedPDFError ? 'the PDF is encrypted: remove the password protection and try again' : 'the file is not a readable PDF';
+  return new BinderyError('invalid-input', message, { field: 'file' }, { cause: err });
 }
 
 /** Helvetica speaks WinAnsi only; anything else (an internationalised address) shows as "?" rather than failing the download. */
@@ -85,9 +104,29 @@ function writeInfo(doc: PDFDocument, licence: Licence): void {
   info.set(PDFName.of(INFO_MARK), PDFHexString.fromText(`urn:uuid:${licence.mark}`));
 }
 
+/**
+ * The XMP packet, when uncompressed or plain FlateDecode and at most
+ * MAX_XMP_BYTES; null otherwise. Flate is inflated here under the cap rather
+ * than by pdf-lib, whose decoder inflates a whole deflate block at once
+ * (one crafted block can hold gigabytes).
+ */
 function readXmp(doc: PDFDocument): string | null {
   const stream = doc.context.lookup(doc.catalog.get(PDFName.of('Metadata')));
-  return stream instanceof PDFRawStream ? new TextDecoder().decode(decodePDFRawStream(stream).decode()) : null;
+  if (!(stream instanceof PDFRawStream)) return null;
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
+  let bytes: Uint8Array | null = null;
+  if (filters.length === 0) bytes = stream.contents.length <= MAX_XMP_BYTES ? stream.contents : null;
+  else if (filters.length === 1 && filters[0] === FLATE && !stream.dict.has(PDFName.of('DecodeParms'))) bytes = inflateXmp(stream.contents);
+  return bytes && new TextDecoder().decode(bytes);
+}
+
+function inflateXmp(zlib: Uint8Array): Uint8Array | null {
+  // The zlib header (method 8, check bits) is skipped when present; some writers leave it out.
+  const body = (zlib[0] & 0x0f) === 8 && ((zlib[0] << 8) | zlib[1]) % 31 === 0 ? zlib.subarray(2) : zlib;
+  const out = new Uint8Array(MAX_XMP_BYTES);
+  const { produced, overflow } = inflateInto(body, out);
+  return overflow ? null : out.subarray(0, produced);
 }
 
 /** XMP stays uncompressed, as readers and archivists expect to find it. */

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { newId } from '../../catalog/clock.ts';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
@@ -9,11 +10,16 @@ import { OrderRepository, type OrderWithEntitlement } from '../../commerce/order
 import { BinderyError } from '../../errors.ts';
 import { readStamp } from '../../stamp/read.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
-import { problem, problemResponse } from '../problem.ts';
+import { errorProblem, problem, problemResponse } from '../problem.ts';
 import { commerceRouter, config, emailSchema, jsonContent, originOf, problems } from './common.ts';
 
-/** Uploaded books for verification can be large PDFs. */
-const MAX_VERIFY_BYTES = 100 * 1024 * 1024;
+/** Uploaded books for verification can be large PDFs, but must leave room to read them in a 128 MB isolate. */
+const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
+/** On verify, bad input is the uploaded file itself: it arrived whole but cannot be read as a book, so 422 rather than 400. */
+const unreadableUpload: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (c.error instanceof BinderyError && c.error.code === 'invalid-input') c.res = problemResponse(errorProblem(c.error, 422));
+};
 const admin = requireScope('admin');
 const uploadedFile = z
   .custom<Blob>((value) => value instanceof Blob, 'send the file in a multipart field named "file"')
@@ -62,7 +68,7 @@ export function commerceAdminRoutes() {
       summary: 'Find the order a stamped EPUB or PDF was sold with (admin)',
       description: 'Upload the file as multipart `file`, or as the raw request body.',
       security,
-      middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 100 MB.')) })],
+      middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 64 MB.')) }), unreadableUpload],
       request: {
         body: {
           required: false,
@@ -79,7 +85,7 @@ export function commerceAdminRoutes() {
           z.object({ format: z.enum(['epub', 'pdf']), orderId: z.string(), markMatches: z.boolean(), order: OrderSchema }).openapi('Verification'),
           'The order the file was stamped for',
         ),
-        ...adminProblems({ 400: 'Not an EPUB or PDF', 404: 'No licence in the file, or it names an unknown order', 413: 'File too large', 415: 'Unsupported media type' }),
+        ...adminProblems({ 400: 'No file in the form', 404: 'No licence in the file, or it names an unknown order', 413: 'File too large', 415: 'Unsupported media type', 422: 'Empty, or not a readable EPUB or PDF' }),
       },
     }),
     async (c) => {

@@ -1,0 +1,126 @@
+import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import { strToU8, Zip, ZipDeflate, ZipPassThrough, Zlib } from 'fflate';
+
+/**
+ * Files an attacker would upload to verify: zip bombs, lying zip headers and
+ * Flate-bomb XMP. Padding is streamed through the compressor in 1 MB steps,
+ * so a 300 MB bomb never sits in memory inflated.
+ */
+
+export const MB = 1024 * 1024;
+export const ORDER_ID = 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60';
+export const MARK = '6f1c1f7e-4a1b-4c55-9d3e-2b7f0a9e8c11';
+
+/** Text followed by `padding` spaces and then `tail`: XML that stays well-formed however big it gets. */
+export interface Padded {
+  head: string;
+  padding: number;
+  tail?: string;
+}
+
+const SPACES = new Uint8Array(MB).fill(0x20);
+
+function pushPadded(push: (chunk: Uint8Array, final?: boolean) => void, { head, padding, tail = '' }: Padded): void {
+  push(strToU8(head));
+  for (let left = padding; left > 0; left -= MB) push(left >= MB ? SPACES : SPACES.subarray(0, left));
+  push(strToU8(tail), true);
+}
+
+export const CONTAINER = `<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/></rootfiles>
+</container>
+`;
+
+/** A stamped OPF (licence at the top), to be padded into a bomb or not. */
+export const licensedOpf = (orderId = ORDER_ID, mark = MARK) => `<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" prefix="bindery: https://bindery.dev/ns/licence#">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:identifier id="uid">urn:uuid:0f6f2a5e-3d53-4a4e-9a55-8a1f0b0c0d0e</dc:identifier>
+<meta property="bindery:order">${orderId}</meta>
+<meta property="bindery:mark">urn:uuid:${mark}</meta>
+</metadata>
+<manifest><item id="ch01" href="ch01.xhtml" media-type="application/xhtml+xml"/></manifest>
+<spine><itemref idref="ch01"/></spine>
+`;
+
+/** A zip of the given entries, deflated (mimetype stored); a Padded entry is streamed. */
+export function zipOf(entries: Record<string, string | Padded>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    parts.push(chunk);
+  });
+  for (const [name, content] of Object.entries(entries)) {
+    const file = name === 'mimetype' ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 6 });
+    zip.add(file);
+    if (typeof content === 'string') file.push(strToU8(content), true);
+    else pushPadded((chunk, final) => file.push(chunk, final), content);
+  }
+  zip.end();
+  return concat(parts);
+}
+
+/** An EPUB with a licensed OPF; `opf` and `extra` entries may be bombs. */
+export function epubOf(options: { opf?: string | Padded; extra?: Record<string, string | Padded> } = {}): Uint8Array {
+  return zipOf({
+    mimetype: 'application/epub+zip',
+    'META-INF/container.xml': CONTAINER,
+    'EPUB/package.opf': options.opf ?? `${licensedOpf()}</package>\n`,
+    ...options.extra,
+  });
+}
+
+/** The same zip with the central directory claiming `size` inflated bytes for `name` (the local header and data untouched). */
+export function withDeclaredSize(zip: Uint8Array, name: string, size: number): Uint8Array {
+  const out = zip.slice();
+  const view = new DataView(out.buffer);
+  const wanted = strToU8(name);
+  for (let at = out.length - 22; at >= 0; at--) {
+    if (view.getUint32(at, true) !== 0x02014b50) continue;
+    const length = view.getUint16(at + 28, true);
+    if (length === wanted.length && wanted.every((b, i) => out[at + 46 + i] === b)) {
+      view.setUint32(at + 24, size, true);
+      return out;
+    }
+  }
+  throw new Error(`no central directory entry for ${name}`);
+}
+
+/** A one-page PDF whose catalog /Metadata is the given XMP, FlateDecode-compressed (zlib), and no Info licence. */
+export async function pdfWithFlateXmp(xmp: Padded): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  const zlib = new Zlib({ level: 6 }, (chunk) => parts.push(chunk));
+  pushPadded((chunk, final) => zlib.push(chunk, final), xmp);
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.addPage([200, 200]);
+  const stream = doc.context.stream(concat(parts), { Type: 'Metadata', Subtype: 'XML', Filter: 'FlateDecode' });
+  doc.catalog.set(PDFName.of('Metadata'), doc.context.register(stream));
+  return doc.save({ useObjectStreams: false });
+}
+
+/** An XMP packet carrying the licence only after `padding` spaces. */
+export const licenceAfter = (padding: number): Padded => ({
+  head: `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`,
+  padding,
+  tail:
+    `<rdf:Description rdf:about="" xmlns:bindery="https://bindery.dev/ns/licence#"><bindery:order>${ORDER_ID}</bindery:order>` +
+    `<bindery:mark>urn:uuid:${MARK}</bindery:mark></rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end="w"?>`,
+});
+
+/** A tiny PDF that declares an encryption dictionary. */
+export const ENCRYPTED_PDF = strToU8(
+  '%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\n' +
+    '3 0 obj <</Filter/Standard/V 1/R 2/O(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)/U(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)/P -4>> endobj\n' +
+    'trailer <</Root 1 0 R/Encrypt 3 0 R/ID[<00><00>]>>\n%%EOF\n',
+);
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
