@@ -37,6 +37,8 @@ const PREFIXED: Record<string, { prefix: string; names: ReadonlySet<string> }> =
   [XML_NS]: { prefix: 'xml', names: new Set(['lang', 'space']) },
 };
 const ATTRIBUTE_NAME = /^[A-Za-z_][\w.-]*$/;
+/** Attributes holding a URL a reader may fetch or follow (`ping` on SVG 2 links; any case, for lenient readers). */
+const REFERENCE = /^((xlink:)?href|src|ping)$/i;
 const RASTER_DATA = /^data:image\/(png|jpeg|gif|webp);base64,/i;
 /** Deeper elements go: no drawing nests this far, and the walk must not run out of stack. */
 const MAX_DEPTH = 200;
@@ -109,7 +111,7 @@ function attributes(el: Element, scope: Scope, state: { xlink: boolean }): strin
       name = `${allowed.prefix}:${local}`;
     }
     if (seen.has(name)) continue;
-    if ((name === 'href' || name === 'xlink:href') && !safeReference(tag, value)) continue;
+    if (REFERENCE.test(name) && !safeReference(tag, value)) continue;
     if (!safeCss(value)) continue;
     seen.add(name);
     if (name.startsWith('xlink:')) state.xlink = true;

@@ -72,6 +72,12 @@ describe('SVG images whose markup uses namespace prefixes', () => {
     expect(out).not.toMatch(/href/);
   });
 
+  it('refuse outside URLs in any attribute a lenient reader might follow', () => {
+    const out = clean(`<svg ${SVG}><a HREF="javascript:alert(1)" ping="https://evil.example/track" href="#ok"><text>t</text></a><image SRC="https://evil.example/p.png"/></svg>`);
+    expect(out).not.toMatch(DANGER);
+    expect(out).toContain('<a href="#ok">');
+  });
+
   it('keep embedded raster images, but let <use> point only inside the image', () => {
     const out = clean(
       `<svg ${SVG} xmlns:xlink="${XLINK}"><defs><path id="p" d="M0 0h1"/></defs><use href="#p"/><use xlink:href="#p"/><use href="https://evil.example/sprite.svg#p"/><use href="other.svg#p"/><use href="${PNG}"/><image href="${PNG}" width="1" height="1"/></svg>`,
