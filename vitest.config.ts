@@ -43,6 +43,7 @@ export default defineConfig({
                 STRIPE_SECRET_KEY: 'sk_test_bindery',
                 STRIPE_WEBHOOK_SECRET: 'whsec_test_bindery',
                 STRIPE_API_BASE: STRIPE_TEST_BASE,
+                PUBLIC_ORIGIN: 'https://bindery.test',
               },
               // Outbound fetches to the Stripe test host are answered by the local stub (tests/support/stripe-stub.ts).
               outboundService: stripeStubOutbound,

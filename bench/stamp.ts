@@ -19,7 +19,7 @@ const mbPrecise = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
 
 const licenceFor = (i: number): Licence => ({
   email: `reader${i}@example.com`,
-  orderId: `cs_test_bench${String(i).padStart(4, '0')}abcdefghijklmnop`,
+  orderId: `pur_${String(i).padStart(4, '0')}${'0123456789abcdef'.repeat(2).slice(4)}`,
   mark: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
 });
 

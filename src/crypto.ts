@@ -15,15 +15,16 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Decodes base64url; null when the text is not base64url. */
+/**
+ * Decodes base64url; null when the text is not canonical base64url. Only the
+ * one encoding `base64url` produces is taken: unused low bits in the last
+ * character would otherwise let one signature be written several ways.
+ */
 export function fromBase64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return base64url(bytes) === text ? bytes : null;
 }
 
 /** Compares two byte strings in time that depends only on their lengths, so signatures cannot be guessed byte by byte. */

@@ -1,15 +1,15 @@
 import { consumeBuilds, DEAD_LETTER_QUEUE, failAbandonedBuilds } from '../src/build/consumer.ts';
 import { cleanUpBuilds } from '../src/catalog/cleanup.ts';
 import { commerceConfig } from '../src/commerce/config.ts';
-import { mailSender, Outbox } from '../src/commerce/mail.ts';
+import { commerceHousekeeping } from '../src/commerce/housekeeping.ts';
 import { createApp } from '../src/http/app.ts';
 
 const app = createApp();
 
-/** Daily housekeeping: fail stale builds, drop their files, retry library mails that did not go out. */
+/** Daily housekeeping: fail stale builds and drop their files; retry library mails, forget old checkouts and rate-limit windows. */
 async function housekeeping(env: Env): Promise<void> {
   await cleanUpBuilds(env.DB, env.BOOKS);
-  await new Outbox(env.DB).deliver(mailSender(commerceConfig(env as unknown as Record<string, unknown>)), { limit: 100 });
+  await commerceHousekeeping(env.DB, commerceConfig(env as unknown as Record<string, unknown>));
 }
 
 export default {

@@ -24,6 +24,9 @@ export interface StampedCopy {
   sha256: string;
 }
 
+/** How long one download (a client's requests for one copy, ranges and resumes included) stays open. */
+export const DOWNLOAD_WINDOW_MS = 60 * 60 * 1000;
+
 export const stampedKey = (orderId: string, buildId: string, slug: string, format: string) => `orders/${orderId}/${buildId}/${slug}.${format}`;
 
 /**
@@ -62,39 +65,42 @@ export class Downloads {
   }
 
   /**
-   * Admits one request. A request from byte 0 starts a download: it counts
-   * and is refused once DOWNLOAD_LIMIT are used. A later range resumes a
-   * started download and does not count.
+   * Admits one request for the copy, in one D1 statement so that parallel
+   * requests cannot overshoot the limit. A download is a window: the first
+   * request from a client (any range, or the whole file) opens one and counts
+   * against DOWNLOAD_LIMIT; later requests from that client within the window
+   * (resumes, parallel ranges) ride on it. Once the limit is used, every
+   * request that would open a window is refused, whatever its range.
+   * A probe (HEAD) is checked the same way but never opens a window.
+   *
+   * @throws BinderyError('forbidden') once the limit is reached.
    */
-  async admit(target: DownloadTarget, startsDownload: boolean): Promise<{ counts: boolean }> {
-    const used = await this.used(target);
-    const limit = this.config.DOWNLOAD_LIMIT;
-    if (startsDownload || used === 0) {
-      if (used >= limit) {
-        throw new BinderyError(
-          'forbidden',
-          `download limit reached: this ${target.claims.format.toUpperCase()} has been downloaded ${used} times (limit ${limit} per format and edition); contact the publisher if you need more`,
-        );
-      }
-      return { counts: true };
-    }
-    return { counts: false };
-  }
-
-  async used(target: DownloadTarget): Promise<number> {
-    const row = await this.db
-      .prepare('SELECT COUNT(*) AS n FROM downloads WHERE order_id = ? AND build_id = ? AND format = ?')
-      .bind(target.order.id, target.edition.buildId, target.claims.format)
-      .first<{ n: number }>();
-    return row?.n ?? 0;
-  }
-
-  async log(target: DownloadTarget, clientIp: string): Promise<void> {
+  async admit(target: DownloadTarget, clientIp: string, kind: 'download' | 'probe', now = Date.now()): Promise<{ counted: boolean }> {
     const ipHash = toHex(await hmacSha256(this.config.SIGNING_KEY, `ip:${clientIp}`)).slice(0, 32);
-    await this.db
-      .prepare('INSERT INTO downloads (order_id, build_id, format, ip_hash, downloaded_at) VALUES (?, ?, ?, ?, ?)')
-      .bind(target.order.id, target.edition.buildId, target.claims.format, ipHash, nowIso())
-      .run();
+    const copy = [target.order.id, target.edition.buildId, target.claims.format, ipHash, new Date(now).toISOString()];
+    const openWindow = 'SELECT 1 FROM downloads WHERE order_id = ?1 AND build_id = ?2 AND format = ?3 AND ip_hash = ?4 AND window_ends > ?5';
+    const underLimit = '(SELECT COUNT(*) FROM downloads WHERE order_id = ?1 AND build_id = ?2 AND format = ?3) < ?6';
+    if (kind === 'download') {
+      const opened = await this.db
+        .prepare(
+          `INSERT INTO downloads (order_id, build_id, format, ip_hash, downloaded_at, window_ends)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?7 WHERE NOT EXISTS (${openWindow}) AND ${underLimit}`,
+        )
+        .bind(...copy, this.config.DOWNLOAD_LIMIT, new Date(now + DOWNLOAD_WINDOW_MS).toISOString())
+        .run();
+      if (opened.meta.changes > 0) return { counted: true };
+    }
+    const admitted = await this.db
+      .prepare(`SELECT EXISTS (${openWindow}) OR ${underLimit} AS ok`)
+      .bind(...copy, this.config.DOWNLOAD_LIMIT)
+      .first<{ ok: number }>();
+    // For a download, only an open window gets here: with room under the limit the insert would have opened one.
+    if (admitted?.ok) return { counted: false };
+    const limit = this.config.DOWNLOAD_LIMIT;
+    throw new BinderyError(
+      'forbidden',
+      `download limit reached: this ${target.claims.format.toUpperCase()} has been downloaded ${limit} times (limit ${limit} per format and edition); contact the publisher if you need more`,
+    );
   }
 
   /** The buyer's stamped copy: made and stored on first download, reused after. */

@@ -3,7 +3,8 @@ import { DownloadLinks } from './download-links.ts';
 import { EditionReader } from './editions.ts';
 import { LibraryTokens } from './library-tokens.ts';
 import { libraryMail, Outbox } from './mail.ts';
-import { normaliseEmail, OrderRepository } from './orders.ts';
+import { normaliseEmail } from '../email.ts';
+import { OrderRepository } from './orders.ts';
 
 export interface LibraryItem {
   slug: string;

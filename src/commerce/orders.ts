@@ -1,7 +1,10 @@
 import { newId, nowIso } from '../catalog/clock.ts';
+import { toHex } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
+import { normaliseEmail } from '../email.ts';
 
 export interface Order {
+  /** The opaque purchase id (`pur_…`): the only name of an order a person or a file ever sees. */
   id: string;
   bookSlug: string;
   email: string;
@@ -10,6 +13,8 @@ export interface Order {
   source: 'stripe' | 'grant';
   paymentIntent: string | null;
   licenceMark: string;
+  /** Why the order was held for the publisher's review instead of granted; null when it was granted. */
+  reviewReason: string | null;
   createdAt: string;
 }
 
@@ -28,13 +33,16 @@ export interface OrderWithEntitlement extends Order {
 }
 
 export interface NewOrder {
-  id: string;
+  /** The Stripe Checkout Session that paid for it: internal, for matching webhooks only. */
+  checkoutSessionId?: string;
   bookSlug: string;
   email: string;
   amount: number;
   currency: string;
   source: Order['source'];
   paymentIntent?: string | null;
+  /** Set when the payment does not match what the checkout asked: the order is kept, its entitlement held. */
+  reviewReason?: string | null;
 }
 
 /** A refund or failed payment, keyed by what the event names: the session or the payment intent. */
@@ -46,13 +54,14 @@ export interface Reversal {
 }
 
 const ORDER_COLUMNS = `o.id, o.book_slug AS bookSlug, o.email, o.amount, o.currency, o.source,
-  o.payment_intent AS paymentIntent, o.licence_mark AS licenceMark, o.created_at AS createdAt`;
+  o.payment_intent AS paymentIntent, o.licence_mark AS licenceMark, o.review_reason AS reviewReason, o.created_at AS createdAt`;
 const ENTITLEMENT_COLUMNS = `e.id AS e_id, e.order_id AS e_orderId, e.email AS e_email, e.book_slug AS e_bookSlug,
   e.created_at AS e_createdAt, e.revoked_at AS e_revokedAt, e.revoke_reason AS e_revokeReason`;
 
 type JoinedRow = Order & Record<`e_${keyof Entitlement}`, string | null>;
 
-export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+/** A new purchase id: 128 random bits, so ids cannot be guessed or enumerated. */
+export const newPurchaseId = (): string => `pur_${toHex(crypto.getRandomValues(new Uint8Array(16)))}`;
 
 /** Orders, entitlements and payment reversals in D1. Every write is idempotent: replays change nothing. */
 export class OrderRepository {
@@ -65,31 +74,39 @@ export class OrderRepository {
    */
   async create(order: NewOrder): Promise<{ order: OrderWithEntitlement; created: boolean }> {
     const now = nowIso();
+    const id = newPurchaseId();
     const email = normaliseEmail(order.email);
+    const session = order.checkoutSessionId ?? null;
+    const review = order.reviewReason ?? null;
     const [inserted] = await this.db.batch([
       this.db
         .prepare(
-          `INSERT INTO orders (id, book_slug, email, amount, currency, source, payment_intent, licence_mark, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          `INSERT INTO orders (id, checkout_session_id, book_slug, email, amount, currency, source, payment_intent, licence_mark, review_reason, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkout_session_id) DO NOTHING`,
         )
-        .bind(order.id, order.bookSlug, email, order.amount, order.currency.toUpperCase(), order.source, order.paymentIntent ?? null, crypto.randomUUID(), now),
+        .bind(id, session, order.bookSlug, email, order.amount, order.currency.toUpperCase(), order.source, order.paymentIntent ?? null, crypto.randomUUID(), review, now),
+      // Only with a new order (a replayed session inserted none): its entitlement, held when the order is under review.
       this.db
         .prepare(
-          `INSERT INTO entitlements (id, order_id, email, book_slug, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING`,
+          `INSERT INTO entitlements (id, order_id, email, book_slug, created_at, revoked_at, revoke_reason)
+           SELECT ?1, id, email, book_slug, ?2, CASE WHEN review_reason IS NULL THEN NULL ELSE ?2 END,
+             CASE WHEN review_reason IS NULL THEN NULL ELSE 'held for review: ' || review_reason END
+           FROM orders WHERE id = ?3`,
         )
-        .bind(newId('ent'), order.id, email, order.bookSlug, now),
+        .bind(newId('ent'), now, id),
       this.db
         .prepare(
           `UPDATE entitlements SET revoked_at = ?1,
-             revoke_reason = (SELECT reason FROM payment_reversals WHERE key IN ('cs:' || ?2, 'pi:' || ?3) ORDER BY created_at LIMIT 1)
+             revoke_reason = (SELECT reason FROM payment_reversals WHERE key IN ('cs:' || ?3, 'pi:' || ?4) ORDER BY created_at LIMIT 1)
            WHERE order_id = ?2 AND revoked_at IS NULL
-             AND EXISTS (SELECT 1 FROM payment_reversals WHERE key IN ('cs:' || ?2, 'pi:' || ?3))`,
+             AND EXISTS (SELECT 1 FROM payment_reversals WHERE key IN ('cs:' || ?3, 'pi:' || ?4))`,
         )
-        .bind(now, order.id, order.paymentIntent ?? ''),
+        .bind(now, id, session ?? '', order.paymentIntent ?? ''),
     ]);
-    const stored = await this.get(order.id);
-    if (!stored) throw new BinderyError('internal', `order "${order.id}" vanished while being recorded`);
-    return { order: stored, created: inserted.meta.changes > 0 };
+    const created = inserted.meta.changes > 0;
+    const stored = created ? await this.get(id) : await this.byCheckoutSession(session!);
+    if (!stored) throw new BinderyError('internal', `order for checkout session "${session}" vanished while being recorded`);
+    return { order: stored, created };
   }
 
   /** Remembers a reversal and revokes the entitlement it names, if that order exists yet. */
@@ -108,16 +125,34 @@ export class OrderRepository {
       this.db
         .prepare(
           `UPDATE entitlements SET revoked_at = ?, revoke_reason = ?
-           WHERE revoked_at IS NULL AND order_id IN (SELECT id FROM orders WHERE id = ? OR (payment_intent IS NOT NULL AND payment_intent = ?))`,
+           WHERE revoked_at IS NULL AND order_id IN (SELECT id FROM orders WHERE checkout_session_id = ? OR (payment_intent IS NOT NULL AND payment_intent = ?))`,
         )
         .bind(now, reversal.reason, reversal.sessionId ?? '', reversal.paymentIntent ?? ''),
     ]);
   }
 
-  async get(orderId: string): Promise<OrderWithEntitlement | null> {
+  /** An order by its purchase id. */
+  async get(purchaseId: string): Promise<OrderWithEntitlement | null> {
+    return this.one('o.id = ?', purchaseId);
+  }
+
+  /** The order a Stripe Checkout Session paid for (webhooks and the checkout's return page only). */
+  async byCheckoutSession(sessionId: string): Promise<OrderWithEntitlement | null> {
+    return this.one('o.checkout_session_id = ?', sessionId);
+  }
+
+  /**
+   * The order a stamped file names: its purchase id, or — for copies stamped
+   * before purchase ids existed — the checkout session id they carried.
+   */
+  async forStamp(stampedId: string): Promise<OrderWithEntitlement | null> {
+    return this.one('(o.id = ?1 OR o.checkout_session_id = ?1)', stampedId);
+  }
+
+  private async one(where: string, value: string): Promise<OrderWithEntitlement | null> {
     const row = await this.db
-      .prepare(`SELECT ${ORDER_COLUMNS}, ${ENTITLEMENT_COLUMNS} FROM orders o JOIN entitlements e ON e.order_id = o.id WHERE o.id = ?`)
-      .bind(orderId)
+      .prepare(`SELECT ${ORDER_COLUMNS}, ${ENTITLEMENT_COLUMNS} FROM orders o JOIN entitlements e ON e.order_id = o.id WHERE ${where}`)
+      .bind(value)
       .first<JoinedRow>();
     return row ? joined(row) : null;
   }
@@ -183,6 +218,7 @@ function joined(row: JoinedRow): OrderWithEntitlement {
     source: row.source,
     paymentIntent: row.paymentIntent,
     licenceMark: row.licenceMark,
+    reviewReason: row.reviewReason,
     createdAt: row.createdAt,
     entitlement: entitlement(row),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 
 /** Stripe's form encoding: nested objects and arrays as `a[b][0][c]=…`. */
@@ -23,6 +24,8 @@ export interface CheckoutRequest {
   currency: string;
   successUrl: string;
   cancelUrl: string;
+  /** Derived from the request: a retried or repeated creation gets Stripe's first answer back, not a second session. */
+  idempotencyKey: string;
 }
 
 const sessionSchema = z.object({ id: z.string().min(1), url: z.url() });
@@ -52,17 +55,28 @@ export class StripeClient {
         },
       ],
     };
-    return sessionSchema.parse(await this.post('/v1/checkout/sessions', body));
+    return sessionSchema.parse(await this.post('/v1/checkout/sessions', body, req.idempotencyKey));
   }
 
-  private async post(path: string, params: Record<string, unknown>): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, this.apiBase), {
+  /** POSTs with an Idempotency-Key, retrying once on a network error or a 5xx/429: the key makes the retry safe. */
+  private async post(path: string, params: Record<string, unknown>, idempotencyKey: string): Promise<unknown> {
+    // Hashed: the key is built from a browser's secret nonce and an address, which Stripe's logs need not hold.
+    const key = await sha256Hex(idempotencyKey);
+    const attempt = () =>
+      fetch(new URL(path, this.apiBase), {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.secretKey}`, 'content-type': 'application/x-www-form-urlencoded', 'stripe-version': '2024-06-20' },
+        headers: {
+          authorization: `Bearer ${this.secretKey}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'stripe-version': '2024-06-20',
+          'idempotency-key': key,
+        },
         body: formEncode(params),
       });
+    let res: Response;
+    try {
+      res = await attempt().catch(attempt);
+      if (res.status >= 500 || res.status === 429) res = await attempt();
     } catch (err) {
       throw new BinderyError('internal', 'could not reach Stripe', {}, { cause: err });
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nowIso } from '../catalog/clock.ts';
 import { BinderyError } from '../errors.ts';
+import type { StartedCheckout } from './checkouts.ts';
 import type { OrderRepository, OrderWithEntitlement } from './orders.ts';
 
 const eventSchema = z.object({
@@ -17,6 +18,7 @@ const sessionSchema = z.object({
   currency: z.string().nullable(),
   customer_email: z.string().nullish(),
   customer_details: z.object({ email: z.string().nullish() }).nullish(),
+  total_details: z.object({ amount_discount: z.number().int().nullish() }).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   payment_intent: z.string().nullish(),
 });
@@ -45,12 +47,20 @@ export type EventOutcome =
   | { kind: 'reversed' }
   | { kind: 'ignored'; reason: string };
 
+/** What applying an event needs to know about the store: its books, and the checkouts it started. */
+export interface StoreLookup {
+  /** Whether the book exists; storage failures must throw, not answer false. */
+  bookExists(slug: string): Promise<boolean>;
+  checkout(sessionId: string): Promise<StartedCheckout | null>;
+}
+
 /**
  * Applies one Stripe event. Paid completions create the order and
- * entitlement; refunds and failed async payments revoke it — or are
- * remembered and revoke it when the completion arrives later.
+ * entitlement — held for review when the payment is not what the checkout
+ * asked; refunds and failed async payments revoke it — or are remembered and
+ * revoke it when the completion arrives later.
  */
-export async function applyStripeEvent(event: StripeEvent, orders: OrderRepository, bookExists: (slug: string) => Promise<boolean>): Promise<EventOutcome> {
+export async function applyStripeEvent(event: StripeEvent, orders: OrderRepository, store: StoreLookup): Promise<EventOutcome> {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded': {
@@ -59,17 +69,20 @@ export async function applyStripeEvent(event: StripeEvent, orders: OrderReposito
       if (!paid) return { kind: 'ignored', reason: `payment is ${session.payment_status}; waiting for the async payment result` };
       const slug = session.metadata?.slug;
       if (!slug) return { kind: 'ignored', reason: 'session has no metadata.slug: not a Bindery sale' };
-      if (!(await bookExists(slug))) return { kind: 'ignored', reason: `session names an unknown book "${slug}"` };
+      if (!(await store.bookExists(slug))) return { kind: 'ignored', reason: `session names an unknown book "${slug}"` };
       const email = session.customer_details?.email ?? session.customer_email;
       if (!email) throw new BinderyError('invalid-input', `checkout session ${session.id} carries no customer email`);
+      const amount = session.amount_total ?? 0;
+      const currency = (session.currency ?? '').toUpperCase();
       const result = await orders.create({
-        id: session.id,
+        checkoutSessionId: session.id,
         bookSlug: slug,
         email,
-        amount: session.amount_total ?? 0,
-        currency: session.currency ?? 'usd',
+        amount,
+        currency: currency || 'XXX',
         source: 'stripe',
         paymentIntent: session.payment_intent ?? null,
+        reviewReason: paymentMismatch(session, slug, await store.checkout(session.id)),
       });
       return { kind: 'order', ...result };
     }
@@ -88,6 +101,25 @@ export async function applyStripeEvent(event: StripeEvent, orders: OrderReposito
     default:
       return { kind: 'ignored', reason: `event type ${event.type} is not used` };
   }
+}
+
+/**
+ * Why a completed session must not grant the book by itself, or null: it was
+ * not started by this store's checkout, or Stripe reports another book,
+ * amount or currency than the checkout asked. A session that needed no
+ * payment passes only when a discount covered the whole price.
+ */
+function paymentMismatch(session: z.infer<typeof sessionSchema>, slug: string, asked: StartedCheckout | null): string | null {
+  if (!asked) return 'the checkout session was not started by this store';
+  if (asked.bookSlug !== slug) return `the session names "${slug}" but the checkout was for "${asked.bookSlug}"`;
+  const amount = session.amount_total ?? 0;
+  const currency = (session.currency ?? '').toUpperCase();
+  if (currency !== asked.currency) return `paid in ${currency || 'no currency'}, the checkout asked for ${asked.currency}`;
+  if (session.payment_status === 'no_payment_required') {
+    const discount = session.total_details?.amount_discount ?? 0;
+    return amount === 0 && discount === asked.amount ? null : `no payment was required, but no discount covered the price of ${asked.amount} ${asked.currency}`;
+  }
+  return amount === asked.amount ? null : `paid ${amount} ${currency}, the checkout asked for ${asked.amount} ${asked.currency}`;
 }
 
 function parse<T>(schema: z.ZodType<T>, event: StripeEvent): T {

@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { BinderyError } from '../errors.ts';
-import { LICENCE_NS, licenceLine, licenceSchema, shortOrderId, type Licence } from './licence.ts';
+import { LICENCE_NS, licenceLine, licenceSchema, type Licence } from './licence.ts';
 import { escapeXml, unescapeXml } from './xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
 
@@ -21,7 +21,7 @@ interface ManifestItem {
  * page (in manifest and spine; nav untouched, so it stays valid) and the order
  * id plus per-order mark as `bindery:` properties in the OPF metadata.
  *
- * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'cs_test_123', mark: crypto.randomUUID() })
+ * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
  */
 export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array {
   const licence = licenceSchema.parse(licenceInput);
@@ -178,7 +178,7 @@ ${stylesheets}
 <h1>${words.title}</h1>
 <p xml:lang="en" lang="en">${escapeXml(licenceLine(licence))}</p>
 <p>${words.note}</p>
-<p xml:lang="en" lang="en"><small>Order ${escapeXml(shortOrderId(licence.orderId))} · urn:uuid:${licence.mark}</small></p>
+<p xml:lang="en" lang="en"><small>Licence mark urn:uuid:${licence.mark}</small></p>
 </section>
 </body>
 </html>

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { emailAddressSchema } from '../email.ts';
 
 /** Who a stamped copy belongs to: printed visibly and hidden in the file's metadata. */
 export const licenceSchema = z.object({
-  email: z.string().email(),
+  email: emailAddressSchema,
+  /** The order's opaque purchase id (`pur_…`); never a payment provider's id. */
   orderId: z.string().min(1).max(255),
   /** Per-order identifier (a UUID), kept with the order so a stamp can be checked against it. */
   mark: z.uuid(),
@@ -19,12 +21,7 @@ export interface Stamp {
 /** Namespace of Bindery's licence metadata (XMP in PDF, a declared prefix in EPUB OPF). */
 export const LICENCE_NS = 'https://bindery.dev/ns/licence#';
 
-/** The last characters of an order id: enough to find an order by eye, short enough for a footer. */
-export function shortOrderId(orderId: string): string {
-  return orderId.length <= 10 ? orderId : orderId.slice(-10);
-}
-
-/** The visible line every stamped copy carries. */
+/** The visible line every stamped copy carries: the whole purchase id, so a copy leads back to one purchase by eye. */
 export function licenceLine(licence: Licence): string {
-  return `Licensed to ${licence.email} · order ${shortOrderId(licence.orderId)}`;
+  return `Licensed to ${licence.email} · purchase ${licence.orderId}`;
 }

@@ -32,7 +32,7 @@ const FLATE = PDFName.of('FlateDecode');
  * kept: the file is rewritten whole (not as an incremental update, which
  * would leave the unstamped revision recoverable by truncation).
  *
- * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'cs_test_123', mark: crypto.randomUUID() })
+ * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
  */
 export async function stampPdf(bytes: Uint8Array, licenceInput: Licence): Promise<Uint8Array> {
   const licence = licenceSchema.parse(licenceInput);

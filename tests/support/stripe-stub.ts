@@ -14,6 +14,8 @@ import type { AddressInfo } from 'node:net';
  */
 export class StripeStub {
   readonly sessions = new Map<string, StubSession>();
+  /** Idempotency-Key → session, as Stripe replays the first answer to a repeated key. */
+  private readonly byIdempotencyKey = new Map<string, StubSession>();
   private counter = 0;
 
   constructor(private readonly base: string) {}
@@ -27,6 +29,9 @@ export class StripeStub {
         return stripeError(400, 'Stripe expects form-encoded parameters');
       }
       const params = Object.fromEntries(new URLSearchParams(await request.text()));
+      const key = request.headers.get('idempotency-key');
+      const replay = key ? this.byIdempotencyKey.get(key) : undefined;
+      if (replay) return Response.json(replay);
       const missing = ['mode', 'success_url', 'line_items[0][price_data][currency]', 'line_items[0][price_data][unit_amount]', 'line_items[0][quantity]'].find(
         (key) => !params[key],
       );
@@ -47,6 +52,7 @@ export class StripeStub {
         params,
       };
       this.sessions.set(id, session);
+      if (key) this.byIdempotencyKey.set(key, session);
       return Response.json(session);
     }
     const get = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);

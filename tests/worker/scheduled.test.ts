@@ -39,3 +39,23 @@ describe('the daily scheduled run', () => {
     expect(JSON.parse(rows.results[0].error!).message).toMatch(/stopped responding/);
   });
 });
+
+describe('the daily commerce chores', () => {
+  it('forgets checkouts older than 90 days and rate-limit windows older than a day, and keeps recent ones', async () => {
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO checkout_sessions (id, book_slug, amount, currency, browser_nonce_hash, created_at) VALUES ('cs_old', 'b', 1, 'USD', 'h', ?)").bind(ago(91)),
+      env.DB.prepare("INSERT INTO checkout_sessions (id, book_slug, amount, currency, browser_nonce_hash, created_at) VALUES ('cs_new', 'b', 1, 'USD', 'h', ?)").bind(ago(2)),
+      env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES ('resend-ip:old', ?, 3), ('resend-ip:new', ?, 3)").bind(ago(2), ago(0)),
+    ]);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const checkouts = await env.DB.prepare('SELECT id FROM checkout_sessions ORDER BY id').all<{ id: string }>();
+    expect(checkouts.results.map((r) => r.id)).toEqual(['cs_new']);
+    const windows = await env.DB.prepare('SELECT key FROM rate_limits ORDER BY key').all<{ key: string }>();
+    expect(windows.results.map((r) => r.key)).toEqual(['resend-ip:new']);
+  });
+});

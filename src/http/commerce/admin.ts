@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { newId } from '../../catalog/clock.ts';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
 import { EditionReader } from '../../commerce/editions.ts';
 import { queueLibraryMail } from '../../commerce/library.ts';
@@ -11,7 +10,7 @@ import { BinderyError } from '../../errors.ts';
 import { readStamp } from '../../stamp/read.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
 import { errorProblem, problem, problemResponse } from '../problem.ts';
-import { commerceRouter, config, emailSchema, jsonContent, originOf, problems } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, problems, publicOrigin } from './common.ts';
 
 /** Uploaded books for verification can be large PDFs, but must leave room to read them in a 128 MB isolate. */
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
@@ -40,6 +39,7 @@ const OrderSchema = z
     amount: z.number().int(),
     currency: z.string(),
     source: z.enum(['stripe', 'grant']),
+    reviewReason: z.string().nullable().openapi({ description: 'Why the payment was held for review (amount or currency not what the checkout asked); null when granted' }),
     createdAt: z.string(),
     entitlement: EntitlementSchema,
   })
@@ -52,6 +52,7 @@ const orderView = (o: OrderWithEntitlement) => ({
   amount: o.amount,
   currency: o.currency,
   source: o.source,
+  reviewReason: o.reviewReason,
   createdAt: o.createdAt,
   entitlement: { id: o.entitlement.id, revokedAt: o.entitlement.revokedAt, revokeReason: o.entitlement.revokeReason },
 });
@@ -94,7 +95,7 @@ export function commerceAdminRoutes() {
       if (bytes.length === 0) throw new BinderyError('invalid-input', 'the upload is empty: send the EPUB or PDF', { field: 'file' });
       const stamp = await readStamp(bytes);
       if (!stamp) throw new BinderyError('not-found', 'no Bindery licence found in this file (not stamped, or the metadata was stripped: read the visible licence line)');
-      const order = await new OrderRepository(c.env.DB).get(stamp.orderId);
+      const order = await new OrderRepository(c.env.DB).forStamp(stamp.orderId);
       if (!order) throw new BinderyError('not-found', `the file names order "${stamp.orderId}", which does not exist here`);
       return c.json({ format: stamp.format, orderId: order.id, markMatches: order.licenceMark === stamp.mark, order: orderView(order) }, 200);
     },
@@ -120,8 +121,8 @@ export function commerceAdminRoutes() {
       const { email, slug } = c.req.valid('json');
       if (!(await new EditionReader(c.env.DB).published(slug))) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
       const settings = config(c.env);
-      const { order } = await new OrderRepository(c.env.DB).create({ id: newId('grant'), bookSlug: slug, email, amount: 0, currency: 'XXX', source: 'grant' });
-      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, originOf(c.req.url), 'grant');
+      const { order } = await new OrderRepository(c.env.DB).create({ bookSlug: slug, email, amount: 0, currency: 'XXX', source: 'grant' });
+      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, publicOrigin(c.env, c.req.url), 'grant');
       c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
       return c.json({ order: orderView(order), libraryUrl }, 201);
     },

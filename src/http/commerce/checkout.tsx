@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BookRepository } from '../../catalog/books.ts';
+import { getCookie, setCookie } from 'hono/cookie';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
+import { CHECKOUT_COOKIE, CHECKOUT_COOKIE_MAX_AGE, CheckoutSessions, LIBRARY_LINK_WINDOW_MS } from '../../commerce/checkouts.ts';
 import { EditionReader } from '../../commerce/editions.ts';
 import { LibraryTokens } from '../../commerce/library-tokens.ts';
 import { libraryUrl } from '../../commerce/library.ts';
@@ -9,7 +10,7 @@ import { OrderRepository } from '../../commerce/orders.ts';
 import { StripeClient } from '../../commerce/stripe-client.ts';
 import { BinderyError } from '../../errors.ts';
 import type { AppEnv } from '../app.ts';
-import { commerceRouter, config, emailSchema, jsonContent, originOf, problems, wantsJson } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, publicOrigin, wantsJson } from './common.ts';
 import { MessagePage, PendingPage, SuccessPage } from './pages.tsx';
 
 const checkoutSchema = z
@@ -23,7 +24,8 @@ const CheckoutSessionSchema = z.object({ url: z.url(), sessionId: z.string() }).
 
 const SuccessStateSchema = z
   .union([
-    z.object({ status: z.literal('complete'), libraryUrl: z.url() }),
+    z.object({ status: z.literal('complete'), libraryUrl: z.url().optional(), message: z.string() }),
+    z.object({ status: z.literal('held'), message: z.string() }),
     z.object({ status: z.literal('pending'), message: z.string() }),
     z.object({ status: z.literal('revoked'), message: z.string() }),
   ])
@@ -65,15 +67,28 @@ export function checkoutRoutes() {
       const price = edition.meta.price;
       if (!price) throw new BinderyError('conflict', `"${edition.meta.title}" has no price and cannot be sold`, { field: 'price' });
       const settings = config(c.env);
-      const origin = originOf(c.req.url);
+      const origin = publicOrigin(c.env, c.req.url);
+      const checkouts = new CheckoutSessions(c.env.DB, settings.SIGNING_KEY);
+      const browser = await checkouts.browserNonce(getCookie(c, CHECKOUT_COOKIE));
+      const unitAmount = toMinorUnits(price.amount, price.currency);
       const session = await new StripeClient(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE).createCheckoutSession({
         slug,
         title: edition.meta.title,
         email,
-        unitAmount: toMinorUnits(price.amount, price.currency),
+        unitAmount,
         currency: price.currency,
         successUrl: `${origin}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
         cancelUrl: `${origin}/books/${encodeURIComponent(slug)}`,
+        // A double submit from one browser within a few minutes gets the same session, not a second charge page.
+        idempotencyKey: `checkout:${browser.nonce}:${slug}:${email ?? ''}:${unitAmount}:${price.currency}:${Math.floor(Date.now() / 300_000)}`,
+      });
+      await checkouts.record({ id: session.id, bookSlug: slug, amount: unitAmount, currency: price.currency }, browser.nonce);
+      setCookie(c, CHECKOUT_COOKIE, browser.cookie, {
+        path: '/checkout',
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: new URL(origin).protocol === 'https:',
+        maxAge: CHECKOUT_COOKIE_MAX_AGE,
       });
       if (isForm) return c.redirect(session.url, 303);
       return c.json({ url: session.url, sessionId: session.id }, 200);
@@ -94,24 +109,34 @@ export function checkoutRoutes() {
       },
     }),
     async (c) => {
+      privatePage(c);
       const sessionId = c.req.valid('query').session_id;
-      const order = await new OrderRepository(c.env.DB).get(sessionId);
+      const order = await new OrderRepository(c.env.DB).byCheckoutSession(sessionId);
       const json = wantsJson(c.req.header('accept'));
       if (!order) {
         const message = 'Payment is being confirmed; try again in a few seconds.';
         if (json) return c.json({ status: 'pending' as const, message }, 202);
         c.header('refresh', '3');
-        return c.html(<PendingPage sessionId={sessionId} />, 200);
+        return c.html(<PendingPage />, 200);
+      }
+      if (order.reviewReason) {
+        const message = 'Your payment arrived, but it differs from the price of the book, so the publisher is checking it. We will e-mail you.';
+        return json ? c.json({ status: 'held' as const, message }, 200) : c.html(<MessagePage title="Payment under review" message={message} />, 200);
       }
       if (order.entitlement.revokedAt) {
         const message = `This purchase is no longer valid (${order.entitlement.revokeReason ?? 'revoked'}).`;
         return json ? c.json({ status: 'revoked' as const, message }, 200) : c.html(<MessagePage title="Purchase not valid" message={message} />, 200);
       }
-      const token = await new LibraryTokens(c.env.DB, config(c.env).SIGNING_KEY).current(order.email);
-      const url = libraryUrl(originOf(c.req.url), token);
-      if (json) return c.json({ status: 'complete' as const, libraryUrl: url }, 200);
-      const book = await new BookRepository(c.env.DB).get(order.bookSlug).catch(() => null);
-      return c.html(<SuccessPage libraryUrl={url} title={book?.title ?? order.bookSlug} />, 200);
+      const settings = config(c.env);
+      // Only the browser that started this checkout, and only for a while, sees the link; anyone holding the
+      // session id (it is printed in the URL, and used to be in stamped files) is told to read their mail.
+      const recent = Date.now() - Date.parse(order.createdAt) < LIBRARY_LINK_WINDOW_MS;
+      const ownBrowser = recent && (await new CheckoutSessions(c.env.DB, settings.SIGNING_KEY).startedBy(sessionId, getCookie(c, CHECKOUT_COOKIE)));
+      const url = ownBrowser ? libraryUrl(publicOrigin(c.env, c.req.url), await new LibraryTokens(c.env.DB, settings.SIGNING_KEY).current(order.email)) : undefined;
+      const message = 'Thank you! We have e-mailed you the link to your library.';
+      if (json) return c.json({ status: 'complete' as const, message, ...(url ? { libraryUrl: url } : {}) }, 200);
+      const edition = await new EditionReader(c.env.DB).published(order.bookSlug);
+      return c.html(<SuccessPage libraryUrl={url} title={edition?.meta.title ?? order.bookSlug} />, 200);
     },
   );
 

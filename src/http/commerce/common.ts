@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Env as HonoEnv } from 'hono';
+import type { Context, Env as HonoEnv } from 'hono';
 import { commerceConfig, type CommerceConfig } from '../../commerce/config.ts';
+import { emailAddressSchema } from '../../email.ts';
 import { BinderyError } from '../../errors.ts';
 import { problemContent } from '../editor-schemas.ts';
 
@@ -21,6 +22,28 @@ export const config = (env: Env): CommerceConfig => commerceConfig(env as unknow
 
 export const originOf = (url: string): string => new URL(url).origin;
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The origin written into mails, library links and Stripe's return URLs:
+ * PUBLIC_ORIGIN, never the request's Host (which a client chooses). Without
+ * PUBLIC_ORIGIN only a local `wrangler dev` on a loopback address may use the
+ * request's own origin.
+ */
+export function publicOrigin(env: Env, requestUrl: string): string {
+  const configured = config(env).PUBLIC_ORIGIN;
+  if (configured) return originOf(configured);
+  const url = new URL(requestUrl);
+  if (LOOPBACK.has(url.hostname)) return url.origin;
+  throw new BinderyError('internal', 'commerce is misconfigured: PUBLIC_ORIGIN must be set to the public address of the store (e.g. https://books.example.com)');
+}
+
+/** Pages that carry a buyer's links: never stored by a browser or a shared cache, never sent on as a referrer. */
+export function privatePage(c: Context): void {
+  c.header('cache-control', 'private, no-store');
+  c.header('referrer-policy', 'no-referrer');
+}
+
 /** Whether the client asked for JSON rather than a page. */
 export function wantsJson(accept: string | undefined): boolean {
   if (!accept) return false;
@@ -34,4 +57,5 @@ export const problems = (described: Record<number, string>) =>
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export const emailSchema = z.email().max(254);
+/** Every address Stripe accepts, internationalised ones included, in the OpenAPI document as an e-mail. */
+export const emailSchema = emailAddressSchema.openapi({ format: 'email' });

@@ -26,17 +26,15 @@ export function downloadRoutes() {
     async (c) => {
       const downloads = new Downloads(c.env.DB, c.env.BOOKS, config(c.env));
       const target = await downloads.authorize(c.req.valid('param').token);
+      const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
+      // HEAD (Hono answers it with this GET handler) tells the size without opening a download.
+      const probe = c.req.method === 'HEAD';
+      if (probe) await downloads.admit(target, clientIp, 'probe');
       const copy = await downloads.stampedCopy(target);
       const range = parseRange(c.req.header('range'), copy.size);
       if (range.kind === 'unsatisfiable') {
         return problemResponse(problem(416, `The file has ${copy.size} bytes; the requested range is outside it.`), { 'content-range': `bytes */${copy.size}` });
       }
-      const startsDownload = range.kind === 'full' || range.offset === 0;
-      const { counts } = await downloads.admit(target, startsDownload);
-      const object = await c.env.BOOKS.get(copy.r2Key, range.kind === 'partial' ? { range: { offset: range.offset, length: range.length } } : {});
-      if (!object) return problemResponse(problem(500, 'The stamped copy is missing from storage.'));
-      if (counts) await downloads.log(target, c.req.header('cf-connecting-ip') ?? 'unknown');
-
       const format = target.claims.format;
       const headers = new Headers({
         'content-type': MEDIA_TYPES[format],
@@ -44,14 +42,17 @@ export function downloadRoutes() {
         etag: `"${copy.sha256}"`,
         'accept-ranges': 'bytes',
         'cache-control': 'private, no-store',
+        'x-content-type-options': 'nosniff',
       });
-      if (range.kind === 'partial') {
-        headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${copy.size}`);
-        headers.set('content-length', String(range.length));
-        return new Response(object.body, { status: 206, headers });
-      }
-      headers.set('content-length', String(copy.size));
-      return new Response(object.body, { status: 200, headers });
+      const partial = range.kind === 'partial';
+      if (partial) headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${copy.size}`);
+      headers.set('content-length', String(partial ? range.length : copy.size));
+      if (probe) return new Response(null, { status: partial ? 206 : 200, headers });
+
+      await downloads.admit(target, clientIp, 'download');
+      const object = await c.env.BOOKS.get(copy.r2Key, partial ? { range: { offset: range.offset, length: range.length } } : {});
+      if (!object) return problemResponse(problem(500, 'The stamped copy is missing from storage.'));
+      return new Response(object.body, { status: partial ? 206 : 200, headers });
     },
   );
 

@@ -22,28 +22,34 @@ export function MessagePage(props: { title: string; message: string }) {
   );
 }
 
-export function PendingPage(props: { sessionId: string }) {
+export function PendingPage() {
   return (
     <Page title="Payment is being confirmed">
       <h1>Payment is being confirmed</h1>
       <p>Thank you! Stripe is confirming your payment. This page refreshes by itself; your library link will appear here and in your mail.</p>
-      <p>
-        <small>Reference: {props.sessionId}</small>
-      </p>
     </Page>
   );
 }
 
-export function SuccessPage(props: { libraryUrl: string; title: string }) {
+/** The link shows only in the browser that paid, shortly after paying; elsewhere the page points to the mail. */
+export function SuccessPage(props: { libraryUrl?: string; title: string }) {
   return (
     <Page title="Thank you">
       <h1>Thank you</h1>
-      <p>
-        <cite>{props.title}</cite> is in your library. We have also mailed you the link.
-      </p>
-      <p>
-        <a href={props.libraryUrl}>Open your library</a>
-      </p>
+      {props.libraryUrl ? (
+        <>
+          <p>
+            <cite>{props.title}</cite> is in your library. We have also mailed you the link.
+          </p>
+          <p>
+            <a href={props.libraryUrl}>Open your library</a>
+          </p>
+        </>
+      ) : (
+        <p>
+          <cite>{props.title}</cite> is in your library. We have e-mailed you the link to it; if it does not arrive, <a href="/library">ask for a new one</a>.
+        </p>
+      )}
     </Page>
   );
 }
@@ -76,6 +82,26 @@ export function LibraryPage(props: { email: string; items: LibraryItem[]; origin
           ))}
         </ul>
       )}
+    </Page>
+  );
+}
+
+/** `/library` without a link (or with a dead one): ask for a fresh link by mail. */
+export function ResendPage(props: { sent?: boolean; notice?: string }) {
+  return (
+    <Page title="Your library">
+      <h1>Your library</h1>
+      {props.notice ? <p role="alert">{props.notice}.</p> : null}
+      {props.sent ? (
+        <p role="status">If that address has bought books here, a fresh link to its library is on its way. Older links stop working.</p>
+      ) : (
+        <p>Enter the e-mail address you bought with and we will send you a fresh link to your library. Older links stop working.</p>
+      )}
+      <form method="post" action="/api/v1/library/resend">
+        <label for="resend-email">E-mail address</label>
+        <input id="resend-email" name="email" type="email" autocomplete="email" required />
+        <button type="submit">Send me my library link</button>
+      </form>
     </Page>
   );
 }

@@ -11,8 +11,8 @@ import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 
 /** The real sample book, built by the real writers, then stamped: what buyers actually get. */
-const licence: Licence = { email: 'reader@example.com', orderId: 'cs_test_b1C2d3E4f5G6h7I8j9', mark: '0b8a3c4e-5f60-4a7b-8c9d-0e1f2a3b4c5d' };
-const line = `Licensed to reader@example.com · order ${licence.orderId.slice(-10)}`;
+const licence: Licence = { email: 'reader@example.com', orderId: 'pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d', mark: '0b8a3c4e-5f60-4a7b-8c9d-0e1f2a3b4c5d' };
+const line = `Licensed to reader@example.com · purchase ${licence.orderId}`;
 const dir = mkdtempSync(join(tmpdir(), 'bindery-stamp-book-'));
 let epub: Uint8Array;
 let pdf: BuiltFile;

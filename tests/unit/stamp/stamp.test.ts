@@ -9,8 +9,8 @@ import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { SAMPLE_TITLE, sampleEpub, samplePdf } from './sample-files.ts';
 
-const licence: Licence = { email: 'reader@example.com', orderId: 'cs_test_a1B2c3D4e5F6g7H8', mark: '6f1c1f7e-4a1b-4c55-9d3e-2b7f0a9e8c11' };
-const LINE = 'Licensed to reader@example.com · order e5F6g7H8'.replace('e5F6g7H8', licence.orderId.slice(-10));
+const licence: Licence = { email: 'reader@example.com', orderId: 'pur_6f1c1f7e4a1b4c559d3e2b7f0a9e8c11', mark: '6f1c1f7e-4a1b-4c55-9d3e-2b7f0a9e8c11' };
+const LINE = `Licensed to reader@example.com · purchase ${licence.orderId}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'bindery-stamp-'));
 function writeTemp(name: string, bytes: Uint8Array): string {

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, buy, builtFiles, downloadUrl, libraryOf, ORIGIN, publishBook } from './fixtures.ts';
+import { admin, buy, builtFiles, downloadUrl, libraryOf, ORIGIN, publishBook, purchaseIdOf } from './fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('admin-book');
@@ -9,25 +9,25 @@ beforeAll(async () => {
 const jsonBody = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function stampedDownload(format: 'epub' | 'pdf') {
-  const { sessionId } = await buy('admin-book');
-  const res = await SELF.fetch(downloadUrl(await libraryOf(sessionId), 'admin-book', format));
-  return { sessionId, bytes: new Uint8Array(await res.arrayBuffer()) };
+  const buyer = await buy('admin-book');
+  const res = await SELF.fetch(downloadUrl(await libraryOf(buyer), 'admin-book', format));
+  return { purchaseId: await purchaseIdOf(buyer, 'admin-book'), bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
 describe('verify', () => {
   it('maps a stamped PDF uploaded as multipart back to its order', async () => {
-    const { sessionId, bytes } = await stampedDownload('pdf');
+    const { purchaseId, bytes } = await stampedDownload('pdf');
     const form = new FormData();
     form.append('file', new File([bytes], 'leaked.pdf', { type: 'application/pdf' }));
     const res = await admin('/api/v1/verify', { method: 'POST', body: form });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ format: 'pdf', orderId: sessionId, markMatches: true, order: { bookSlug: 'admin-book' } });
+    expect(await res.json()).toMatchObject({ format: 'pdf', orderId: purchaseId, markMatches: true, order: { bookSlug: 'admin-book' } });
   });
 
   it('maps a stamped EPUB uploaded as the raw body back to its order', async () => {
-    const { sessionId, bytes } = await stampedDownload('epub');
+    const { purchaseId, bytes } = await stampedDownload('epub');
     const res = await admin('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/epub+zip' }, body: bytes });
-    expect(await res.json()).toMatchObject({ format: 'epub', orderId: sessionId, markMatches: true });
+    expect(await res.json()).toMatchObject({ format: 'epub', orderId: purchaseId, markMatches: true });
   });
 
   it('answers 404 for an unstamped file and 401 without an admin token', async () => {
@@ -51,9 +51,10 @@ describe('grants, revocation and order lists', () => {
   });
 
   it('revokes an entitlement so its download links stop working', async () => {
-    const { sessionId } = await buy('admin-book');
-    const url = downloadUrl(await libraryOf(sessionId), 'admin-book', 'epub');
-    const ent = await env.DB.prepare('SELECT id FROM entitlements WHERE order_id = ?').bind(sessionId).first<{ id: string }>();
+    const buyer = await buy('admin-book');
+    const url = downloadUrl(await libraryOf(buyer), 'admin-book', 'epub');
+    const purchaseId = await purchaseIdOf(buyer, 'admin-book');
+    const ent = await env.DB.prepare('SELECT id FROM entitlements WHERE order_id = ?').bind(purchaseId).first<{ id: string }>();
     const res = await admin(`/api/v1/entitlements/${ent!.id}?reason=chargeback`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: ent!.id, revokeReason: 'chargeback' });
@@ -64,11 +65,12 @@ describe('grants, revocation and order lists', () => {
   });
 
   it('lists the orders of a book, newest first, with their entitlement state', async () => {
-    const { sessionId } = await buy('admin-book', 'listed@example.com');
+    const buyer = await buy('admin-book', 'listed@example.com');
+    const purchaseId = await purchaseIdOf(buyer, 'admin-book');
     const res = await admin('/api/v1/books/admin-book/orders');
     expect(res.status).toBe(200);
     const { orders } = (await res.json()) as { orders: { id: string; email: string; entitlement: { revokedAt: string | null } }[] };
-    expect(orders.find((o) => o.id === sessionId)).toMatchObject({ email: 'listed@example.com', entitlement: { revokedAt: null } });
+    expect(orders.find((o) => o.id === purchaseId)).toMatchObject({ email: 'listed@example.com', entitlement: { revokedAt: null } });
     expect((await SELF.fetch(`${ORIGIN}/api/v1/books/admin-book/orders`)).status).toBe(401);
   });
 });

@@ -1,7 +1,10 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StubSession } from '../../support/stripe-stub.ts';
-import { BOOK_TITLE, buy, deliverWebhook, ORIGIN, publishBook, refundEvent } from './fixtures.ts';
+import { BOOK_TITLE, buy, deliverWebhook, ORIGIN, publishBook, refundEvent, sessionEvent, startCheckout, successState, type Buyer } from './fixtures.ts';
+
+const sessionEventFor = (buyer: Buyer) =>
+  sessionEvent('checkout.session.completed', { id: buyer.sessionId, slug: 'checkout-book', email: buyer.email, paymentIntent: buyer.paymentIntent });
 
 beforeAll(async () => {
   await publishBook('checkout-book');
@@ -62,27 +65,79 @@ describe('checkout', () => {
 });
 
 describe('the success page', () => {
-  it('shows "payment is being confirmed" before the webhook lands, then the library link', async () => {
+  it('shows "payment is being confirmed" before the webhook lands, then the library link to the buying browser', async () => {
     const sessionId = `cs_test_pending_${crypto.randomUUID().replace(/-/g, '')}`;
     const pending = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${sessionId}`, { headers: { accept: 'application/json' } });
     expect(pending.status).toBe(202);
     expect(await pending.json()).toMatchObject({ status: 'pending' });
     const pendingHtml = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${sessionId}`);
-    expect(await pendingHtml.text()).toContain('Payment is being confirmed');
+    const pendingText = await pendingHtml.text();
+    expect(pendingText).toContain('Payment is being confirmed');
+    expect(pendingText).not.toContain(sessionId);
 
-    const { sessionId: paid } = await buy('checkout-book');
-    const done = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${paid}`, { headers: { accept: 'application/json' } });
-    const { libraryUrl } = (await done.json()) as { libraryUrl: string };
+    const buyer = await buy('checkout-book');
+    const { libraryUrl } = await successState(buyer);
     expect(libraryUrl).toMatch(/^https:\/\/bindery\.test\/library\/[\w-]+\.[\w-]+$/);
-    const html = await (await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${paid}`)).text();
+    const page = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${buyer.sessionId}`, { headers: { cookie: buyer.cookie } });
+    expect(page.headers.get('cache-control')).toBe('private, no-store');
+    const html = await page.text();
     expect(html).toContain(libraryUrl);
     expect(html).toContain(BOOK_TITLE);
   });
 
+  it('binds the checkout to the browser with an HttpOnly, SameSite=Lax cookie', async () => {
+    const res = await checkout({ slug: 'checkout-book' });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^bindery_checkout=[\w-]+\.[\w-]+;/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/Secure/i);
+    expect(cookie).toMatch(/Path=\/checkout/);
+  });
+
+  it('never shows the library link to anyone holding only the session id', async () => {
+    const buyer = await buy('checkout-book', 'private@example.com');
+    const stranger = await startCheckout('checkout-book', 'stranger@example.com');
+    for (const cookie of [undefined, stranger.cookie, 'bindery_checkout=forged.AAAA', buyer.cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))]) {
+      const state = await successState({ sessionId: buyer.sessionId, cookie });
+      expect(state, String(cookie)).toMatchObject({ status: 'complete', message: expect.stringMatching(/e-mailed/) });
+      expect(state.libraryUrl).toBeUndefined();
+      const html = await (await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${buyer.sessionId}`, { headers: cookie ? { cookie } : {} })).text();
+      expect(html).not.toMatch(/\/library\/[\w-]+\.[\w-]+/);
+      expect(html).not.toContain('private@example.com');
+    }
+  });
+
+  it('keeps finding the link for two checkouts started in one browser', async () => {
+    const first = await startCheckout('checkout-book', 'tabs@example.com');
+    const second = await startCheckout('checkout-book', 'tabs@example.com', first.cookie);
+    for (const buyer of [first, second]) {
+      await deliverWebhook(sessionEventFor(buyer));
+      expect((await successState({ sessionId: buyer.sessionId, cookie: second.cookie })).libraryUrl).toBeDefined();
+    }
+  });
+
+  it('stops showing the link 30 minutes after the payment, even to the buying browser', async () => {
+    const buyer = await buy('checkout-book');
+    await env.DB.prepare('UPDATE orders SET created_at = ? WHERE checkout_session_id = ?').bind(new Date(Date.now() - 31 * 60_000).toISOString(), buyer.sessionId).run();
+    const state = await successState(buyer);
+    expect(state.status).toBe('complete');
+    expect(state.libraryUrl).toBeUndefined();
+  });
+
   it('says the purchase is no longer valid after a refund', async () => {
-    const { sessionId } = await buy('checkout-book');
-    await deliverWebhook(refundEvent(`pi_${sessionId}`));
-    const res = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${sessionId}`, { headers: { accept: 'application/json' } });
-    expect(await res.json()).toMatchObject({ status: 'revoked' });
+    const buyer = await buy('checkout-book');
+    await deliverWebhook(refundEvent(buyer.paymentIntent));
+    expect(await successState(buyer)).toMatchObject({ status: 'revoked' });
+  });
+});
+
+describe('calls to Stripe', () => {
+  it('sends an Idempotency-Key, so a double submit from one browser opens one payment page', async () => {
+    const first = await startCheckout('checkout-book', 'double@example.com');
+    const again = await startCheckout('checkout-book', 'double@example.com', first.cookie);
+    expect(again.sessionId).toBe(first.sessionId);
+    const elsewhere = await startCheckout('checkout-book', 'double@example.com');
+    expect(elsewhere.sessionId).not.toBe(first.sessionId);
   });
 });

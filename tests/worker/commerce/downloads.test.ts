@@ -3,8 +3,8 @@ import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DownloadLinks } from '../../../src/commerce/download-links.ts';
 import { readStamp } from '../../../src/stamp/read.ts';
-import { BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, refundEvent, type PublishedBook } from './fixtures.ts';
-import { hexOf, pageContents } from './pdf-text.ts';
+import { BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
+import { everyObjectText, hexOf, pageContents } from './pdf-text.ts';
 
 const links = new DownloadLinks('test-signing-key');
 let book: PublishedBook;
@@ -16,7 +16,6 @@ beforeAll(async () => {
 });
 
 const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
-const orderFor = (sessionId: string) => env.DB.prepare('SELECT id FROM orders WHERE id = ?').bind(sessionId).first<{ id: string }>();
 
 async function expectForbidden(res: Response, reason: RegExp) {
   expect(res.status).toBe(403);
@@ -27,9 +26,26 @@ async function expectForbidden(res: Response, reason: RegExp) {
 }
 
 describe('downloads with a good link', () => {
+  it("names the purchase, never Stripe's session or payment ids, anywhere in a stamped file", async () => {
+    const buyer = await buy(book.slug);
+    const library = await libraryOf(buyer);
+    const epub = new Uint8Array(await (await SELF.fetch(downloadUrl(library, book.slug, 'epub'))).arrayBuffer());
+    const pdf = new Uint8Array(await (await SELF.fetch(downloadUrl(library, book.slug, 'pdf'))).arrayBuffer());
+    const epubText = [new TextDecoder('latin1').decode(epub), ...Object.values(unzipSync(epub)).map((entry) => strFromU8(entry))].join('\n');
+    const pdfText = await everyObjectText(pdf);
+    const purchaseId = await purchaseIdOf(buyer, book.slug);
+    for (const [name, text] of [['EPUB', epubText], ['PDF', pdfText]]) {
+      expect(text, name).toContain(purchaseId);
+      expect(text, name).not.toContain(buyer.sessionId);
+      expect(text, name).not.toContain(buyer.paymentIntent);
+      expect(text, name).not.toMatch(/\bcs_(test|live)_/);
+    }
+  });
+
   it('streams a stamped EPUB with its type, UTF-8 filename, ETag, and keeps the stamped copy in R2', async () => {
-    const { sessionId, email } = await buy(book.slug);
-    const library = await libraryOf(sessionId);
+    const buyer = await buy(book.slug);
+    const library = await libraryOf(buyer);
+    const purchaseId = await purchaseIdOf(buyer, book.slug);
     const res = await SELF.fetch(downloadUrl(library, book.slug, 'epub'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/epub+zip');
@@ -40,10 +56,11 @@ describe('downloads with a good link', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     const files = unzipSync(bytes);
     const licencePage = Object.entries(files).find(([name]) => name.endsWith('bindery-licence.xhtml'));
-    expect(strFromU8(licencePage![1])).toContain(`Licensed to ${email} · order ${sessionId.slice(-10)}`);
-    expect(await readStamp(bytes)).toMatchObject({ format: 'epub', orderId: sessionId });
+    expect(purchaseId).toMatch(/^pur_[0-9a-f]{32}$/);
+    expect(strFromU8(licencePage![1])).toContain(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
+    expect(await readStamp(bytes)).toMatchObject({ format: 'epub', orderId: purchaseId });
 
-    const stored = await env.BOOKS.get(`orders/${sessionId}/${book.buildId}/${book.slug}.epub`);
+    const stored = await env.BOOKS.get(`orders/${purchaseId}/${book.buildId}/${book.slug}.epub`);
     expect(stored).not.toBeNull();
     const again = await SELF.fetch(downloadUrl(library, book.slug, 'epub'));
     expect(again.headers.get('etag')).toBe(res.headers.get('etag'));
@@ -51,21 +68,22 @@ describe('downloads with a good link', () => {
   });
 
   it('stamps the licence line into the footer of every PDF page and the order id into its metadata', async () => {
-    const { sessionId, email } = await buy(book.slug);
-    const res = await SELF.fetch(downloadUrl(await libraryOf(sessionId), book.slug, 'pdf'));
+    const buyer = await buy(book.slug);
+    const res = await SELF.fetch(downloadUrl(await libraryOf(buyer), book.slug, 'pdf'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const bytes = new Uint8Array(await res.arrayBuffer());
     const pages = await pageContents(bytes);
     expect(pages.length).toBeGreaterThan(1);
-    const needle = hexOf(`Licensed to ${email} · order ${sessionId.slice(-10)}`);
+    const purchaseId = await purchaseIdOf(buyer, book.slug);
+    const needle = hexOf(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
     for (const [i, content] of pages.entries()) expect(content.includes(needle), `page ${i + 1}`).toBe(true);
-    expect(await readStamp(bytes)).toMatchObject({ format: 'pdf', orderId: sessionId });
+    expect(await readStamp(bytes)).toMatchObject({ format: 'pdf', orderId: purchaseId });
   });
 
   it('answers byte ranges with 206 and out-of-range requests with 416', async () => {
-    const { sessionId } = await buy(book.slug);
-    const url = downloadUrl(await libraryOf(sessionId), book.slug, 'pdf');
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'pdf');
     const whole = new Uint8Array(await (await SELF.fetch(url)).arrayBuffer());
     const part = await SELF.fetch(url, { headers: { range: 'bytes=100-199' } });
     expect(part.status).toBe(206);
@@ -80,9 +98,11 @@ describe('downloads with a good link', () => {
   });
 
   it('logs every download with a hash of the client IP, not the IP itself', async () => {
-    const { sessionId } = await buy(book.slug);
-    await (await SELF.fetch(downloadUrl(await libraryOf(sessionId), book.slug, 'epub'), { headers: { 'cf-connecting-ip': '203.0.113.7' } })).arrayBuffer();
-    const log = await env.DB.prepare('SELECT format, build_id, ip_hash FROM downloads WHERE order_id = ?').bind(sessionId).all<Record<string, string>>();
+    const buyer = await buy(book.slug);
+    await (await SELF.fetch(downloadUrl(await libraryOf(buyer), book.slug, 'epub'), { headers: { 'cf-connecting-ip': '203.0.113.7' } })).arrayBuffer();
+    const log = await env.DB.prepare('SELECT format, build_id, ip_hash FROM downloads WHERE order_id = ?')
+      .bind(await purchaseIdOf(buyer, book.slug))
+      .all<Record<string, string>>();
     expect(log.results).toEqual([{ format: 'epub', build_id: book.buildId, ip_hash: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
     expect(log.results[0].ip_hash).not.toContain('203.0.113.7');
   });
@@ -90,22 +110,22 @@ describe('downloads with a good link', () => {
 
 describe('downloads that get nothing', () => {
   it('refuses an expired link', async () => {
-    const { sessionId } = await buy(book.slug);
-    const token = await links.sign({ orderId: sessionId, slug: book.slug, format: 'epub', buildId: book.buildId, expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    const buyer = await buy(book.slug);
+    const token = await links.sign({ orderId: await purchaseIdOf(buyer, book.slug), slug: book.slug, format: 'epub', buildId: book.buildId, expiresAt: Math.floor(Date.now() / 1000) - 1 });
     await expectForbidden(await SELF.fetch(`https://bindery.test/download/${token}`), /expired/);
   });
 
   it('refuses a link whose signature was tampered with', async () => {
-    const { sessionId } = await buy(book.slug);
-    const url = downloadUrl(await libraryOf(sessionId), book.slug, 'epub');
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'epub');
     const token = tokenOf(url);
     const flipped = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
     await expectForbidden(await SELF.fetch(url.replace(token, flipped)), /not valid/);
   });
 
   it('refuses a link whose claims were edited to point at another book', async () => {
-    const { sessionId } = await buy(book.slug);
-    const token = tokenOf(downloadUrl(await libraryOf(sessionId), book.slug, 'epub'));
+    const buyer = await buy(book.slug);
+    const token = tokenOf(downloadUrl(await libraryOf(buyer), book.slug, 'epub'));
     const [body, signature] = token.split('.');
     const claims = JSON.parse(atob(body.replace(/-/g, '+').replace(/_/g, '/')));
     const edited = btoa(JSON.stringify({ ...claims, s: other.slug })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -113,34 +133,90 @@ describe('downloads that get nothing', () => {
   });
 
   it('refuses a genuinely signed link for a book the order did not buy', async () => {
-    const { sessionId } = await buy(book.slug);
-    const token = await links.sign({ orderId: sessionId, slug: other.slug, format: 'epub', buildId: other.buildId, expiresAt: Math.floor(Date.now() / 1000) + 600 });
+    const buyer = await buy(book.slug);
+    const token = await links.sign({ orderId: await purchaseIdOf(buyer, book.slug), slug: other.slug, format: 'epub', buildId: other.buildId, expiresAt: Math.floor(Date.now() / 1000) + 600 });
     await expectForbidden(await SELF.fetch(`https://bindery.test/download/${token}`), /did not buy/);
   });
 
   it("refuses a genuinely signed link naming another book's edition", async () => {
-    const { sessionId } = await buy(book.slug);
-    const token = await links.sign({ orderId: sessionId, slug: book.slug, format: 'epub', buildId: other.buildId, expiresAt: Math.floor(Date.now() / 1000) + 600 });
+    const buyer = await buy(book.slug);
+    const token = await links.sign({ orderId: await purchaseIdOf(buyer, book.slug), slug: book.slug, format: 'epub', buildId: other.buildId, expiresAt: Math.floor(Date.now() / 1000) + 600 });
     await expectForbidden(await SELF.fetch(`https://bindery.test/download/${token}`), /edition/);
   });
 
   it('refuses downloads once the order is refunded, even with a link issued before', async () => {
-    const { sessionId } = await buy(book.slug);
-    const url = downloadUrl(await libraryOf(sessionId), book.slug, 'pdf');
-    expect(await orderFor(sessionId)).not.toBeNull();
-    await deliverWebhook(refundEvent(`pi_${sessionId}`));
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'pdf');
+    await deliverWebhook(refundEvent(buyer.paymentIntent));
     await expectForbidden(await SELF.fetch(url), /refunded/);
   });
 
   it('refuses the download after DOWNLOAD_LIMIT downloads of one format and edition, with a clear message', async () => {
-    const { sessionId } = await buy(book.slug);
-    const library = await libraryOf(sessionId);
+    const buyer = await buy(book.slug);
+    const library = await libraryOf(buyer);
     const url = downloadUrl(library, book.slug, 'epub');
-    for (let i = 0; i < 10; i++) expect((await SELF.fetch(url)).status, `download ${i + 1}`).toBe(200);
-    const resumed = await SELF.fetch(url, { headers: { range: 'bytes=10-' } });
+    const from = (ip: string, headers: Record<string, string> = {}) => SELF.fetch(url, { headers: { 'cf-connecting-ip': ip, ...headers } });
+    for (let i = 1; i <= 10; i++) {
+      const res = await from(`198.51.100.${i}`);
+      expect(res.status, `download ${i}`).toBe(200);
+      await res.arrayBuffer();
+    }
+    // The tenth reader may still resume the download they started.
+    const resumed = await from('198.51.100.10', { range: 'bytes=10-' });
     expect(resumed.status).toBe(206);
     await resumed.arrayBuffer();
-    await expectForbidden(await SELF.fetch(url), /download limit reached.*limit 10/);
+    await expectForbidden(await from('198.51.100.11'), /download limit reached.*limit 10/);
     expect((await SELF.fetch(downloadUrl(library, book.slug, 'pdf'))).status).toBe(200);
+  });
+
+  it('refuses every range once the limit is reached: a range is not a way around it', async () => {
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'pdf');
+    for (let i = 1; i <= 10; i++) await (await SELF.fetch(url, { headers: { 'cf-connecting-ip': `192.0.2.${i}` } })).arrayBuffer();
+    for (const range of ['bytes=1-', 'bytes=100-199', 'bytes=-500', 'bytes=0-']) {
+      await expectForbidden(await SELF.fetch(url, { headers: { 'cf-connecting-ip': '192.0.2.99', range } }), /download limit reached/);
+    }
+  });
+
+  it('counts a client\'s ranges and resumes within the hour as one download', async () => {
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'pdf');
+    const ranges = ['bytes=0-99', 'bytes=100-', 'bytes=1-', 'bytes=-10'];
+    for (const range of ranges) {
+      const res = await SELF.fetch(url, { headers: { 'cf-connecting-ip': '203.0.113.50', range } });
+      expect(res.status).toBe(206);
+      await res.arrayBuffer();
+    }
+    const counted = await env.DB.prepare('SELECT COUNT(*) AS n FROM downloads WHERE order_id = ?').bind(await purchaseIdOf(buyer, book.slug)).first<{ n: number }>();
+    expect(counted?.n).toBe(1);
+  });
+
+  it('answers HEAD with the size and no body, without counting a download', async () => {
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'epub');
+    for (let i = 0; i < 12; i++) {
+      const head = await SELF.fetch(url, { method: 'HEAD', headers: { 'cf-connecting-ip': `203.0.113.${100 + i}` } });
+      expect(head.status).toBe(200);
+      expect(Number(head.headers.get('content-length'))).toBeGreaterThan(1000);
+      expect((await head.arrayBuffer()).byteLength).toBe(0);
+    }
+    const counted = await env.DB.prepare('SELECT COUNT(*) AS n FROM downloads WHERE order_id = ?').bind(await purchaseIdOf(buyer, book.slug)).first<{ n: number }>();
+    expect(counted?.n).toBe(0);
+    expect((await SELF.fetch(url)).status).toBe(200);
+  });
+
+  it('serves no more than the downloads left to 40 parallel requests from 40 clients', async () => {
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'epub');
+    await (await SELF.fetch(url, { headers: { 'cf-connecting-ip': '10.0.0.1' } })).arrayBuffer();
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const res = await SELF.fetch(url, { headers: { 'cf-connecting-ip': `10.0.1.${i}` } });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(9);
+    expect(statuses.filter((s) => s === 403)).toHaveLength(31);
   });
 });

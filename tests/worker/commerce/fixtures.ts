@@ -133,21 +133,60 @@ export function refundEvent(paymentIntent: string, id = eventId()) {
 
 let orderCounter = 0;
 
-/** A paid order delivered through a signed checkout.session.completed webhook. */
-export async function buy(slug: string, email = `reader${++orderCounter}@example.com`): Promise<{ sessionId: string; email: string }> {
-  const sessionId = `cs_test_${slug.replace(/-/g, '')}${++orderCounter}${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const res = await deliverWebhook(sessionEvent('checkout.session.completed', { id: sessionId, slug, email }));
-  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
-  return { sessionId, email };
+/** A buyer's browser after starting a checkout: the Stripe session and the cookie binding it to this browser. */
+export interface Buyer {
+  sessionId: string;
+  email: string;
+  /** The `Cookie` header the browser sends back to /checkout/success. */
+  cookie: string;
+  paymentIntent: string;
 }
 
-/** The JSON library of the buyer of `sessionId`, reached through the success page. */
-export async function libraryOf(sessionId: string): Promise<{ libraryUrl: string; items: { slug: string; title: string; downloads: { format: string; url: string }[] }[] }> {
-  const success = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${sessionId}`, { headers: { accept: 'application/json' } });
-  const { libraryUrl } = (await success.json()) as { libraryUrl: string };
+/** Starts a checkout the way the storefront does (POST /api/v1/checkout), keeping the browser cookie it sets. */
+export async function startCheckout(slug: string, email = `reader${++orderCounter}@example.com`, cookie?: string): Promise<Buyer> {
+  const res = await SELF.fetch(`${ORIGIN}/api/v1/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ slug, email }),
+  });
+  if (res.status !== 200) throw new Error(`checkout: ${res.status} ${await res.text()}`);
+  const { sessionId } = (await res.json()) as { sessionId: string };
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  return { sessionId, email, cookie: setCookie.split(';')[0], paymentIntent: `pi_${sessionId}` };
+}
+
+/** A paid order: a checkout started through the API, then Stripe's signed checkout.session.completed webhook. */
+export async function buy(slug: string, email?: string): Promise<Buyer> {
+  const buyer = await startCheckout(slug, email);
+  const res = await deliverWebhook(sessionEvent('checkout.session.completed', { id: buyer.sessionId, slug, email: buyer.email, paymentIntent: buyer.paymentIntent }));
+  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
+  return buyer;
+}
+
+/** What /checkout/success answers the buyer's browser (JSON). */
+export async function successState(buyer: Pick<Buyer, 'sessionId'> & { cookie?: string }): Promise<{ status: string; libraryUrl?: string; message?: string }> {
+  const res = await SELF.fetch(`${ORIGIN}/checkout/success?session_id=${buyer.sessionId}`, {
+    headers: { accept: 'application/json', ...(buyer.cookie ? { cookie: buyer.cookie } : {}) },
+  });
+  return res.json();
+}
+
+/** The JSON library of a buyer, reached as they reach it: through the success page, in the browser that paid. */
+export async function libraryOf(
+  buyer: Buyer,
+): Promise<{ libraryUrl: string; items: { slug: string; title: string; purchaseId: string; downloads: { format: string; url: string }[] }[] }> {
+  const { libraryUrl } = await successState(buyer);
+  if (!libraryUrl) throw new Error('the success page showed no library link to the buying browser');
   const library = await SELF.fetch(libraryUrl, { headers: { accept: 'application/json' } });
   if (library.status !== 200) throw new Error(`library: ${library.status} ${await library.text()}`);
   return { libraryUrl, ...((await library.json()) as { items: never[] }) };
+}
+
+/** The purchase id of the buyer's copy of `slug`, as the library shows it. */
+export async function purchaseIdOf(buyer: Buyer, slug: string): Promise<string> {
+  const id = (await libraryOf(buyer)).items.find((i) => i.slug === slug)?.purchaseId;
+  if (!id) throw new Error(`${buyer.email} owns no ${slug}`);
+  return id;
 }
 
 export function downloadUrl(library: Awaited<ReturnType<typeof libraryOf>>, slug: string, format: 'epub' | 'pdf'): string {
