@@ -58,6 +58,11 @@ const ORDER_COLUMNS = `o.id, o.book_slug AS bookSlug, o.email, o.amount, o.curre
 const ENTITLEMENT_COLUMNS = `e.id AS e_id, e.order_id AS e_orderId, e.email AS e_email, e.book_slug AS e_bookSlug,
   e.created_at AS e_createdAt, e.revoked_at AS e_revokedAt, e.revoke_reason AS e_revokeReason`;
 
+/** How a held entitlement's revoke_reason starts: a refund or failed payment may still overwrite it, a release may lift it. */
+const HELD = 'held for review:';
+/** Entitlements a refund or failed payment revokes: live ones, and those only held for review. */
+const REVOCABLE = `(revoked_at IS NULL OR revoke_reason LIKE '${HELD}%')`;
+
 type JoinedRow = Order & Record<`e_${keyof Entitlement}`, string | null>;
 
 /** A new purchase id: 128 random bits, so ids cannot be guessed or enumerated. */
@@ -90,7 +95,7 @@ export class OrderRepository {
         .prepare(
           `INSERT INTO entitlements (id, order_id, email, book_slug, created_at, revoked_at, revoke_reason)
            SELECT ?1, id, email, book_slug, ?2, CASE WHEN review_reason IS NULL THEN NULL ELSE ?2 END,
-             CASE WHEN review_reason IS NULL THEN NULL ELSE 'held for review: ' || review_reason END
+             CASE WHEN review_reason IS NULL THEN NULL ELSE '${HELD} ' || review_reason END
            FROM orders WHERE id = ?3`,
         )
         .bind(newId('ent'), now, id),
@@ -98,7 +103,7 @@ export class OrderRepository {
         .prepare(
           `UPDATE entitlements SET revoked_at = ?1,
              revoke_reason = (SELECT reason FROM payment_reversals WHERE key IN ('cs:' || ?3, 'pi:' || ?4) ORDER BY created_at LIMIT 1)
-           WHERE order_id = ?2 AND revoked_at IS NULL
+           WHERE order_id = ?2 AND ${REVOCABLE}
              AND EXISTS (SELECT 1 FROM payment_reversals WHERE key IN ('cs:' || ?3, 'pi:' || ?4))`,
         )
         .bind(now, id, session ?? '', order.paymentIntent ?? ''),
@@ -125,7 +130,7 @@ export class OrderRepository {
       this.db
         .prepare(
           `UPDATE entitlements SET revoked_at = ?, revoke_reason = ?
-           WHERE revoked_at IS NULL AND order_id IN (SELECT id FROM orders WHERE checkout_session_id = ? OR (payment_intent IS NOT NULL AND payment_intent = ?))`,
+           WHERE ${REVOCABLE} AND order_id IN (SELECT id FROM orders WHERE checkout_session_id = ? OR (payment_intent IS NOT NULL AND payment_intent = ?))`,
         )
         .bind(now, reversal.reason, reversal.sessionId ?? '', reversal.paymentIntent ?? ''),
     ]);
@@ -179,6 +184,29 @@ export class OrderRepository {
       .bind(slug)
       .all<JoinedRow>();
     return rows.results.map(joined);
+  }
+
+  /**
+   * Grants an order the publisher reviewed: clears the hold and revives the
+   * entitlement the hold revoked (never one a refund or an admin revoked).
+   * @throws BinderyError('not-found' | 'conflict')
+   */
+  async release(purchaseId: string): Promise<OrderWithEntitlement> {
+    const [revived] = await this.db.batch([
+      this.db
+        .prepare(`UPDATE entitlements SET revoked_at = NULL, revoke_reason = NULL WHERE order_id = ? AND revoke_reason LIKE '${HELD} %'`)
+        .bind(purchaseId),
+      this.db
+        .prepare('UPDATE orders SET review_reason = NULL WHERE id = ?1 AND EXISTS (SELECT 1 FROM entitlements WHERE order_id = ?1 AND revoked_at IS NULL)')
+        .bind(purchaseId),
+    ]);
+    const order = await this.get(purchaseId);
+    if (!order) throw new BinderyError('not-found', `no purchase "${purchaseId}"`, { field: 'id' });
+    if (revived.meta.changes === 0) {
+      const state = order.entitlement.revokedAt ? `revoked (${order.entitlement.revokeReason ?? 'no reason'})` : 'granted already';
+      throw new BinderyError('conflict', `purchase "${purchaseId}" is not held for review: it is ${state}`, { field: 'id' });
+    }
+    return order;
   }
 
   /** Revokes an entitlement by its id; revoking twice keeps the first time and reason. */

@@ -166,5 +166,27 @@ export function commerceAdminRoutes() {
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/orders/{id}/release',
+      tags: ['commerce'],
+      summary: 'Grant a paid order that was held for review, and mail the buyer their library link (admin)',
+      description: 'An order is held when Stripe reports another amount or currency than the checkout asked. Refunded or revoked orders stay as they are.',
+      security,
+      middleware: [admin],
+      request: { params: z.object({ id: z.string().min(1).max(100) }) },
+      responses: { 200: jsonContent(OrderSchema, 'Released: the entitlement is live'), ...adminProblems({ 404: 'Unknown purchase', 409: 'The order is not held for review' }) },
+    }),
+    async (c) => {
+      const orders = new OrderRepository(c.env.DB);
+      const order = await orders.release(c.req.valid('param').id);
+      const settings = config(c.env);
+      const { mailId } = await queueLibraryMail(c.env.DB, settings, order.email, publicOrigin(c.env, c.req.url), 'purchase');
+      c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
+      return c.json(orderView(order), 200);
+    },
+  );
+
   return app;
 }

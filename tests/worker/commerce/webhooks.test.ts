@@ -143,10 +143,31 @@ describe('what a paid session must match before it grants the book', () => {
     const res = await deliverWebhook(completed(id, 'cheap@example.com', { amount_total: 100 }));
     expect(res.status).toBe(200);
     expect((await entitlementOf(id))!.revoked_at).not.toBeNull();
-    const orders = (await (await admin(`/api/v1/books/${SLUG}/orders`)).json()) as { orders: { email: string; reviewReason: string | null }[] };
+    const orders = (await (await admin(`/api/v1/books/${SLUG}/orders`)).json()) as { orders: { id: string; email: string; reviewReason: string | null }[] };
     expect(orders.orders.find((o) => o.email === 'cheap@example.com')?.reviewReason).toMatch(/paid 100 TWD, the checkout asked for 29900 TWD/);
-    const mails = await env.DB.prepare('SELECT COUNT(*) AS n FROM mail_outbox WHERE to_email = ?').bind('cheap@example.com').first<{ n: number }>();
-    expect(mails?.n).toBe(0);
+    const mails = async () => (await env.DB.prepare('SELECT COUNT(*) AS n FROM mail_outbox WHERE to_email = ?').bind('cheap@example.com').first<{ n: number }>())!.n;
+    expect(await mails()).toBe(0);
+
+    // The publisher checks the payment and releases the order: the buyer gets their book and the mail.
+    const held = orders.orders.find((o) => o.email === 'cheap@example.com')!;
+    const released = await admin(`/api/v1/orders/${held.id}/release`, { method: 'POST' });
+    expect(released.status).toBe(200);
+    expect(await released.json()).toMatchObject({ reviewReason: null, entitlement: { revokedAt: null } });
+    expect((await entitlementOf(id))!.revoked_at).toBeNull();
+    expect(await mails()).toBe(1);
+    expect((await admin(`/api/v1/orders/${held.id}/release`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('never releases an order that was refunded while held', async () => {
+    const id = await newSession();
+    await deliverWebhook(completed(id, 'held-refund@example.com', { amount_total: 5, payment_intent: `pi_${id}` }));
+    await deliverWebhook(refundEvent(`pi_${id}`));
+    const list = (await (await admin(`/api/v1/books/${SLUG}/orders`)).json()) as { orders: { id: string; email: string }[] };
+    const held = list.orders.find((o) => o.email === 'held-refund@example.com')!;
+    const release = await admin(`/api/v1/orders/${held.id}/release`, { method: 'POST' });
+    expect(release.status).toBe(409);
+    expect(((await release.json()) as { detail: string }).detail).toMatch(/refunded/);
+    expect((await entitlementOf(id))!.revoked_at).not.toBeNull();
   });
 
   it('holds an order paid in another currency, or from a session this store never started', async () => {
