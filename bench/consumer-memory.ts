@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { prepareBook } from '../src/build/build.ts';
-import { lazyFonts, renderEdition } from '../src/build/consumer.ts';
-import type { Format } from '../src/build/writer.ts';
-import { WRITERS } from '../src/build/writers.ts';
+import { prepareBook } from '../src/pipeline/build.ts';
+import { lazyFonts, renderEdition } from '../src/worker/consumer.ts';
+import type { Format } from '../src/formats/writer.ts';
+import { WRITERS } from '../src/formats/writers.ts';
 import { cliFontPaths } from '../src/cli/fonts.ts';
 import { DirectorySource } from '../src/cli/directory-source.ts';
 import type { BookSource } from '../src/content/source.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBook } from '../src/build/build.ts';
+import { buildBook } from '../src/pipeline/build.ts';
 import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './child.ts';
 import { syntheticMarkdown, syntheticSource } from './synthetic.ts';
 

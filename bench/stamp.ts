@@ -1,4 +1,4 @@
-import { buildBook } from '../src/build/build.ts';
+import { buildBook } from '../src/pipeline/build.ts';
 import { loadCliFonts } from '../src/cli/fonts.ts';
 import { stampEpub, stampPdf, type Licence } from '../src/stamp/index.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';

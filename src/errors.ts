@@ -5,6 +5,13 @@ export interface SourceLocation {
   field?: string;
 }
 
+/** A located, non-fatal problem in the user's input (a missing alt text, a glyph no font has): reported, never fatal. */
+export interface Warning {
+  file: string;
+  line?: number;
+  message: string;
+}
+
 export type ErrorCode =
   | 'invalid-manifest'
   | 'invalid-article'

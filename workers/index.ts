@@ -1,5 +1,5 @@
-import { consumeBuilds, DEAD_LETTER_QUEUE, failAbandonedBuilds } from '../src/build/consumer.ts';
-import { cleanUpBuilds } from '../src/catalog/cleanup.ts';
+import { consumeBuilds, DEAD_LETTER_QUEUE, failAbandonedBuilds } from '../src/worker/consumer.ts';
+import { cleanUpBuilds } from '../src/worker/cleanup.ts';
 import { commerceConfig } from '../src/commerce/config.ts';
 import { commerceHousekeeping } from '../src/commerce/housekeeping.ts';
 import { createApp } from '../src/http/app.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Format } from '../build/writer.ts';
-import { WRITERS } from '../build/writers.ts';
+import type { Format } from '../formats/writer.ts';
+import { WRITERS } from '../formats/writers.ts';
 import { PAGE_SIZES } from '../content/manifest.ts';
 import type { BookMeta } from '../document/model.ts';
 

@@ -1,5 +1,5 @@
 import { join, relative, resolve } from 'node:path';
-import { buildBook } from '../build/build.ts';
+import { buildBook } from '../pipeline/build.ts';
 import { parseBuildArgs, type BuildArgs } from './args.ts';
 import { DirectorySource } from './directory-source.ts';
 import type { CliIo } from './io.ts';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { prepareBook } from '../build/build.ts';
+import { prepareBook } from '../pipeline/build.ts';
 import { parseCheckArgs, type CheckArgs } from './args.ts';
 import { DirectorySource } from './directory-source.ts';
 import type { CliIo } from './io.ts';

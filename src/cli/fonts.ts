@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FontSet } from '../build/writer.ts';
+import type { FontSet } from '../formats/writer.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
 
 const require = createRequire(import.meta.url);

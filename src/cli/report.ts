@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Warning } from '../document/model.ts';
+import type { Warning } from '../errors.ts';
 import { BinderyError } from '../errors.ts';
 import { displayPath, type CliIo } from './io.ts';
 

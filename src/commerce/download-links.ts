@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORMATS } from '../build/writer.ts';
+import { FORMATS } from '../formats/writer.ts';
 import { BinderyError } from '../errors.ts';
 import { base64url, fromBase64url, hmacSha256, timingSafeEqual, utf8 } from '../crypto.ts';
 

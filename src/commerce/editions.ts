@@ -1,4 +1,4 @@
-import { FORMATS, type Format } from '../build/writer.ts';
+import { FORMATS, type Format } from '../formats/writer.ts';
 import { BuildRepository, type BuildFile } from '../catalog/builds.ts';
 import { editionMetaSchema, type EditionMeta } from '../catalog/editions.ts';
 

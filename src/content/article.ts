@@ -1,4 +1,4 @@
-import type { Warning } from '../document/model.ts';
+import type { Warning } from '../errors.ts';
 import { BinderyError } from '../errors.ts';
 import { frontMatterSchema, type FrontMatter } from './manifest.ts';
 import { parseLocatedYaml, validateLocated } from './yaml-source.ts';

@@ -1,11 +1,11 @@
 import type { LoadedBook } from '../content/load.ts';
 import { resolveRelative } from '../content/source.ts';
 import { toHex } from '../crypto.ts';
-import { BinderyError } from '../errors.ts';
+import { BinderyError, type Warning } from '../errors.ts';
 import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
 import { sanitizeSvg } from './svg.ts';
-import { inlineText, type Inline, type Warning, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
+import { inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
 
 export interface AssembleOptions {

@@ -1,3 +1,5 @@
+import type { Warning } from '../errors.ts';
+
 /**
  * The document model: what every writer consumes. Markdown is parsed once
  * into these nodes (see parse.ts); EPUB and PDF writers never see Markdown or
@@ -116,12 +118,6 @@ export interface BookDocument {
   chapters: Chapter[];
   parts: Part[];
   assets: Map<string, Asset>;
-}
-
-export interface Warning {
-  file: string;
-  line?: number;
-  message: string;
 }
 
 /** Plain text of inline nodes: for titles, alt text, search and checks. */

@@ -1,4 +1,4 @@
-import type { Writer, WriterContext } from '../build/writer.ts';
+import type { Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument, Chapter } from '../document/model.ts';
 import { renderBlocks } from './content.ts';
 import { coverSvg, fallbackSvg } from './cover-svg.ts';

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { storeImage } from '../catalog/assets.ts';
 import { ArticleRepository } from '../catalog/articles.ts';
 import { BookRepository } from '../catalog/books.ts';
-import { BuildRequests } from '../catalog/build-requests.ts';
+import { BuildRequests } from '../worker/build-requests.ts';
 import { BuildRepository, type BuildDetail, type BuildRecord } from '../catalog/builds.ts';
 import { apiManifestSchema, articleFiltersSchema, bundleSchema, mintTokenSchema } from '../catalog/schemas.ts';
 import { TokenService } from '../catalog/tokens.ts';

@@ -6,7 +6,7 @@ import { attr, attrs, text, XML_DECLARATION } from '../epub/xml.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead, publicRouter } from './public.ts';
-import { MEDIA_TYPES, type Format } from '../build/writer.ts';
+import { MEDIA_TYPES, type Format } from '../formats/writer.ts';
 
 /**
  * OPDS catalogs for e-reader apps: OPDS 2.0 (JSON) at /opds and OPDS 1.2

@@ -12,7 +12,7 @@ import { errorResponses } from './editor-schemas.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
 import { storedFileHeaders } from './security-headers.ts';
-import { MEDIA_TYPES } from '../build/writer.ts';
+import { MEDIA_TYPES } from '../formats/writer.ts';
 
 /** Metadata may change on publish; a CDN keeps it briefly and serves stale while it refetches. */
 export const METADATA_CACHE = 'public, max-age=60, s-maxage=300, stale-while-revalidate=86400';

@@ -1,4 +1,4 @@
-import type { FontSet } from '../build/writer.ts';
+import type { FontSet } from '../formats/writer.ts';
 
 /**
  * Where each font of a PDF build lives: the npm file the CLI reads and the R2

@@ -1,6 +1,6 @@
 import fontkit from '@cantoo/fontkit';
 import type { PDFDocument, PDFFont, PDFRef } from '@cantoo/pdf-lib';
-import type { FontSet } from '../build/writer.ts';
+import type { FontSet } from '../formats/writer.ts';
 
 export type FaceName = keyof FontSet;
 

@@ -1,5 +1,5 @@
 import { PDFDocument, PDFHexString, PDFName } from '@cantoo/pdf-lib';
-import type { RenderedFile, Writer, WriterContext } from '../build/writer.ts';
+import type { RenderedFile, Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
 import { addLinkAnnotations } from './annotations.ts';

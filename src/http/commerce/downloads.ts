@@ -4,7 +4,7 @@ import { problem, problemResponse } from '../problem.ts';
 import type { AppEnv } from '../app.ts';
 import { commerceRouter, config, problems } from './common.ts';
 import { contentDisposition, parseRange } from './http-files.ts';
-import { MEDIA_TYPES } from '../../build/writer.ts';
+import { MEDIA_TYPES } from '../../formats/writer.ts';
 
 /** Purchase-gated downloads of the buyer's stamped copy, with ranges for resuming. */
 export function downloadRoutes() {

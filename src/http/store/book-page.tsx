@@ -3,7 +3,7 @@ import { bookLinks, coverImages, groupToc } from '../public.ts';
 import { formatBytes, formatDate, formatPrice } from './format.ts';
 import { storeLabels } from './labels.ts';
 import { Layout } from './layout.tsx';
-import { MEDIA_TYPES } from '../../build/writer.ts';
+import { MEDIA_TYPES } from '../../formats/writer.ts';
 
 /** Where the buy form posts (the commerce API answers a form post with a 303 to Stripe Checkout). */
 export const CHECKOUT_PATH = '/api/v1/checkout';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { prepareBook } from '../../../src/build/build.ts';
+import { prepareBook } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { inlineText, type Block, type Inline } from '../../../src/document/model.ts';
 import { walkBlocks } from '../../../src/document/parse.ts';

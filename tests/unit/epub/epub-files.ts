@@ -1,6 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate';
-import { buildBook, prepareBook, renderDocument } from '../../../src/build/build.ts';
-import { sampleDocument } from '../../../src/build/sample.ts';
+import { buildBook, prepareBook, renderDocument } from '../../../src/pipeline/build.ts';
+import { sampleDocument } from '../../../src/pipeline/sample.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import type { BookSource } from '../../../src/content/source.ts';
 

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fontkit from '@cantoo/fontkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildBook } from '../../../src/build/build.ts';
+import { buildBook } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { walkBlocks } from '../../../src/document/parse.ts';
-import type { BookDocument, Inline, Warning } from '../../../src/document/model.ts';
+import type { BookDocument, Inline } from '../../../src/document/model.ts';
+import type { Warning } from '../../../src/errors.ts';
 import { pageGeometry } from '../../../src/pdf/geometry.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { buildBook } from '../../../src/build/build.ts';
+import { buildBook } from '../../../src/pipeline/build.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { MemorySource } from '../../../src/content/source.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { buildBook } from '../../../src/build/build.ts';
+import { buildBook } from '../../../src/pipeline/build.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { MemorySource } from '../../../src/content/source.ts';
 import { BinderyError } from '../../../src/errors.ts';

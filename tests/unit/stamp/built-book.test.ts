@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, expect, it } from 'vitest';
-import { buildBook, type BuiltFile } from '../../../src/build/build.ts';
+import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';

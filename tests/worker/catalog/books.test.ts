@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArticleRepository } from '../../../src/catalog/articles.ts';
-import { snapshotBook } from '../../../src/catalog/snapshot.ts';
+import { snapshotBook } from '../../../src/worker/snapshot.ts';
 import { env } from 'cloudflare:test';
 import { api, article, json, putArticle, putBook } from './api.ts';
 

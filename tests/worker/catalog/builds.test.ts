@@ -2,9 +2,9 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../../workers/index.ts';
-import { WRITERS } from '../../../src/build/writers.ts';
+import { WRITERS } from '../../../src/formats/writers.ts';
 import { BuildRepository } from '../../../src/catalog/builds.ts';
-import { cleanUpBuilds } from '../../../src/catalog/cleanup.ts';
+import { cleanUpBuilds } from '../../../src/worker/cleanup.ts';
 import { editionPrefix, snapshotKey } from '../../../src/catalog/editions.ts';
 import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
 import { api, article, enc, json, PNG, putArticle, putBook } from './api.ts';

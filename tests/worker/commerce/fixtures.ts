@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
-import { buildBook, type BuiltFile } from '../../../src/build/build.ts';
-import type { FontSet } from '../../../src/build/writer.ts';
+import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
+import type { FontSet } from '../../../src/formats/writer.ts';
 import { editionFileKey } from '../../../src/catalog/editions.ts';
 import { signStripePayload } from '../../../src/commerce/stripe-signature.ts';
 import { MemorySource } from '../../../src/content/source.ts';

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
-import { buildBook, renderDocument, type BuiltFile } from '../../../src/build/build.ts';
+import { buildBook, renderDocument, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { sha256Hex } from '../../../src/crypto.ts';
-import { sampleDocument } from '../../../src/build/sample.ts';
+import { sampleDocument } from '../../../src/pipeline/sample.ts';
 import { editionFileKey, fileFormat, snapshotKey } from '../../../src/catalog/editions.ts';
 import { MemorySource } from '../../../src/content/source.ts';
 import { generatedCoverPng } from '../../../src/http/store/cover.ts';

@@ -1,5 +1,5 @@
-import { BuildRepository } from './builds.ts';
-import { editionPrefix } from './editions.ts';
+import { BuildRepository } from '../catalog/builds.ts';
+import { editionPrefix } from '../catalog/editions.ts';
 
 const PURGE_BATCH = 50;
 

@@ -1,9 +1,9 @@
-import { prepareBook } from '../build/build.ts';
-import { StorageSource, type BookSnapshot } from '../build/storage-source.ts';
+import { prepareBook } from '../pipeline/build.ts';
+import { StorageSource, type BookSnapshot } from './storage-source.ts';
 import { BinderyError } from '../errors.ts';
-import { BuildRepository, type BuildError, type BuildRecord } from './builds.ts';
-import { newId } from './clock.ts';
-import { buildFormats, snapshotKey, type BuildMessage } from './editions.ts';
+import { BuildRepository, type BuildError, type BuildRecord } from '../catalog/builds.ts';
+import { newId } from '../catalog/clock.ts';
+import { buildFormats, snapshotKey, type BuildMessage } from '../catalog/editions.ts';
 import { snapshotBook } from './snapshot.ts';
 
 /** A build that stands for the content, or why the content cannot be built (nothing is recorded then). */

@@ -1,10 +1,10 @@
-import { articleAssetPath, articlePath, type BookSnapshot } from '../build/storage-source.ts';
+import { articleAssetPath, articlePath, type BookSnapshot } from './storage-source.ts';
 import type { ManifestInput } from '../content/manifest.ts';
 import { normalizePath } from '../content/source.ts';
 import { BinderyError } from '../errors.ts';
-import { ArticleRepository, type ArticleForBuild } from './articles.ts';
-import { BookRepository } from './books.ts';
-import type { ApiChapterRef, ApiManifest, Bundle } from './schemas.ts';
+import { ArticleRepository, type ArticleForBuild } from '../catalog/articles.ts';
+import { BookRepository } from '../catalog/books.ts';
+import type { ApiChapterRef, ApiManifest, Bundle } from '../catalog/schemas.ts';
 
 type ManifestChapter = ManifestInput['chapters'][number];
 

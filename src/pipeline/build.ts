@@ -1,12 +1,13 @@
 import { loadBook } from '../content/load.ts';
 import type { BookSource } from '../content/source.ts';
 import { assembleBook } from '../document/assemble.ts';
-import type { BookDocument, Warning } from '../document/model.ts';
+import type { BookDocument } from '../document/model.ts';
+import type { Warning } from '../errors.ts';
 import { walkInlines } from '../document/parse.ts';
 import { BinderyError } from '../errors.ts';
 import { sha256Hex } from '../crypto.ts';
-import { MEDIA_TYPES, type FontSet, type Format } from './writer.ts';
-import { WRITERS } from './writers.ts';
+import { MEDIA_TYPES, type FontSet, type Format } from '../formats/writer.ts';
+import { WRITERS } from '../formats/writers.ts';
 
 /** Bumped when writer output changes, so old content hashes do not name new bytes. */
 export const BUILDER_VERSION = '2';

@@ -3,10 +3,10 @@ import { buildFormats, buildMessageSchema, editionFileKey, fileFormat, snapshotK
 import { BinderyError } from '../errors.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
 import type { BookDocument } from '../document/model.ts';
-import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from './build.ts';
-import { sampleDocument } from './sample.ts';
+import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '../pipeline/build.ts';
+import { sampleDocument } from '../pipeline/sample.ts';
 import { StorageSource, type BookSnapshot } from './storage-source.ts';
-import type { FontSet, Format } from './writer.ts';
+import type { FontSet, Format } from '../formats/writer.ts';
 
 /** Attempts before an unexpected error (R2 or D1 hiccup) fails the build; content errors fail at once. */
 const MAX_ATTEMPTS = 3;
