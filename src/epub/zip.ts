@@ -3,19 +3,22 @@ import { zipSync, type Zippable } from 'fflate';
 export interface ZipEntry {
   path: string;
   data: Uint8Array;
+  /** Kept as is rather than deflated: media that is compressed already gains nothing. */
+  stored?: boolean;
 }
 
 /**
- * An EPUB container: `mimetype` first and stored (readers sniff its bytes at
- * offset 38), everything else deflated, every entry stamped with the same
- * time so the same book always gives the same bytes.
+ * An EPUB container, written by the EPUB writer and again by the stamper:
+ * `mimetype` first and stored (readers sniff its bytes at offset 38), the
+ * other entries in the given order, every entry stamped with the same time
+ * so the same book always gives the same bytes.
  */
 export function zipEpub(entries: readonly ZipEntry[], modified: Date): Uint8Array {
   const mtime = zipTimestamp(modified);
   const files: Zippable = {
     mimetype: [new TextEncoder().encode('application/epub+zip'), { level: 0, mtime }],
   };
-  for (const entry of entries) files[entry.path] = [entry.data, { level: 6, mtime }];
+  for (const entry of entries) files[entry.path] = [entry.data, { level: entry.stored ? 0 : 6, mtime }];
   return zipSync(files);
 }
 

@@ -1,4 +1,5 @@
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
+import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
 import { LICENCE_NS, licenceLine, licenceSchema, type Licence } from './licence.ts';
 import { escapeXml, unescapeXml } from './xml.ts';
@@ -47,16 +48,15 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   stamped = stamped.replace('</manifest>', `<item id="${LICENCE_ID}" href="${escapeXml(encodeURI(href))}" media-type="application/xhtml+xml"/>\n</manifest>`);
   stamped = insertItemref(stamped, anchor >= 0 ? spine[anchor] : null);
 
-  const out: Zippable = {};
-  out.mimetype = [files.mimetype ?? strToU8('application/epub+zip'), { level: 0, mtime: ZIP_MTIME }];
+  const pageEntry: ZipEntry = { path: opfDir + href, data: strToU8(page) };
+  const out: ZipEntry[] = [];
   for (const [path, data] of Object.entries(files)) {
-    if (path === 'mimetype') continue;
-    const content = path === opfPath ? strToU8(stamped) : data;
-    out[path] = [content, { level: STORED.test(path) ? 0 : 6, mtime: ZIP_MTIME }];
-    if (path === opfDir + (anchorItem?.href ?? '')) out[opfDir + href] = [strToU8(page), { level: 6, mtime: ZIP_MTIME }];
+    if (path === 'mimetype' || path === pageEntry.path) continue;
+    out.push({ path, data: path === opfPath ? strToU8(stamped) : data, stored: STORED.test(path) });
+    if (path === opfDir + (anchorItem?.href ?? '')) out.push(pageEntry);
   }
-  if (!(opfDir + href in out)) out[opfDir + href] = [strToU8(page), { level: 6, mtime: ZIP_MTIME }];
-  return zipSync(out);
+  if (!out.includes(pageEntry)) out.push(pageEntry);
+  return zipEpub(out, ZIP_MTIME);
 }
 
 /**
