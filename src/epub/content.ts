@@ -1,7 +1,7 @@
 import type { Align, Block, Chapter, Inline, ListItem } from '../document/model.ts';
 import { inlineText } from '../document/model.ts';
 import { chapterHref, type EpubAsset } from './layout.ts';
-import { attr, attrs, text } from './xml.ts';
+import { attr, attrs, text } from '../xml.ts';
 
 /** What rendering one chapter's blocks needs to know about the rest of the book. */
 export interface ContentContext {

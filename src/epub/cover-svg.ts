@@ -1,6 +1,6 @@
 import type { Asset, BookMeta } from '../document/model.ts';
 import type { Labels } from './labels.ts';
-import { attrs, text, XML_DECLARATION } from './xml.ts';
+import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
 const WIDTH = 600;
 const HEIGHT = 900;

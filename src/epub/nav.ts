@@ -2,7 +2,7 @@ import type { BookDocument } from '../document/model.ts';
 import type { Labels } from './labels.ts';
 import { chapterHref, type EpubLayout } from './layout.ts';
 import { xhtmlPage } from './pages.ts';
-import { attrs, text, XML_DECLARATION } from './xml.ts';
+import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
 export const NAV_HREF = 'nav.xhtml';
 export const COVER_HREF = 'cover.xhtml';

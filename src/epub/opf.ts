@@ -1,5 +1,5 @@
 import type { BookMeta } from '../document/model.ts';
-import { attrs, text, XML_DECLARATION } from './xml.ts';
+import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
 /** A file listed in the package manifest; `spine` items are read in the order given. */
 export interface ManifestItem {

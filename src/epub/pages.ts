@@ -1,7 +1,7 @@
 import type { BookMeta, Chapter } from '../document/model.ts';
 import { externalUrl } from './content.ts';
 import type { Labels } from './labels.ts';
-import { attrs, text, XML_DECLARATION } from './xml.ts';
+import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
 export const STYLESHEET_HREF = 'styles/book.css';
 

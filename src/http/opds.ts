@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { PublicCatalog, type PublishedBook } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
-import { attr, attrs, text, XML_DECLARATION } from '../epub/xml.ts';
+import { attr, attrs, text, XML_DECLARATION } from '../xml.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead, publicRouter } from './public.ts';

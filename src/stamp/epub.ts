@@ -2,7 +2,7 @@ import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
 import { LICENCE_NS, licenceLine, licenceSchema, type Licence } from './licence.ts';
-import { escapeXml, unescapeXml } from './xml.ts';
+import { attr, unescapeXml } from '../xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
 
 const LICENCE_ID = 'bindery-licence';
@@ -42,10 +42,10 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   let stamped = withPrefix(opf);
   stamped = stamped.replace(
     '</metadata>',
-    `<meta property="bindery:order">${escapeXml(licence.orderId)}</meta>\n` +
+    `<meta property="bindery:order">${attr(licence.orderId)}</meta>\n` +
       `<meta property="bindery:mark">urn:uuid:${licence.mark}</meta>\n</metadata>`,
   );
-  stamped = stamped.replace('</manifest>', `<item id="${LICENCE_ID}" href="${escapeXml(encodeURI(href))}" media-type="application/xhtml+xml"/>\n</manifest>`);
+  stamped = stamped.replace('</manifest>', `<item id="${LICENCE_ID}" href="${attr(encodeURI(href))}" media-type="application/xhtml+xml"/>\n</manifest>`);
   stamped = insertItemref(stamped, anchor >= 0 ? spine[anchor] : null);
 
   const pageEntry: ZipEntry = { path: opfDir + href, data: strToU8(page) };
@@ -167,7 +167,7 @@ function licencePage(licence: Licence, lang: string, stylesheets: string): strin
   const words = lang.toLowerCase().startsWith('zh') ? WORDS.zh : WORDS.en;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="${escapeXml(lang)}" lang="${escapeXml(lang)}">
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="${attr(lang)}" lang="${attr(lang)}">
 <head>
 <meta charset="UTF-8"/>
 <title>${words.title}</title>
@@ -176,7 +176,7 @@ ${stylesheets}
 <body>
 <section id="${LICENCE_ID}" class="${LICENCE_ID}">
 <h1>${words.title}</h1>
-<p xml:lang="en" lang="en">${escapeXml(licenceLine(licence))}</p>
+<p xml:lang="en" lang="en">${attr(licenceLine(licence))}</p>
 <p>${words.note}</p>
 <p xml:lang="en" lang="en"><small>Licence mark urn:uuid:${licence.mark}</small></p>
 </section>

@@ -1,11 +1,11 @@
 import { LICENCE_NS, type Licence } from './licence.ts';
-import { escapeXml, unescapeXml } from './xml.ts';
+import { attr, unescapeXml } from '../xml.ts';
 
 
 function licenceDescription(licence: Licence): string {
   return (
     `<rdf:Description rdf:about="" xmlns:bindery="${LICENCE_NS}">` +
-    `<bindery:order>${escapeXml(licence.orderId)}</bindery:order>` +
+    `<bindery:order>${attr(licence.orderId)}</bindery:order>` +
     `<bindery:mark>urn:uuid:${licence.mark}</bindery:mark>` +
     `</rdf:Description>`
   );

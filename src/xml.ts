@@ -1,7 +1,8 @@
 /**
- * XML text for EPUB files. Text stays real UTF-8: only the characters XML
- * itself reserves are escaped, never CJK or emoji (readers search and
- * hyphenate the text as written).
+ * XML text for every XML file Bindery writes (EPUB, OPDS, the stamp's OPF and
+ * XMP marks). Text stays real UTF-8: only the characters XML itself reserves
+ * are escaped, never CJK or emoji (readers search and hyphenate the text as
+ * written).
  */
 
 /** Characters XML 1.0 forbids anywhere (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/U+FFFF). */
@@ -25,3 +26,8 @@ export function attrs(pairs: Record<string, string | number | undefined>): strin
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** Reads back text that `attr` escaped (the stamp's order id in an OPF or XMP packet). */
+export function unescapeXml(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+}
