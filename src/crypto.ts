@@ -1,4 +1,8 @@
-/** Small Web Crypto helpers: content hashes, API token hashes, webhook signatures, signed links and library tokens. */
+/**
+ * Small Web Crypto helpers: content hashes, API token hashes, webhook signatures,
+ * signed links and library tokens; and the one base64url codec, which those
+ * tokens and the catalog's paging cursors share.
+ */
 
 const encoder = new TextEncoder();
 

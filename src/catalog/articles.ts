@@ -1,4 +1,5 @@
 import { parseArticle } from '../content/article.ts';
+import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import type { StoredAsset } from './assets.ts';
 import { nowIso } from './clock.ts';
@@ -227,13 +228,11 @@ function notFound(id: string): BinderyError {
 }
 
 function encodeCursor(id: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(id))).replace(/=+$/, '');
+  return base64url(utf8(id));
 }
 
 function decodeCursor(cursor: string): string {
-  try {
-    return new TextDecoder().decode(Uint8Array.from(atob(cursor), (c) => c.charCodeAt(0)));
-  } catch {
-    throw new BinderyError('invalid-input', 'cursor is not one this API returned', { field: 'cursor' });
-  }
+  const bytes = fromBase64url(cursor);
+  if (!bytes) throw new BinderyError('invalid-input', 'cursor is not one this API returned', { field: 'cursor' });
+  return new TextDecoder().decode(bytes);
 }

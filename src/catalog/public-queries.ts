@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizePath } from '../content/source.ts';
+import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import { editionMetaSchema, snapshotKey, type EditionMeta } from './editions.ts';
 
@@ -75,18 +76,17 @@ const PUBLISHED = `
 const cursorSchema = z.tuple([z.string(), z.string()]);
 
 export function encodeCursor(publishedAt: string, slug: string): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([publishedAt, slug]));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64url(utf8(JSON.stringify([publishedAt, slug])));
 }
 
 export function decodeCursor(cursor: string): [string, string] {
+  const bytes = fromBase64url(cursor);
   try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const text = new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
-    return cursorSchema.parse(JSON.parse(text));
+    if (bytes) return cursorSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
   } catch {
-    throw new BinderyError('invalid-input', 'cursor is not one this API returned', { field: 'cursor' });
+    // Not JSON, or not the pair this API writes: the same answer as undecodable text.
   }
+  throw new BinderyError('invalid-input', 'cursor is not one this API returned', { field: 'cursor' });
 }
 
 export class PublicCatalog {

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { base64url } from '../crypto.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
 import { cliFontPaths } from './fonts.ts';
 
@@ -54,7 +54,7 @@ export async function ensureDevVars(root: string): Promise<{ adminToken: string;
   }
   const missing = DEV_SECRETS.filter((k) => !values.get(k));
   if (missing.length) {
-    const lines = missing.map((key) => `${key}=${key === 'ADMIN_TOKEN' ? 'bnd_admin_' : 'dev_'}${randomBytes(24).toString('base64url')}`);
+    const lines = missing.map((key) => `${key}=${key === 'ADMIN_TOKEN' ? 'bnd_admin_' : 'dev_'}${base64url(crypto.getRandomValues(new Uint8Array(24)))}`);
     await writeFile(path, `${text && !text.endsWith('\n') ? `${text}\n` : text}${lines.join('\n')}\n`, { mode: 0o600 });
     for (const line of lines) values.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
   }
