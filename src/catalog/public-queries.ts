@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizePath } from '../content/source.ts';
 import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
+import type { TocEntry } from '../pipeline/build.ts';
 import { editionMetaSchema, snapshotKey, type EditionMeta } from './editions.ts';
 
 /**
@@ -25,8 +26,6 @@ const storedFileSchema = z.object({
 });
 
 export type EditionFile = z.output<typeof storedFileSchema>;
-export type TocChapter = z.output<typeof storedFactsSchema>['chapters'][number];
-
 /** A book on sale: its published edition's metadata and files. */
 export interface PublishedBook {
   slug: string;
@@ -38,7 +37,7 @@ export interface PublishedBook {
 }
 
 export interface PublishedBookDetail extends PublishedBook {
-  chapters: TocChapter[];
+  chapters: TocEntry[];
   /** Every publish of this book, newest first. */
   history: { buildId: string; date: string; publishedAt: string }[];
 }

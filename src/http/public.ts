@@ -2,11 +2,12 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
-import { coverKey, PublicCatalog, type PublishedBook, type PublishedBookDetail, type TocChapter } from '../catalog/public-queries.ts';
+import { coverKey, PublicCatalog, type PublishedBook, type PublishedBookDetail } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
 import { sha256Hex } from '../crypto.ts';
 import { sanitizeSvg } from '../document/svg.ts';
 import { BinderyError } from '../errors.ts';
+import type { TocEntry } from '../pipeline/build.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponses } from './editor-schemas.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
@@ -199,8 +200,8 @@ export function presentBook(origin: string, book: PublishedBook): z.output<typeo
 }
 
 /** Chapters grouped by part, in reading order. */
-export function groupToc(chapters: TocChapter[]): { part: string | null; chapters: Omit<TocChapter, 'part'>[] }[] {
-  const groups: { part: string | null; chapters: Omit<TocChapter, 'part'>[] }[] = [];
+export function groupToc(chapters: TocEntry[]): { part: string | null; chapters: Omit<TocEntry, 'part'>[] }[] {
+  const groups: { part: string | null; chapters: Omit<TocEntry, 'part'>[] }[] = [];
   for (const { part, ...chapter } of chapters) {
     const last = groups[groups.length - 1];
     if (last && last.part === (part ?? null)) last.chapters.push(chapter);

@@ -53,8 +53,8 @@ export function drawTitlePage(canvas: PageCanvas, doc: BookDocument, g: PageGeom
   centred(canvas, g, shape, imprint, 'regular', TYPE.small, COLOURS.muted, g.bottom + lines * TYPE.small * 1.4);
 }
 
-/** One table-of-contents entry: a part (unnumbered) or a chapter with its page. */
-export interface TocEntry {
+/** One line of the printed contents page and one outline item: a part (unnumbered) or a chapter with its page. */
+export interface ContentsLine {
   title: string;
   key: string;
   level: 0 | 1;
@@ -64,7 +64,7 @@ export interface TocEntry {
  * The table of contents as boxes: each chapter line ends in its folio and is
  * a link to the chapter, so it paginates like body text.
  */
-export function tableOfContents(doc: BookDocument, entries: readonly TocEntry[], destinations: ReadonlyMap<string, Destination>, frame: Frame, shape: ShapeContext, cjk: boolean): Box[] {
+export function tableOfContents(doc: BookDocument, entries: readonly ContentsLine[], destinations: ReadonlyMap<string, Destination>, frame: Frame, shape: ShapeContext, cjk: boolean): Box[] {
   const heading = doc.meta.language.startsWith('zh') ? '目錄' : doc.meta.language.startsWith('ja') ? '目次' : 'Contents';
   const title = textBoxes(shapeText(heading, baseStyle('bold', TYPE.heading[1]), shape), frame, { leading: TYPE.heading[1] * 1.6, justify: false });
   title[0].anchors = ['toc'];

@@ -5,7 +5,7 @@ import { BinderyError } from '../errors.ts';
 import { addLinkAnnotations } from './annotations.ts';
 import type { Frame } from './boxes.ts';
 import { embedFonts, type FontBook } from './fonts.ts';
-import { drawCover, drawTitlePage, partOpening, tableOfContents, type TocEntry } from './front-matter.ts';
+import { drawCover, drawTitlePage, partOpening, tableOfContents, type ContentsLine } from './front-matter.ts';
 import { pageGeometry, textHeight, textWidth } from './geometry.ts';
 import { ImageStore } from './images.ts';
 import type { ShapeContext } from './inline.ts';
@@ -65,7 +65,7 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   };
 
   const body = new Paginator(pdf, g, { bookTitle: doc.meta.title, numbered: true }, shape, () => pdf.addPage([g.width, g.height]));
-  const toc: TocEntry[] = [];
+  const toc: ContentsLine[] = [];
   const partOf = new Map(doc.parts.flatMap((p, i) => p.chapterIds.map((id) => [id, { part: p, key: `part-${i + 1}` }] as const)));
   const startedParts = new Set<string>();
   for (const [i, chapter] of doc.chapters.entries()) {
@@ -113,7 +113,7 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
 }
 
 /** Bookmarks mirror the contents: parts, their chapters, and each chapter's level-2 and level-3 headings. */
-function outlineItems(doc: BookDocument, toc: readonly TocEntry[], destinations: ReadonlyMap<string, Destination>): OutlineItem[] {
+function outlineItems(doc: BookDocument, toc: readonly ContentsLine[], destinations: ReadonlyMap<string, Destination>): OutlineItem[] {
   const chapters = new Map(doc.chapters.map((c) => [c.id, c]));
   const items: OutlineItem[] = [];
   let part: OutlineItem | null = null;
