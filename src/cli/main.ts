@@ -46,7 +46,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 /** `bindery push` lives in its own module, loaded on demand so build and check never pay for its imports. */
-async function runPushCommand(argv: string[]): Promise<number> {
+async function runPushCommand(argv: string[], io: CliIo): Promise<number> {
   const { runPush } = await import('./push.ts');
-  return runPush(argv);
+  return runPush(argv, io);
 }
