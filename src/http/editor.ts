@@ -10,7 +10,7 @@ import { TokenService } from '../catalog/tokens.ts';
 import { BinderyError } from '../errors.ts';
 import { requireScope, type EditorEnv } from './auth.ts';
 import * as S from './editor-schemas.ts';
-import { problem, problemResponse } from './problem.ts';
+import { errorProblem, problem, PROBLEM_JSON, problemResponse } from './problem.ts';
 
 /** Request bodies above this are refused with 413 before they are read. */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -289,10 +289,8 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       const outcome = await requests.request(c.req.valid('param').slug);
       if ('invalid' in outcome) {
         // 422 whatever the check that refused the content: it is the editor's to fix, not a malformed request.
-        const error = outcome.invalid;
-        const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}: ` : '';
-        const body = problem(422, `${where}${error.message}`, { type: `https://bindery.dev/problems/${error.code}`, ...error });
-        return c.json(body, 422, { 'Content-Type': 'application/problem+json; charset=utf-8' });
+        const { code, message, ...where } = outcome.invalid;
+        return c.json(errorProblem(new BinderyError(code, message, where), 422), 422, { 'Content-Type': PROBLEM_JSON });
       }
       return c.json(buildBody(outcome.build, []), outcome.created ? 202 : 200);
     },

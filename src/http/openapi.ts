@@ -1,20 +1,22 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
-import { problem, problemResponse } from './problem.ts';
+import { BinderyError } from '../errors.ts';
 
 /** Where the OpenAPI 3.1 document is served. */
 export const OPENAPI_PATH = '/api/openapi.json';
 
 /**
- * What every router does when a request fails its zod schema: a 400
- * problem+json naming the first field at fault.
+ * What every router does when a request fails its zod schema: an
+ * `invalid-input` BinderyError naming the first field at fault, so the app's
+ * error handler answers it like any other invalid input (400,
+ * `https://bindery.dev/problems/invalid-input`).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const validationHook: Hook<any, any, any, any> = (result) => {
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.map(String).join('.');
-    return problemResponse(problem(400, `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid request'}`, field ? { field } : {}));
+    throw new BinderyError('invalid-input', issue?.message ?? 'invalid request', field ? { field } : {});
   }
 };
 

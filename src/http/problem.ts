@@ -14,11 +14,10 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
+export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem), {
-    status: problem.status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8', ...headers },
-  });
+  return new Response(JSON.stringify(problem), { status: problem.status, headers: { 'content-type': PROBLEM_JSON, ...headers } });
 }
 
 const TITLES: Record<number, string> = {

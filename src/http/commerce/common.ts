@@ -4,18 +4,11 @@ import { commerceConfig, type CommerceConfig } from '../../commerce/config.ts';
 import { emailAddressSchema } from '../../email.ts';
 import { BinderyError } from '../../errors.ts';
 import { problemContent } from '../editor-schemas.ts';
+import { validationHook } from '../openapi.ts';
 
-/** A router for one commerce audience; invalid input becomes a BinderyError, so it is answered as problem+json. */
+/** A router for one commerce audience; invalid input is answered as problem+json like on every router. */
 export function commerceRouter<E extends HonoEnv>(): OpenAPIHono<E> {
-  return new OpenAPIHono<E>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const field = issue?.path.map(String).join('.');
-        throw new BinderyError('invalid-input', `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid request'}`, field ? { field } : {});
-      }
-    },
-  });
+  return new OpenAPIHono<E>({ defaultHook: validationHook });
 }
 
 export const config = (env: Env): CommerceConfig => commerceConfig(env as unknown as Record<string, unknown>);
