@@ -1,21 +1,21 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
-import type { BookSource } from '../content/source.ts';
-import { normalizePath } from '../content/source.ts';
+import { escapes, FileTreeSource, normalizePath } from '../content/source.ts';
 
 /** A book folder on disk. Reads stay inside the folder: `..` and symlinks pointing out of it read as missing. */
-export class DirectorySource implements BookSource {
+export class DirectorySource extends FileTreeSource {
   readonly name: string;
   private readonly root: string;
 
   constructor(dir: string) {
+    super();
     this.root = resolve(dir);
     this.name = basename(this.root);
   }
 
   async read(path: string): Promise<Uint8Array | null> {
     const relative = normalizePath(path);
-    if (!relative || relative.startsWith('\0')) return null;
+    if (escapes(relative)) return null;
     try {
       const root = await realpath(this.root);
       const file = await realpath(resolve(root, relative));

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { basename, dirname, posix } from 'node:path';
+import { dirname, posix } from 'node:path';
+import { ArticleIds } from '../content/article-ids.ts';
 import { loadBook, type ChapterSource } from '../content/load.ts';
-import { resolveRelative } from '../content/source.ts';
+import type { BookManifest } from '../content/manifest.ts';
+import { escapes, MANIFEST, resolveRelative } from '../content/source.ts';
 import { parseMarkdown, walkInlines } from '../document/parse.ts';
 import { BinderyError } from '../errors.ts';
 import type { ApiChapterRef, ApiManifest } from '../catalog/schemas.ts';
@@ -53,7 +55,7 @@ export async function runPush(argv: string[], io: CliIo = processIo()): Promise<
     return result.build.status === 'ready' ? 0 : 1;
   } catch (error) {
     if (error instanceof BinderyError) {
-      io.stderr(`${locate(io, options.bookDir, error, new Map())}\n`);
+      io.stderr(`${locate(io, options.bookDir, error)}\n`);
       return 1;
     }
     throw error;
@@ -94,16 +96,14 @@ export async function pushBook(options: PushOptions, io: CliIo): Promise<PushRes
   const source = new DirectorySource(options.bookDir);
   const book = await loadBook(source);
   const client = new EditorClient(options.api, options.token);
-  const ids = articleIds(book.slug, book.chapters);
-  const localFileOf = new Map([...ids].map(([file, id]) => [id, file]));
+  const ids = ArticleIds.forBookFolder(book.slug, book.chapters.map((c) => c.article.file));
   say(`Pushing ${book.slug} to ${options.api}\n`);
 
   try {
     let images = 0;
     for (const chapter of book.chapters) {
-      const id = ids.get(chapter.article.file)!;
-      const bytes = (await source.read(chapter.article.file))!;
-      await client.putArticle(id, new TextDecoder().decode(bytes));
+      const id = ids.id(chapter.article.file)!;
+      await client.putArticle(id, (await source.article(chapter.article.file))!.markdown);
       for (const reference of imageReferences(chapter)) {
         const image = await source.read(reference.path);
         if (!image) continue; // the server reports the missing image with its article and line
@@ -112,9 +112,9 @@ export async function pushBook(options: PushOptions, io: CliIo): Promise<PushRes
       }
     }
     say(`  ${book.chapters.length} articles, ${images} images uploaded\n`);
-    await client.putBook(book.slug, apiManifest(book.manifest, book.chapters, ids));
+    await client.putBook(book.slug, poolManifest(book.manifest, book.chapters, ids));
     if (book.manifest.cover) {
-      const cover = resolveRelative('book.yaml', book.manifest.cover)!;
+      const cover = resolveRelative(MANIFEST, book.manifest.cover)!;
       const bytes = await source.read(cover);
       if (bytes) await client.putBookAsset(book.slug, cover, bytes);
     }
@@ -125,7 +125,7 @@ export async function pushBook(options: PushOptions, io: CliIo): Promise<PushRes
     build = await waitForBuild(client, build, (b) => say(`  ${b.status} ${Math.round(b.progress * 100)}%\n`));
     if (build.status === 'failed') {
       const err = build.error!;
-      io.stderr(`${locate(io, options.bookDir, new BinderyError('build-failed', err.message, { file: err.file, line: err.line, field: err.field }), localFileOf)}\n`);
+      io.stderr(`${locate(io, options.bookDir, new BinderyError('build-failed', err.message, { file: err.file, line: err.line, field: err.field }), ids)}\n`);
       return { slug: book.slug, build, published: false };
     }
     say(`Build ${build.id} ready (content ${build.contentHash.slice(0, 12)}):\n`);
@@ -138,7 +138,7 @@ export async function pushBook(options: PushOptions, io: CliIo): Promise<PushRes
     }
     return { slug: book.slug, build, published: options.publish };
   } catch (error) {
-    if (error instanceof ApiError) throw relocate(error.toBinderyError(), localFileOf);
+    if (error instanceof ApiError) throw relocate(error.toBinderyError(), ids);
     throw error;
   }
 }
@@ -160,20 +160,6 @@ async function waitForBuild(client: EditorClient, start: BuildView, report: (b: 
   return build;
 }
 
-/** Pool ids for the book's chapters: `<slug>/<file stem>`, which must be unique within the book. */
-function articleIds(slug: string, chapters: ChapterSource[]): Map<string, string> {
-  const ids = new Map<string, string>();
-  const taken = new Map<string, string>();
-  for (const { article } of chapters) {
-    const id = `${slug}/${basename(article.file, '.md')}`;
-    const other = taken.get(id);
-    if (other) throw new BinderyError('invalid-manifest', `"${article.file}" and "${other}" would both become article "${id}"; rename one`, { file: 'book.yaml', field: 'chapters' });
-    taken.set(id, article.file);
-    ids.set(article.file, id);
-  }
-  return ids;
-}
-
 /** Local images an article references: their path in the book and the reference relative to the article. */
 function imageReferences(chapter: ChapterSource): { path: string; relative: string }[] {
   const { article } = chapter;
@@ -181,33 +167,35 @@ function imageReferences(chapter: ChapterSource): { path: string; relative: stri
   walkInlines(parseMarkdown(article.body, article.bodyLine), (node) => {
     if (node.type !== 'image' || /^[a-z][a-z0-9+.-]*:/i.test(node.src)) return;
     const path = resolveRelative(article.file, safeDecode(node.src));
-    if (!path || path.startsWith('\0')) return;
+    if (path === null || escapes(path)) return;
     found.set(path, posix.relative(dirname(article.file), path));
   });
   return [...found].map(([path, relative]) => ({ path, relative }));
 }
 
-function apiManifest(manifest: Awaited<ReturnType<typeof loadBook>>['manifest'], chapters: ChapterSource[], ids: Map<string, string>): ApiManifest {
+/** The book's manifest as the pool keeps it: chapters name article ids, the cover its path in the book. */
+function poolManifest(manifest: BookManifest, chapters: ChapterSource[], ids: ArticleIds): ApiManifest {
   const { slug: _slug, chapters: _files, cover, ...rest } = manifest;
   const refs: ApiChapterRef[] = [];
   for (const chapter of chapters) {
-    const entry = chapter.sample ? { article: ids.get(chapter.article.file)!, sample: true } : ids.get(chapter.article.file)!;
+    const id = ids.id(chapter.article.file)!;
+    const entry = chapter.sample ? { article: id, sample: true } : id;
     const last = refs[refs.length - 1];
     if (chapter.part && typeof last === 'object' && 'part' in last && last.part === chapter.part) last.chapters.push(entry);
     else refs.push(chapter.part ? { part: chapter.part, chapters: [entry] } : entry);
   }
-  return { ...rest, ...(cover ? { cover: resolveRelative('book.yaml', cover)! } : {}), chapters: refs };
+  return { ...rest, ...(cover ? { cover: resolveRelative(MANIFEST, cover)! } : {}), chapters: refs };
 }
 
-/** Server errors name article ids; the editor wants the file in the book folder. */
-function relocate(error: BinderyError, localFileOf: Map<string, string>): BinderyError {
-  const local = error.where.file ? localFileOf.get(error.where.file) : undefined;
-  if (!local) return error;
-  return new BinderyError(error.code, `${error.message} (article ${error.where.file})`, { ...error.where, file: local });
+/** Server errors name article ids; the author wants the file in the book folder, and the id the server knows. */
+function relocate(error: BinderyError, ids: ArticleIds): BinderyError {
+  const local = ids.toPath(error.where);
+  if (local.file === error.where.file) return error;
+  return new BinderyError(error.code, `${error.message} (article ${error.where.file})`, local);
 }
 
-function locate(io: CliIo, bookDir: string, error: BinderyError, localFileOf: Map<string, string>): string {
-  const located = relocate(error, localFileOf);
+function locate(io: CliIo, bookDir: string, error: BinderyError, ids?: ArticleIds): string {
+  const located = ids ? relocate(error, ids) : error;
   const file = located.where.file ? displayPath(io, bookDir, located.where.file) : undefined;
   const shown = new BinderyError(located.code, located.message, { ...located.where, file });
   return shown.where.file ? shown.describe() : `bindery push: ${shown.describe()}`;

@@ -4,7 +4,7 @@ import { frontMatterSchema, type FrontMatter } from './manifest.ts';
 import { parseLocatedYaml, validateLocated } from './yaml-source.ts';
 
 export interface ArticleSource {
-  /** Path relative to the book folder (or the article's id in the pool). */
+  /** Its path in the book (`SourceArticle.path`), or its id when the pool checks an upload: what errors name. */
   file: string;
   meta: FrontMatter;
   /** The Markdown after the front matter. */

@@ -52,9 +52,18 @@ export const manifestSchema = z.strictObject({
   chapters: z.array(chapterRefSchema).min(1),
 });
 
-export type ManifestInput = z.input<typeof manifestSchema>;
 export type Manifest = z.output<typeof manifestSchema>;
-export type ChapterRef = z.output<typeof chapterRefSchema>;
+
+/** A chapter naming a pool article by id, as the editor API validates it and D1 stores it. */
+type ArticleEntry = string | { article: string; sample?: boolean };
+type ChapterEntry = z.output<typeof chapterEntry> | ArticleEntry;
+
+/**
+ * A validated manifest as a build reads it: `book.yaml` (`Manifest`, chapters
+ * naming files) or a book of the pool, stored once in this validated form
+ * with chapters naming article ids. A build never turns it back into text.
+ */
+export type BookManifest = Omit<Manifest, 'chapters'> & { chapters: (ChapterEntry | { part: string; chapters: ChapterEntry[] })[] };
 
 /**
  * Article front matter. Unlike book.yaml, other fields are allowed (articles

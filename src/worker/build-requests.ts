@@ -29,19 +29,16 @@ export class BuildRequests {
 
   async request(slug: string): Promise<BuildRequest> {
     let snapshot: BookSnapshot;
+    let source: StorageSource | undefined;
     let contentHash: string;
     try {
       snapshot = await snapshotBook(this.db, slug);
-      const source = new StorageSource(snapshot, this.bucket);
-      try {
-        contentHash = (await prepareBook(source, { formats: buildFormats() })).contentHash;
-      } catch (err) {
-        if (err instanceof BinderyError) throw new BinderyError(err.code, err.message, source.locate(err.where), { cause: err });
-        throw err;
-      }
+      source = new StorageSource(snapshot, this.bucket);
+      contentHash = (await prepareBook(source, { formats: buildFormats() })).contentHash;
     } catch (err) {
       if (!(err instanceof BinderyError) || err.code === 'not-found') throw err;
-      return { invalid: err.toJSON() };
+      const invalid = err.toJSON();
+      return { invalid: source ? source.ids.toId(invalid) : invalid };
     }
     const existing = await this.builds.findLive(slug, contentHash);
     // A build on a lapsed lease will never finish (its consumer died): it is failed and the content queued again.

@@ -1,4 +1,4 @@
-import { BuildRepository, type BuildError, type BuildFile, type BuildRecord } from '../catalog/builds.ts';
+import { BuildRepository, type BuildFile, type BuildRecord } from '../catalog/builds.ts';
 import { buildFormats, buildMessageSchema, editionFileKey, fileFormat, snapshotKey } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
@@ -77,8 +77,7 @@ export async function runBuild(env: Env, buildId: string): Promise<void> {
     await builds.complete(build.id, edition.rows, edition.facts, edition.meta);
   } catch (err) {
     if (!(err instanceof BinderyError)) throw err;
-    const located: BuildError = { ...err.toJSON(), ...source.locate(err.where) };
-    await builds.fail(build.id, located);
+    await builds.fail(build.id, source.ids.toId(err.toJSON()));
   }
 }
 
@@ -97,7 +96,7 @@ async function buildEdition(env: Env, build: BuildRecord, source: StorageSource,
     store: async (files, sample) => void rows.push(...(await storeFiles(env.BOOKS, build, files, sample))),
   });
   await progress.flush();
-  return { rows, facts: { ...facts, warnings: facts.warnings.map((w) => source.locate(w)) }, meta: { ...document.meta, modified: document.meta.modified.toISOString() } };
+  return { rows, facts: { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, meta: { ...document.meta, modified: document.meta.modified.toISOString() } };
 }
 
 export interface EditionOptions {

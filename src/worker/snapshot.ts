@@ -1,60 +1,51 @@
-import { articleAssetPath, articlePath, type BookSnapshot } from './storage-source.ts';
-import type { ManifestInput } from '../content/manifest.ts';
-import { normalizePath } from '../content/source.ts';
+import type { BookSnapshot } from './storage-source.ts';
+import { manifestSchema, type BookManifest } from '../content/manifest.ts';
+import { chapterNames, MANIFEST } from '../content/source.ts';
 import { BinderyError } from '../errors.ts';
 import { ArticleRepository, type ArticleForBuild } from '../catalog/articles.ts';
 import { BookRepository } from '../catalog/books.ts';
-import type { ApiChapterRef, ApiManifest, Bundle } from '../catalog/schemas.ts';
-
-type ManifestChapter = ManifestInput['chapters'][number];
+import type { Bundle } from '../catalog/schemas.ts';
 
 /**
- * Freezes a book's current content for a build: resolves a book's chapter
- * article ids, or a bundle's query (so a rebuild picks up newly matching
- * articles), and collects the articles' text and image keys.
+ * Freezes a book's current content for a build: a book's stored manifest, or
+ * a bundle's query resolved to a manifest (so a rebuild picks up newly
+ * matching articles), with the text and image keys of every chapter's article.
  */
 export async function snapshotBook(db: D1Database, slug: string): Promise<BookSnapshot> {
   const books = new BookRepository(db);
   const articles = new ArticleRepository(db);
   const definition = await books.definition(slug);
   const { manifest, ids } =
-    definition.kind === 'book' ? bookManifest(slug, definition.manifest) : await bundleManifest(slug, definition.manifest, articles);
+    definition.kind === 'book' ? bookManifest(definition.manifest) : await bundleManifest(definition.manifest, articles);
   const found = await articles.forBuild(ids.map((i) => i.id));
   for (const { id, field } of ids) {
-    if (!found.has(id)) throw new BinderyError('invalid-manifest', `chapter article "${id}" not found in the pool`, { file: 'book.yaml', field });
+    if (!found.has(id)) throw new BinderyError('invalid-manifest', `chapter article "${id}" not found in the pool`, { file: MANIFEST, field });
   }
   if (definition.kind === 'bundle' && !manifest.date) manifest.date = newestDate([...found.values()]);
-  const chosen = ids.map((i) => found.get(i.id)!);
   return {
     slug,
-    manifest,
-    articles: chosen.map((a) => ({ id: a.id, markdown: a.markdown })),
-    assets: collectAssets(chosen, await books.assetsForBuild(slug)),
+    manifest: { ...manifest, slug },
+    articles: ids.map(({ id }) => found.get(id)!).map(({ id, markdown, assets }) => ({ id, markdown, assets })),
+    assets: await books.assetsForBuild(slug),
   };
 }
 
-function bookManifest(slug: string, api: ApiManifest): { manifest: ManifestInput; ids: { id: string; field: string }[] } {
-  const ids: { id: string; field: string }[] = [];
-  const entry = (ref: Exclude<ApiChapterRef, { part: string }>, field: string) => {
-    const id = typeof ref === 'string' ? ref : ref.article;
-    ids.push({ id, field });
-    return typeof ref === 'string' || ref.sample === undefined ? articlePath(id) : { file: articlePath(id), sample: ref.sample };
-  };
-  const chapters: ManifestChapter[] = api.chapters.map((ref, i) =>
-    typeof ref === 'object' && 'part' in ref
-      ? { part: ref.part, chapters: ref.chapters.map((c, j) => entry(c, `chapters.${i}.chapters.${j}`)) }
-      : entry(ref, `chapters.${i}`),
-  );
-  return { manifest: { ...api, slug, chapters }, ids };
+function bookManifest(manifest: BookManifest): { manifest: BookManifest; ids: { id: string; field: string }[] } {
+  return { manifest, ids: chapterNames(manifest).map((c) => ({ id: c.name, field: c.field.join('.') })) };
 }
 
-async function bundleManifest(slug: string, bundle: Bundle, articles: ArticleRepository) {
+async function bundleManifest(bundle: Bundle, articles: ArticleRepository) {
   const matched = await articles.match(bundle.query, bundle.order);
-  if (!matched.length) throw new BinderyError('invalid-manifest', 'the bundle query matches no articles', { file: 'book.yaml', field: 'query' });
+  if (!matched.length) throw new BinderyError('invalid-manifest', 'the bundle query matches no articles', { file: MANIFEST, field: 'query' });
   const { query: _query, order: _order, ...meta } = bundle;
-  const chapters: ManifestChapter[] = matched.map((id, i) => (i === 0 ? { file: articlePath(id), sample: true } : articlePath(id)));
-  // An empty date is filled from the articles once they are loaded (snapshotBook).
-  const manifest: ManifestInput = { ...meta, slug, date: bundle.date ?? '', chapters };
+  const manifest: BookManifest = {
+    ...meta,
+    // What a bundle leaves out takes book.yaml's defaults.
+    ...manifestSchema.pick({ tags: true, page: true }).parse({ tags: bundle.tags, page: bundle.page }),
+    // An empty date is filled from the articles once they are loaded (snapshotBook).
+    date: bundle.date ?? '',
+    chapters: matched.map((id, i) => (i === 0 ? { article: id, sample: true } : id)),
+  };
   return { manifest, ids: matched.map((id, i) => ({ id, field: `query (match ${i + 1})` })) };
 }
 
@@ -62,19 +53,4 @@ async function bundleManifest(slug: string, bundle: Bundle, articles: ArticleRep
 function newestDate(articles: ArticleForBuild[]): string {
   const dates = articles.map((a) => a.date).filter((d): d is string => !!d).sort();
   return dates[dates.length - 1] ?? '1970-01-01';
-}
-
-function collectAssets(articles: ArticleForBuild[], bookAssets: BookSnapshot['assets']): BookSnapshot['assets'] {
-  const byPath = new Map<string, BookSnapshot['assets'][number] & { owner: string }>();
-  const add = (path: string | null, asset: { r2Key: string; sha256: string }, owner: string) => {
-    if (!path) return;
-    const other = byPath.get(path);
-    if (other && other.sha256 !== asset.sha256) {
-      throw new BinderyError('conflict', `"${owner}" and "${other.owner}" both place a different image at "${path}"`, { file: owner });
-    }
-    byPath.set(path, { path, r2Key: asset.r2Key, sha256: asset.sha256, owner });
-  };
-  for (const asset of bookAssets) add(normalizePath(asset.path), asset, 'book.yaml');
-  for (const article of articles) for (const asset of article.assets) add(articleAssetPath(article.id, asset.path), asset, article.id);
-  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1)).map(({ owner: _owner, ...asset }) => asset);
 }

@@ -1,74 +1,90 @@
-import type { ManifestInput } from '../content/manifest.ts';
-import { normalizePath, resolveRelative, type BookSource } from '../content/source.ts';
-import { BinderyError, type SourceLocation } from '../errors.ts';
+import { ArticleIds } from '../content/article-ids.ts';
+import type { BookManifest } from '../content/manifest.ts';
+import { escapes, normalizePath, resolveRelative, type BookSource, type SourceArticle, type SourceManifest } from '../content/source.ts';
+import { BinderyError } from '../errors.ts';
+
+/** An image in R2, by the path its article or the manifest references it with. */
+export interface SnapshotAsset {
+  path: string;
+  r2Key: string;
+  sha256: string;
+}
 
 /**
- * Everything a Worker build reads, frozen when the build is requested: the
- * manifest (chapters rewritten to virtual article paths), the articles' text
- * and the R2 keys of their images. Stored next to the edition, so the consumer
- * builds exactly the content that was hashed, even if the pool changes.
+ * Everything a Worker build reads, frozen when the build is requested, in the
+ * pool's own terms: the manifest as D1 stores it (chapters naming article
+ * ids), each article's text and images by id, and the files the manifest
+ * names (the cover). Stored next to the edition, so the consumer builds
+ * exactly the content that was hashed, even if the pool changes.
  */
 export interface BookSnapshot {
   slug: string;
-  manifest: ManifestInput;
-  articles: { id: string; markdown: string }[];
-  /** Virtual path (as the loader resolves it) → content-addressed R2 object. */
-  assets: { path: string; r2Key: string; sha256: string }[];
+  manifest: BookManifest;
+  articles: { id: string; markdown: string; assets: SnapshotAsset[] }[];
+  assets: SnapshotAsset[];
 }
 
-const MANIFEST = 'book.yaml';
 /**
- * Where a pool article sits in the virtual book tree: `<slug>/articles/<stem>.md`
- * for the id `<slug>/<stem>`. Articles pushed from one book folder stay
+ * A BookSource over a snapshot: articles by id, images from R2. A build
+ * needs each article somewhere among the book's files for its links and
+ * images to resolve: the article `<prefix>/<stem>` sits at
+ * `<prefix>/articles/<stem>.md`. Articles pushed from one book folder stay
  * siblings, so their links to each other (`02-verification.md#…`) resolve as
- * they do on disk, and `../images/…` lands in a folder of their own id prefix:
- * two books' `images/chart.png` never collide in a bundle.
+ * they do on disk, and `../images/…` lands in a folder of their own id
+ * prefix: two books' `images/chart.png` never collide in a bundle. The paths
+ * are part of the content hash, so they stay as they are; they never leave
+ * this class: `ids` names the articles in errors and warnings again.
  */
-export function articlePath(id: string): string {
-  const cut = id.lastIndexOf('/');
-  return cut === -1 ? `articles/${id}.md` : `${id.slice(0, cut)}/articles/${id.slice(cut + 1)}.md`;
-}
-
-/** Where an article's image reference (relative to the article) lands in the virtual tree; null when it escapes. */
-export function articleAssetPath(id: string, reference: string): string | null {
-  const path = resolveRelative(articlePath(id), reference);
-  return !path || path.startsWith('\0') ? null : path;
-}
-
-/** A BookSource over a snapshot: text from the snapshot, images from R2. */
 export class StorageSource implements BookSource {
   readonly name: string;
-  private readonly texts = new Map<string, string>();
-  private readonly assets = new Map<string, string>();
-  private readonly articleIds = new Map<string, string>();
+  readonly ids = new ArticleIds();
+  private readonly manifestValue: BookManifest;
+  private readonly articles = new Map<string, SourceArticle>();
+  private readonly files = new Map<string, SnapshotAsset & { owner: string }>();
 
   constructor(
     snapshot: BookSnapshot,
     private readonly bucket: R2Bucket,
   ) {
     this.name = snapshot.slug;
-    this.texts.set(MANIFEST, JSON.stringify(snapshot.manifest, null, 1));
+    this.manifestValue = snapshot.manifest;
+    for (const asset of snapshot.assets) this.place(normalizePath(asset.path), asset, 'book.yaml');
     for (const article of snapshot.articles) {
-      this.texts.set(articlePath(article.id), article.markdown);
-      this.articleIds.set(articlePath(article.id), article.id);
+      const path = articlePath(article.id);
+      this.articles.set(article.id, { path, markdown: article.markdown });
+      this.ids.add(path, article.id);
+      for (const asset of article.assets) this.place(resolveRelative(path, asset.path), asset, article.id);
     }
-    for (const asset of snapshot.assets) this.assets.set(asset.path, asset.r2Key);
+  }
+
+  async manifest(): Promise<SourceManifest> {
+    return { manifest: this.manifestValue, lineOf: () => undefined };
+  }
+
+  async article(id: string): Promise<SourceArticle | null> {
+    return this.articles.get(id) ?? null;
   }
 
   async read(path: string): Promise<Uint8Array | null> {
-    const key = normalizePath(path);
-    const text = this.texts.get(key);
-    if (text !== undefined) return new TextEncoder().encode(text);
-    const r2Key = this.assets.get(key);
-    if (!r2Key) return null;
-    const object = await this.bucket.get(r2Key);
-    if (!object) throw new BinderyError('missing-file', `stored image "${key}" is missing from R2 (${r2Key})`, { file: key });
+    const asset = this.files.get(normalizePath(path));
+    if (!asset) return null;
+    const object = await this.bucket.get(asset.r2Key);
+    if (!object) throw new BinderyError('missing-file', `stored image "${asset.path}" is missing from R2 (${asset.r2Key})`, { file: asset.owner });
     return new Uint8Array(await object.arrayBuffer());
   }
 
-  /** Rewrites a location in the virtual tree to what the editor knows: the article id. */
-  locate<T extends SourceLocation>(where: T): T {
-    const id = where.file ? this.articleIds.get(where.file) : undefined;
-    return id ? { ...where, file: id } : where;
+  /** Puts an image where the build will look for it; two different images cannot share a place. */
+  private place(path: string | null, asset: SnapshotAsset, owner: string): void {
+    if (path === null || escapes(path)) return;
+    const other = this.files.get(path);
+    if (other && other.sha256 !== asset.sha256) {
+      throw new BinderyError('conflict', `"${owner}" and "${other.owner}" use different images that land at the same place ("${asset.path}")`, { file: owner });
+    }
+    this.files.set(path, { ...asset, owner });
   }
+}
+
+function articlePath(id: string): string {
+  const cut = id.lastIndexOf('/');
+  return cut === -1 ? `articles/${id}.md` : `${id.slice(0, cut)}/articles/${id.slice(cut + 1)}.md`;
 }
