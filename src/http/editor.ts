@@ -10,6 +10,7 @@ import { TokenService } from '../catalog/tokens.ts';
 import { BinderyError } from '../errors.ts';
 import { requireScope, type EditorEnv } from './auth.ts';
 import * as S from './editor-schemas.ts';
+import { errorResponses, problemContent, SlugParam } from './openapi-shapes.ts';
 import { errorProblem, problem, PROBLEM_JSON, problemResponse } from './problem.ts';
 
 /** Request bodies above this are refused with 413 before they are read. */
@@ -43,7 +44,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       security,
       middleware: [admin, limitBody],
       request: { body: { required: true, content: { 'application/json': { schema: mintTokenSchema } } } },
-      responses: { 201: json(S.TokenSchema, 'The token; its secret is shown only here'), ...S.errorResponses(400, 401, 403) },
+      responses: { 201: json(S.TokenSchema, 'The token; its secret is shown only here'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => {
       const { name, scopes } = c.req.valid('json');
@@ -61,7 +62,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       security,
       middleware: [admin],
       request: { params: S.IdParam },
-      responses: { 204: { description: 'Revoked' }, ...S.errorResponses(401, 403, 404) },
+      responses: { 204: { description: 'Revoked' }, ...errorResponses(401, 403, 404) },
     }),
     async (c) => {
       await new TokenService(c.env.DB, c.env.ADMIN_TOKEN).revoke(c.req.valid('param').id);
@@ -91,7 +92,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       responses: {
         200: json(S.ArticleSummarySchema, 'Replaced'),
         201: json(S.ArticleSummarySchema, 'Created'),
-        ...S.errorResponses(400, 401, 403, 413, 415, 422),
+        ...errorResponses(400, 401, 403, 413, 415, 422),
       },
     }),
     async (c) => {
@@ -117,7 +118,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
         params: S.ArticleAssetParams,
         body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
       },
-      responses: { 201: json(S.AssetSchema, 'Stored'), ...S.errorResponses(400, 401, 403, 404, 413, 422) },
+      responses: { 201: json(S.AssetSchema, 'Stored'), ...errorResponses(400, 401, 403, 404, 413, 422) },
     }),
     async (c) => {
       const { id, path } = c.req.valid('param');
@@ -136,7 +137,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       security,
       middleware: [editor],
       request: { query: articleFiltersSchema },
-      responses: { 200: json(S.ArticleListSchema, 'A page of articles'), ...S.errorResponses(400, 401, 403) },
+      responses: { 200: json(S.ArticleListSchema, 'A page of articles'), ...errorResponses(400, 401, 403) },
     }),
     async (c) => c.json(await new ArticleRepository(c.env.DB).list(c.req.valid('query')), 200),
   );
@@ -150,7 +151,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       security,
       middleware: [editor],
       request: { params: S.ArticleIdParam },
-      responses: { 200: json(S.ArticleSchema, 'The article'), ...S.errorResponses(401, 403, 404) },
+      responses: { 200: json(S.ArticleSchema, 'The article'), ...errorResponses(401, 403, 404) },
     }),
     async (c) => c.json(await new ArticleRepository(c.env.DB).get(c.req.valid('param').id), 200),
   );
@@ -164,7 +165,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       security,
       middleware: [editor],
       request: { params: S.ArticleIdParam },
-      responses: { 204: { description: 'Deleted' }, ...S.errorResponses(401, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404) },
     }),
     async (c) => {
       await new ArticleRepository(c.env.DB).delete(c.req.valid('param').id);
@@ -180,11 +181,11 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       summary: 'Create or replace a book manifest (book.yaml fields; chapters name article ids)',
       security,
       middleware: [editor, limitBody],
-      request: { params: S.SlugParam, body: { required: true, content: { 'application/json': { schema: apiManifestSchema } } } },
+      request: { params: SlugParam, body: { required: true, content: { 'application/json': { schema: apiManifestSchema } } } },
       responses: {
         200: json(S.BookSummarySchema, 'Replaced'),
         201: json(S.BookSummarySchema, 'Created'),
-        ...S.errorResponses(400, 401, 403, 409, 413),
+        ...errorResponses(400, 401, 403, 409, 413),
       },
     }),
     async (c) => {
@@ -205,7 +206,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
         params: S.BookAssetParams,
         body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
       },
-      responses: { 201: json(S.AssetSchema, 'Stored'), ...S.errorResponses(400, 401, 403, 404, 413, 422) },
+      responses: { 201: json(S.AssetSchema, 'Stored'), ...errorResponses(400, 401, 403, 404, 413, 422) },
     }),
     async (c) => {
       const { slug, path } = c.req.valid('param');
@@ -223,11 +224,11 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       summary: 'Create or replace a topic bundle: a book made from a query over the pool, resolved at each build',
       security,
       middleware: [editor, limitBody],
-      request: { params: S.SlugParam, body: { required: true, content: { 'application/json': { schema: bundleSchema } } } },
+      request: { params: SlugParam, body: { required: true, content: { 'application/json': { schema: bundleSchema } } } },
       responses: {
         200: json(S.BookSummarySchema, 'Replaced'),
         201: json(S.BookSummarySchema, 'Created'),
-        ...S.errorResponses(400, 401, 403, 409, 413),
+        ...errorResponses(400, 401, 403, 409, 413),
       },
     }),
     async (c) => {
@@ -244,7 +245,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       summary: 'List books and bundles, published or not',
       security,
       middleware: [editor],
-      responses: { 200: json(z.object({ items: z.array(S.BookSummarySchema) }), 'Every book'), ...S.errorResponses(401, 403) },
+      responses: { 200: json(z.object({ items: z.array(S.BookSummarySchema) }), 'Every book'), ...errorResponses(401, 403) },
     }),
     async (c) => c.json({ items: await new BookRepository(c.env.DB).list() }, 200),
   );
@@ -257,8 +258,8 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       summary: 'Get a book: manifest, publication history and builds',
       security,
       middleware: [editor],
-      request: { params: S.SlugParam },
-      responses: { 200: json(S.BookSchema, 'The book'), ...S.errorResponses(401, 403, 404) },
+      request: { params: SlugParam },
+      responses: { 200: json(S.BookSchema, 'The book'), ...errorResponses(401, 403, 404) },
     }),
     async (c) => {
       const { slug } = c.req.valid('param');
@@ -276,12 +277,12 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       summary: 'Queue a build; the same content returns its existing build instead of building twice',
       security,
       middleware: [editor],
-      request: { params: S.SlugParam },
+      request: { params: SlugParam },
       responses: {
         200: json(S.BuildSchema, 'A build of this exact content already exists'),
         202: json(S.BuildSchema, 'Queued'),
-        422: { description: 'The content cannot be built: the error names the article and line; no build is recorded', content: S.problemContent },
-        ...S.errorResponses(401, 403, 404),
+        422: { description: 'The content cannot be built: the error names the article and line; no build is recorded', content: problemContent },
+        ...errorResponses(401, 403, 404),
       },
     }),
     async (c) => {
@@ -305,7 +306,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       security,
       middleware: [editor],
       request: { params: S.IdParam },
-      responses: { 200: json(S.BuildSchema, 'The build'), ...S.errorResponses(401, 403, 404) },
+      responses: { 200: json(S.BuildSchema, 'The build'), ...errorResponses(401, 403, 404) },
     }),
     async (c) => {
       const build = await new BuildRepository(c.env.DB).get(c.req.valid('param').id);
@@ -324,7 +325,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       request: { params: S.BuildFileParams },
       responses: {
         200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
-        ...S.errorResponses(401, 403, 404),
+        ...errorResponses(401, 403, 404),
       },
     }),
     async (c) => {
@@ -348,8 +349,8 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       summary: 'Make a ready build the edition on sale (publishing an earlier build rolls back)',
       security,
       middleware: [editor, limitBody],
-      request: { params: S.SlugParam, body: { required: true, content: { 'application/json': { schema: S.PublishSchema } } } },
-      responses: { 200: json(S.PublicationSchema, 'Published'), ...S.errorResponses(400, 401, 403, 404, 409) },
+      request: { params: SlugParam, body: { required: true, content: { 'application/json': { schema: S.PublishSchema } } } },
+      responses: { 200: json(S.PublicationSchema, 'Published'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
       const { slug } = c.req.valid('param');

@@ -4,8 +4,10 @@ import { PublicCatalog, type PublishedBook } from '../catalog/public-queries.ts'
 import { bookSlugSchema } from '../catalog/schemas.ts';
 import { attr, attrs, text, XML_DECLARATION } from '../xml.ts';
 import type { AppEnv } from './app.ts';
-import { errorResponses } from './editor-schemas.ts';
-import { bookLinks, coverImages, METADATA_CACHE, originOf, publicRead, publicRouter } from './public.ts';
+import { bookLinks, coverImages } from './book-presenter.ts';
+import { errorResponses } from './openapi-shapes.ts';
+import { originOf } from './origin.ts';
+import { METADATA_CACHE, publicRead, publicRouter } from './public.ts';
 import { MEDIA_TYPES, type Format } from '../formats/writer.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Hook } from '@hono/zod-openapi';
 import { BinderyError } from '../errors.ts';
+import { originOf } from './origin.ts';
 
 /** Where the OpenAPI 3.1 document is served. */
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -52,7 +53,7 @@ export function serveOpenApi(app: OpenAPIHono<any>): void {
           description:
             'Handbooks built from Markdown article series, sold as EPUB and PDF. Public metadata and samples need no authentication; the editor API takes a bearer token.',
         },
-        servers: [{ url: new URL(c.req.url).origin }],
+        servers: [{ url: originOf(c) }],
         tags: [
           { name: 'public', description: 'Published books, covers and free samples (no authentication, CORS, cacheable)' },
           { name: 'opds', description: 'OPDS catalogs for e-reader apps' },

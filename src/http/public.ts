@@ -1,15 +1,16 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
-import { coverKey, PublicCatalog, type PublishedBook, type PublishedBookDetail } from '../catalog/public-queries.ts';
+import { coverKey, PublicCatalog, type PublishedBookDetail } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
 import { sha256Hex } from '../crypto.ts';
 import { sanitizeSvg } from '../document/svg.ts';
 import { BinderyError } from '../errors.ts';
-import type { TocEntry } from '../pipeline/build.ts';
 import type { AppEnv } from './app.ts';
-import { errorResponses } from './editor-schemas.ts';
+import { groupToc, presentBook } from './book-presenter.ts';
+import { errorResponses, SlugParam } from './openapi-shapes.ts';
+import { originOf } from './origin.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
 import { storedFileHeaders } from './security-headers.ts';
@@ -48,32 +49,6 @@ export function publicRouter(prefix: string): OpenAPIHono<AppEnv> {
   app.use(`${prefix}/*`, publicPreflight);
   return app;
 }
-
-/** Absolute URLs of a book's public resources, built from the request's origin. */
-export function bookLinks(origin: string, slug: string) {
-  const api = `${origin}/api/v1/books/${encodeURIComponent(slug)}`;
-  return {
-    api,
-    page: `${origin}/books/${encodeURIComponent(slug)}`,
-    cover: `${api}/cover`,
-    coverPng: `${api}/cover.png`,
-    sample: (format: 'epub' | 'pdf') => `${api}/sample.${format}`,
-  };
-}
-
-/** Cover links, raster first: the stored image when its type is one OPDS readers must support, else the generated PNG and SVG. */
-export function coverImages(origin: string, book: PublishedBook): { href: string; type: string; width?: number; height?: number }[] {
-  const links = bookLinks(origin, book.slug);
-  const ext = book.meta.cover?.split('.').pop()?.toLowerCase();
-  const type = ext === 'png' ? 'image/png' : ext === 'jpg' || ext === 'jpeg' ? 'image/jpeg' : ext === 'gif' ? 'image/gif' : null;
-  if (type) return [{ href: links.cover, type }];
-  return [
-    { href: links.coverPng, type: 'image/png', width: 400, height: 600 },
-    { href: links.cover, type: 'image/svg+xml' },
-  ];
-}
-
-export const originOf = (c: Context) => new URL(c.req.url).origin;
 
 const PriceSchema = z
   .object({ amount: z.number().openapi({ example: 12 }), currency: z.string().openapi({ example: 'USD' }) })
@@ -160,55 +135,12 @@ export const ListQuery = z.object({
   q: z.string().min(1).max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'Words in the title, subtitle, authors or description', example: '影片' }),
 });
 
-const SlugParam = z.object({ slug: bookSlugSchema.openapi({ param: { name: 'slug', in: 'path' } }) });
-
 const cacheHeaders = { ETag: { schema: { type: 'string' as const } }, 'Cache-Control': { schema: { type: 'string' as const } } };
 const binary = (description: string, types: string[]) => ({
   description,
   headers: cacheHeaders,
   content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])),
 });
-
-/** An API item of a published book. */
-export function presentBook(origin: string, book: PublishedBook): z.output<typeof PublicBookSchema> {
-  const links = bookLinks(origin, book.slug);
-  const { meta } = book;
-  const samples = (['epub', 'pdf'] as const).flatMap((format) => {
-    const file = book.files.find((f) => f.format === `sample-${format}`);
-    return file ? [{ format, url: links.sample(format), bytes: file.size, ...(file.pages ? { pages: file.pages } : {}) }] : [];
-  });
-  return {
-    slug: book.slug,
-    title: meta.title,
-    subtitle: meta.subtitle ?? null,
-    language: meta.language,
-    authors: meta.authors,
-    publisher: meta.publisher ?? null,
-    description: meta.description ?? null,
-    tags: meta.tags,
-    price: meta.price ?? null,
-    edition: { id: book.buildId, date: meta.date, publishedAt: book.publishedAt },
-    formats: (['epub', 'pdf'] as const).flatMap((format) => {
-      const file = book.files.find((f) => f.format === format);
-      return file ? [{ format, bytes: file.size, sha256: file.sha256, ...(file.pages ? { pages: file.pages } : {}) }] : [];
-    }),
-    samples,
-    coverUrl: links.cover,
-    sampleUrl: samples[0]?.url ?? null,
-    url: links.page,
-  };
-}
-
-/** Chapters grouped by part, in reading order. */
-export function groupToc(chapters: TocEntry[]): { part: string | null; chapters: Omit<TocEntry, 'part'>[] }[] {
-  const groups: { part: string | null; chapters: Omit<TocEntry, 'part'>[] }[] = [];
-  for (const { part, ...chapter } of chapters) {
-    const last = groups[groups.length - 1];
-    if (last && last.part === (part ?? null)) last.chapters.push(chapter);
-    else groups.push({ part: part ?? null, chapters: [chapter] });
-  }
-  return groups;
-}
 
 function presentDetail(origin: string, book: PublishedBookDetail): z.output<typeof PublicBookDetailSchema> {
   return {

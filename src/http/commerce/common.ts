@@ -3,7 +3,7 @@ import type { Context, Env as HonoEnv } from 'hono';
 import { commerceConfig, type CommerceConfig } from '../../commerce/config.ts';
 import { emailAddressSchema } from '../../email.ts';
 import { BinderyError } from '../../errors.ts';
-import { problemContent } from '../editor-schemas.ts';
+import { problemContent } from '../openapi-shapes.ts';
 import { validationHook } from '../openapi.ts';
 
 /** A router for one commerce audience; invalid input is answered as problem+json like on every router. */
@@ -12,8 +12,6 @@ export function commerceRouter<E extends HonoEnv>(): OpenAPIHono<E> {
 }
 
 export const config = (env: Env): CommerceConfig => commerceConfig(env as unknown as Record<string, unknown>);
-
-export const originOf = (url: string): string => new URL(url).origin;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -25,7 +23,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  */
 export function publicOrigin(env: Env, requestUrl: string): string {
   const configured = config(env).PUBLIC_ORIGIN;
-  if (configured) return originOf(configured);
+  if (configured) return new URL(configured).origin;
   const url = new URL(requestUrl);
   if (LOOPBACK.has(url.hostname)) return url.origin;
   throw new BinderyError('internal', 'commerce is misconfigured: PUBLIC_ORIGIN must be set to the public address of the store (e.g. https://books.example.com)');

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { LibraryItem } from '../../commerce/library.ts';
-import { bookLinks } from '../public.ts';
+import { bookLinks } from '../book-presenter.ts';
 import { formatBytes, formatDate } from '../store/format.ts';
 import { Layout } from '../store/layout.tsx';
 

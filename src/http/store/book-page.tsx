@@ -1,5 +1,5 @@
 import type { PublishedBookDetail } from '../../catalog/public-queries.ts';
-import { bookLinks, coverImages, groupToc } from '../public.ts';
+import { bookLinks, coverImages, groupToc } from '../book-presenter.ts';
 import { formatBytes, formatDate, formatPrice } from './format.ts';
 import { storeLabels } from './labels.ts';
 import { Layout } from './layout.tsx';

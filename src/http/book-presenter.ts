@@ -1,0 +1,69 @@
+import type { PublishedBook } from '../catalog/public-queries.ts';
+import type { TocEntry } from '../pipeline/build.ts';
+
+/** How a published book is shown to readers: the same links, covers and contents in the API, OPDS and the storefront. */
+
+/** Absolute URLs of a book's public resources, built from the request's origin. */
+export function bookLinks(origin: string, slug: string) {
+  const api = `${origin}/api/v1/books/${encodeURIComponent(slug)}`;
+  return {
+    api,
+    page: `${origin}/books/${encodeURIComponent(slug)}`,
+    cover: `${api}/cover`,
+    coverPng: `${api}/cover.png`,
+    sample: (format: 'epub' | 'pdf') => `${api}/sample.${format}`,
+  };
+}
+
+/** Cover links, raster first: the stored image when its type is one OPDS readers must support, else the generated PNG and SVG. */
+export function coverImages(origin: string, book: PublishedBook): { href: string; type: string; width?: number; height?: number }[] {
+  const links = bookLinks(origin, book.slug);
+  const ext = book.meta.cover?.split('.').pop()?.toLowerCase();
+  const type = ext === 'png' ? 'image/png' : ext === 'jpg' || ext === 'jpeg' ? 'image/jpeg' : ext === 'gif' ? 'image/gif' : null;
+  if (type) return [{ href: links.cover, type }];
+  return [
+    { href: links.coverPng, type: 'image/png', width: 400, height: 600 },
+    { href: links.cover, type: 'image/svg+xml' },
+  ];
+}
+
+/** An API item of a published book. */
+export function presentBook(origin: string, book: PublishedBook) {
+  const links = bookLinks(origin, book.slug);
+  const { meta } = book;
+  const samples = (['epub', 'pdf'] as const).flatMap((format) => {
+    const file = book.files.find((f) => f.format === `sample-${format}`);
+    return file ? [{ format, url: links.sample(format), bytes: file.size, ...(file.pages ? { pages: file.pages } : {}) }] : [];
+  });
+  return {
+    slug: book.slug,
+    title: meta.title,
+    subtitle: meta.subtitle ?? null,
+    language: meta.language,
+    authors: meta.authors,
+    publisher: meta.publisher ?? null,
+    description: meta.description ?? null,
+    tags: meta.tags,
+    price: meta.price ?? null,
+    edition: { id: book.buildId, date: meta.date, publishedAt: book.publishedAt },
+    formats: (['epub', 'pdf'] as const).flatMap((format) => {
+      const file = book.files.find((f) => f.format === format);
+      return file ? [{ format, bytes: file.size, sha256: file.sha256, ...(file.pages ? { pages: file.pages } : {}) }] : [];
+    }),
+    samples,
+    coverUrl: links.cover,
+    sampleUrl: samples[0]?.url ?? null,
+    url: links.page,
+  };
+}
+
+/** Chapters grouped by part, in reading order. */
+export function groupToc(chapters: TocEntry[]): { part: string | null; chapters: Omit<TocEntry, 'part'>[] }[] {
+  const groups: { part: string | null; chapters: Omit<TocEntry, 'part'>[] }[] = [];
+  for (const { part, ...chapter } of chapters) {
+    const last = groups[groups.length - 1];
+    if (last && last.part === (part ?? null)) last.chapters.push(chapter);
+    else groups.push({ part: part ?? null, chapters: [chapter] });
+  }
+  return groups;
+}
