@@ -1,5 +1,5 @@
 import type { BookDocument } from '../document/model.ts';
-import type { Labels } from './labels.ts';
+import type { Language } from '../language/index.ts';
 import { chapterHref, type EpubLayout } from './layout.ts';
 import { xhtmlPage } from './pages.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
@@ -47,20 +47,21 @@ export function tocTree(doc: BookDocument, layout: EpubLayout, headingIds: Map<s
 }
 
 /** The EPUB 3 navigation document: the table of contents and the landmarks reading systems jump to. */
-export function navDocument(doc: BookDocument, toc: TocNode[], labels: Labels, bodyStart: string): string {
+export function navDocument(doc: BookDocument, toc: TocNode[], language: Language, bodyStart: string): string {
+  const words = language.words.book;
   const list = (nodes: TocNode[]): string =>
     nodes.length ? `<ol>\n${nodes.map((n) => `<li><a${attrs({ href: n.href })}>${text(n.title)}</a>${list(n.children)}</li>\n`).join('')}</ol>` : '';
   const landmarks = [
-    ['cover', COVER_HREF, labels.cover],
-    ['toc', `${NAV_HREF}#toc`, labels.contents],
-    ['bodymatter', bodyStart, labels.start],
+    ['cover', COVER_HREF, words.cover],
+    ['toc', `${NAV_HREF}#toc`, words.contents],
+    ['bodymatter', bodyStart, words.start],
   ]
     .map(([type, href, label]) => `<li><a${attrs({ 'epub:type': type, href })}>${text(label)}</a></li>\n`)
     .join('');
   const body =
-    `<nav epub:type="toc" id="toc">\n<h1>${text(labels.contents)}</h1>\n${list(toc)}\n</nav>\n` +
-    `<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>${text(labels.landmarks)}</h2>\n<ol>\n${landmarks}</ol>\n</nav>\n`;
-  return xhtmlPage({ lang: doc.meta.language, title: labels.contents, bodyType: 'frontmatter', body });
+    `<nav epub:type="toc" id="toc">\n<h1>${text(words.contents)}</h1>\n${list(toc)}\n</nav>\n` +
+    `<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>${text(words.landmarks)}</h2>\n<ol>\n${landmarks}</ol>\n</nav>\n`;
+  return xhtmlPage({ lang: doc.meta.language, title: words.contents, bodyType: 'frontmatter', body });
 }
 
 /** The EPUB 2 table of contents, for reading systems that predate the navigation document. */

@@ -1,6 +1,6 @@
 import type { BookMeta, Chapter } from '../document/model.ts';
 import { externalUrl } from './content.ts';
-import type { Labels } from './labels.ts';
+import type { Language } from '../language/index.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
 export const STYLESHEET_HREF = 'styles/book.css';
@@ -24,36 +24,37 @@ export function xhtmlPage({ lang, title, bodyType, body }: PageOptions): string 
   );
 }
 
-export function coverPage(meta: BookMeta, labels: Labels, imageHref: string): string {
+export function coverPage(meta: BookMeta, language: Language, imageHref: string): string {
   const body = `<section epub:type="cover" class="cover">\n<img${attrs({ src: imageHref, alt: meta.title })}/>\n</section>\n`;
-  return xhtmlPage({ lang: meta.language, title: labels.cover, bodyType: 'frontmatter', body });
+  return xhtmlPage({ lang: meta.language, title: language.words.book.cover, bodyType: 'frontmatter', body });
 }
 
-export function titlePage(meta: BookMeta, labels: Labels): string {
+export function titlePage(meta: BookMeta, language: Language): string {
   const lines = [
     `<h1 class="title">${text(meta.title)}</h1>`,
     meta.subtitle ? `<p class="subtitle">${text(meta.subtitle)}</p>` : '',
-    `<p class="authors">${text(meta.authors.join(labels.separator))}</p>`,
+    `<p class="authors">${text(language.list(meta.authors))}</p>`,
     meta.publisher ? `<p class="publisher">${text(meta.publisher)}</p>` : '',
   ].filter(Boolean);
   const body = `<section epub:type="titlepage" class="titlepage">\n${lines.join('\n')}\n</section>\n`;
   return xhtmlPage({ lang: meta.language, title: meta.title, bodyType: 'frontmatter', body });
 }
 
-export function copyrightPage(meta: BookMeta, labels: Labels): string {
+export function copyrightPage(meta: BookMeta, language: Language): string {
+  const words = language.words.book;
   const line = (label: string, value: string) => `<p><span class="label">${text(label)}</span> ${text(value)}</p>`;
   const lines = [
     `<p class="book-title">${text(meta.title)}${meta.subtitle ? `<br/>${text(meta.subtitle)}` : ''}</p>`,
-    `<p>${text(meta.authors.join(labels.separator))}</p>`,
-    meta.publisher ? line(labels.publisher, meta.publisher) : '',
-    line(labels.date, meta.date),
-    line(labels.identifier, meta.isbn ? `ISBN ${meta.isbn}` : meta.identifier),
+    `<p>${text(language.list(meta.authors))}</p>`,
+    meta.publisher ? line(words.publisher, meta.publisher) : '',
+    line(words.date, meta.date),
+    line(words.identifier, meta.isbn ? `ISBN ${meta.isbn}` : meta.identifier),
     meta.rights ? `<p class="rights">${text(meta.rights)}</p>` : '',
     meta.description ? `<p class="description">${text(meta.description)}</p>` : '',
-    `<p class="colophon">${text(labels.builtWith)}</p>`,
+    `<p class="colophon">${text(words.builtWith)}</p>`,
   ].filter(Boolean);
   const body = `<section epub:type="copyright-page" class="copyright">\n${lines.join('\n')}\n</section>\n`;
-  return xhtmlPage({ lang: meta.language, title: labels.copyright, bodyType: 'frontmatter', body });
+  return xhtmlPage({ lang: meta.language, title: words.copyright, bodyType: 'frontmatter', body });
 }
 
 export function partPage(lang: string, title: string): string {
@@ -62,7 +63,7 @@ export function partPage(lang: string, title: string): string {
 }
 
 /** A chapter: its title as the one `<h1>`, a byline and source when the article has them, then its blocks. */
-export function chapterPage(chapter: Chapter, lang: string, labels: Labels, content: string): string {
+export function chapterPage(chapter: Chapter, lang: string, bookLanguage: Language, content: string): string {
   const byline = [chapter.author ? text(chapter.author) : '', chapter.date ? `<time datetime="${chapter.date}">${chapter.date}</time>` : '']
     .filter(Boolean)
     .join(' · ');
@@ -70,7 +71,7 @@ export function chapterPage(chapter: Chapter, lang: string, labels: Labels, cont
   const header = [
     `<h1>${text(chapter.title)}</h1>`,
     byline ? `<p class="byline">${byline}</p>` : '',
-    source ? `<p class="source">${text(labels.source)}<a${attrs({ href: source })}>${text(displayUrl(source))}</a></p>` : '',
+    source ? `<p class="source">${text(bookLanguage.words.book.source)}<a${attrs({ href: source })}>${text(displayUrl(source))}</a></p>` : '',
   ].filter(Boolean);
   const body = `<section epub:type="chapter" class="chapter">\n<header>\n${header.join('\n')}\n</header>\n${content}</section>\n`;
   return xhtmlPage({ lang, title: chapter.title, bodyType: 'bodymatter', body });

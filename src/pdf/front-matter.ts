@@ -1,13 +1,12 @@
+import { channels, COVER_COLOURS, COVER_MEASURE, coverDesign, type CoverDesign } from '../cover/design.ts';
 import type { BookDocument } from '../document/model.ts';
-import { breakText, drawTextBlock, textBoxes, type Box, type Frame } from './boxes.ts';
+import { languageOf } from '../language/index.ts';
+import { breakText, drawTextBlock, textBoxes, unbrokenWidth, type Box, type Frame } from './boxes.ts';
 import type { PageCanvas } from './draw.ts';
 import { COLOURS, TYPE, textHeight, textWidth, type PageGeometry, type Rgb } from './geometry.ts';
 import type { ImageStore } from './images.ts';
 import { baseStyle, shapeText, type ShapeContext, type TextChar } from './inline.ts';
 import type { Destination } from './paginate.ts';
-
-const COVER_INK: Rgb = [0.13, 0.2, 0.32];
-const COVER_PAPER: Rgb = [0.97, 0.96, 0.93];
 
 /** Centred lines of one style, top-down from `top`; returns the y below them. */
 function centred(canvas: PageCanvas, g: PageGeometry, shape: ShapeContext, text: string, face: 'regular' | 'bold', size: number, color: Rgb, top: number): number {
@@ -19,35 +18,60 @@ function centred(canvas: PageCanvas, g: PageGeometry, shape: ShapeContext, text:
 
 /**
  * The cover: the book's cover image scaled onto the page, or, without one
- * (or when it cannot be embedded), a typographic cover.
+ * (or when it cannot be embedded), the generated cover every format shares.
  */
 export async function drawCover(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext, images: ImageStore, warn: (message: string) => void): Promise<void> {
+  const ground = rgb(COVER_COLOURS.ground);
   if (doc.meta.cover) {
     const image = await images.get(doc.meta.cover);
     if (!('problem' in image)) {
       const scale = Math.min(g.width / image.width, g.height / image.height);
       const w = image.width * scale;
       const h = image.height * scale;
-      canvas.fillRect(0, 0, g.width, g.height, COVER_PAPER);
+      canvas.fillRect(0, 0, g.width, g.height, ground);
       canvas.image(image.ref, (g.width - w) / 2, (g.height - h) / 2, w, h);
       return;
     }
-    warn(`cover: ${image.problem}; a typographic cover is used instead`);
+    warn(`cover: ${image.problem}; a generated cover is used instead`);
   }
-  const { meta } = doc;
-  canvas.fillRect(0, 0, g.width, g.height, COVER_PAPER);
-  canvas.fillRect(0, g.height * 0.56, g.width, g.height * 0.26, COVER_INK);
-  const y = centred(canvas, g, shape, meta.title, 'bold', 24, COVER_PAPER, g.height * 0.78);
-  if (meta.subtitle) centred(canvas, g, shape, meta.subtitle, 'regular', 11, COVER_PAPER, y - 8);
-  centred(canvas, g, shape, meta.authors.join(' · '), 'regular', 12, COVER_INK, g.height * 0.44);
-  if (meta.publisher) centred(canvas, g, shape, meta.publisher, 'regular', 9, COLOURS.muted, g.bottom + 20);
+  canvas.fillRect(0, 0, g.width, g.height, ground);
+  drawDesign(canvas, coverDesign(doc.meta, languageOf(doc.meta.language)), g, shape);
+}
+
+/**
+ * The design scaled to fit the page and centred; the ground fills the rest
+ * of a page that is not 2:3. Lines are set in the PDF's fonts, and one that
+ * comes out wider than the design's measure is set smaller to fit.
+ */
+function drawDesign(canvas: PageCanvas, design: CoverDesign, g: PageGeometry, shape: ShapeContext): void {
+  const scale = Math.min(g.width / design.width, g.height / design.height);
+  const left = (g.width - design.width * scale) / 2;
+  const top = g.height - (g.height - design.height * scale) / 2;
+  for (const r of design.rects) {
+    const x = left + r.x * scale;
+    const y = top - (r.y + r.height) * scale;
+    if (r.fill) canvas.fillRect(x, y, r.width * scale, r.height * scale, rgb(r.fill));
+    if (r.stroke) canvas.strokeRect(x, y, r.width * scale, r.height * scale, rgb(r.stroke), (r.strokeWidth ?? 1) * scale);
+  }
+  for (const line of design.lines) {
+    const style = (size: number) => baseStyle(line.bold ? 'bold' : 'regular', size, rgb(line.colour));
+    let chars = shapeText(line.text, style(line.size * scale), shape);
+    const measure = COVER_MEASURE * scale;
+    if (unbrokenWidth(chars) > measure) chars = shapeText(line.text, style((line.size * scale * measure) / unbrokenWidth(chars)), shape);
+    canvas.textLine(chars, 0, chars.length, left + line.centre * scale - unbrokenWidth(chars) / 2, top - line.baseline * scale);
+  }
+}
+
+function rgb(colour: string): Rgb {
+  const [r, g, b] = channels(colour);
+  return [r / 255, g / 255, b / 255];
 }
 
 export function drawTitlePage(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext): void {
   const { meta } = doc;
   let y = centred(canvas, g, shape, meta.title, 'bold', 20, COLOURS.text, g.height * 0.72);
   if (meta.subtitle) y = centred(canvas, g, shape, meta.subtitle, 'regular', 11, COLOURS.muted, y - 6);
-  centred(canvas, g, shape, meta.authors.join(' · '), 'regular', 11, COLOURS.text, y - 36);
+  centred(canvas, g, shape, languageOf(meta.language).list(meta.authors), 'regular', 11, COLOURS.text, y - 36);
   const imprint = [meta.publisher, meta.date, meta.isbn ? `ISBN ${meta.isbn}` : undefined, meta.rights].filter(Boolean).join('\n');
   const lines = imprint.split('\n').length;
   centred(canvas, g, shape, imprint, 'regular', TYPE.small, COLOURS.muted, g.bottom + lines * TYPE.small * 1.4);
@@ -65,7 +89,7 @@ export interface ContentsLine {
  * a link to the chapter, so it paginates like body text.
  */
 export function tableOfContents(doc: BookDocument, entries: readonly ContentsLine[], destinations: ReadonlyMap<string, Destination>, frame: Frame, shape: ShapeContext, cjk: boolean): Box[] {
-  const heading = doc.meta.language.startsWith('zh') ? '目錄' : doc.meta.language.startsWith('ja') ? '目次' : 'Contents';
+  const heading = languageOf(doc.meta.language).words.book.contents;
   const title = textBoxes(shapeText(heading, baseStyle('bold', TYPE.heading[1]), shape), frame, { leading: TYPE.heading[1] * 1.6, justify: false });
   title[0].anchors = ['toc'];
   const boxes: Box[] = [{ height: TYPE.body * 2, spaceBefore: 0, pageBreak: true, suppressHeader: true, draw: () => {} }, ...title];

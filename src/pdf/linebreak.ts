@@ -1,28 +1,14 @@
 import LineBreaker from 'linebreak';
+import { isProhibitedLineEnd, isProhibitedLineStart } from '../language/index.ts';
 
 /**
- * Line breaking: UAX #14 opportunities narrowed by the Chinese line-start and
- * line-end prohibitions of W3C clreq (kinsoku), greedy filling, and
- * justification that spreads the slack over inter-character gaps.
+ * Line breaking: UAX #14 opportunities narrowed by the line-start and line-end
+ * prohibitions of W3C clreq (kinsoku; the one list is in src/language), greedy
+ * filling, and justification that spreads the slack over inter-character gaps.
  */
-
-/** Characters that may not begin a line (clreq §3.1.7, closing brackets and the usual CJK punctuation). */
-const NO_LINE_START = new Set(
-  [...'。，、；：？！」』）》〉】〕｝〗〙〛…‥—–・·～ー々ゝゞヽヾ％‰℃°′″）],}>.,;:?!%'].map((c) => c.codePointAt(0)!),
-);
-/** Characters that may not end a line: opening brackets. */
-const NO_LINE_END = new Set([...'「『（《〈【〔｛〖〘〚([{<“‘'].map((c) => c.codePointAt(0)!));
 
 export const HARD_BREAK = 0x0a;
 const SPACE = 0x20;
-
-export function isProhibitedLineStart(codePoint: number): boolean {
-  return NO_LINE_START.has(codePoint) || codePoint === 0x201d || codePoint === 0x2019;
-}
-
-export function isProhibitedLineEnd(codePoint: number): boolean {
-  return NO_LINE_END.has(codePoint);
-}
 
 /** Han ideographs, kana, bopomofo and Hangul: the characters set on the CJK grid. */
 export function isHan(cp: number): boolean {

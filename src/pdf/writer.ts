@@ -2,6 +2,7 @@ import { PDFDocument, PDFHexString, PDFName } from '@cantoo/pdf-lib';
 import type { RenderedFile, Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
+import { languageOf } from '../language/index.ts';
 import { addLinkAnnotations } from './annotations.ts';
 import type { Frame } from './boxes.ts';
 import { embedFonts, type FontBook } from './fonts.ts';
@@ -49,7 +50,7 @@ async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<Rendere
 async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ctx: WriterContext, where: Where): Promise<RenderedFile> {
   const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont });
   const g = pageGeometry(doc.meta.page);
-  const cjk = /^(zh|ja|ko)\b/i.test(doc.meta.language);
+  const cjk = languageOf(doc.meta.language).cjk;
   const frame: Frame = { x: g.left, width: textWidth(g), decorations: [] };
 
   const reported = new Set<string>();

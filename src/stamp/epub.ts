@@ -1,6 +1,7 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
+import { languageOf } from '../language/index.ts';
 import { LICENCE_NS, licenceLine, licenceSchema, type Licence } from './licence.ts';
 import { attr, unescapeXml } from '../xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
@@ -158,13 +159,8 @@ function stylesheetLinks(xhtml: string): string {
   return [...xhtml.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*\/?>/g)].map(([tag]) => (tag.endsWith('/>') ? tag : tag.replace(/>$/, '/>'))).join('');
 }
 
-const WORDS = {
-  en: { title: 'Licence', note: 'This copy is for the personal use of its buyer. Please do not share it.' },
-  zh: { title: '授權', note: '本書僅供購買者個人使用，請勿轉傳或分享。' },
-};
-
 function licencePage(licence: Licence, lang: string, stylesheets: string): string {
-  const words = lang.toLowerCase().startsWith('zh') ? WORDS.zh : WORDS.en;
+  const words = languageOf(lang).words.licence;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="${attr(lang)}" lang="${attr(lang)}">

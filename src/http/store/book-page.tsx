@@ -1,7 +1,7 @@
 import type { PublishedBookDetail } from '../../catalog/public-queries.ts';
+import { languageOf } from '../../language/index.ts';
 import { bookLinks, coverImages, groupToc } from '../book-presenter.ts';
 import { formatBytes, formatDate, formatPrice } from './format.ts';
-import { storeLabels } from './labels.ts';
 import { Layout } from './layout.tsx';
 import { MEDIA_TYPES } from '../../formats/writer.ts';
 
@@ -12,12 +12,12 @@ export const CHECKOUT_PATH = '/api/v1/checkout';
 export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: string }) {
   const { meta } = book;
   const lang = meta.language;
-  const t = storeLabels(lang);
+  const language = languageOf(lang);
+  const t = language.words.store;
   const links = bookLinks(origin, book.slug);
   const price = meta.price ? formatPrice(meta.price, lang) : null;
   const formats = book.files.filter((f) => f.format === 'epub' || f.format === 'pdf');
   const samples = book.files.filter((f) => f.format === 'sample-epub' || f.format === 'sample-pdf');
-  const separator = lang.startsWith('zh') ? '、' : ', ';
   const ogImage = coverImages(origin, book)[0]!;
   return (
     <Layout
@@ -55,7 +55,7 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
           <h1>{meta.title}</h1>
           {meta.subtitle ? <p class="subtitle">{meta.subtitle}</p> : null}
           <p class="authors">
-            {t.by} {meta.authors.join(separator)}
+            {t.by} {language.list(meta.authors)}
             {meta.publisher ? ` · ${meta.publisher}` : null}
           </p>
 
@@ -126,7 +126,7 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
             </tbody>
           </table>
 
-          <h2 id="contents">{t.contents}</h2>
+          <h2 id="contents">{language.words.book.contents}</h2>
           <nav class="toc" aria-labelledby="contents">
             <ol class="chapters">
               {groupToc(book.chapters).map((group) =>

@@ -1,6 +1,6 @@
 import type { PublishedBook } from '../../catalog/public-queries.ts';
+import { languageOf } from '../../language/index.ts';
 import { formatPrice } from './format.ts';
-import { storeLabels } from './labels.ts';
 import { Layout } from './layout.tsx';
 
 export interface CatalogView {
@@ -16,8 +16,9 @@ const UI_LANGUAGE = 'en';
 
 /** `/`: every published book as a cover grid, with search and a tag filter. */
 export function CatalogPage({ view }: { view: CatalogView }) {
-  const t = storeLabels(UI_LANGUAGE);
-  const heading = view.q ? `${t.search}: “${view.q}”` : view.tag ? `${t.tags}: ${view.tag}` : t.catalog;
+  const ui = languageOf(UI_LANGUAGE);
+  const t = ui.words.store;
+  const heading = view.q ? `${t.search}: ${ui.quote(view.q)}` : view.tag ? `${t.tags}: ${view.tag}` : t.catalog;
   return (
     <Layout title={`${heading} · Bindery`} lang={UI_LANGUAGE} description="Handbooks for newsrooms and editors, in English and Chinese, as EPUB and PDF.">
       <h1>{heading}</h1>
@@ -78,14 +79,15 @@ function tagHref(tag: string, q: string | undefined): string {
 function BookCard({ book }: { book: PublishedBook }) {
   const { meta } = book;
   const href = `/books/${encodeURIComponent(book.slug)}`;
+  const language = languageOf(meta.language);
   return (
     <li class="card" lang={meta.language}>
       <a class="title" href={href}>
         <img src={`/api/v1/books/${encodeURIComponent(book.slug)}/cover`} alt="" width="400" height="600" loading="lazy" />
         <h2>{meta.title}</h2>
       </a>
-      <p>{meta.authors.join(meta.language.startsWith('zh') ? '、' : ', ')}</p>
-      <p class="price">{meta.price ? formatPrice(meta.price, UI_LANGUAGE) : storeLabels(meta.language).free}</p>
+      <p>{language.list(meta.authors)}</p>
+      <p class="price">{meta.price ? formatPrice(meta.price, UI_LANGUAGE) : language.words.store.free}</p>
     </li>
   );
 }

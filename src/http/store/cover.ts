@@ -1,46 +1,58 @@
 import { zlibSync } from 'fflate';
+import { channels, coverDesign, plainCoverDesign, type CoverRect } from '../../cover/design.ts';
+import { coverDesignSvg } from '../../cover/svg.ts';
 import type { BookMeta } from '../../document/model.ts';
-import { coverSvg } from '../../epub/cover-svg.ts';
-import { labelsFor } from '../../epub/labels.ts';
+import { languageOf } from '../../language/index.ts';
 
-/** The typographic cover the EPUB writer uses for books without a cover image: the same look on the web. */
+/** The generated cover of a book without a cover image, as SVG: the same image the EPUB carries. */
 export function generatedCoverSvg(meta: BookMeta): string {
-  return coverSvg(meta, labelsFor(meta.language));
+  return coverDesignSvg(coverDesign(meta, languageOf(meta.language)));
 }
 
-const WIDTH = 400;
-const HEIGHT = 600;
-const GROUND = [0xf4, 0xef, 0xe6];
-const INK = [0x8a, 0x3b, 0x2e];
+/** The PNG's width; its height keeps the design's proportions. */
+const PNG_WIDTH = 400;
 
 /**
- * A raster stand-in for the typographic cover, for clients that accept only
- * PNG, JPEG or GIF (OPDS 2.0 requires one of them): the same ground, frame and
- * rule, without the lettering — setting text needs a font rasteriser the
- * Worker does not carry. Deterministic, so its ETag is stable.
+ * A raster stand-in for the generated cover, for clients that accept only
+ * PNG, JPEG or GIF (OPDS 2.0 requires one of them): the design's ground,
+ * frame and rule at 400 × 600, without the lettering — setting text needs a
+ * font rasteriser the Worker does not carry. Deterministic, so its ETag is stable.
  */
 export function generatedCoverPng(): Uint8Array {
-  const stride = 1 + WIDTH * 3;
-  const pixels = new Uint8Array(stride * HEIGHT);
-  const frame = 20;
-  const thickness = 3;
-  for (let y = 0; y < HEIGHT; y++) {
-    pixels[y * stride] = 0; // filter type: none
-    for (let x = 0; x < WIDTH; x++) {
-      const onFrame =
-        inBand(x, frame, WIDTH - frame, y, frame, frame + thickness) ||
-        inBand(x, frame, WIDTH - frame, y, HEIGHT - frame - thickness, HEIGHT - frame) ||
-        inBand(x, frame, frame + thickness, y, frame, HEIGHT - frame) ||
-        inBand(x, WIDTH - frame - thickness, WIDTH - frame, y, frame, HEIGHT - frame);
-      const onRule = inBand(x, 60, WIDTH - 60, y, 230, 233);
-      pixels.set(onFrame || onRule ? INK : GROUND, y * stride + 1 + x * 3);
+  const design = plainCoverDesign();
+  const scale = PNG_WIDTH / design.width;
+  const width = PNG_WIDTH;
+  const height = Math.round(design.height * scale);
+  const stride = 1 + width * 3;
+  const pixels = new Uint8Array(stride * height); // each row starts with filter type 0: none
+  for (const rect of design.rects) {
+    for (const [x0, y0, x1, y1, colour] of rectBands(rect, scale)) {
+      const rgb = channels(colour);
+      for (let y = Math.max(0, y0); y < Math.min(height, y1); y++) {
+        for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) pixels.set(rgb, y * stride + 1 + x * 3);
+      }
     }
   }
-  return encodePng(WIDTH, HEIGHT, pixels);
+  return encodePng(width, height, pixels);
 }
 
-function inBand(x: number, x0: number, x1: number, y: number, y0: number, y1: number): boolean {
-  return x >= x0 && x < x1 && y >= y0 && y < y1;
+/** The pixel bands a rectangle paints at `scale`: its fill, then its four edges as bands the stroke's width, centred on them. */
+function rectBands(r: CoverRect, scale: number): [number, number, number, number, string][] {
+  const px = (v: number) => Math.round(v * scale);
+  const bands: [number, number, number, number, string][] = [];
+  if (r.fill) bands.push([px(r.x), px(r.y), px(r.x + r.width), px(r.y + r.height), r.fill]);
+  if (r.stroke) {
+    const half = (r.strokeWidth ?? 1) / 2;
+    const [left, top, right, bottom] = [r.x - half, r.y - half, r.x + r.width + half, r.y + r.height + half];
+    const edge = 2 * half;
+    bands.push(
+      [px(left), px(top), px(right), px(top + edge), r.stroke],
+      [px(left), px(bottom - edge), px(right), px(bottom), r.stroke],
+      [px(left), px(top), px(left + edge), px(bottom), r.stroke],
+      [px(right - edge), px(top), px(right), px(bottom), r.stroke],
+    );
+  }
+  return bands;
 }
 
 /** A minimal PNG: 8-bit RGB, one IDAT, rows already prefixed with their filter byte. */

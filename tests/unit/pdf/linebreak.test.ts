@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { breakLines, breakOpportunities, isProhibitedLineStart, justify, lineWidth, type Measured } from '../../../src/pdf/linebreak.ts';
+import { isProhibitedLineStart } from '../../../src/language/index.ts';
+import { breakLines, breakOpportunities, justify, lineWidth, type Measured } from '../../../src/pdf/linebreak.ts';
 import { columnWidths } from '../../../src/pdf/table.ts';
 
 /** Every character one unit wide (full-width text on a 1-unit grid), spaces half a unit. */
