@@ -7,8 +7,8 @@ import { isProhibitedLineEnd, isProhibitedLineStart, languageOf, type Language }
  * and the storefront draw it as SVG, the PDF with its own fonts, the OPDS PNG
  * without its lettering; each scales the sheet and keeps its proportions.
  */
-export const COVER_WIDTH = 600;
-export const COVER_HEIGHT = 900;
+const COVER_WIDTH = 600;
+const COVER_HEIGHT = 900;
 const MARGIN = 60;
 /** The widest a line of text may be. Lines are broken on estimated widths; a renderer with real metrics shrinks a line that comes out wider. */
 export const COVER_MEASURE = COVER_WIDTH - 2 * MARGIN;
@@ -102,7 +102,7 @@ const LATIN_EMS = { regular: 0.5, bold: 0.6 };
  * breaks between characters, and never where kinsoku forbids (a line neither
  * starts with closing punctuation nor ends with an opening bracket).
  */
-export function breakLines(value: string, maxEms: number, bold = false): string[] {
+function breakLines(value: string, maxEms: number, bold = false): string[] {
   const latin = bold ? LATIN_EMS.bold : LATIN_EMS.regular;
   const tokens = value.match(WORD) ?? [];
   const lines: string[] = [];

@@ -51,7 +51,7 @@ const SIMPLIFIED_REGIONS = new Set(['cn', 'sg']);
  * Traditional); otherwise Chinese is Simplified for CN and SG and Traditional
  * for bare `zh`, TW, HK, MO and any other region.
  */
-export function scriptOf(tag: string): Script {
+function scriptOf(tag: string): Script {
   const [primary = '', ...rest] = tag.toLowerCase().split(/[-_]/);
   const script = rest[0]?.length === 4 ? rest[0] : undefined;
   if (script === 'hant' || script === 'hans') return script === 'hant' ? 'Hant' : 'Hans';

@@ -116,7 +116,7 @@ function decodePng(bytes: Uint8Array): { width: number; height: number; pixels: 
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   let offset = 8;
-  let idat = new Uint8Array(0);
+  let idat: Uint8Array = new Uint8Array(0);
   while (offset < bytes.length) {
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
