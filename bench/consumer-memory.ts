@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { prepareBook } from '../src/pipeline/build.ts';
 import { lazyFonts, renderEdition } from '../src/worker/consumer.ts';
-import type { Format } from '../src/formats/writer.ts';
-import { WRITERS } from '../src/formats/writers.ts';
+import { FORMATS } from '../src/formats/registry.ts';
 import { cliFontPaths } from '../src/cli/fonts.ts';
 import { DirectorySource } from '../src/cli/directory-source.ts';
 import type { BookSource } from '../src/content/source.ts';
@@ -39,7 +38,7 @@ async function fontBucket(): Promise<Pick<R2Bucket, 'get'>> {
 async function measure(name: string, source: BookSource): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
-  const formats = (Object.keys(WRITERS) as Format[]).sort();
+  const formats = [...FORMATS].sort();
   const bucket = await fontBucket();
   gc();
   const baseline = isolateBytes();

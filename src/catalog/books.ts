@@ -1,6 +1,7 @@
 import { BinderyError } from '../errors.ts';
 import type { StoredAsset } from './assets.ts';
 import { nowIso } from './clock.ts';
+import { EditionRepository } from './editions.ts';
 import type { ApiManifest, Bundle } from './schemas.ts';
 
 export type BookDefinition = { kind: 'book'; manifest: ApiManifest } | { kind: 'bundle'; manifest: Bundle };
@@ -76,15 +77,15 @@ export class BookRepository {
   async get(slug: string): Promise<Book> {
     const row = await this.row(slug);
     if (!row) throw notFound(slug);
-    const [assets, publications] = await this.db.batch([
-      this.db.prepare('SELECT path, media_type AS mediaType, size, sha256 FROM book_assets WHERE book_slug = ? ORDER BY path').bind(slug),
-      this.db.prepare('SELECT build_id AS buildId, published_at AS publishedAt FROM publications WHERE book_slug = ? ORDER BY id DESC').bind(slug),
+    const [assets, publications] = await Promise.all([
+      this.db.prepare('SELECT path, media_type AS mediaType, size, sha256 FROM book_assets WHERE book_slug = ? ORDER BY path').bind(slug).all<Book['assets'][number]>(),
+      new EditionRepository(this.db).publications(slug),
     ]);
     return {
       ...summary(row),
       manifest: JSON.parse(row.manifest),
-      assets: assets.results as Book['assets'],
-      publications: publications.results as Publication[],
+      assets: assets.results,
+      publications: publications.map(({ buildId, publishedAt }) => ({ buildId, publishedAt })),
     };
   }
 

@@ -3,7 +3,7 @@ import { normalizePath } from '../content/source.ts';
 import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import type { TocEntry } from '../pipeline/build.ts';
-import { editionMetaSchema, snapshotKey, type EditionMeta } from './editions.ts';
+import { EditionRepository, SELECT_PUBLISHED_BOOKS, snapshotKey, toPublishedBook, type PublicationRecord, type PublishedBook, type PublishedBookRow } from './editions.ts';
 
 /**
  * Read-only queries behind the public catalog: only published editions, as
@@ -17,29 +17,10 @@ const storedFactsSchema = z.object({
   chapters: z.array(z.object({ id: z.string(), title: z.string(), part: z.string().optional(), headings: z.array(headingSchema).default([]) })),
 });
 
-const storedFileSchema = z.object({
-  format: z.string(),
-  r2Key: z.string(),
-  size: z.number(),
-  sha256: z.string(),
-  pages: z.number().nullable(),
-});
-
-export type EditionFile = z.output<typeof storedFileSchema>;
-/** A book on sale: its published edition's metadata and files. */
-export interface PublishedBook {
-  slug: string;
-  buildId: string;
-  contentHash: string;
-  publishedAt: string;
-  meta: EditionMeta;
-  files: EditionFile[];
-}
-
 export interface PublishedBookDetail extends PublishedBook {
   chapters: TocEntry[];
   /** Every publish of this book, newest first. */
-  history: { buildId: string; date: string; publishedAt: string }[];
+  history: PublicationRecord[];
 }
 
 export interface CatalogFilters {
@@ -55,21 +36,6 @@ export interface CatalogPage {
   /** Opaque cursor for the next page; null on the last page. */
   next: string | null;
 }
-
-interface ListRow {
-  slug: string;
-  published_at: string;
-  build_id: string;
-  content_hash: string;
-  meta: string;
-  files: string;
-}
-
-const PUBLISHED = `
-  SELECT b.slug, b.published_at, bu.id AS build_id, bu.content_hash, bu.meta,
-    (SELECT json_group_array(json_object('format', f.format, 'r2Key', f.r2_key, 'size', f.size, 'sha256', f.sha256, 'pages', f.pages))
-       FROM build_files f WHERE f.build_id = bu.id) AS files
-  FROM books b JOIN builds bu ON bu.id = b.published_build_id`;
 
 /** Keyset pagination over (published_at, slug), newest first: stable while books are published in between. */
 const cursorSchema = z.tuple([z.string(), z.string()]);
@@ -115,13 +81,13 @@ export class PublicCatalog {
       // instr, not LIKE: no wildcards to escape, and it matches any substring of CJK text.
       where.push(`instr(${searchable}, ${bind(filters.q.toLowerCase())}) > 0`);
     }
-    const sql = `${PUBLISHED} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `${SELECT_PUBLISHED_BOOKS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY b.published_at DESC, b.slug DESC LIMIT ${bind(limit + 1)}`;
     const rows = await this.db
       .prepare(sql)
       .bind(...binds)
-      .all<ListRow>();
-    const items = rows.results.slice(0, limit).map(toPublished);
+      .all<PublishedBookRow>();
+    const items = rows.results.slice(0, limit).map(toPublishedBook);
     const last = items[items.length - 1];
     return { items, next: rows.results.length > limit && last ? encodeCursor(last.publishedAt, last.slug) : null };
   }
@@ -143,45 +109,29 @@ export class PublicCatalog {
     return rows.results;
   }
 
-  /** A published book with its table of contents and edition history; not-found for unknown or unpublished slugs. */
-  async get(slug: string): Promise<PublishedBookDetail> {
-    const [book, extra] = await this.db.batch<ListRow | { facts: string; history: string }>([
-      this.db.prepare(`${PUBLISHED} WHERE b.slug = ?`).bind(slug),
-      this.db
-        .prepare(
-          `SELECT bu.facts,
-             (SELECT json_group_array(json_object('buildId', p.build_id, 'date', json_extract(pb.meta, '$.date'), 'publishedAt', p.published_at))
-                FROM publications p JOIN builds pb ON pb.id = p.build_id WHERE p.book_slug = b.slug) AS history
-           FROM books b JOIN builds bu ON bu.id = b.published_build_id WHERE b.slug = ?`,
-        )
-        .bind(slug),
-    ]);
-    const row = book.results[0] as ListRow | undefined;
-    const details = extra.results[0] as { facts: string; history: string } | undefined;
-    if (!row || !details) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
-    const facts = storedFactsSchema.parse(JSON.parse(details.facts));
-    return {
-      ...toPublished(row),
-      chapters: facts.chapters,
-      history: (JSON.parse(details.history) as PublishedBookDetail['history']).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
-    };
+  /** A published book's edition; not-found for unknown or unpublished slugs. */
+  async edition(slug: string): Promise<PublishedBook> {
+    const book = await new EditionRepository(this.db).published(slug);
+    if (!book) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
+    return book;
   }
 
-  /** One file of the published edition (`sample-epub`, `cover`, …), or null when the edition has none. */
-  async file(slug: string, format: string): Promise<EditionFile | null> {
-    const book = await this.get(slug);
-    return book.files.find((f) => f.format === format) ?? null;
+  /** A published book with its table of contents and edition history; not-found for unknown or unpublished slugs. */
+  async get(slug: string): Promise<PublishedBookDetail> {
+    const book = await this.edition(slug);
+    const [facts, history] = await Promise.all([
+      this.db.prepare('SELECT facts FROM builds WHERE id = ?').bind(book.buildId).first<{ facts: string }>(),
+      new EditionRepository(this.db).publications(slug),
+    ]);
+    return { ...book, chapters: storedFactsSchema.parse(JSON.parse(facts!.facts)).chapters, history };
   }
 }
 
 /**
- * Where the cover image of an edition sits in R2: a `cover` file of the build
- * when the consumer stored one, otherwise the cover asset frozen in the
- * build's input snapshot. Null when the book has no cover image.
+ * Where the cover image of an edition sits in R2: the cover asset frozen in
+ * the build's input snapshot. Null when the book has no cover image.
  */
 export async function coverKey(bucket: R2Bucket, book: PublishedBook): Promise<string | null> {
-  const stored = book.files.find((f) => f.format === 'cover');
-  if (stored) return stored.r2Key;
   if (!book.meta.cover) return null;
   const snapshot = await bucket.get(snapshotKey(book.slug, book.contentHash));
   if (!snapshot) return null;
@@ -191,15 +141,4 @@ export async function coverKey(bucket: R2Bucket, book: PublishedBook): Promise<s
   if (!parsed.success) return null;
   const path = normalizePath(book.meta.cover);
   return parsed.data.assets.find((a) => a.path === path)?.r2Key ?? null;
-}
-
-function toPublished(row: ListRow): PublishedBook {
-  return {
-    slug: row.slug,
-    buildId: row.build_id,
-    contentHash: row.content_hash,
-    publishedAt: row.published_at,
-    meta: editionMetaSchema.parse(JSON.parse(row.meta)),
-    files: z.array(storedFileSchema).parse(JSON.parse(row.files)),
-  };
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { FORMATS, type Format } from '../formats/writer.ts';
+import { FORMATS, type Format } from '../formats/registry.ts';
 import { UsageError } from './io.ts';
 
 export const USAGE = `Usage:

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORMATS } from '../formats/writer.ts';
+import { FORMATS, type Format } from '../formats/registry.ts';
 import { BinderyError } from '../errors.ts';
 import { base64url, fromBase64url, hmacSha256, timingSafeEqual, utf8 } from '../crypto.ts';
 
@@ -8,7 +8,7 @@ const claimsSchema = z.strictObject({
   o: z.string().min(1),
   /** Book slug. */
   s: z.string().min(1),
-  f: z.enum(FORMATS as readonly ['epub', 'pdf']),
+  f: z.enum(FORMATS),
   /** Edition: the build id. */
   e: z.string().min(1),
   /** Expiry, Unix seconds. */
@@ -18,7 +18,7 @@ const claimsSchema = z.strictObject({
 export interface DownloadClaims {
   orderId: string;
   slug: string;
-  format: 'epub' | 'pdf';
+  format: Format;
   buildId: string;
   expiresAt: number;
 }

@@ -1,12 +1,11 @@
 import type { BuildFile } from '../catalog/builds.ts';
 import { nowIso } from '../catalog/clock.ts';
+import { editionFile, EditionRepository, type Edition } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
-import { stampEpub } from '../stamp/epub.ts';
-import { stampPdf } from '../stamp/pdf.ts';
+import { FORMAT_REGISTRY, type Format } from '../formats/registry.ts';
 import type { CommerceConfig } from './config.ts';
 import { hmacSha256, sha256Hex, toHex } from '../crypto.ts';
 import { DownloadLinks, type DownloadClaims } from './download-links.ts';
-import { EditionReader, type Edition } from './editions.ts';
 import { OrderRepository, type OrderWithEntitlement } from './orders.ts';
 
 /** A download a link is entitled to. */
@@ -27,7 +26,8 @@ export interface StampedCopy {
 /** How long one download (a client's requests for one copy, ranges and resumes included) stays open. */
 export const DOWNLOAD_WINDOW_MS = 60 * 60 * 1000;
 
-export const stampedKey = (orderId: string, buildId: string, slug: string, format: string) => `orders/${orderId}/${buildId}/${slug}.${format}`;
+export const stampedKey = (orderId: string, buildId: string, slug: string, format: Format) =>
+  `orders/${orderId}/${buildId}/${slug}.${FORMAT_REGISTRY[format].extension}`;
 
 /**
  * Gated downloads: a link is checked (signature, expiry), then the order
@@ -37,7 +37,7 @@ export const stampedKey = (orderId: string, buildId: string, slug: string, forma
  */
 export class Downloads {
   private readonly orders: OrderRepository;
-  private readonly editions: EditionReader;
+  private readonly editions: EditionRepository;
 
   constructor(
     private readonly db: D1Database,
@@ -45,7 +45,7 @@ export class Downloads {
     private readonly config: CommerceConfig,
   ) {
     this.orders = new OrderRepository(db);
-    this.editions = new EditionReader(db);
+    this.editions = new EditionRepository(db);
   }
 
   /** @throws BinderyError('forbidden') with the reason a buyer can act on. */
@@ -59,8 +59,8 @@ export class Downloads {
     if (order.bookSlug !== claims.slug) throw new BinderyError('forbidden', 'this download link is for a book the order did not buy');
     const edition = await this.editions.publishedBuild(claims.slug, claims.buildId);
     if (!edition) throw new BinderyError('forbidden', 'this download link names an edition that was never published for this book');
-    const file = edition.files.get(claims.format);
-    if (!file) throw new BinderyError('not-found', `this edition has no ${claims.format.toUpperCase()} file`);
+    const file = editionFile(edition, claims.format, false);
+    if (!file) throw new BinderyError('not-found', `this edition has no ${FORMAT_REGISTRY[claims.format].label} file`);
     return { claims, order, edition, file };
   }
 
@@ -99,7 +99,7 @@ export class Downloads {
     const limit = this.config.DOWNLOAD_LIMIT;
     throw new BinderyError(
       'forbidden',
-      `download limit reached: this ${target.claims.format.toUpperCase()} has been downloaded ${limit} times (limit ${limit} per format and edition); contact the publisher if you need more`,
+      `download limit reached: this ${FORMAT_REGISTRY[target.claims.format].label} has been downloaded ${limit} times (limit ${limit} per format and edition); contact the publisher if you need more`,
     );
   }
 
@@ -116,14 +116,15 @@ export class Downloads {
     if (!original) throw new BinderyError('internal', `edition file ${target.file.r2Key} is missing from storage`);
     const bytes = new Uint8Array(await original.arrayBuffer());
     const licence = { email: order.email, orderId: order.id, mark: order.licenceMark };
-    const stamped = claims.format === 'pdf' ? await stampPdf(bytes, licence) : stampEpub(bytes, licence);
+    const format = FORMAT_REGISTRY[claims.format];
+    const stamped = await (await format.stamper()).stamp(bytes, licence);
     const copy: StampedCopy = {
       r2Key: stampedKey(order.id, edition.buildId, edition.slug, claims.format),
       size: stamped.byteLength,
       sha256: await sha256Hex(stamped),
     };
     await this.bucket.put(copy.r2Key, stamped, {
-      httpMetadata: { contentType: claims.format === 'pdf' ? 'application/pdf' : 'application/epub+zip' },
+      httpMetadata: { contentType: format.mediaType },
       sha256: copy.sha256,
     });
     await this.db

@@ -1,6 +1,7 @@
+import { EditionRepository, editionFiles } from '../catalog/editions.ts';
+import type { Format } from '../formats/registry.ts';
 import type { CommerceConfig } from './config.ts';
 import { DownloadLinks } from './download-links.ts';
-import { EditionReader } from './editions.ts';
 import { LibraryTokens } from './library-tokens.ts';
 import { libraryMail, Outbox } from './mail.ts';
 import { normaliseEmail } from '../email.ts';
@@ -15,7 +16,7 @@ export interface LibraryItem {
   editionDate: string;
   orderId: string;
   buildId: string;
-  downloads: { format: 'epub' | 'pdf'; url: string; bytes: number; pages: number | null }[];
+  downloads: { format: Format; url: string; bytes: number; pages: number | null }[];
 }
 
 export const libraryUrl = (origin: string, token: string) => `${origin}/library/${token}`;
@@ -26,16 +27,15 @@ export const libraryUrl = (origin: string, token: string) => `${origin}/library/
  */
 export async function libraryItems(db: D1Database, config: CommerceConfig, email: string, origin: string): Promise<LibraryItem[]> {
   const links = new DownloadLinks(config.SIGNING_KEY);
-  const editions = new EditionReader(db);
+  const editions = new EditionRepository(db);
   const expiresAt = Math.floor(Date.now() / 1000) + config.DOWNLOAD_TTL_SECONDS;
   const items: LibraryItem[] = [];
   for (const order of await new OrderRepository(db).activeForEmail(email)) {
     const edition = await editions.published(order.bookSlug);
     if (!edition) continue;
     const downloads = await Promise.all(
-      [...edition.files.keys()].sort().map(async (format) => {
+      editionFiles(edition, false).map(async ({ format, file }) => {
         const token = await links.sign({ orderId: order.id, slug: order.bookSlug, format, buildId: edition.buildId, expiresAt });
-        const file = edition.files.get(format)!;
         return { format, url: `${origin}/download/${token}`, bytes: file.size, pages: file.pages };
       }),
     );

@@ -1,12 +1,5 @@
 import type { BookDocument } from '../document/model.ts';
-
-export type Format = 'epub' | 'pdf';
-export const FORMATS: readonly Format[] = ['epub', 'pdf'];
-
-export const MEDIA_TYPES: Record<Format, string> = {
-  epub: 'application/epub+zip',
-  pdf: 'application/pdf',
-};
+import type { Format } from './registry.ts';
 
 /** The fonts a PDF is set in. The CLI reads them from node_modules; the Worker from R2. */
 export interface FontSet {

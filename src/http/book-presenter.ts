@@ -1,4 +1,5 @@
-import type { PublishedBook } from '../catalog/public-queries.ts';
+import { editionFiles, type PublishedBook } from '../catalog/editions.ts';
+import { FORMAT_REGISTRY, type Format } from '../formats/registry.ts';
 import type { TocEntry } from '../pipeline/build.ts';
 
 /** How a published book is shown to readers: the same links, covers and contents in the API, OPDS and the storefront. */
@@ -11,7 +12,7 @@ export function bookLinks(origin: string, slug: string) {
     page: `${origin}/books/${encodeURIComponent(slug)}`,
     cover: `${api}/cover`,
     coverPng: `${api}/cover.png`,
-    sample: (format: 'epub' | 'pdf') => `${api}/sample.${format}`,
+    sample: (format: Format) => `${api}/sample.${FORMAT_REGISTRY[format].extension}`,
   };
 }
 
@@ -31,10 +32,12 @@ export function coverImages(origin: string, book: PublishedBook): { href: string
 export function presentBook(origin: string, book: PublishedBook) {
   const links = bookLinks(origin, book.slug);
   const { meta } = book;
-  const samples = (['epub', 'pdf'] as const).flatMap((format) => {
-    const file = book.files.find((f) => f.format === `sample-${format}`);
-    return file ? [{ format, url: links.sample(format), bytes: file.size, ...(file.pages ? { pages: file.pages } : {}) }] : [];
-  });
+  const samples = editionFiles(book, true).map(({ format, file }) => ({
+    format,
+    url: links.sample(format),
+    bytes: file.size,
+    ...(file.pages ? { pages: file.pages } : {}),
+  }));
   return {
     slug: book.slug,
     title: meta.title,
@@ -46,10 +49,12 @@ export function presentBook(origin: string, book: PublishedBook) {
     tags: meta.tags,
     price: meta.price ?? null,
     edition: { id: book.buildId, date: meta.date, publishedAt: book.publishedAt },
-    formats: (['epub', 'pdf'] as const).flatMap((format) => {
-      const file = book.files.find((f) => f.format === format);
-      return file ? [{ format, bytes: file.size, sha256: file.sha256, ...(file.pages ? { pages: file.pages } : {}) }] : [];
-    }),
+    formats: editionFiles(book, false).map(({ format, file }) => ({
+      format,
+      bytes: file.size,
+      sha256: file.sha256,
+      ...(file.pages ? { pages: file.pages } : {}),
+    })),
     samples,
     coverUrl: links.cover,
     sampleUrl: samples[0]?.url ?? null,

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { PublicCatalog, type PublishedBook } from '../catalog/public-queries.ts';
+import { editionFiles, pageCount, type PublishedBook } from '../catalog/editions.ts';
+import { PublicCatalog } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
 import { attr, attrs, text, XML_DECLARATION } from '../xml.ts';
 import type { AppEnv } from './app.ts';
@@ -8,7 +9,7 @@ import { bookLinks, coverImages } from './book-presenter.ts';
 import { errorResponses } from './openapi-shapes.ts';
 import { originOf } from './origin.ts';
 import { METADATA_CACHE, publicRead, publicRouter } from './public.ts';
-import { MEDIA_TYPES, type Format } from '../formats/writer.ts';
+import { FORMAT_REGISTRY } from '../formats/registry.ts';
 
 /**
  * OPDS catalogs for e-reader apps: OPDS 2.0 (JSON) at /opds and OPDS 1.2
@@ -52,8 +53,7 @@ export function opdsPublication(origin: string, book: PublishedBook) {
   const { meta } = book;
   const links = bookLinks(origin, book.slug);
   const urls = opdsUrls(origin);
-  const pdf = book.files.find((f) => f.format === 'pdf');
-  const formats = book.files.filter((f) => f.format === 'epub' || f.format === 'pdf');
+  const pages = pageCount(book);
   const acquisition: Link[] = [
     {
       rel: 'http://opds-spec.org/acquisition/buy',
@@ -62,19 +62,13 @@ export function opdsPublication(origin: string, book: PublishedBook) {
       title: 'Buy',
       properties: {
         ...(meta.price ? { price: { value: meta.price.amount, currency: meta.price.currency } } : {}),
-        indirectAcquisition: formats.map((f) => ({ type: MEDIA_TYPES[f.format as Format] })),
+        indirectAcquisition: editionFiles(book, false).map(({ format }) => ({ type: FORMAT_REGISTRY[format].mediaType })),
       },
     },
   ];
-  for (const format of ['epub', 'pdf'] as const) {
-    if (book.files.some((f) => f.format === `sample-${format}`)) {
-      acquisition.push({
-        rel: 'http://opds-spec.org/acquisition/open-access',
-        href: links.sample(format),
-        type: MEDIA_TYPES[format],
-        title: `Free sample (${format.toUpperCase()})`,
-      });
-    }
+  for (const { format } of editionFiles(book, true)) {
+    const { mediaType, label } = FORMAT_REGISTRY[format];
+    acquisition.push({ rel: 'http://opds-spec.org/acquisition/open-access', href: links.sample(format), type: mediaType, title: `Free sample (${label})` });
   }
   return {
     metadata: {
@@ -89,7 +83,7 @@ export function opdsPublication(origin: string, book: PublishedBook) {
       modified: new Date(book.publishedAt).toISOString(),
       ...(meta.description ? { description: meta.description } : {}),
       ...(meta.tags.length ? { subject: meta.tags } : {}),
-      ...(pdf?.pages ? { numberOfPages: pdf.pages } : {}),
+      ...(pages ? { numberOfPages: pages } : {}),
     },
     links: [
       { rel: 'self', href: urls.publication(book.slug), type: OPDS2_PUBLICATION },
@@ -290,15 +284,15 @@ function atomEntry(origin: string, book: PublishedBook): string {
   const { meta } = book;
   const links = bookLinks(origin, book.slug);
   const cover = coverImages(origin, book).find((l) => l.type !== 'image/svg+xml')!;
-  const formats = book.files.filter((f) => f.format === 'epub' || f.format === 'pdf');
   const price = meta.price ? `<opds:price currencycode="${attr(meta.price.currency)}">${meta.price.amount}</opds:price>` : '';
-  const indirect = formats.map((f) => `<opds:indirectAcquisition type="${MEDIA_TYPES[f.format as Format]}"/>`).join('');
-  const samples = (['epub', 'pdf'] as const)
-    .filter((format) => book.files.some((f) => f.format === `sample-${format}`))
-    .map(
-      (format) =>
-        `    <link${attrs({ rel: 'http://opds-spec.org/acquisition/open-access', href: links.sample(format), type: MEDIA_TYPES[format], title: `Free sample (${format.toUpperCase()})` })}/>\n`,
-    )
+  const indirect = editionFiles(book, false)
+    .map(({ format }) => `<opds:indirectAcquisition type="${FORMAT_REGISTRY[format].mediaType}"/>`)
+    .join('');
+  const samples = editionFiles(book, true)
+    .map(({ format }) => {
+      const { mediaType, label } = FORMAT_REGISTRY[format];
+      return `    <link${attrs({ rel: 'http://opds-spec.org/acquisition/open-access', href: links.sample(format), type: mediaType, title: `Free sample (${label})` })}/>\n`;
+    })
     .join('');
   return (
     '  <entry>\n' +

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
+import { editionFile } from '../catalog/editions.ts';
 import { coverKey, PublicCatalog, type PublishedBookDetail } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
 import { sha256Hex } from '../crypto.ts';
@@ -14,7 +15,7 @@ import { originOf } from './origin.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
 import { storedFileHeaders } from './security-headers.ts';
-import { MEDIA_TYPES } from '../formats/writer.ts';
+import { FORMAT_REGISTRY, FORMATS } from '../formats/registry.ts';
 
 /** Metadata may change on publish; a CDN keeps it briefly and serves stale while it refetches. */
 export const METADATA_CACHE = 'public, max-age=60, s-maxage=300, stale-while-revalidate=86400';
@@ -56,15 +57,15 @@ const PriceSchema = z
 
 const FormatSchema = z
   .object({
-    format: z.enum(['epub', 'pdf']),
+    format: z.enum(FORMATS),
     bytes: z.number().int(),
     sha256: z.string(),
-    pages: z.number().int().optional().openapi({ description: 'Page count, for PDF' }),
+    pages: z.number().int().optional().openapi({ description: 'Page count, for paged formats (PDF)' }),
   })
   .openapi('BookFormat');
 
 const SampleSchema = z
-  .object({ format: z.enum(['epub', 'pdf']), url: z.url(), bytes: z.number().int(), pages: z.number().int().optional() })
+  .object({ format: z.enum(FORMATS), url: z.url(), bytes: z.number().int(), pages: z.number().int().optional() })
   .openapi('BookSample');
 
 const EditionSchema = z
@@ -240,7 +241,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
       },
     }),
     async (c) => {
-      const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      const book = await new PublicCatalog(c.env.DB).edition(c.req.valid('param').slug);
       const key = await coverKey(c.env.BOOKS, book);
       if (key) return serveObject(c.env.BOOKS, key, null);
       c.header('Cache-Control', FILE_CACHE);
@@ -260,7 +261,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
       responses: { 200: binary('The cover as PNG', ['image/png']), ...errorResponses(400, 404) },
     }),
     async (c) => {
-      const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      const book = await new PublicCatalog(c.env.DB).edition(c.req.valid('param').slug);
       const key = await coverKey(c.env.BOOKS, book);
       const stored = key ? await c.env.BOOKS.head(key) : null;
       if (key && stored?.httpMetadata?.contentType === 'image/png') return serveObject(c.env.BOOKS, key, null);
@@ -268,26 +269,27 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
     },
   );
 
-  for (const format of ['epub', 'pdf'] as const) {
+  for (const format of FORMATS) {
+    const { extension, label, mediaType } = FORMAT_REGISTRY[format];
     app.openapi(
       createRoute({
         method: 'get',
-        path: `/api/v1/books/{slug}/sample.${format}`,
+        path: `/api/v1/books/{slug}/sample.${extension}`,
         tags: ['public'],
-        summary: `The free ${format.toUpperCase()} sample of the published edition`,
+        summary: `The free ${label} sample of the published edition`,
         description: 'Front matter plus the chapters the manifest marks `sample: true` (or the first chapter). Not gated.',
         middleware: fileRead,
         request: { params: SlugParam },
         responses: {
-          200: binary(`The ${format.toUpperCase()} sample`, [MEDIA_TYPES[format]]),
+          200: binary(`The ${label} sample`, [mediaType]),
           ...errorResponses(400, 404),
         },
       }),
       async (c) => {
         const { slug } = c.req.valid('param');
-        const file = await new PublicCatalog(c.env.DB).file(slug, `sample-${format}`);
-        if (!file) throw new BinderyError('not-found', `"${slug}" has no ${format.toUpperCase()} sample`, { field: 'format' });
-        return serveObject(c.env.BOOKS, file.r2Key, file.sha256, `${slug}-sample.${format}`);
+        const file = editionFile(await new PublicCatalog(c.env.DB).edition(slug), format, true);
+        if (!file) throw new BinderyError('not-found', `"${slug}" has no ${label} sample`, { field: 'format' });
+        return serveObject(c.env.BOOKS, file.r2Key, file.sha256, `${slug}-sample.${extension}`);
       },
     );
   }

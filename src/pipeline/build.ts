@@ -6,8 +6,8 @@ import type { Warning } from '../errors.ts';
 import { walkInlines } from '../document/parse.ts';
 import { BinderyError } from '../errors.ts';
 import { sha256Hex } from '../crypto.ts';
-import { MEDIA_TYPES, type FontSet, type Format } from '../formats/writer.ts';
-import { WRITERS } from '../formats/writers.ts';
+import { FORMAT_REGISTRY, isFormat, type Format } from '../formats/registry.ts';
+import type { FontSet } from '../formats/writer.ts';
 
 /** Bumped when writer output changes, so old content hashes do not name new bytes. */
 export const BUILDER_VERSION = '2';
@@ -73,9 +73,9 @@ export async function renderDocument(document: BookDocument, hash: string, optio
   const files: BuiltFile[] = [];
   const warnings = [...document.warnings];
   for (const [i, format] of options.formats.entries()) {
-    const loadWriter = WRITERS[format];
-    if (!loadWriter) throw new BinderyError('invalid-input', `format "${format}" is not available`, { field: 'format' });
-    const writer = await loadWriter();
+    if (!isFormat(format)) throw new BinderyError('invalid-input', `format "${format}" is not available`, { field: 'format' });
+    const entry = FORMAT_REGISTRY[format];
+    const writer = await entry.writer();
     const rendered = await writer.render(document, {
       fonts: options.fonts,
       warn: (w) => warnings.push(w),
@@ -83,8 +83,8 @@ export async function renderDocument(document: BookDocument, hash: string, optio
     });
     files.push({
       format,
-      filename: `${document.meta.slug}.${format}`,
-      mediaType: MEDIA_TYPES[format],
+      filename: `${document.meta.slug}.${entry.extension}`,
+      mediaType: entry.mediaType,
       bytes: rendered.bytes,
       size: rendered.bytes.byteLength,
       sha256: await sha256Hex(rendered.bytes),

@@ -1,4 +1,3 @@
-export { stampEpub } from './epub.ts';
-export { licenceLine, licenceSchema, type Licence, type Stamp } from './licence.ts';
-export { stampPdf } from './pdf.ts';
-export { readStamp } from './read.ts';
+export { epubStamper, stampEpub } from './epub.ts';
+export { licenceLine, licenceSchema, type HiddenLicence, type Licence } from './licence.ts';
+export { pdfStamper, stampPdf } from './pdf.ts';

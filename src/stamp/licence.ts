@@ -11,12 +11,8 @@ export const licenceSchema = z.object({
 });
 export type Licence = z.infer<typeof licenceSchema>;
 
-/** What `readStamp` finds in a file. */
-export interface Stamp {
-  format: 'epub' | 'pdf';
-  orderId: string;
-  mark: string;
-}
+/** The part of a licence hidden in a stamped file's metadata: enough to find the order and check its mark. */
+export type HiddenLicence = Pick<Licence, 'orderId' | 'mark'>;
 
 /** Namespace of Bindery's licence metadata (XMP in PDF, a declared prefix in EPUB OPF). */
 export const LICENCE_NS = 'https://bindery.dev/ns/licence#';

@@ -55,6 +55,9 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence): Promis
   return doc.save({ useObjectStreams: true });
 }
 
+/** PDF's Stamper, loaded by the format registry (which checks its shape, so stamp/ need not import formats/). */
+export const pdfStamper = { stamp: stampPdf, read: readPdfStamp };
+
 /** The licence a stamped PDF carries (Info first, XMP as a fallback), or null. */
 export async function readPdfStamp(bytes: Uint8Array): Promise<{ orderId: string; mark: string } | null> {
   // pdf-lib recovers what it can from a cut-off file; a licence read from part of a file proves nothing.

@@ -6,7 +6,8 @@ import type { BookDocument } from '../document/model.ts';
 import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '../pipeline/build.ts';
 import { sampleDocument } from '../pipeline/sample.ts';
 import { StorageSource, type BookSnapshot } from './storage-source.ts';
-import type { FontSet, Format } from '../formats/writer.ts';
+import type { Format } from '../formats/registry.ts';
+import type { FontSet } from '../formats/writer.ts';
 
 /** Attempts before an unexpected error (R2 or D1 hiccup) fails the build; content errors fail at once. */
 const MAX_ATTEMPTS = 3;

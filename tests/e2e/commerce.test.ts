@@ -5,7 +5,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
-import { readStamp } from '../../src/stamp/read.ts';
+import { readStamp } from '../../src/formats/read-stamp.ts';
 import { startStripeStub } from '../support/stripe-stub.ts';
 
 const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;

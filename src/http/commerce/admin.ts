@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { EditionRepository } from '../../catalog/editions.ts';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
-import { EditionReader } from '../../commerce/editions.ts';
 import { queueLibraryMail } from '../../commerce/library.ts';
 import { mailSender, Outbox } from '../../commerce/mail.ts';
 import { OrderRepository, type OrderWithEntitlement } from '../../commerce/orders.ts';
 import { BinderyError } from '../../errors.ts';
-import { readStamp } from '../../stamp/read.ts';
+import { FORMATS, MEDIA_TYPES } from '../../formats/registry.ts';
+import { readStamp } from '../../formats/read-stamp.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
 import { errorProblem, problem, problemResponse } from '../problem.ts';
 import { commerceRouter, config, emailSchema, jsonContent, problems, publicOrigin } from './common.ts';
@@ -75,15 +76,14 @@ export function commerceAdminRoutes() {
           required: false,
           content: {
             'multipart/form-data': { schema: uploadForm },
-            'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
-            'application/epub+zip': { schema: z.string().openapi({ format: 'binary' }) },
+            ...Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }])),
             'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
           },
         },
       },
       responses: {
         200: jsonContent(
-          z.object({ format: z.enum(['epub', 'pdf']), orderId: z.string(), markMatches: z.boolean(), order: OrderSchema }).openapi('Verification'),
+          z.object({ format: z.enum(FORMATS), orderId: z.string(), markMatches: z.boolean(), order: OrderSchema }).openapi('Verification'),
           'The order the file was stamped for',
         ),
         ...adminProblems({ 400: 'No file in the form', 404: 'No licence in the file, or it names an unknown order', 413: 'File too large', 415: 'Unsupported media type', 422: 'Empty, or not a readable EPUB or PDF' }),
@@ -119,7 +119,7 @@ export function commerceAdminRoutes() {
     }),
     async (c) => {
       const { email, slug } = c.req.valid('json');
-      if (!(await new EditionReader(c.env.DB).published(slug))) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
+      if (!(await new EditionRepository(c.env.DB).published(slug))) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
       const settings = config(c.env);
       const { order } = await new OrderRepository(c.env.DB).create({ bookSlug: slug, email, amount: 0, currency: 'XXX', source: 'grant' });
       const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, publicOrigin(c.env, c.req.url), 'grant');

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie } from 'hono/cookie';
+import { EditionRepository } from '../../catalog/editions.ts';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
 import { CHECKOUT_COOKIE, CHECKOUT_COOKIE_MAX_AGE, CheckoutSessions, LIBRARY_LINK_WINDOW_MS } from '../../commerce/checkouts.ts';
-import { EditionReader } from '../../commerce/editions.ts';
 import { LibraryTokens } from '../../commerce/library-tokens.ts';
 import { libraryUrl } from '../../commerce/library.ts';
 import { toMinorUnits } from '../../commerce/money.ts';
@@ -62,7 +62,7 @@ export function checkoutRoutes() {
         throw new BinderyError('invalid-input', `${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
       }
       const { slug, email } = parsed.data;
-      const edition = await new EditionReader(c.env.DB).published(slug);
+      const edition = await new EditionRepository(c.env.DB).published(slug);
       if (!edition) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
       const price = edition.meta.price;
       if (!price) throw new BinderyError('conflict', `"${edition.meta.title}" has no price and cannot be sold`, { field: 'price' });
@@ -135,7 +135,7 @@ export function checkoutRoutes() {
       const url = ownBrowser ? libraryUrl(publicOrigin(c.env, c.req.url), await new LibraryTokens(c.env.DB, settings.SIGNING_KEY).current(order.email)) : undefined;
       const message = 'Thank you! We have e-mailed you the link to your library.';
       if (json) return c.json({ status: 'complete' as const, message, ...(url ? { libraryUrl: url } : {}) }, 200);
-      const edition = await new EditionReader(c.env.DB).published(order.bookSlug);
+      const edition = await new EditionRepository(c.env.DB).published(order.bookSlug);
       return c.html(<SuccessPage libraryUrl={url} title={edition?.meta.title ?? order.bookSlug} />, 200);
     },
   );

@@ -4,7 +4,7 @@ import { problem, problemResponse } from '../problem.ts';
 import type { AppEnv } from '../app.ts';
 import { commerceRouter, config, problems } from './common.ts';
 import { contentDisposition, parseRange } from './http-files.ts';
-import { MEDIA_TYPES } from '../../formats/writer.ts';
+import { FORMAT_REGISTRY, MEDIA_TYPES } from '../../formats/registry.ts';
 
 /** Purchase-gated downloads of the buyer's stamped copy, with ranges for resuming. */
 export function downloadRoutes() {
@@ -18,7 +18,7 @@ export function downloadRoutes() {
       summary: "Download the buyer's stamped copy through a signed, expiring link",
       request: { params: z.object({ token: z.string().min(1).max(1000) }) },
       responses: {
-        200: { description: 'The whole file', content: { 'application/epub+zip': { schema: z.string() }, 'application/pdf': { schema: z.string() } } },
+        200: { description: 'The whole file', content: Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: z.string() }])) },
         206: { description: 'The requested byte range' },
         ...problems({ 403: 'Expired, tampered, revoked or cross-book link, or the download limit is reached', 404: 'The edition lacks this format', 416: 'Range outside the file' }),
       },
@@ -35,10 +35,10 @@ export function downloadRoutes() {
       if (range.kind === 'unsatisfiable') {
         return problemResponse(problem(416, `The file has ${copy.size} bytes; the requested range is outside it.`), { 'content-range': `bytes */${copy.size}` });
       }
-      const format = target.claims.format;
+      const { mediaType, extension } = FORMAT_REGISTRY[target.claims.format];
       const headers = new Headers({
-        'content-type': MEDIA_TYPES[format],
-        'content-disposition': contentDisposition(`${target.edition.meta.title}.${format}`, `${target.edition.slug}.${format}`),
+        'content-type': mediaType,
+        'content-disposition': contentDisposition(`${target.edition.meta.title}.${extension}`, `${target.edition.slug}.${extension}`),
         etag: `"${copy.sha256}"`,
         'accept-ranges': 'bytes',
         'cache-control': 'private, no-store',

@@ -6,6 +6,7 @@ import { OrderRepository } from '../../commerce/orders.ts';
 import { normaliseEmail } from '../../email.ts';
 import { RateLimits } from '../../commerce/rate-limits.ts';
 import { BinderyError } from '../../errors.ts';
+import { FORMATS } from '../../formats/registry.ts';
 import type { AppEnv } from '../app.ts';
 import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, publicOrigin, wantsJson } from './common.ts';
 import { LibraryPage, ResendPage } from './pages.tsx';
@@ -25,7 +26,7 @@ const LibrarySchema = z
         slug: z.string(),
         title: z.string(),
         purchaseId: z.string().openapi({ description: 'The purchase that owns the book (`pur_…`), as printed in the stamped copies' }),
-        downloads: z.array(z.object({ format: z.enum(['epub', 'pdf']), url: z.url() })),
+        downloads: z.array(z.object({ format: z.enum(FORMATS), url: z.url() })),
       }),
     ),
   })

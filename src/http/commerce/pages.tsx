@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { LibraryItem } from '../../commerce/library.ts';
+import { FORMAT_REGISTRY } from '../../formats/registry.ts';
 import { bookLinks } from '../book-presenter.ts';
 import { formatBytes, formatDate } from '../store/format.ts';
 import { Layout } from '../store/layout.tsx';
@@ -73,7 +74,7 @@ export function LibraryPage(props: { email: string; items: LibraryItem[]; origin
                 <p class="downloads">
                   {item.downloads.map((d) => (
                     <a class="button" href={d.url} download>
-                      Download {d.format.toUpperCase()} <small>({formatBytes(d.bytes, 'en')}{d.pages ? `, ${d.pages} pages` : ''})</small>
+                      Download {FORMAT_REGISTRY[d.format].label} <small>({formatBytes(d.bytes, 'en')}{d.pages ? `, ${d.pages} pages` : ''})</small>
                     </a>
                   ))}
                 </p>

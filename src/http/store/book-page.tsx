@@ -3,7 +3,8 @@ import { languageOf } from '../../language/index.ts';
 import { bookLinks, coverImages, groupToc } from '../book-presenter.ts';
 import { formatBytes, formatDate, formatPrice } from './format.ts';
 import { Layout } from './layout.tsx';
-import { MEDIA_TYPES } from '../../formats/writer.ts';
+import { editionFiles, pageCount } from '../../catalog/editions.ts';
+import { FORMAT_REGISTRY } from '../../formats/registry.ts';
 
 /** Where the buy form posts (the commerce API answers a form post with a 303 to Stripe Checkout). */
 export const CHECKOUT_PATH = '/api/v1/checkout';
@@ -16,8 +17,8 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
   const t = language.words.store;
   const links = bookLinks(origin, book.slug);
   const price = meta.price ? formatPrice(meta.price, lang) : null;
-  const formats = book.files.filter((f) => f.format === 'epub' || f.format === 'pdf');
-  const samples = book.files.filter((f) => f.format === 'sample-epub' || f.format === 'sample-pdf');
+  const formats = editionFiles(book, false);
+  const samples = editionFiles(book, true);
   const ogImage = coverImages(origin, book)[0]!;
   return (
     <Layout
@@ -77,16 +78,13 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
             </form>
             {samples.length ? (
               <ul class="samples">
-                {samples.map((f) => {
-                  const format = f.format === 'sample-epub' ? 'epub' : 'pdf';
-                  return (
-                    <li>
-                      <a href={links.sample(format)} type={MEDIA_TYPES[format]}>
-                        {t.readSample} ({format.toUpperCase()}, {formatBytes(f.size, lang)})
-                      </a>
-                    </li>
-                  );
-                })}
+                {samples.map(({ format, file }) => (
+                  <li>
+                    <a href={links.sample(format)} type={FORMAT_REGISTRY[format].mediaType}>
+                      {t.readSample} ({FORMAT_REGISTRY[format].label}, {formatBytes(file.size, lang)})
+                    </a>
+                  </li>
+                ))}
               </ul>
             ) : null}
           </section>
@@ -116,11 +114,11 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
               </tr>
             </thead>
             <tbody>
-              {formats.map((f) => (
+              {formats.map(({ format, file }) => (
                 <tr>
-                  <td>{f.format.toUpperCase()}</td>
-                  <td class="num">{formatBytes(f.size, lang)}</td>
-                  <td class="num">{f.pages ?? '—'}</td>
+                  <td>{FORMAT_REGISTRY[format].label}</td>
+                  <td class="num">{formatBytes(file.size, lang)}</td>
+                  <td class="num">{file.pages ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -181,7 +179,7 @@ function Chapter({ chapter }: { chapter: PublishedBookDetail['chapters'][number]
 function jsonLd(book: PublishedBookDetail, origin: string): string {
   const { meta } = book;
   const links = bookLinks(origin, book.slug);
-  const pdf = book.files.find((f) => f.format === 'pdf');
+  const pages = pageCount(book);
   const data = {
     '@context': 'https://schema.org',
     '@type': 'Book',
@@ -198,7 +196,7 @@ function jsonLd(book: PublishedBookDetail, origin: string): string {
     keywords: meta.tags.join(', '),
     image: coverImages(origin, book)[0]!.href,
     bookFormat: 'https://schema.org/EBook',
-    ...(pdf?.pages ? { numberOfPages: pdf.pages } : {}),
+    ...(pages ? { numberOfPages: pages } : {}),
     ...(meta.price
       ? {
           offers: {

@@ -1,4 +1,4 @@
-import type { PublishedBook } from '../../catalog/public-queries.ts';
+import type { PublishedBook } from '../../catalog/editions.ts';
 import { languageOf } from '../../language/index.ts';
 import { formatPrice } from './format.ts';
 import { Layout } from './layout.tsx';

@@ -7,7 +7,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
-import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
+import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 
 /** The real sample book, built by the real writers, then stamped: what buyers actually get. */

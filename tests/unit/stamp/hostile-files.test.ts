@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BinderyError } from '../../../src/errors.ts';
-import { readStamp } from '../../../src/stamp/index.ts';
+import { readStamp } from '../../../src/formats/read-stamp.ts';
 import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, withDeclaredSize, zipOf } from './hostile-files.ts';
 import { samplePdf } from './sample-files.ts';
 

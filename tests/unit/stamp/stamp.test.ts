@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readStamp, stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
+import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { SAMPLE_TITLE, sampleEpub, samplePdf } from './sample-files.ts';
 

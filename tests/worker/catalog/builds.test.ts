@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../../workers/index.ts';
-import { WRITERS } from '../../../src/formats/writers.ts';
+import { FORMATS } from '../../../src/formats/registry.ts';
 import { BuildRepository } from '../../../src/catalog/builds.ts';
 import { cleanUpBuilds } from '../../../src/worker/cleanup.ts';
 import { editionPrefix, snapshotKey } from '../../../src/catalog/editions.ts';
@@ -56,7 +56,7 @@ function epubText(bytes: Uint8Array): string {
     .join('\n');
 }
 
-const formats = Object.keys(WRITERS).sort();
+const formats = [...FORMATS].sort();
 
 beforeAll(async () => {
   for (const font of FONT_FILES) {
