@@ -51,7 +51,7 @@ export abstract class FileTreeSource implements BookSource {
     if (!bytes) throw new BinderyError('missing-file', `${MANIFEST} not found`, { file: MANIFEST });
     const yaml = parseLocatedYaml(decodeUtf8(bytes, MANIFEST), MANIFEST, 'invalid-manifest');
     const manifest = validateLocated(manifestSchema, yaml, MANIFEST, 'invalid-manifest');
-    const lineOf = (path: readonly PropertyKey[]) => yaml.lineOf(path);
+    const { lineOf } = yaml;
     for (const { name, field } of chapterNames(manifest)) {
       if (escapes(normalizePath(name))) {
         throw new BinderyError('invalid-manifest', `chapter path "${name}" leaves the book folder`, { file: MANIFEST, line: lineOf(field), field: field.join('.') });
