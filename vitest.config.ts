@@ -55,6 +55,8 @@ export default defineConfig({
           include: ['tests/worker/**/*.test.ts'],
           setupFiles: ['./tests/worker/apply-migrations.ts'],
           testTimeout: 120_000,
+          // beforeAll hooks build the fixture book through both writers: seconds on a busy machine.
+          hookTimeout: 120_000,
         },
       },
       {

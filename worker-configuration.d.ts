@@ -11,6 +11,7 @@ declare namespace Cloudflare {
 		DOWNLOAD_LIMIT: string;
 		DOWNLOAD_TTL_SECONDS: string;
 		STRIPE_API_BASE: string;
+		PUBLIC_ORIGIN: string;
 		ADMIN_TOKEN: string;
 		SIGNING_KEY: string;
 		STRIPE_SECRET_KEY: string;

@@ -33,8 +33,11 @@ CREATE TABLE checkout_sessions (
 );
 CREATE INDEX checkout_sessions_created ON checkout_sessions(created_at);
 
--- Library links expire (renewed when opened); a resend revokes every older link of the address.
+-- Library links expire (renewed when opened); opening a newer link revokes the older ones of the address.
 ALTER TABLE library_tokens ADD COLUMN expires_at TEXT;
+-- A link handed to the browser that paid opens that purchase only: Stripe does not check that the payer owns the
+-- address they typed, so only the mailed link may open everything the address bought.
+ALTER TABLE library_tokens ADD COLUMN order_id TEXT REFERENCES orders(id);
 -- Links mailed before expiry existed keep working for 90 days from now.
 UPDATE library_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+90 days');
 

@@ -22,15 +22,17 @@ export interface LibraryItem {
 export const libraryUrl = (origin: string, token: string) => `${origin}/library/${token}`;
 
 /**
- * Every book `email` owns, at its current edition (new editions are free),
+ * Every book the address owns (or the one purchase a scoped link opens), at its current edition (new editions are free),
  * with fresh signed download links. Books taken off sale are left out.
  */
-export async function libraryItems(db: D1Database, config: CommerceConfig, email: string, origin: string): Promise<LibraryItem[]> {
+export async function libraryItems(db: D1Database, config: CommerceConfig, access: { email: string; orderId: string | null }, origin: string): Promise<LibraryItem[]> {
   const links = new DownloadLinks(config.SIGNING_KEY);
   const editions = new EditionRepository(db);
   const expiresAt = Math.floor(Date.now() / 1000) + config.DOWNLOAD_TTL_SECONDS;
   const items: LibraryItem[] = [];
-  for (const order of await new OrderRepository(db).activeForEmail(email)) {
+  const owned = await new OrderRepository(db).activeForEmail(access.email);
+  // A link shown to the browser that paid opens that purchase only.
+  for (const order of access.orderId ? owned.filter((o) => o.id === access.orderId) : owned) {
     const edition = await editions.published(order.bookSlug);
     if (!edition) continue;
     const downloads = await Promise.all(

@@ -209,10 +209,10 @@ export class OrderRepository {
     return order;
   }
 
-  /** Revokes an entitlement by its id; revoking twice keeps the first time and reason. */
+  /** Revokes an entitlement by its id (a held one too, so a later release cannot grant it); revoking twice keeps the first time and reason. */
   async revokeEntitlement(id: string, reason: string): Promise<Entitlement> {
     await this.db
-      .prepare('UPDATE entitlements SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL')
+      .prepare(`UPDATE entitlements SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND ${REVOCABLE}`)
       .bind(nowIso(), reason, id)
       .run();
     const row = await this.db

@@ -1,4 +1,36 @@
-import type { Context } from 'hono';
+import { BinderyError } from '../errors.ts';
 
-/** The origin a request came to: absolute links in API answers, feeds and pages point back at it. */
-export const originOf = (c: Context): string => new URL(c.req.url).origin;
+/** What the origin helpers read of a Hono context: any router's context has them. */
+type RequestContext = { env: Env; req: { url: string } };
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function configuredOrigin(env: Env): string | null {
+  try {
+    return env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : null;
+  } catch {
+    throw new BinderyError('internal', `PUBLIC_ORIGIN is not a URL: "${env.PUBLIC_ORIGIN}"`);
+  }
+}
+
+/**
+ * The origin absolute links in API answers, feeds and pages point at:
+ * PUBLIC_ORIGIN, so a client's Host header cannot put another domain into
+ * answers that shared caches keep; without it, the request's own origin.
+ */
+export function originOf(c: RequestContext): string {
+  return configuredOrigin(c.env) ?? new URL(c.req.url).origin;
+}
+
+/**
+ * The origin written into mails, library links and Stripe's return URLs,
+ * which leave the request and must never follow its Host: PUBLIC_ORIGIN, or
+ * the request's own origin only on a loopback address (`wrangler dev`).
+ */
+export function trustedOrigin(c: RequestContext): string {
+  const configured = configuredOrigin(c.env);
+  if (configured) return configured;
+  const url = new URL(c.req.url);
+  if (LOOPBACK.has(url.hostname)) return url.origin;
+  throw new BinderyError('internal', 'the store is misconfigured: PUBLIC_ORIGIN must be set to its public address (e.g. https://books.example.com)');
+}

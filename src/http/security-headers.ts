@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app.ts';
+import { originOf } from './origin.ts';
 
 /**
  * Server-rendered HTML (storefront, checkout result, library): no script at
@@ -13,12 +14,11 @@ import type { AppEnv } from './app.ts';
  */
 export const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  // PUBLIC_ORIGIN is an optional var (commerce config), absent from the generated Env type.
-  const vars = c.env as unknown as Record<string, string | undefined>;
-  const images = ["'self'", 'data:', originOrNull(vars.PUBLIC_ORIGIN)].filter(Boolean).join(' ');
+  // Covers are linked through the public origin, which is 'self' unless the store answers on another host too.
+  const images = `'self' data: ${originOf(c)}`;
   c.header(
     'Content-Security-Policy',
-    `default-src 'none'; img-src ${images}; style-src 'self' 'unsafe-inline'; form-action 'self' ${checkoutOrigin(vars.STRIPE_API_BASE)}; base-uri 'none'; frame-ancestors 'none'`,
+    `default-src 'none'; img-src ${images}; style-src 'self' 'unsafe-inline'; form-action 'self' ${checkoutOrigin(c.env.STRIPE_API_BASE)}; base-uri 'none'; frame-ancestors 'none'`,
   );
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');

@@ -11,7 +11,8 @@ import { FORMATS, MEDIA_TYPES } from '../../formats/registry.ts';
 import { readStamp } from '../../formats/read-stamp.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
 import { errorProblem, problem, problemResponse } from '../problem.ts';
-import { commerceRouter, config, emailSchema, jsonContent, problems, publicOrigin } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, problems } from './common.ts';
+import { trustedOrigin } from '../origin.ts';
 
 /** Uploaded books for verification can be large PDFs, but must leave room to read them in a 128 MB isolate. */
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
@@ -122,7 +123,7 @@ export function commerceAdminRoutes() {
       if (!(await new EditionRepository(c.env.DB).published(slug))) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
       const settings = config(c.env);
       const { order } = await new OrderRepository(c.env.DB).create({ bookSlug: slug, email, amount: 0, currency: 'XXX', source: 'grant' });
-      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, publicOrigin(c.env, c.req.url), 'grant');
+      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, trustedOrigin(c), 'grant');
       c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
       return c.json({ order: orderView(order), libraryUrl }, 201);
     },
@@ -182,7 +183,7 @@ export function commerceAdminRoutes() {
       const orders = new OrderRepository(c.env.DB);
       const order = await orders.release(c.req.valid('param').id);
       const settings = config(c.env);
-      const { mailId } = await queueLibraryMail(c.env.DB, settings, order.email, publicOrigin(c.env, c.req.url), 'purchase');
+      const { mailId } = await queueLibraryMail(c.env.DB, settings, order.email, trustedOrigin(c), 'purchase');
       c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
       return c.json(orderView(order), 200);
     },

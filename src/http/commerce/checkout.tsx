@@ -10,7 +10,8 @@ import { OrderRepository } from '../../commerce/orders.ts';
 import { StripeClient } from '../../commerce/stripe-client.ts';
 import { BinderyError } from '../../errors.ts';
 import type { AppEnv } from '../app.ts';
-import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, publicOrigin, wantsJson } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, wantsJson } from './common.ts';
+import { trustedOrigin } from '../origin.ts';
 import { MessagePage, PendingPage, SuccessPage } from './pages.tsx';
 
 const checkoutSchema = z
@@ -67,7 +68,7 @@ export function checkoutRoutes() {
       const price = edition.meta.price;
       if (!price) throw new BinderyError('conflict', `"${edition.meta.title}" has no price and cannot be sold`, { field: 'price' });
       const settings = config(c.env);
-      const origin = publicOrigin(c.env, c.req.url);
+      const origin = trustedOrigin(c);
       const checkouts = new CheckoutSessions(c.env.DB, settings.SIGNING_KEY);
       const browser = await checkouts.browserNonce(getCookie(c, CHECKOUT_COOKIE));
       const unitAmount = toMinorUnits(price.amount, price.currency);
@@ -84,7 +85,8 @@ export function checkoutRoutes() {
       });
       await checkouts.record({ id: session.id, bookSlug: slug, amount: unitAmount, currency: price.currency }, browser.nonce);
       setCookie(c, CHECKOUT_COOKIE, browser.cookie, {
-        path: '/checkout',
+        // The whole site: the checkout endpoint must get it back, so one browser keeps one nonce across checkouts.
+        path: '/',
         httpOnly: true,
         sameSite: 'Lax',
         secure: new URL(origin).protocol === 'https:',
@@ -123,16 +125,17 @@ export function checkoutRoutes() {
         const message = 'Your payment arrived, but it differs from the price of the book, so the publisher is checking it. We will e-mail you.';
         return json ? c.json({ status: 'held' as const, message }, 200) : c.html(<MessagePage title="Payment under review" message={message} />, 200);
       }
+      const settings = config(c.env);
+      // Only the browser that started this checkout, and only for a while, is shown a link, and that link opens this
+      // purchase only: anyone can type someone else's address into Stripe, so only the mailed link opens a whole library.
+      const recent = Date.now() - Date.parse(order.createdAt) < LIBRARY_LINK_WINDOW_MS;
+      const ownBrowser = await new CheckoutSessions(c.env.DB, settings.SIGNING_KEY).startedBy(sessionId, getCookie(c, CHECKOUT_COOKIE));
       if (order.entitlement.revokedAt) {
-        const message = `This purchase is no longer valid (${order.entitlement.revokeReason ?? 'revoked'}).`;
+        const reason = ownBrowser && order.entitlement.revokeReason ? ` (${order.entitlement.revokeReason})` : '';
+        const message = `This purchase is no longer valid${reason}.`;
         return json ? c.json({ status: 'revoked' as const, message }, 200) : c.html(<MessagePage title="Purchase not valid" message={message} />, 200);
       }
-      const settings = config(c.env);
-      // Only the browser that started this checkout, and only for a while, sees the link; anyone holding the
-      // session id (it is printed in the URL, and used to be in stamped files) is told to read their mail.
-      const recent = Date.now() - Date.parse(order.createdAt) < LIBRARY_LINK_WINDOW_MS;
-      const ownBrowser = recent && (await new CheckoutSessions(c.env.DB, settings.SIGNING_KEY).startedBy(sessionId, getCookie(c, CHECKOUT_COOKIE)));
-      const url = ownBrowser ? libraryUrl(publicOrigin(c.env, c.req.url), await new LibraryTokens(c.env.DB, settings.SIGNING_KEY).current(order.email)) : undefined;
+      const url = ownBrowser && recent ? libraryUrl(trustedOrigin(c), await new LibraryTokens(c.env.DB, settings.SIGNING_KEY).forOrder(order)) : undefined;
       const message = 'Thank you! We have e-mailed you the link to your library.';
       if (json) return c.json({ status: 'complete' as const, message, ...(url ? { libraryUrl: url } : {}) }, 200);
       const edition = await new EditionRepository(c.env.DB).published(order.bookSlug);

@@ -13,22 +13,6 @@ export function commerceRouter<E extends HonoEnv>(): OpenAPIHono<E> {
 
 export const config = (env: Env): CommerceConfig => commerceConfig(env as unknown as Record<string, unknown>);
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/**
- * The origin written into mails, library links and Stripe's return URLs:
- * PUBLIC_ORIGIN, never the request's Host (which a client chooses). Without
- * PUBLIC_ORIGIN only a local `wrangler dev` on a loopback address may use the
- * request's own origin.
- */
-export function publicOrigin(env: Env, requestUrl: string): string {
-  const configured = config(env).PUBLIC_ORIGIN;
-  if (configured) return new URL(configured).origin;
-  const url = new URL(requestUrl);
-  if (LOOPBACK.has(url.hostname)) return url.origin;
-  throw new BinderyError('internal', 'commerce is misconfigured: PUBLIC_ORIGIN must be set to the public address of the store (e.g. https://books.example.com)');
-}
-
 /** Pages that carry a buyer's links: never stored by a browser or a shared cache, never sent on as a referrer. */
 export function privatePage(c: Context): void {
   c.header('cache-control', 'private, no-store');

@@ -27,9 +27,11 @@ export function downloadRoutes() {
       const downloads = new Downloads(c.env.DB, c.env.BOOKS, config(c.env));
       const target = await downloads.authorize(c.req.valid('param').token);
       const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
-      // HEAD (Hono answers it with this GET handler) tells the size without opening a download.
+      // HEAD (Hono answers it with this GET handler) tells the size without opening a download. The limit is checked
+      // before anything about the file (its size in a 416, stamping a copy), so an over-limit client learns nothing;
+      // the download is counted only once a range is known to be servable.
       const probe = c.req.method === 'HEAD';
-      if (probe) await downloads.admit(target, clientIp, 'probe');
+      await downloads.admit(target, clientIp, 'probe');
       const copy = await downloads.stampedCopy(target);
       const range = parseRange(c.req.header('range'), copy.size);
       if (range.kind === 'unsatisfiable') {
@@ -48,7 +50,6 @@ export function downloadRoutes() {
       if (partial) headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${copy.size}`);
       headers.set('content-length', String(partial ? range.length : copy.size));
       if (probe) return new Response(null, { status: partial ? 206 : 200, headers });
-
       await downloads.admit(target, clientIp, 'download');
       const object = await c.env.BOOKS.get(copy.r2Key, partial ? { range: { offset: range.offset, length: range.length } } : {});
       if (!object) return problemResponse(problem(500, 'The stamped copy is missing from storage.'));

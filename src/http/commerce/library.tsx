@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { LibraryTokens } from '../../commerce/library-tokens.ts';
+import { LibraryTokens, type LibraryAccess } from '../../commerce/library-tokens.ts';
 import { libraryItems, queueLibraryMail } from '../../commerce/library.ts';
 import { mailSender, Outbox } from '../../commerce/mail.ts';
 import { OrderRepository } from '../../commerce/orders.ts';
@@ -8,7 +8,8 @@ import { RateLimits } from '../../commerce/rate-limits.ts';
 import { BinderyError } from '../../errors.ts';
 import { FORMATS } from '../../formats/registry.ts';
 import type { AppEnv } from '../app.ts';
-import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, publicOrigin, wantsJson } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, wantsJson } from './common.ts';
+import { trustedOrigin } from '../origin.ts';
 import { LibraryPage, ResendPage } from './pages.tsx';
 
 /** Resends per hour: enough for a reader whose mail is slow, too few to flood an inbox or probe for buyers. */
@@ -52,16 +53,17 @@ export function libraryRoutes() {
       privatePage(c);
       const settings = config(c.env);
       const json = wantsJson(c.req.header('accept'));
-      let email: string;
+      let access: LibraryAccess;
       try {
-        ({ email } = await new LibraryTokens(c.env.DB, settings.SIGNING_KEY).resolve(c.req.valid('param').token));
+        access = await new LibraryTokens(c.env.DB, settings.SIGNING_KEY).resolve(c.req.valid('param').token);
       } catch (err) {
         // A reader with an old link gets a way to a new one, not a bare error.
         if (json || !(err instanceof BinderyError)) throw err;
         return c.html(<ResendPage notice={err.message} />, 403);
       }
-      const origin = publicOrigin(c.env, c.req.url);
-      const items = await libraryItems(c.env.DB, settings, email, origin);
+      const origin = trustedOrigin(c);
+      const items = await libraryItems(c.env.DB, settings, access, origin);
+      const { email } = access;
       if (json) {
         const view = items.map(({ slug, title, orderId, downloads }) => ({
           slug,
@@ -71,7 +73,7 @@ export function libraryRoutes() {
         }));
         return c.json({ email, items: view }, 200);
       }
-      return c.html(<LibraryPage email={email} items={items} origin={origin} />, 200);
+      return c.html(<LibraryPage email={email} items={items} origin={origin} onePurchase={access.orderId !== null} />, 200);
     },
   );
 
@@ -113,7 +115,7 @@ export function libraryRoutes() {
       if (!parsed.success) throw new BinderyError('invalid-input', `email: ${parsed.error.issues[0].message}`, { field: 'email' });
       const { email } = parsed.data;
       const settings = config(c.env);
-      const origin = publicOrigin(c.env, c.req.url);
+      const origin = trustedOrigin(c);
       const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
       // Looked up and counted after answering, so neither the answer nor its timing tells buyers from strangers
       // or limited senders from others.

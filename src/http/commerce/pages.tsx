@@ -55,11 +55,15 @@ export function SuccessPage(props: { libraryUrl?: string; title: string }) {
   );
 }
 
-export function LibraryPage(props: { email: string; items: LibraryItem[]; origin: string }) {
+export function LibraryPage(props: { email: string; items: LibraryItem[]; origin: string; onePurchase: boolean }) {
   return (
     <Page title="Your library">
       <h1>Your library</h1>
-      <p>Books bought with {props.email}. Download links are valid for a day; come back here for fresh ones. New editions are free.</p>
+      {props.onePurchase ? (
+        <p>Your purchase. Download links are valid for a day; come back here for fresh ones. The link we e-mailed to {props.email} opens every book bought with it.</p>
+      ) : (
+        <p>Books bought with {props.email}. Download links are valid for a day; come back here for fresh ones. New editions are free.</p>
+      )}
       {props.items.length === 0 ? (
         <p>No books yet.</p>
       ) : (

@@ -10,7 +10,8 @@ import { verifyStripeSignature } from '../../commerce/stripe-signature.ts';
 import type { AppEnv } from '../app.ts';
 import { BinderyError } from '../../errors.ts';
 import { problem, problemResponse } from '../problem.ts';
-import { commerceRouter, config, jsonContent, problems, publicOrigin } from './common.ts';
+import { commerceRouter, config, jsonContent, problems } from './common.ts';
+import { trustedOrigin } from '../origin.ts';
 
 /** Stripe's events are a few KB; nothing larger is read, let alone verified. */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -63,7 +64,7 @@ export function webhookRoutes() {
           checkout: (sessionId) => checkouts.get(sessionId),
         });
         if (outcome.kind === 'order' && outcome.created && !outcome.order.entitlement.revokedAt) {
-          const { mailId } = await queueLibraryMail(c.env.DB, settings, outcome.order.email, publicOrigin(c.env, c.req.url), 'purchase');
+          const { mailId } = await queueLibraryMail(c.env.DB, settings, outcome.order.email, trustedOrigin(c), 'purchase');
           c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
         }
         const summary = outcome.kind === 'ignored' ? `ignored: ${outcome.reason}` : outcome.kind;

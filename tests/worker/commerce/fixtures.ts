@@ -171,15 +171,32 @@ export async function successState(buyer: Pick<Buyer, 'sessionId'> & { cookie?: 
   return res.json();
 }
 
-/** The JSON library of a buyer, reached as they reach it: through the success page, in the browser that paid. */
-export async function libraryOf(
-  buyer: Buyer,
-): Promise<{ libraryUrl: string; items: { slug: string; title: string; purchaseId: string; downloads: { format: string; url: string }[] }[] }> {
-  const { libraryUrl } = await successState(buyer);
-  if (!libraryUrl) throw new Error('the success page showed no library link to the buying browser');
+type LibraryView = { libraryUrl: string; items: { slug: string; title: string; purchaseId: string; downloads: { format: string; url: string }[] }[] };
+
+async function openLibrary(libraryUrl: string): Promise<LibraryView> {
   const library = await SELF.fetch(libraryUrl, { headers: { accept: 'application/json' } });
   if (library.status !== 200) throw new Error(`library: ${library.status} ${await library.text()}`);
   return { libraryUrl, ...((await library.json()) as { items: never[] }) };
+}
+
+/** The library link in the newest mail to `email`, as the reader finds it in their mailbox. */
+export async function mailedLibraryUrl(email: string): Promise<string> {
+  const mail = await env.DB.prepare('SELECT body FROM mail_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1').bind(email).first<{ body: string }>();
+  const url = mail && /https:\/\/bindery\.test\/library\/\S+/.exec(mail.body)?.[0];
+  if (!url) throw new Error(`no library mail to ${email}`);
+  return url;
+}
+
+/** Everything `email` owns, through the link mailed to it. */
+export async function mailedLibraryOf(email: string): Promise<LibraryView> {
+  return openLibrary(await mailedLibraryUrl(email));
+}
+
+/** The buyer's purchase, reached as they reach it right after paying: through the success page, in the browser that paid. */
+export async function libraryOf(buyer: Buyer): Promise<LibraryView> {
+  const { libraryUrl } = await successState(buyer);
+  if (!libraryUrl) throw new Error('the success page showed no library link to the buying browser');
+  return openLibrary(libraryUrl);
 }
 
 /** The purchase id of the buyer's copy of `slug`, as the library shows it. */

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BOOK_TITLE, buy, libraryOf, ORIGIN, publishBook, purchaseIdOf } from './fixtures.ts';
+import { BOOK_TITLE, buy, deliverWebhook, libraryOf, mailedLibraryOf, mailedLibraryUrl, ORIGIN, publishBook, purchaseIdOf, sessionEvent, startCheckout } from './fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('lib-one');
@@ -16,7 +16,7 @@ describe('the reader library', () => {
   it('lists every book the email owns, by title, with EPUB and PDF download links', async () => {
     const buyer = await buy('lib-one', 'collector@example.com');
     await buy('lib-two', buyer.email);
-    const library = await libraryOf(buyer);
+    const library = await mailedLibraryOf(buyer.email);
     expect(library.items.map((i) => [i.slug, i.title, i.downloads.map((d) => d.format)])).toEqual([
       ['lib-two', 'The Remote Newsroom Playbook', ['epub', 'pdf']],
       ['lib-one', BOOK_TITLE, ['epub', 'pdf']],
@@ -101,15 +101,31 @@ describe('library links over time', () => {
     });
   const tokenId = (url: string) => url.slice(url.lastIndexOf('/') + 1).split('.')[0];
 
-  it('stops opening an old link once a new one was sent', async () => {
-    const buyer = await buy('lib-one', 'rotate@example.com');
-    const { libraryUrl: old } = await libraryOf(buyer);
+  it('stops opening an old link once the reader opened a newer one', async () => {
+    await buy('lib-one', 'rotate@example.com');
+    const old = await mailedLibraryUrl('rotate@example.com');
     expect((await resendFrom('rotate@example.com', '198.51.100.1')).status).toBe(202);
     await expect.poll(async () => (await outboxFor('rotate@example.com')).length).toBe(2);
-    const fresh = /https:\/\/bindery\.test\/library\/\S+/.exec((await outboxFor('rotate@example.com'))[1].body)![0];
+    const fresh = await mailedLibraryUrl('rotate@example.com');
     expect(fresh).not.toBe(old);
+    // Anyone may ask for a resend, so sending alone kills nothing: the buyer's bookmarked link still opens…
+    expect((await SELF.fetch(old, { headers: { accept: 'application/json' } })).status).toBe(200);
+    // …until the new link is opened, which proves the mailbox.
+    expect((await SELF.fetch(fresh, { headers: { accept: 'application/json' } })).status).toBe(200);
     expect((await SELF.fetch(old, { headers: { accept: 'application/json' } })).status).toBe(403);
     expect((await SELF.fetch(fresh, { headers: { accept: 'application/json' } })).status).toBe(200);
+  });
+
+  it('shows the browser that paid its own purchase only, never the rest of the address\'s library', async () => {
+    const owner = await buy('lib-one', 'owner@example.com');
+    // Someone else types the owner's address into Stripe (which does not verify it) and pays for another book.
+    const stranger = await startCheckout('lib-two', 'owner@example.com');
+    await deliverWebhook(sessionEvent('checkout.session.completed', { id: stranger.sessionId, slug: 'lib-two', email: 'owner@example.com', paymentIntent: stranger.paymentIntent }));
+    const seen = await libraryOf(stranger);
+    expect(seen.items.map((i) => i.slug)).toEqual(['lib-two']);
+    expect(seen.libraryUrl).not.toBe(await mailedLibraryUrl('owner@example.com'));
+    // The owner's own mailbox opens both.
+    expect((await mailedLibraryOf(owner.email)).items.map((i) => i.slug).sort()).toEqual(['lib-one', 'lib-two']);
   });
 
   it('expires a link 90 days after it was last opened, and renews it on every visit', async () => {
