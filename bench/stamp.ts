@@ -1,6 +1,8 @@
 import { buildBook } from '../src/pipeline/build.ts';
 import { loadCliFonts } from '../src/cli/fonts.ts';
-import { stampEpub, stampPdf, type Licence } from '../src/stamp/index.ts';
+import type { Licence } from '../src/formats/stamper.ts';
+import { stampEpub } from '../src/stamp/epub.ts';
+import { stampPdf } from '../src/stamp/pdf.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';
 import { median } from './child.ts';
 

@@ -1,4 +1,5 @@
-import { LICENCE_NS, type Licence } from './licence.ts';
+import type { Licence } from '../formats/stamper.ts';
+import { LICENCE_NS } from './licence.ts';
 import { attr, unescapeXml } from '../xml.ts';
 
 

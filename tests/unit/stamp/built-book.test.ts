@@ -8,7 +8,9 @@ import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { readStamp } from '../../../src/formats/read-stamp.ts';
-import { stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
+import type { Licence } from '../../../src/formats/stamper.ts';
+import { stampEpub } from '../../../src/stamp/epub.ts';
+import { stampPdf } from '../../../src/stamp/pdf.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 
 /** The real sample book, built by the real writers, then stamped: what buyers actually get. */

@@ -6,7 +6,9 @@ import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readStamp } from '../../../src/formats/read-stamp.ts';
-import { stampEpub, stampPdf, type Licence } from '../../../src/stamp/index.ts';
+import type { Licence } from '../../../src/formats/stamper.ts';
+import { stampEpub } from '../../../src/stamp/epub.ts';
+import { stampPdf } from '../../../src/stamp/pdf.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { SAMPLE_TITLE, sampleEpub, samplePdf } from './sample-files.ts';
 

@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buy, deliverWebhook, eventId, libraryOf, ORIGIN, publishBook, startCheckout } from '../commerce/fixtures.ts';
+import { buy, deliverWebhook, eventId, libraryOf, ORIGIN, publishBook } from '../commerce/fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('atk-fuzz');
