@@ -1,6 +1,6 @@
 import { buildBook } from '../src/pipeline/build.ts';
+import type { Licence } from '../src/licence.ts';
 import { loadCliFonts } from '../src/cli/fonts.ts';
-import type { Licence } from '../src/formats/stamper.ts';
 import { stampEpub } from '../src/stamp/epub.ts';
 import { stampPdf } from '../src/stamp/pdf.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';

@@ -1,5 +1,5 @@
 import { BinderyError } from '../errors.ts';
-import type { HiddenLicence } from './stamper.ts';
+import type { HiddenLicence } from '../licence.ts';
 import { FORMAT_REGISTRY, FORMATS, formatOfBytes, type Format } from './registry.ts';
 
 /** What `readStamp` finds in a file. */

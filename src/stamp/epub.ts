@@ -1,9 +1,8 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
+import { LICENCE_NS, licenceLine, licenceSchema, type Licence } from '../licence.ts';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
 import { languageOf } from '../language/index.ts';
-import { licenceSchema, type Licence } from '../formats/stamper.ts';
-import { LICENCE_NS, licenceLine } from './licence.ts';
 import { attr, unescapeXml } from '../xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
 

@@ -12,8 +12,7 @@ import {
   type PDFFont,
 } from '@cantoo/pdf-lib';
 import { BinderyError } from '../errors.ts';
-import { licenceSchema, type Licence } from '../formats/stamper.ts';
-import { licenceLine } from './licence.ts';
+import { licenceLine, licenceSchema, type Licence } from '../licence.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
 import { inflateInto } from './zip-read.ts';
 

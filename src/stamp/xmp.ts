@@ -1,6 +1,5 @@
-import type { Licence } from '../formats/stamper.ts';
-import { LICENCE_NS } from './licence.ts';
 import { attr, unescapeXml } from '../xml.ts';
+import { LICENCE_NS, type Licence } from '../licence.ts';
 
 
 function licenceDescription(licence: Licence): string {

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import type { Licence } from '../../../src/licence.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { readStamp } from '../../../src/formats/read-stamp.ts';
-import type { Licence } from '../../../src/formats/stamper.ts';
 import { stampEpub } from '../../../src/stamp/epub.ts';
 import { stampPdf } from '../../../src/stamp/pdf.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import type { Licence } from '../../../src/licence.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,6 @@ import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readStamp } from '../../../src/formats/read-stamp.ts';
-import type { Licence } from '../../../src/formats/stamper.ts';
 import { stampEpub } from '../../../src/stamp/epub.ts';
 import { stampPdf } from '../../../src/stamp/pdf.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
