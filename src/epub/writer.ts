@@ -3,7 +3,7 @@ import type { BookDocument, Chapter } from '../document/model.ts';
 import { renderBlocks } from './content.ts';
 import { coverSvg, fallbackSvg } from './cover-svg.ts';
 import { epubHeadingIds, isLanguageTag } from './ids.ts';
-import { labelsFor } from './labels.ts';
+import { languageOf } from '../language/index.ts';
 import { chapterHref, PACKAGE_DIR, planLayout } from './layout.ts';
 import { COVER_HREF, NAV_HREF, navDocument, ncxDocument, tocTree } from './nav.ts';
 import { containerXml, PACKAGE_FILE, packageDocument, type ManifestItem } from './opf.ts';
@@ -28,7 +28,7 @@ export const epubWriter: Writer = {
 
 function packageFiles(doc: BookDocument, ctx: WriterContext): ZipEntry[] {
   const { meta } = doc;
-  const labels = labelsFor(meta.language);
+  const labels = languageOf(meta.language);
   const layout = planLayout(doc);
   const headingIds = new Map(doc.chapters.map((c) => [c.id, epubHeadingIds(c)]));
   const encode = (s: string) => new TextEncoder().encode(s);

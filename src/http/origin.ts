@@ -1,15 +1,18 @@
 import { BinderyError } from '../errors.ts';
 
 /** What the origin helpers read of a Hono context: any router's context has them. */
-type RequestContext = { env: Env; req: { url: string } };
+type RequestContext = { env: Env | undefined; req: { url: string } };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function configuredOrigin(env: Env): string | null {
+/** PUBLIC_ORIGIN's origin; none when unset (or when the app runs without bindings, as in Node tests of its routes). */
+function configuredOrigin(env: Env | undefined): string | null {
+  const configured = env?.PUBLIC_ORIGIN;
+  if (!configured) return null;
   try {
-    return env.PUBLIC_ORIGIN ? new URL(env.PUBLIC_ORIGIN).origin : null;
+    return new URL(configured).origin;
   } catch {
-    throw new BinderyError('internal', `PUBLIC_ORIGIN is not a URL: "${env.PUBLIC_ORIGIN}"`);
+    throw new BinderyError('internal', `PUBLIC_ORIGIN is not a URL: "${configured}"`);
   }
 }
 

@@ -129,7 +129,8 @@ export async function renderEdition(document: BookDocument, contentHash: string,
   return facts;
 }
 
-async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: BuiltFile[], sample: boolean): Promise<BuildFile[]> {
+/** Puts one edition's files into R2 at their edition keys and returns the rows that record them. */
+export async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: BuiltFile[], sample: boolean): Promise<BuildFile[]> {
   const rows: BuildFile[] = [];
   for (const file of files) {
     const r2Key = editionFileKey(build.bookSlug, build.contentHash, file.format, sample);

@@ -9,7 +9,7 @@ import { originOf } from '../origin.ts';
 import { METADATA_CACHE } from '../public.ts';
 import { BookPage } from './book-page.tsx';
 import { CatalogPage } from './catalog-page.tsx';
-import { storeLabels } from './labels.ts';
+import { languageOf } from '../../language/index.ts';
 import { Layout } from './layout.tsx';
 
 const PAGE_SIZE = 24;
@@ -69,7 +69,7 @@ export function storeRoutes(): OpenAPIHono<AppEnv> {
         return c.html(<BookPage book={book} origin={originOf(c)} />, 200);
       } catch (err) {
         if (!(err instanceof BinderyError) || err.code !== 'not-found') throw err;
-        const t = storeLabels('en');
+        const t = languageOf('en').words.store;
         return c.html(
           <Layout title={`${t.notFound} · Bindery`} lang="en">
             <h1>{t.notFound}</h1>

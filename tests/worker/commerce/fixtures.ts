@@ -1,7 +1,10 @@
 import { env, SELF } from 'cloudflare:test';
-import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
+import { buildBook, type BuildResult, type BuiltFile } from '../../../src/pipeline/build.ts';
+import { BookRepository } from '../../../src/catalog/books.ts';
+import { BuildRepository } from '../../../src/catalog/builds.ts';
+import { apiManifestSchema } from '../../../src/catalog/schemas.ts';
+import { storeFiles } from '../../../src/worker/consumer.ts';
 import type { FontSet } from '../../../src/formats/writer.ts';
-import { editionFileKey } from '../../../src/catalog/editions.ts';
 import { signStripePayload } from '../../../src/commerce/stripe-signature.ts';
 import { MemorySource } from '../../../src/content/source.ts';
 import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
@@ -24,7 +27,7 @@ const SOURCE = new MemorySource(
   ]),
 );
 
-let built: Promise<BuiltFile[]> | undefined;
+let built: Promise<BuildResult> | undefined;
 
 async function fonts(): Promise<FontSet> {
   const entries = await Promise.all(
@@ -33,9 +36,14 @@ async function fonts(): Promise<FontSet> {
   return Object.fromEntries(entries) as unknown as FontSet;
 }
 
-/** The fixture book's EPUB and PDF bytes (built on first use). */
-export function builtFiles(): Promise<BuiltFile[]> {
-  return (built ??= buildBook(SOURCE, { formats: ['epub', 'pdf'], fonts }).then((r) => r.files));
+/** The fixture book built once per test file through the one build path (EPUB and PDF writers). */
+function builtBook(): Promise<BuildResult> {
+  return (built ??= buildBook(SOURCE, { formats: ['epub', 'pdf'], fonts }));
+}
+
+/** The fixture book's EPUB and PDF bytes. */
+export async function builtFiles(): Promise<BuiltFile[]> {
+  return (await builtBook()).files;
 }
 
 export interface PublishedBook {
@@ -47,41 +55,28 @@ export interface PublishedBook {
 let buildCounter = 0;
 
 /**
- * Inserts a published book the way the catalog would leave it: a ready build
- * with its BookMeta, build_files rows, the files in R2 under
- * editions/<slug>/<hash>/, books.published_build_id and a publications row.
- * Calling it again for the same slug publishes a new edition.
+ * Publishes the fixture book under `slug` through the code the Worker runs:
+ * the book saved by the catalog, a build queued and claimed, its files stored
+ * by the consumer's store step, completed and published. Only the rendering is
+ * shared between slugs (one build per test file), and the content hash is
+ * made unique per call. Calling it again for the same slug publishes a new edition.
  */
 export async function publishBook(slug: string, options: { price?: { amount: number; currency: string } | null; title?: string } = {}): Promise<PublishedBook> {
-  const files = await builtFiles();
+  const { files, facts, document } = await builtBook();
   const buildId = `bld_${slug.replace(/-/g, '')}_${++buildCounter}`;
   const contentHash = `${buildCounter.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`;
   const title = options.title ?? BOOK_TITLE;
   const price = options.price === undefined ? { amount: 299, currency: 'TWD' } : options.price;
-  const meta = { slug, title, language: 'zh-Hant', authors: ['知識工坊編輯室'], date: '2025-10-15', modified: '2025-10-15T00:00:00.000Z', identifier: `urn:uuid:${slug}`, ...(price ? { price } : {}) };
-  const now = new Date().toISOString();
-  await env.DB.prepare(
-    `INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES (?1, 'book', ?2, ?3, ?4, ?4)
-     ON CONFLICT (slug) DO NOTHING`,
-  )
-    .bind(slug, JSON.stringify({ title, chapters: ['articles/01.md'] }), title, now)
-    .run();
-  await env.DB.prepare(
-    `INSERT INTO builds (id, book_slug, content_hash, status, progress, meta, created_at, updated_at) VALUES (?, ?, ?, 'ready', 1, ?, ?, ?)`,
-  )
-    .bind(buildId, slug, contentHash, JSON.stringify(meta), now, now)
-    .run();
-  for (const file of files) {
-    const key = editionFileKey(slug, contentHash, file.format, false);
-    await env.BOOKS.put(key, file.bytes);
-    await env.DB.prepare('INSERT INTO build_files (build_id, format, r2_key, size, sha256, pages) VALUES (?, ?, ?, ?, ?, ?)')
-      .bind(buildId, file.format, key, file.size, file.sha256, file.pages ?? null)
-      .run();
-  }
-  await env.DB.batch([
-    env.DB.prepare('UPDATE books SET published_build_id = ?, published_at = ? WHERE slug = ?').bind(buildId, now, slug),
-    env.DB.prepare('INSERT INTO publications (book_slug, build_id, published_at) VALUES (?, ?, ?)').bind(slug, buildId, now),
-  ]);
+  const { price: _fixturePrice, ...bookMeta } = { ...document.meta, modified: document.meta.modified.toISOString() };
+  const meta = { ...bookMeta, slug, title, identifier: `urn:uuid:${slug}`, ...(price ? { price } : {}) };
+  const books = new BookRepository(env.DB);
+  const builds = new BuildRepository(env.DB);
+  const manifest = apiManifestSchema.parse({ title, language: 'zh-Hant', authors: ['知識工坊編輯室'], date: '2025-10-15', chapters: [`${slug}/01`] });
+  await books.put(slug, { kind: 'book', manifest });
+  await builds.enqueue(buildId, slug, contentHash);
+  const build = (await builds.claim(buildId))!;
+  await builds.complete(buildId, await storeFiles(env.BOOKS, build, files, false), facts, meta);
+  await books.publish(slug, buildId);
   return { slug, buildId, contentHash };
 }
 
