@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buy, deliverWebhook, downloadUrl, libraryOf, ORIGIN, publishBook, purchaseIdOf, refundEvent } from '../commerce/fixtures.ts';
+import { buy, deliverWebhook, downloadUrl, libraryOf, mailsTo, publishBook, purchaseIdOf, refundEvent, requestResend } from '../commerce/fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('atk-dl');
@@ -73,14 +73,8 @@ describe('download windows under odd ranges and headers', () => {
 });
 
 describe('library resend', () => {
-  const resendFrom = (email: string, ip: string) =>
-    SELF.fetch(`${ORIGIN}/api/v1/library/resend`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
-      body: JSON.stringify({ email }),
-    });
-  const outbox = async (email: string) =>
-    (await env.DB.prepare('SELECT to_email, body FROM mail_outbox WHERE to_email = ? ORDER BY id').bind(email).all<{ to_email: string; body: string }>()).results;
+  const resendFrom = requestResend;
+  const outbox = mailsTo;
 
   it('does not let a stranger who knows the address kill the link the buyer holds', async () => {
     const buyer = await buy('atk-dl', 'bookmarked@example.com');

@@ -174,6 +174,18 @@ async function openLibrary(libraryUrl: string): Promise<LibraryView> {
   return { libraryUrl, ...((await library.json()) as { items: never[] }) };
 }
 
+/** Asks for a fresh library link for `email` as the /library form does, from client address `ip`. */
+export const requestResend = (email: string, ip = '192.0.2.250') =>
+  SELF.fetch(`${ORIGIN}/api/v1/library/resend`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+    body: JSON.stringify({ email }),
+  });
+
+/** The mails written to `email`, oldest first (the outbox is the test's mailbox). */
+export const mailsTo = async (email: string) =>
+  (await env.DB.prepare('SELECT body, sent_at FROM mail_outbox WHERE to_email = ? ORDER BY id').bind(email).all<{ body: string; sent_at: string | null }>()).results;
+
 /** The library link in the newest mail to `email`, as the reader finds it in their mailbox. */
 export async function mailedLibraryUrl(email: string): Promise<string> {
   const mail = await env.DB.prepare('SELECT body FROM mail_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1').bind(email).first<{ body: string }>();

@@ -1,16 +1,14 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BOOK_TITLE, buy, deliverWebhook, libraryOf, mailedLibraryOf, mailedLibraryUrl, ORIGIN, publishBook, purchaseIdOf, sessionEvent, startCheckout } from './fixtures.ts';
+import { BOOK_TITLE, buy, deliverWebhook, libraryOf, mailedLibraryOf, mailedLibraryUrl, mailsTo, ORIGIN, publishBook, purchaseIdOf, requestResend, sessionEvent, startCheckout } from './fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('lib-one');
   await publishBook('lib-two', { title: 'The Remote Newsroom Playbook' });
 });
 
-const resend = (email: string) =>
-  SELF.fetch(`${ORIGIN}/api/v1/library/resend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
-const outboxFor = async (email: string) =>
-  (await env.DB.prepare('SELECT body, sent_at FROM mail_outbox WHERE to_email = ? ORDER BY id').bind(email).all<{ body: string; sent_at: string | null }>()).results;
+const resend = (email: string) => requestResend(email);
+const outboxFor = mailsTo;
 
 describe('the reader library', () => {
   it('lists every book the email owns, by title, with EPUB and PDF download links', async () => {
@@ -93,12 +91,7 @@ describe('the reader library', () => {
 });
 
 describe('library links over time', () => {
-  const resendFrom = (email: string, ip: string) =>
-    SELF.fetch(`${ORIGIN}/api/v1/library/resend`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
-      body: JSON.stringify({ email }),
-    });
+  const resendFrom = requestResend;
   const tokenId = (url: string) => url.slice(url.lastIndexOf('/') + 1).split('.')[0];
 
   it('stops opening an old link once the reader opened a newer one', async () => {
