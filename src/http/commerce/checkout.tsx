@@ -102,10 +102,10 @@ export function checkoutRoutes() {
       method: 'get',
       path: '/checkout/success',
       tags: ['commerce'],
-      summary: 'Where Stripe returns the buyer: their library link once the payment is confirmed',
+      summary: 'Where Stripe returns the buyer: once the payment is confirmed, the browser that paid gets a link to this purchase',
       request: { query: z.object({ session_id: z.string().min(1).max(255) }) },
       responses: {
-        200: { description: 'Library link, or the pending state', content: { 'application/json': { schema: SuccessStateSchema }, 'text/html': { schema: z.string() } } },
+        200: { description: 'A link to this purchase (only for the browser that started the checkout, for 30 minutes), or the state of the payment', content: { 'application/json': { schema: SuccessStateSchema }, 'text/html': { schema: z.string() } } },
         202: jsonContent(SuccessStateSchema, 'Payment not confirmed yet (JSON)'),
         ...problems({ 400: 'Missing session_id' }),
       },

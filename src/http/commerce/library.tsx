@@ -42,7 +42,7 @@ export function libraryRoutes() {
       method: 'get',
       path: '/library/{token}',
       tags: ['commerce'],
-      summary: "A reader's library: every book they own, current edition, signed download links",
+      summary: "A reader's library: every book the address owns (or the one purchase a link from the checkout opens), current edition, signed download links",
       request: { params: z.object({ token: z.string().min(1).max(200) }) },
       responses: {
         200: { description: 'The library (HTML, or JSON with Accept: application/json)', content: { 'application/json': { schema: LibrarySchema }, 'text/html': { schema: z.string() } } },
