@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'missing-file'
   | 'invalid-image'
   | 'invalid-input'
+  | 'unreadable-file'
   | 'not-found'
   | 'conflict'
   | 'unauthorized'
@@ -32,6 +33,8 @@ const STATUS: Record<ErrorCode, number> = {
   'missing-file': 422,
   'invalid-image': 422,
   'invalid-input': 400,
+  /** An upload that arrived whole but is empty or cannot be read as what it claims to be. */
+  'unreadable-file': 422,
   'not-found': 404,
   conflict: 409,
   unauthorized: 401,

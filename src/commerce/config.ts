@@ -8,8 +8,6 @@ const configSchema = z.object({
   STRIPE_SECRET_KEY: z.string().min(1, 'STRIPE_SECRET_KEY must be set'),
   STRIPE_WEBHOOK_SECRET: z.string().min(1, 'STRIPE_WEBHOOK_SECRET must be set'),
   STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
-  /** The store's public address, for links in mails and Stripe's return URLs (the request's Host is not trusted for them). */
-  PUBLIC_ORIGIN: z.url().optional(),
   DOWNLOAD_LIMIT: positiveInt(10),
   DOWNLOAD_TTL_SECONDS: positiveInt(86_400),
   /** HTTP mail API (JSON POST {from, to, subject, text}); unset means links are logged instead of mailed. */

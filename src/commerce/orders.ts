@@ -63,6 +63,9 @@ const HELD = 'held for review:';
 /** Entitlements a refund or failed payment revokes: live ones, and those only held for review. */
 const REVOCABLE = `(revoked_at IS NULL OR revoke_reason LIKE '${HELD}%')`;
 
+/** Whether an order is waiting for the publisher's review: held, and not since refunded or revoked (those overwrite the hold). */
+export const isHeld = (order: OrderWithEntitlement): boolean => order.reviewReason !== null && (order.entitlement.revokeReason?.startsWith(HELD) ?? false);
+
 type JoinedRow = Order & Record<`e_${keyof Entitlement}`, string | null>;
 
 /** A new purchase id: 128 random bits, so ids cannot be guessed or enumerated. */

@@ -75,8 +75,8 @@ export class StripeClient {
       });
     let res: Response;
     try {
-      res = await attempt().catch(attempt);
-      if (res.status >= 500 || res.status === 429) res = await attempt();
+      const first = await attempt().catch(() => null);
+      res = first && first.status < 500 && first.status !== 429 ? first : await attempt();
     } catch (err) {
       throw new BinderyError('internal', 'could not reach Stripe', {}, { cause: err });
     }

@@ -18,7 +18,7 @@ export const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   const images = `'self' data: ${originOf(c)}`;
   c.header(
     'Content-Security-Policy',
-    `default-src 'none'; img-src ${images}; style-src 'self' 'unsafe-inline'; form-action 'self' ${checkoutOrigin(c.env.STRIPE_API_BASE)}; base-uri 'none'; frame-ancestors 'none'`,
+    `default-src 'none'; img-src ${images}; style-src 'self' 'unsafe-inline'; form-action 'self' ${checkoutOrigin(c.env?.STRIPE_API_BASE)}; base-uri 'none'; frame-ancestors 'none'`,
   );
   c.header('X-Frame-Options', 'DENY');
   c.header('X-Content-Type-Options', 'nosniff');

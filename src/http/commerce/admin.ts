@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { EditionRepository } from '../../catalog/editions.ts';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
@@ -10,17 +9,12 @@ import { BinderyError } from '../../errors.ts';
 import { FORMATS, MEDIA_TYPES } from '../../formats/registry.ts';
 import { readStamp } from '../../formats/read-stamp.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
-import { errorProblem, problem, problemResponse } from '../problem.ts';
+import { problem, problemResponse } from '../problem.ts';
 import { commerceRouter, config, emailSchema, jsonContent, problems } from './common.ts';
 import { trustedOrigin } from '../origin.ts';
 
 /** Uploaded books for verification can be large PDFs, but must leave room to read them in a 128 MB isolate. */
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
-/** On verify, bad input is the uploaded file itself: it arrived whole but cannot be read as a book, so 422 rather than 400. */
-const unreadableUpload: MiddlewareHandler = async (c, next) => {
-  await next();
-  if (c.error instanceof BinderyError && c.error.code === 'invalid-input') c.res = problemResponse(errorProblem(c.error, 422));
-};
 const admin = requireScope('admin');
 const uploadedFile = z
   .custom<Blob>((value) => value instanceof Blob, 'send the file in a multipart field named "file"')
@@ -71,7 +65,7 @@ export function commerceAdminRoutes() {
       summary: 'Find the order a stamped EPUB or PDF was sold with (admin)',
       description: 'Upload the file as multipart `file`, or as the raw request body.',
       security,
-      middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 64 MB.')) }), unreadableUpload],
+      middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 64 MB.')) })],
       request: {
         body: {
           required: false,
@@ -93,8 +87,11 @@ export function commerceAdminRoutes() {
     async (c) => {
       const isForm = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
       const bytes = isForm ? new Uint8Array(await uploadForm.parse(c.req.valid('form')).file.arrayBuffer()) : new Uint8Array(await c.req.arrayBuffer());
-      if (bytes.length === 0) throw new BinderyError('invalid-input', 'the upload is empty: send the EPUB or PDF', { field: 'file' });
-      const stamp = await readStamp(bytes);
+      // The file itself is the bad input here: it arrived whole but is empty or cannot be read as a book (422, not 400).
+      if (bytes.length === 0) throw new BinderyError('unreadable-file', 'the upload is empty: send the EPUB or PDF', { field: 'file' });
+      const stamp = await readStamp(bytes).catch((err: unknown) => {
+        throw err instanceof BinderyError && err.code === 'invalid-input' ? new BinderyError('unreadable-file', err.message, err.where, { cause: err }) : err;
+      });
       if (!stamp) throw new BinderyError('not-found', 'no Bindery licence found in this file (not stamped, or the metadata was stripped: read the visible licence line)');
       const order = await new OrderRepository(c.env.DB).forStamp(stamp.orderId);
       if (!order) throw new BinderyError('not-found', `the file names order "${stamp.orderId}", which does not exist here`);
@@ -122,8 +119,9 @@ export function commerceAdminRoutes() {
       const { email, slug } = c.req.valid('json');
       if (!(await new EditionRepository(c.env.DB).published(slug))) throw new BinderyError('not-found', `no published book "${slug}"`, { field: 'slug' });
       const settings = config(c.env);
+      const origin = trustedOrigin(c); // before the grant is recorded, so a misconfiguration records nothing
       const { order } = await new OrderRepository(c.env.DB).create({ bookSlug: slug, email, amount: 0, currency: 'XXX', source: 'grant' });
-      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, trustedOrigin(c), 'grant');
+      const { mailId, libraryUrl } = await queueLibraryMail(c.env.DB, settings, email, origin, 'grant');
       c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
       return c.json({ order: orderView(order), libraryUrl }, 201);
     },
@@ -180,10 +178,10 @@ export function commerceAdminRoutes() {
       responses: { 200: jsonContent(OrderSchema, 'Released: the entitlement is live'), ...adminProblems({ 404: 'Unknown purchase', 409: 'The order is not held for review' }) },
     }),
     async (c) => {
-      const orders = new OrderRepository(c.env.DB);
-      const order = await orders.release(c.req.valid('param').id);
+      const origin = trustedOrigin(c); // before the release is recorded, so a misconfiguration releases nothing
+      const order = await new OrderRepository(c.env.DB).release(c.req.valid('param').id);
       const settings = config(c.env);
-      const { mailId } = await queueLibraryMail(c.env.DB, settings, order.email, trustedOrigin(c), 'purchase');
+      const { mailId } = await queueLibraryMail(c.env.DB, settings, order.email, origin, 'purchase');
       c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
       return c.json(orderView(order), 200);
     },

@@ -6,7 +6,7 @@ import { CHECKOUT_COOKIE, CHECKOUT_COOKIE_MAX_AGE, CheckoutSessions, LIBRARY_LIN
 import { LibraryTokens } from '../../commerce/library-tokens.ts';
 import { libraryUrl } from '../../commerce/library.ts';
 import { toMinorUnits } from '../../commerce/money.ts';
-import { OrderRepository } from '../../commerce/orders.ts';
+import { isHeld, OrderRepository } from '../../commerce/orders.ts';
 import { StripeClient } from '../../commerce/stripe-client.ts';
 import { BinderyError } from '../../errors.ts';
 import type { AppEnv } from '../app.ts';
@@ -121,7 +121,7 @@ export function checkoutRoutes() {
         c.header('refresh', '3');
         return c.html(<PendingPage />, 200);
       }
-      if (order.reviewReason) {
+      if (isHeld(order)) {
         const message = 'Your payment arrived, but it differs from the price of the book, so the publisher is checking it. We will e-mail you.';
         return json ? c.json({ status: 'held' as const, message }, 200) : c.html(<MessagePage title="Payment under review" message={message} />, 200);
       }

@@ -98,9 +98,9 @@ export function ResendPage(props: { sent?: boolean; notice?: string }) {
       <h1>Your library</h1>
       {props.notice ? <p role="alert">{props.notice}.</p> : null}
       {props.sent ? (
-        <p role="status">If that address has bought books here, a fresh link to its library is on its way. Older links stop working.</p>
+        <p role="status">If that address has bought books here, a fresh link to its library is on its way. Once you open it, older links stop working.</p>
       ) : (
-        <p>Enter the e-mail address you bought with and we will send you a fresh link to your library. Older links stop working.</p>
+        <p>Enter the e-mail address you bought with and we will send you a fresh link to your library. Once you open it, older links stop working.</p>
       )}
       <form method="post" action="/api/v1/library/resend">
         <label for="resend-email">E-mail address</label>

@@ -47,6 +47,8 @@ export function webhookRoutes() {
       const rawBody = await c.req.text();
       await verifyStripeSignature(rawBody, c.req.header('stripe-signature'), settings.STRIPE_WEBHOOK_SECRET);
       const event = parseStripeEvent(rawBody);
+      // Before anything is recorded: a misconfigured origin must fail the delivery, not strand a paid order without its mail.
+      const origin = trustedOrigin(c);
       if (!(await claimEvent(c.env.DB, event))) return c.json({ received: true as const, duplicate: true, outcome: 'already handled' }, 200);
       try {
         const books = new BookRepository(c.env.DB);
@@ -63,8 +65,10 @@ export function webhookRoutes() {
             ),
           checkout: (sessionId) => checkouts.get(sessionId),
         });
-        if (outcome.kind === 'order' && outcome.created && !outcome.order.entitlement.revokedAt) {
-          const { mailId } = await queueLibraryMail(c.env.DB, settings, outcome.order.email, trustedOrigin(c), 'purchase');
+        // Not only when this delivery created the order: a retry after a failure past the order's creation (the claim
+        // was released) must still send the mail. Replays of a handled event never get here.
+        if (outcome.kind === 'order' && !outcome.order.entitlement.revokedAt) {
+          const { mailId } = await queueLibraryMail(c.env.DB, settings, outcome.order.email, origin, 'purchase');
           c.executionCtx.waitUntil(new Outbox(c.env.DB).deliver(mailSender(settings), { id: mailId }));
         }
         const summary = outcome.kind === 'ignored' ? `ignored: ${outcome.reason}` : outcome.kind;

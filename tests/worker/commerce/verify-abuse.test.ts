@@ -64,3 +64,17 @@ describe('verify under abuse', () => {
     await expectProblem(await SELF.fetch(`${ORIGIN}/api/v1/verify`, { method: 'POST', headers: { authorization: 'Bearer test-admin-token' }, body: streamed }), 413, /larger than 64 MB/);
   });
 });
+
+describe('verify form mistakes', () => {
+  it('answers 400 for a form without a file, 422 for a file that is not a book', async () => {
+    const empty = new FormData();
+    empty.append('other', 'x');
+    const missing = await admin('/api/v1/verify', { method: 'POST', body: empty });
+    expect(missing.status).toBe(400);
+    const garbage = new FormData();
+    garbage.append('file', new File([new TextEncoder().encode('%PDF-1.7 not really')], 'x.pdf', { type: 'application/pdf' }));
+    const unreadable = await admin('/api/v1/verify', { method: 'POST', body: garbage });
+    expect(unreadable.status).toBe(422);
+    expect(await unreadable.json()).toMatchObject({ type: 'https://bindery.dev/problems/unreadable-file', field: 'file' });
+  });
+});
