@@ -6,7 +6,7 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
     readonly status: number,
-    readonly problem: { type?: string; detail?: string; file?: string; line?: number; field?: string; code?: string; buildId?: string },
+    readonly problem: { type?: string; detail?: string; file?: string; line?: number; field?: string; code?: string },
   ) {
     super(problem.detail ?? `HTTP ${status}`);
   }

@@ -52,7 +52,7 @@ export class Downloads {
   async authorize(token: string): Promise<DownloadTarget> {
     const claims = await new DownloadLinks(this.config.SIGNING_KEY).verify(token);
     const order = await this.orders.get(claims.orderId);
-    if (!order) throw new BinderyError('forbidden', 'this download link names no order');
+    if (!order) throw new BinderyError('forbidden', 'this download link is no longer valid; open your library for a fresh one');
     if (order.entitlement.revokedAt) {
       throw new BinderyError('forbidden', `this purchase is no longer valid (${order.entitlement.revokeReason ?? 'revoked'}); downloads are closed`);
     }

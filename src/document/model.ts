@@ -56,7 +56,7 @@ export interface HeadingRef {
 export interface Chapter {
   /** Stable id, used for file names and link targets: `ch01`, `ch02`, … */
   id: string;
-  /** Source path (relative to the book or the pool id); errors name it. */
+  /** Source path within the book (a pool article's build path; src/content/article-ids.ts maps it to the article id); errors name it. */
   file: string;
   title: string;
   part?: string;

@@ -60,7 +60,7 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   return zipEpub(out, ZIP_MTIME);
 }
 
-/** EPUB's Stamper, loaded by the format registry (which checks its shape, so stamp/ need not import formats/). */
+/** EPUB's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
 export const epubStamper = {
   stamp: async (bytes: Uint8Array, licence: Licence) => stampEpub(bytes, licence),
   read: async (bytes: Uint8Array) => readEpubStamp(bytes),

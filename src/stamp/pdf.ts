@@ -55,7 +55,7 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence): Promis
   return doc.save({ useObjectStreams: true });
 }
 
-/** PDF's Stamper, loaded by the format registry (which checks its shape, so stamp/ need not import formats/). */
+/** PDF's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
 export const pdfStamper = { stamp: stampPdf, read: readPdfStamp };
 
 /** The licence a stamped PDF carries (Info first, XMP as a fallback), or null. */
