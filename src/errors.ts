@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'payload-too-large'
   | 'build-failed'
+  | 'upstream-failed'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -41,6 +42,8 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   'payload-too-large': 413,
   'build-failed': 422,
+  /** A service Bindery relies on (Stripe) could not be reached or refused: the request may be tried again. */
+  'upstream-failed': 502,
   internal: 500,
 };
 

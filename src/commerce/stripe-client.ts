@@ -78,12 +78,12 @@ export class StripeClient {
       const first = await attempt().catch(() => null);
       res = first && first.status < 500 && first.status !== 429 ? first : await attempt();
     } catch (err) {
-      throw new BinderyError('internal', 'could not reach Stripe', {}, { cause: err });
+      throw new BinderyError('upstream-failed', 'could not reach Stripe; please try again in a moment', {}, { cause: err });
     }
     const json: unknown = await res.json().catch(() => null);
     if (!res.ok) {
       const message = stripeErrorSchema.safeParse(json).data?.error.message ?? `HTTP ${res.status}`;
-      throw new BinderyError('internal', `Stripe refused the request: ${message}`);
+      throw new BinderyError('upstream-failed', `Stripe refused the request: ${message}`);
     }
     return json;
   }

@@ -31,6 +31,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
 };
 
 export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {

@@ -36,6 +36,10 @@ export class StripeStub {
         (key) => !params[key],
       );
       if (missing) return stripeError(400, `Missing required param: ${missing}.`);
+      // Stripe's minimum charge for USD.
+      if (params['line_items[0][price_data][currency]'] === 'usd' && Number(params['line_items[0][price_data][unit_amount]']) < 50) {
+        return stripeError(400, 'The Checkout Session\'s total amount due must add up to at least $0.50 usd');
+      }
       const id = `cs_test_${(++this.counter).toString(36).padStart(4, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
       const session: StubSession = {
         id,

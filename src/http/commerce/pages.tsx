@@ -96,16 +96,19 @@ export function ResendPage(props: { sent?: boolean; notice?: string }) {
   return (
     <Page title="Your library">
       <h1>Your library</h1>
-      {props.notice ? <p role="alert">{props.notice}.</p> : null}
+      {props.notice ? <p role="alert">{props.notice.charAt(0).toUpperCase() + props.notice.slice(1)}.</p> : null}
       {props.sent ? (
         <p role="status">If that address has bought books here, a fresh link to its library is on its way. Once you open it, older links stop working.</p>
       ) : (
         <p>Enter the e-mail address you bought with and we will send you a fresh link to your library. Once you open it, older links stop working.</p>
       )}
       <form method="post" action="/api/v1/library/resend">
-        <label for="resend-email">E-mail address</label>
-        <input id="resend-email" name="email" type="email" autocomplete="email" required />
-        <button type="submit">Send me my library link</button>
+        <p>
+          <label for="resend-email">E-mail address</label>
+        </p>
+        <p>
+          <input id="resend-email" name="email" type="email" autocomplete="email" required /> <button type="submit">Send me my library link</button>
+        </p>
       </form>
     </Page>
   );

@@ -1,6 +1,8 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StubSession } from '../../support/stripe-stub.ts';
+import { BookRepository } from '../../../src/catalog/books.ts';
+import { apiManifestSchema } from '../../../src/catalog/schemas.ts';
 import { BOOK_TITLE, buy, deliverWebhook, ORIGIN, publishBook, refundEvent, sessionEvent, startCheckout, successState, type Buyer } from './fixtures.ts';
 
 const sessionEventFor = (buyer: Buyer) =>
@@ -9,9 +11,9 @@ const sessionEventFor = (buyer: Buyer) =>
 beforeAll(async () => {
   await publishBook('checkout-book');
   await publishBook('free-book', { price: null });
-  await env.DB.prepare(
-    "INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES ('draft-book', 'book', '{}', 'Draft', '2025-01-01', '2025-01-01')",
-  ).run();
+  // Saved by the catalog as the editor API saves a book, never built or published.
+  const manifest = apiManifestSchema.parse({ title: 'Draft', language: 'en', authors: ['A'], date: '2025-01-01', chapters: ['draft-book/01'] });
+  await new BookRepository(env.DB).put('draft-book', { kind: 'book', manifest });
 });
 
 const checkout = (body: unknown) =>
@@ -140,5 +142,16 @@ describe('calls to Stripe', () => {
     expect(again.sessionId).toBe(first.sessionId);
     const elsewhere = await startCheckout('checkout-book', 'double@example.com');
     expect(elsewhere.sessionId).not.toBe(first.sessionId);
+  });
+});
+
+describe('when Stripe fails', () => {
+  it('answers 502, not 500, when Stripe refuses to create the session, and records nothing', async () => {
+    // Stripe refuses a USD total under $0.50.
+    await publishBook('ten-cent-book', { price: { amount: 0.1, currency: 'USD' } });
+    const res = await checkout({ slug: 'ten-cent-book' });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ type: 'https://bindery.dev/problems/upstream-failed' });
+    expect(res.headers.get('set-cookie')).toBeNull();
   });
 });
