@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { FORMATS, type Format } from '../formats/registry.ts';
 import { UsageError } from './io.ts';
 
-export const USAGE = `Usage:
-  bindery build <book-dir> [--out dir] [--format epub|pdf|epub,pdf] [--quiet]
-  bindery check <book-dir> [--quiet]
-  bindery push <book-dir> [options]     (see: bindery push --help)
-
-build   writes <out>/<slug>.epub (and .pdf) plus <out>/<slug>.json describing the build
-check   validates book.yaml, every article and image, and writes nothing
-`;
+export { USAGE } from './usage.ts';
 
 const formatsSchema = z
   .string()

@@ -1,16 +1,19 @@
 import { BinderyError } from '../errors.ts';
-import { USAGE } from './args.ts';
-import { runBuild } from './build.ts';
-import { runCheck } from './check.ts';
 import { processIo, UsageError, type CliIo } from './io.ts';
-import { describeError } from './report.ts';
+import { USAGE } from './usage.ts';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  build: runBuild,
-  check: runCheck,
-  push: runPushCommand,
+/**
+ * Each command is loaded when it is run, so `bindery --help` (or a mistyped
+ * command) starts without the Markdown parser, zod or the writers, and
+ * `build`/`check` never load push's HTTP client. In the bundle (dist-cli/)
+ * every import() below is a chunk of its own.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./build.ts')).runBuild,
+  check: async () => (await import('./check.ts')).runCheck,
+  push: async () => (await import('./push.ts')).runPush,
 };
 
 /**
@@ -24,29 +27,24 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     (name ? io.stdout : io.stderr)(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.stderr(`bindery: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`bindery ${name}: ${error.message}\n\n${USAGE}`);
       return 2;
     }
     if (error instanceof BinderyError) {
+      const { describeError } = await import('./report.ts');
       io.stderr(`${describeError(io, undefined, error)}\n`);
       return 1;
     }
     io.stderr(`bindery: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
-}
-
-/** `bindery push` lives in its own module, loaded on demand so build and check never pay for its imports. */
-async function runPushCommand(argv: string[], io: CliIo): Promise<number> {
-  const { runPush } = await import('./push.ts');
-  return runPush(argv, io);
 }

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+/**
+ * The `bindery` users run: bin/bindery.js loading the esbuild bundle in
+ * dist-cli/ that `npm ci` builds (`prepare`). The bundle is rebuilt first,
+ * so these tests run the sources as they are now, not a bundle left over
+ * from the last install.
+ */
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../../..');
+const BOOK = 'tests/fixtures/books/edge-cases';
+
+async function bindery(args: string[], bin = join(ROOT, 'bin/bindery.js')) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'bindery-bundle-'));
+  await run(process.execPath, ['scripts/build-cli.mjs'], { cwd: ROOT });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('the bundled CLI', () => {
+  it('prints the usage for --help and exits 0', async () => {
+    const help = await bindery(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:\n {2}bindery build <book-dir>/);
+    expect(help.stderr).toBe('');
+  });
+
+  it('builds an EPUB and its JSON report, byte for byte what the sources build in-process', async () => {
+    const out = join(tmp, 'epub');
+    const built = await bindery(['build', BOOK, '--format', 'epub', '--out', out, '--quiet']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['edge-cases.epub', 'edge-cases.json']);
+    const epub = readFileSync(join(out, 'edge-cases.epub'));
+    expect(epub.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    const report = JSON.parse(readFileSync(join(out, 'edge-cases.json'), 'utf8'));
+    expect(report).toMatchObject({ slug: 'edge-cases' });
+    expect(report.files).toEqual([
+      expect.objectContaining({ filename: 'edge-cases.epub', size: epub.byteLength, sha256: createHash('sha256').update(epub).digest('hex') }),
+    ]);
+
+    // One build path: the bundle is the same src/ that runs here under Vite, so the bytes agree.
+    const inProcess = join(tmp, 'in-process');
+    expect((await runCli(['build', BOOK, '--format', 'epub', '--out', inProcess, '--quiet'])).code).toBe(0);
+    expect(readFileSync(join(inProcess, 'edge-cases.epub')).equals(epub)).toBe(true);
+  });
+
+  it('builds a PDF, finding the fonts in node_modules from the bundle', async () => {
+    const out = join(tmp, 'pdf');
+    const built = await bindery(['build', BOOK, '--format', 'pdf', '--out', out, '--quiet']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(readFileSync(join(out, 'edge-cases.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('reports a located error and exit 1 from the bundle, as from the sources', async () => {
+    const checked = await bindery(['check', 'tests/fixtures/books/broken/missing-title']);
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toBe('tests/fixtures/books/broken/missing-title/book.yaml:1: missing required field "title"\n');
+  });
+
+  it('tells an install without scripts how to build the bundle', async () => {
+    const bare = join(tmp, 'no-bundle');
+    mkdirSync(join(bare, 'bin'), { recursive: true });
+    copyFileSync(join(ROOT, 'bin/bindery.js'), join(bare, 'bin/bindery.js'));
+    const missing = await bindery(['--help'], join(bare, 'bin/bindery.js'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('dist-cli/bindery.js');
+    expect(missing.stderr).toContain('npm run build:cli');
+  });
+});
+
+describe('package.json', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+  it('builds the bundle on install and runs it without tsx', () => {
+    expect(pkg.scripts.prepare).toBe('node scripts/build-cli.mjs');
+    expect(pkg.bin.bindery).toBe('bin/bindery.js');
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.devDependencies.esbuild).toBeDefined();
+    expect(readFileSync(join(ROOT, 'bin/bindery.js'), 'utf8')).not.toContain('tsx');
+  });
+});
