@@ -1,16 +1,25 @@
 import { env } from 'cloudflare:test';
-import { buildBook, renderDocument, type BuiltFile } from '../../../src/pipeline/build.ts';
-import { sha256Hex } from '../../../src/crypto.ts';
-import { sampleDocument } from '../../../src/pipeline/sample.ts';
-import { editionFileKey, fileFormat, snapshotKey } from '../../../src/catalog/editions.ts';
-import { MemorySource } from '../../../src/content/source.ts';
+import { vi } from 'vitest';
+import { ArticleRepository } from '../../../src/catalog/articles.ts';
+import { storeImage } from '../../../src/catalog/assets.ts';
+import { BookRepository } from '../../../src/catalog/books.ts';
+import { BuildRepository, type BuildFile } from '../../../src/catalog/builds.ts';
+import { snapshotKey, type BuildMessage } from '../../../src/catalog/editions.ts';
+import { apiManifestSchema } from '../../../src/catalog/schemas.ts';
 import { generatedCoverPng } from '../../../src/http/store/cover.ts';
+import { prepareBook } from '../../../src/pipeline/build.ts';
+import { BuildRequests } from '../../../src/worker/build-requests.ts';
+import { renderEdition, storeFiles } from '../../../src/worker/consumer.ts';
+import { StorageSource, type BookSnapshot } from '../../../src/worker/storage-source.ts';
 
 /**
- * Seeds published books the way the build consumer and publish leave them:
- * real EPUB files (full and sample) in R2 at their edition keys, `builds`
- * rows with meta and facts, `build_files`, `publications` and the book's
- * `published_build_id`. PDF needs fonts from R2, so these editions are EPUB only.
+ * Publishes books through the code the Worker runs: articles into the pool
+ * and the book saved by the catalog (as the editor API saves them), the cover
+ * stored as an uploaded image, the build requested (snapshot frozen in R2,
+ * build queued), then built as the queue consumer builds it — its rendering
+ * step (full edition, then the free sample) and its store step — completed
+ * and published. PDF needs fonts from R2, so these editions are EPUB only, and
+ * the queue message is not sent: the fixture is the consumer.
  */
 export interface BookFixture {
   slug: string;
@@ -22,27 +31,29 @@ export interface BookFixture {
   tags?: string[];
   price?: { amount: number; currency: string };
   date?: string;
-  /** When the edition went on sale; orders the catalog. */
+  /** When the edition went on sale; orders the catalog. The clock reads this time while the book is published. */
   publishedAt: string;
-  /** Store a PNG cover image with the edition's input. */
+  /** Store a PNG cover image with the book. */
   withCover?: boolean;
   /** Chapter titles; the first is the free sample. Two parts when there are four or more. */
   chapters?: string[];
 }
 
-export async function publishFixture(book: BookFixture): Promise<{ buildId: string }> {
-  const chapters = book.chapters ?? ['Getting started', 'Working together', 'Checking facts', 'Looking after people'];
-  const files = new Map<string, string | Uint8Array>();
-  const cover = book.withCover ? generatedCoverPng() : null;
-  if (cover) files.set('cover.png', cover);
-  const entries = chapters.map((_, i) => `articles/${String(i + 1).padStart(2, '0')}.md`);
-  const manifestChapters =
-    entries.length >= 4
-      ? [{ file: entries[0], sample: true }, entries[1], { part: 'Part Two', chapters: entries.slice(2) }]
-      : [{ file: entries[0], sample: true }, ...entries.slice(1)];
-  files.set(
-    'book.yaml',
-    JSON.stringify({
+/** The build request's queue: the fixture consumes the build itself (EPUB only), so the message goes nowhere. */
+const noQueue = { send: async () => {} } as unknown as Queue<BuildMessage>;
+const FORMATS = ['epub'] as const;
+
+export async function publishFixture(book: BookFixture): Promise<{ buildId: string; contentHash: string }> {
+  // The catalog stamps every row with the time it is written: the book is written, built and published at `publishedAt`.
+  vi.setSystemTime(book.publishedAt);
+  try {
+    const chapters = book.chapters ?? ['Getting started', 'Working together', 'Checking facts', 'Looking after people'];
+    const ids = chapters.map((_, i) => `${book.slug}/${String(i + 1).padStart(2, '0')}`);
+    const articles = new ArticleRepository(env.DB);
+    for (const [i, title] of chapters.entries()) {
+      await articles.put(ids[i], `---\ntitle: ${title}\n---\n\nOpening words of ${title}.\n\n## First section\n\nText.\n\n## Second section\n\nMore text.\n`);
+    }
+    const manifest = apiManifestSchema.parse({
       title: book.title,
       ...(book.subtitle ? { subtitle: book.subtitle } : {}),
       language: book.language,
@@ -50,69 +61,46 @@ export async function publishFixture(book: BookFixture): Promise<{ buildId: stri
       date: book.date ?? book.publishedAt.slice(0, 10),
       ...(book.description ? { description: book.description } : {}),
       ...(book.price ? { price: book.price } : {}),
-      ...(cover ? { cover: 'cover.png' } : {}),
+      ...(book.withCover ? { cover: 'cover.png' } : {}),
       tags: book.tags ?? [],
-      chapters: manifestChapters,
-    }),
-  );
-  chapters.forEach((title, i) =>
-    files.set(entries[i], `---\ntitle: ${title}\n---\n\nOpening words of ${title}.\n\n## First section\n\nText.\n\n## Second section\n\nMore text.\n`),
-  );
-  const built = await buildBook(new MemorySource(book.slug, files), { formats: ['epub'], fonts: noFonts });
-  const sample = await renderDocument(sampleDocument(built.document), built.facts.contentHash, { formats: ['epub'], fonts: noFonts });
-  const hash = built.facts.contentHash;
-  const rows = [...(await store(book.slug, hash, built.files, false)), ...(await store(book.slug, hash, sample.files, true))];
+      chapters:
+        ids.length >= 4
+          ? [{ article: ids[0], sample: true }, ids[1], { part: 'Part Two', chapters: ids.slice(2) }]
+          : [{ article: ids[0], sample: true }, ...ids.slice(1)],
+    });
+    const books = new BookRepository(env.DB);
+    await books.put(book.slug, { kind: 'book', manifest });
+    if (book.withCover) await books.putAsset(book.slug, 'cover.png', await storeImage(env.BOOKS, generatedCoverPng(), 'cover.png'));
 
-  if (cover) {
-    const sha256 = await sha256Hex(cover);
-    await env.BOOKS.put(`assets/${sha256}`, cover, { httpMetadata: { contentType: 'image/png' } });
-    await env.BOOKS.put(snapshotKey(book.slug, hash), JSON.stringify({ slug: book.slug, assets: [{ path: 'cover.png', r2Key: `assets/${sha256}`, sha256 }] }));
+    const requested = await new BuildRequests(env.DB, env.BOOKS, noQueue).request(book.slug);
+    if ('invalid' in requested) throw new Error(`fixture ${book.slug} does not build: ${requested.invalid.message}`);
+    const builds = new BuildRepository(env.DB);
+    const build = await builds.claim(requested.build.id);
+    if (!build) throw new Error(`fixture ${book.slug}: build ${requested.build.id} could not be claimed`);
+    // What the consumer's runBuild does, with EPUB only: read the snapshot, render full and sample, store, complete.
+    const snapshot = (await (await env.BOOKS.get(snapshotKey(build.bookSlug, build.contentHash)))!.json()) as BookSnapshot;
+    const source = new StorageSource(snapshot, env.BOOKS);
+    const { document } = await prepareBook(source, { formats: [...FORMATS] });
+    const rows: BuildFile[] = [];
+    const facts = await renderEdition(document, build.contentHash, {
+      formats: [...FORMATS],
+      fonts: noFonts,
+      onProgress: () => {},
+      store: async (files, sample) => void rows.push(...(await storeFiles(env.BOOKS, build, files, sample))),
+    });
+    const meta = { ...document.meta, modified: document.meta.modified.toISOString() };
+    await builds.complete(build.id, rows, { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, meta);
+    await books.publish(book.slug, build.id);
+    return { buildId: build.id, contentHash: build.contentHash };
+  } finally {
+    vi.useRealTimers();
   }
-
-  const buildId = `bld_${book.slug}_${hash.slice(0, 8)}`;
-  const meta = { ...built.document.meta, modified: built.document.meta.modified.toISOString() };
-  const at = book.publishedAt;
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES (?1, 'book', '{}', ?2, ?3, ?3)
-       ON CONFLICT (slug) DO NOTHING`,
-    ).bind(book.slug, book.title, at),
-    env.DB.prepare(
-      `INSERT INTO builds (id, book_slug, content_hash, status, progress, facts, meta, created_at, updated_at)
-       VALUES (?1, ?2, ?3, 'ready', 1, ?4, ?5, ?6, ?6)`,
-    ).bind(buildId, book.slug, hash, JSON.stringify(built.facts), JSON.stringify(meta), at),
-    ...rows.map((r) =>
-      env.DB.prepare('INSERT INTO build_files (build_id, format, r2_key, size, sha256, pages) VALUES (?, ?, ?, ?, ?, ?)').bind(
-        buildId,
-        r.format,
-        r.r2Key,
-        r.size,
-        r.sha256,
-        r.pages,
-      ),
-    ),
-    env.DB.prepare('UPDATE books SET published_build_id = ?, published_at = ? WHERE slug = ?').bind(buildId, at, book.slug),
-    env.DB.prepare('INSERT INTO publications (book_slug, build_id, published_at) VALUES (?, ?, ?)').bind(book.slug, buildId, at),
-  ]);
-  return { buildId };
 }
 
 /** A book that exists but was never published: it must stay invisible. */
 export async function unpublishedFixture(slug: string, title: string): Promise<void> {
-  const now = '2025-01-01T00:00:00.000Z';
-  await env.DB.prepare(`INSERT INTO books (slug, kind, manifest, title, created_at, updated_at) VALUES (?1, 'book', '{}', ?2, ?3, ?3)`)
-    .bind(slug, title, now)
-    .run();
-}
-
-async function store(slug: string, hash: string, files: BuiltFile[], sample: boolean) {
-  const rows = [];
-  for (const file of files) {
-    const r2Key = editionFileKey(slug, hash, file.format, sample);
-    await env.BOOKS.put(r2Key, file.bytes, { httpMetadata: { contentType: file.mediaType } });
-    rows.push({ format: fileFormat(file.format, sample), r2Key, size: file.size, sha256: file.sha256, pages: file.pages ?? null });
-  }
-  return rows;
+  const manifest = apiManifestSchema.parse({ title, language: 'en', authors: ['Ada Writer'], date: '2025-01-01', chapters: [`${slug}/01`] });
+  await new BookRepository(env.DB).put(slug, { kind: 'book', manifest });
 }
 
 const noFonts = () => Promise.reject(new Error('EPUB-only fixtures load no fonts'));

@@ -28,14 +28,14 @@ function expectFileHeaders(res: Response) {
 beforeAll(async () => {
   // A plain book (generated covers) and one whose stored PNG cover we replace below.
   await publishFixture({ slug: 'plain-cover', title: 'Plain', language: 'en', publishedAt: '2025-03-01T10:00:00.000Z' });
-  const { buildId } = await publishFixture({ slug: 'old-svg-cover', title: 'Old SVG', language: 'en', publishedAt: '2025-03-02T10:00:00.000Z', withCover: true });
+  const { contentHash } = await publishFixture({ slug: 'old-svg-cover', title: 'Old SVG', language: 'en', publishedAt: '2025-03-02T10:00:00.000Z', withCover: true });
   // An SVG cover stored raw, as uploads were before they were cleaned.
-  const row = await env.DB.prepare('SELECT content_hash FROM builds WHERE id = ?').bind(buildId).first<{ content_hash: string }>();
   await env.BOOKS.put('assets/raw-svg-cover', HOSTILE_COVER, { httpMetadata: { contentType: 'image/svg+xml' } });
-  await env.BOOKS.put(
-    snapshotKey('old-svg-cover', row!.content_hash),
-    JSON.stringify({ slug: 'old-svg-cover', assets: [{ path: 'cover.png', r2Key: 'assets/raw-svg-cover', sha256: 'raw' }] }),
-  );
+  // The edition's frozen input points its cover at that raw file.
+  const key = snapshotKey('old-svg-cover', contentHash);
+  const snapshot = (await (await env.BOOKS.get(key))!.json()) as { assets: { path: string; r2Key: string; sha256: string }[] };
+  snapshot.assets = snapshot.assets.map((a) => (a.path === 'cover.png' ? { ...a, r2Key: 'assets/raw-svg-cover', sha256: 'raw' } : a));
+  await env.BOOKS.put(key, JSON.stringify(snapshot));
 });
 
 describe('SVG covers', () => {
