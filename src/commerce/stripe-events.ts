@@ -52,6 +52,8 @@ export interface StoreLookup {
   /** Whether the book exists; storage failures must throw, not answer false. */
   bookExists(slug: string): Promise<boolean>;
   checkout(sessionId: string): Promise<StartedCheckout | null>;
+  /** The book's current price in minor units, or null when it has none. */
+  bookPrice(slug: string): Promise<{ amount: number; currency: string } | null>;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function applyStripeEvent(event: StripeEvent, orders: OrderReposito
         currency: currency || 'XXX',
         source: 'stripe',
         paymentIntent: session.payment_intent ?? null,
-        reviewReason: paymentMismatch(session, slug, await store.checkout(session.id)),
+        reviewReason: paymentMismatch(session, slug, await askedPrice(store, session.id, slug)),
       });
       return { kind: 'order', ...result };
     }
@@ -104,13 +106,25 @@ export async function applyStripeEvent(event: StripeEvent, orders: OrderReposito
 }
 
 /**
- * Why a completed session must not grant the book by itself, or null: it was
- * not started by this store's checkout, or Stripe reports another book,
- * amount or currency than the checkout asked. A session that needed no
+ * What the buyer was asked to pay: the price recorded when this store
+ * started the checkout; for a session it did not start (a Stripe payment link,
+ * a checkout begun before checkouts were recorded), the book's current price.
+ */
+async function askedPrice(store: StoreLookup, sessionId: string, slug: string): Promise<StartedCheckout | null> {
+  const started = await store.checkout(sessionId);
+  if (started) return started;
+  const price = await store.bookPrice(slug);
+  return price && { id: sessionId, bookSlug: slug, amount: price.amount, currency: price.currency.toUpperCase() };
+}
+
+/**
+ * Why a completed session must not grant the book by itself, or null: there
+ * is no price to hold it to, or Stripe reports another book, amount or
+ * currency than the buyer was asked. A session that needed no
  * payment passes only when a discount covered the whole price.
  */
 function paymentMismatch(session: z.infer<typeof sessionSchema>, slug: string, asked: StartedCheckout | null): string | null {
-  if (!asked) return 'the checkout session was not started by this store';
+  if (!asked) return `"${slug}" has no price, and the checkout session was not started by this store`;
   if (asked.bookSlug !== slug) return `the session names "${slug}" but the checkout was for "${asked.bookSlug}"`;
   const amount = session.amount_total ?? 0;
   const currency = (session.currency ?? '').toUpperCase();

@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { BookRepository } from '../../catalog/books.ts';
+import { EditionRepository } from '../../catalog/editions.ts';
 import { CheckoutSessions } from '../../commerce/checkouts.ts';
+import { toMinorUnits } from '../../commerce/money.ts';
 import { queueLibraryMail } from '../../commerce/library.ts';
 import { mailSender, Outbox } from '../../commerce/mail.ts';
 import { OrderRepository } from '../../commerce/orders.ts';
@@ -53,6 +55,7 @@ export function webhookRoutes() {
       try {
         const books = new BookRepository(c.env.DB);
         const checkouts = new CheckoutSessions(c.env.DB, settings.SIGNING_KEY);
+        const editions = new EditionRepository(c.env.DB);
         const outcome = await applyStripeEvent(event, new OrderRepository(c.env.DB), {
           // Only a book that is really not there is "unknown"; a storage failure throws, un-claims the event, and Stripe retries.
           bookExists: (slug) =>
@@ -64,6 +67,10 @@ export function webhookRoutes() {
               },
             ),
           checkout: (sessionId) => checkouts.get(sessionId),
+          bookPrice: async (slug) => {
+            const price = (await editions.published(slug))?.meta.price;
+            return price ? { amount: toMinorUnits(price.amount, price.currency), currency: price.currency } : null;
+          },
         });
         // Not only when this delivery created the order: a retry after a failure past the order's creation (the claim
         // was released) must still send the mail. Replays of a handled event never get here.

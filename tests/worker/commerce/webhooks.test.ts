@@ -213,14 +213,20 @@ describe('what a paid session must match before it grants the book', () => {
     expect(await stateOf(buyer)).toEqual(revoked('refunded'));
   });
 
-  it('holds an order paid in another currency, or from a session this store never started', async () => {
+  it('holds an order paid in another currency', async () => {
     const other = await newBuyer();
     await deliverWebhook(completed(other.sessionId, 'usd@example.com', { currency: 'usd' }));
     expect(await stateOf(other)).toMatchObject({ status: 'held' });
-    const stranger = strangeSession();
-    await deliverWebhook(completed(stranger, 'stranger@example.com', {}));
-    expect(await stateOf({ sessionId: stranger })).toMatchObject({ status: 'held' });
-    expect((await listedOrderOf('stranger@example.com')).entitlement.revokeReason).toMatch(/not started by this store/);
+  });
+
+  it("holds a session this store never started (a payment link) to the book's current price", async () => {
+    const fair = strangeSession();
+    await deliverWebhook(completed(fair, 'payment-link@example.com', {}));
+    expect(await stateOf({ sessionId: fair })).toMatchObject({ status: 'complete' });
+    const cheap = strangeSession();
+    await deliverWebhook(completed(cheap, 'cheap-link@example.com', { amount_total: 500 }));
+    expect(await stateOf({ sessionId: cheap })).toMatchObject({ status: 'held' });
+    expect((await listedOrderOf('cheap-link@example.com')).entitlement.revokeReason).toMatch(/paid 500 TWD, the checkout asked for 29900 TWD/);
   });
 
   it('grants a session that needed no payment only when a discount covered the whole price', async () => {
