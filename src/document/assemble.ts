@@ -18,9 +18,10 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
   const meta = await normaliseMeta(book, options);
   const chapterIdByFile = new Map(book.chapters.map((c, i) => [c.article.file, chapterId(i)]));
 
+  const warnings: Warning[] = book.chapters.flatMap((c) => c.article.warnings);
   const chapters: Chapter[] = book.chapters.map((src, i) => {
     const { article } = src;
-    const blocks = parseMarkdown(article.body, article.bodyLine);
+    const blocks = parseMarkdown(article.body, article.bodyLine, { title: article.meta.title, file: article.file, warn: (w) => warnings.push(w) });
     const ids = new IdAllocator();
     const headings: Chapter['headings'] = [];
     walkBlocks(blocks, (b) => {
@@ -46,7 +47,6 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
   const headingIds = new Map(chapters.map((c) => [c.id, new Set<string>()]));
   for (const c of chapters) walkBlocks(c.blocks, (b) => b.type === 'heading' && headingIds.get(c.id)!.add(b.id));
   const assets = new Map<string, Asset>();
-  const warnings: Warning[] = book.chapters.flatMap((c) => c.article.warnings);
   for (const chapter of chapters) {
     const images: Extract<Inline, { type: 'image' }>[] = [];
     walkInlines(chapter.blocks, (node) => {

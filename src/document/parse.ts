@@ -1,6 +1,8 @@
 import { Lexer, Parser, Renderer, type Token, type Tokens } from 'marked';
 import type { Block, Inline, ListItem } from './model.ts';
+import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
+import { joinSoftBreaksInBlocks } from './soft-breaks.ts';
 
 /** Marks Markdown images so the sanitizer can tell them from raw HTML `<img>`. */
 class MarkingRenderer extends Renderer {
@@ -16,12 +18,19 @@ const OPTIONS = { gfm: true, breaks: false, renderer: new MarkingRenderer() };
  * inline content goes through marked's inline renderer and then the
  * allow-list sanitizer, so raw inline HTML is handled by one code path.
  *
+ * Soft line breaks are joined (nothing between CJK characters, a space
+ * elsewhere; see soft-breaks.ts) and headings arranged under the chapter
+ * title (see headings.ts), so writers see neither source wrapping nor
+ * skipped levels.
+ *
  * @param startLine line of the file where `markdown` begins, so nodes carry real file lines.
+ * @param headings the article's title (a first heading repeating it is dropped), its file and a sink for warnings.
  */
-export function parseMarkdown(markdown: string, startLine = 1): Block[] {
+export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
   const tokens = new Lexer({ gfm: true }).lex(markdown);
   const blocks = convertTokens(tokens, markdown, startLine);
-  normaliseHeadingLevels(blocks);
+  joinSoftBreaksInBlocks(blocks);
+  arrangeHeadings(blocks, headings);
   return blocks;
 }
 
@@ -107,18 +116,6 @@ function paragraph(children: Inline[], line: number): Block[] {
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** The chapter title is the level-1 heading, so an article's own headings start at level 2. */
-function normaliseHeadingLevels(blocks: Block[]): void {
-  const levels: number[] = [];
-  walkBlocks(blocks, (b) => b.type === 'heading' && levels.push(b.level));
-  const top = Math.min(...levels);
-  if (!levels.length || top >= 2) return;
-  const shift = 2 - top;
-  walkBlocks(blocks, (b) => {
-    if (b.type === 'heading') b.level = Math.min(6, b.level + shift) as 1;
-  });
 }
 
 /** Visits every block, depth first, including those inside quotes and list items. */

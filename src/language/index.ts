@@ -2,6 +2,7 @@ import { ENGLISH, JAPANESE, SIMPLIFIED_CHINESE, TRADITIONAL_CHINESE, type Words 
 
 export type { BookWords, LicenceWords, StoreWords } from './words.ts';
 export { isProhibitedLineEnd, isProhibitedLineStart } from './kinsoku.ts';
+export { isCjkAmbiguousPunctuation, isCjkWide, softBreakJoiner } from './cjk.ts';
 
 /**
  * The writing system a tag is set in (ISO 15924): Traditional or Simplified
