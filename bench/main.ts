@@ -1,18 +1,30 @@
+import { runCliBench } from './cli.ts';
 import { runEpubBench } from './epub.ts';
 import { runPdfBench } from './pdf.ts';
 import { runStampBench } from './stamp.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';
 
+const SECTIONS = ['epub', 'pdf', 'stamp', 'cli'] as const;
+
 /**
  * `npm run bench`: the synthetic 100-chapter zh-Hant book to EPUB (against
- * pandoc) and to PDF (against Typst), then per-buyer stamping. Each section
- * measures its builds in a child process of its own.
+ * pandoc) and to PDF (against Typst), then per-buyer stamping, then the CLI
+ * as a user runs it (whole process). Each section measures its builds in a
+ * child process of its own. `npm run bench -- cli` (or `epub`, `pdf`,
+ * `stamp`) runs only the sections named.
  */
-export async function main(): Promise<number> {
+export async function main(argv: string[] = []): Promise<number> {
+  const unknown = argv.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length) {
+    console.error(`bench: unknown section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+    return 2;
+  }
+  const run = (section: (typeof SECTIONS)[number]) => argv.length === 0 || argv.includes(section);
   const book = syntheticBook();
   console.log(`Synthetic zh-Hant book: ${book.chapters.length} chapters (Node ${process.versions.node}, ${process.platform}/${process.arch})`);
-  await runEpubBench();
-  await runPdfBench(syntheticSource(book));
-  await runStampBench();
+  if (run('epub')) await runEpubBench();
+  if (run('pdf')) await runPdfBench(syntheticSource(book));
+  if (run('stamp')) await runStampBench();
+  if (run('cli')) await runCliBench();
   return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench`: registers tsx so Node runs the TypeScript benchmark and the sources it measures.
+// `npm run bench [-- section…]`: registers tsx (a dev dependency) so Node runs the TypeScript benchmark and the sources it measures.
 import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../bench/main.ts');
-process.exitCode = await main();
+process.exitCode = await main(process.argv.slice(2));
