@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { readFile } from 'node:fs/promises';
 import { defineConfig } from 'vitest/config';
-import { STRIPE_TEST_BASE, stripeStubOutbound } from './tests/support/stripe-stub.ts';
+import { STRIPE_TEST_BASE, stripeStubOutbound } from './src/cli/stripe-stand-in.ts';
 import { cliFontPaths } from './src/cli/fonts.ts';
 import { FONT_FILES } from './src/pdf/font-keys.ts';
 
@@ -45,7 +45,7 @@ export default defineConfig({
                 STRIPE_API_BASE: STRIPE_TEST_BASE,
                 PUBLIC_ORIGIN: 'https://bindery.test',
               },
-              // Outbound fetches to the Stripe test host are answered by the local stub (tests/support/stripe-stub.ts).
+              // Outbound fetches to the Stripe test host are answered by the local stub (src/cli/stripe-stand-in.ts).
               outboundService: stripeStubOutbound,
             },
           })),

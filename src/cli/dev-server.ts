@@ -44,7 +44,7 @@ export function wrangler(options: DevOptions, args: string[]): Promise<string> {
  * Makes sure `.dev.vars` holds every dev secret, generating random ones that
  * are missing. Returns the admin token and whether it was just created.
  */
-export async function ensureDevVars(root: string): Promise<{ adminToken: string; created: boolean }> {
+export async function ensureDevVars(root: string): Promise<{ adminToken: string; webhookSecret: string; created: boolean }> {
   const path = join(root, '.dev.vars');
   const text = existsSync(path) ? await readFile(path, 'utf8') : '';
   const values = new Map<string, string>();
@@ -58,7 +58,7 @@ export async function ensureDevVars(root: string): Promise<{ adminToken: string;
     await writeFile(path, `${text && !text.endsWith('\n') ? `${text}\n` : text}${lines.join('\n')}\n`, { mode: 0o600 });
     for (const line of lines) values.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
   }
-  return { adminToken: values.get('ADMIN_TOKEN')!, created: missing.includes('ADMIN_TOKEN') };
+  return { adminToken: values.get('ADMIN_TOKEN')!, webhookSecret: values.get('STRIPE_WEBHOOK_SECRET')!, created: missing.includes('ADMIN_TOKEN') };
 }
 
 export async function applyLocalMigrations(options: DevOptions): Promise<void> {

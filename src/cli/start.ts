@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { applyLocalMigrations, ensureDevVars, startDevServer, uploadLocalFonts, type DevServer } from './dev-server.ts';
 import { processIo } from './io.ts';
 import { pushBook } from './push.ts';
+import { startStripeStub } from './stripe-stand-in.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,20 +19,29 @@ export async function start(): Promise<number> {
   const io = processIo();
   const port = Number(process.env.PORT ?? 8787);
   const options = { root: ROOT };
-  const { adminToken, created } = await ensureDevVars(ROOT);
+  const { adminToken, webhookSecret, created } = await ensureDevVars(ROOT);
   io.stdout(created ? `Created .dev.vars with random dev secrets.\n` : `Using secrets from .dev.vars.\n`);
   io.stdout(`Admin token: ${adminToken}\n`);
   io.stdout('Applying local D1 migrations…\n');
   await applyLocalMigrations(options);
   io.stdout('Uploading PDF fonts to local R2…\n');
   await uploadLocalFonts(options);
+  // Checkout goes to a local Stripe stand-in: no account, no network, no card; its pay page sends the signed webhook.
+  const stripe = await startStripeStub();
   io.stdout(`Starting wrangler dev on 127.0.0.1:${port}…\n`);
-  const server = await startDevServer({ ...options, port, log: process.env.BINDERY_VERBOSE ? (t) => process.stderr.write(t) : undefined });
+  const server = await startDevServer({
+    ...options,
+    port,
+    vars: { STRIPE_API_BASE: stripe.url },
+    log: process.env.BINDERY_VERBOSE ? (t) => process.stderr.write(t) : undefined,
+  });
+  stripe.stub.webhook = { url: `${server.url}/webhooks/stripe`, secret: webhookSecret };
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await server.stop();
+    await stripe.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(130));
@@ -49,6 +59,7 @@ export async function start(): Promise<number> {
   } catch (error) {
     stopping = true;
     await server.stop();
+    await stripe.close();
     throw error;
   }
   io.stdout(`\nBindery is running at ${server.url}\n`);
@@ -57,6 +68,8 @@ export async function start(): Promise<number> {
   io.stdout(`  OpenAPI         ${server.url}/api/openapi.json\n`);
   io.stdout(`  OPDS catalog    ${server.url}/opds\n`);
   io.stdout(`  editor API      ${server.url}/api/v1/editor/books  (Authorization: Bearer ${adminToken})\n`);
+  io.stdout(`  payments        a local Stripe stand-in at ${stripe.url}: buying a book takes a test payment, no card\n`);
+  io.stdout(`  library mail    printed in the wrangler log (run with BINDERY_VERBOSE=1 to see it here)\n`);
   for (const slug of published) io.stdout(`  book            ${server.url}/api/v1/books/${slug}\n`);
   io.stdout(`Push another book: node bin/bindery.js push <book-dir> --api ${server.url} --token ${adminToken} --publish\n`);
   io.stdout('Press Ctrl-C to stop.\n');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
 import { readStamp } from '../../src/formats/read-stamp.ts';
-import { startStripeStub } from '../support/stripe-stub.ts';
+import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
 
 const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStripeStub } from '../support/stripe-stub.ts';
+import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
 import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { describeWithTools, TOOLS } from '../support/tools.ts';
 

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { LibraryItem } from '../../commerce/library.ts';
+import { languageOf } from '../../language/index.ts';
 import { FORMAT_REGISTRY } from '../../formats/registry.ts';
 import { bookLinks } from '../book-presenter.ts';
 import { formatBytes, formatDate } from '../store/format.ts';
@@ -73,7 +74,7 @@ export function LibraryPage(props: { email: string; items: LibraryItem[]; origin
               <img src={bookLinks(props.origin, item.slug).cover} alt="" width="96" height="144" loading="lazy" />
               <div>
                 <h2 lang={item.language}>{item.title}</h2>
-                <p lang={item.language}>{item.authors.join(', ')}</p>
+                <p lang={item.language}>{languageOf(item.language).list(item.authors)}</p>
                 <p>Edition of {formatDate(item.editionDate, 'en')}</p>
                 <p class="downloads">
                   {item.downloads.map((d) => (

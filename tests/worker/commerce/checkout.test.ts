@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StubSession } from '../../support/stripe-stub.ts';
+import type { StubSession } from '../../../src/cli/stripe-stand-in.ts';
 import { BookRepository } from '../../../src/catalog/books.ts';
 import { apiManifestSchema } from '../../../src/catalog/schemas.ts';
 import { BOOK_TITLE, buy, deliverWebhook, ORIGIN, publishBook, refundEvent, sessionEvent, startCheckout, successState, type Buyer } from './fixtures.ts';

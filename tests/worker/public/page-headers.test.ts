@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../../src/http/app.ts';
 import { pageHeaders } from '../../../src/http/security-headers.ts';
-import { STRIPE_TEST_BASE } from '../../support/stripe-stub.ts';
+import { STRIPE_TEST_BASE } from '../../../src/cli/stripe-stand-in.ts';
 import { seedCatalog } from './fixtures.ts';
 
 const BASE = 'https://bindery.test';

@@ -1,19 +1,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signStripePayload } from '../commerce/stripe-signature.ts';
+import { text } from '../xml.ts';
 
 /**
  * A stand-in for Stripe's Checkout Sessions API, enough for Bindery's
  * checkout: POST /v1/checkout/sessions (form-encoded, Bearer secret key) and
  * GET /v1/checkout/sessions/:id. It answers like Stripe (same field names,
  * `{error: {message}}` on failure) and keeps the form parameters it received
- * so tests can check what was sent (`params`, a stub-only field).
+ * so tests can check what was sent (`params`, a stub-only field). Its payment
+ * page (`/c/pay/<id>`) takes a test payment with no card: it sends the signed
+ * `checkout.session.completed` webhook, as Stripe would, then returns the
+ * buyer to the success URL.
  *
- * Used two ways: as a Node HTTP server (`startStripeStub`, for `wrangler dev`
- * end-to-end tests) and as miniflare's `outboundService` for the Worker tests
- * (`stripeStubOutbound`), where requests to https://stripe.test land here.
+ * Used three ways: by `npm start` (local buying without a Stripe account or a
+ * network), as a Node HTTP server in end-to-end tests (`startStripeStub`), and
+ * as miniflare's `outboundService` for the Worker tests (`stripeStubOutbound`),
+ * where requests to https://stripe.test land here.
  */
 export class StripeStub {
   readonly sessions = new Map<string, StubSession>();
+  /** Where a test payment is reported: the Worker's webhook and its signing secret. */
+  webhook?: { url: string; secret: string };
   /** Idempotency-Key → session, as Stripe replays the first answer to a repeated key. */
   private readonly byIdempotencyKey = new Map<string, StubSession>();
   private counter = 0;
@@ -22,8 +30,10 @@ export class StripeStub {
 
   async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    const pay = /^\/c\/pay\/([^/]+)$/.exec(url.pathname);
+    if (pay) return this.paymentPage(request, decodeURIComponent(pay[1]));
     const auth = request.headers.get('authorization') ?? '';
-    if (!/^Bearer sk_(test|live)_\S+$/.test(auth)) return stripeError(401, 'Invalid API Key provided');
+    if (!/^Bearer \S+$/.test(auth)) return stripeError(401, 'Invalid API Key provided');
     if (request.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
       if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
         return stripeError(400, 'Stripe expects form-encoded parameters');
@@ -65,6 +75,45 @@ export class StripeStub {
       return session ? Response.json(session) : stripeError(404, `No such checkout.session: '${get[1]}'`);
     }
     return stripeError(404, `Unrecognized request URL (${request.method}: ${url.pathname}).`);
+  }
+
+  /** The hosted payment page: GET shows the order, POST pays (or cancels) without a card. */
+  private async paymentPage(request: Request, id: string): Promise<Response> {
+    const session = this.sessions.get(id);
+    if (!session) return new Response('No such checkout session', { status: 404 });
+    const cancelUrl = session.params.cancel_url ?? session.success_url;
+    if (request.method !== 'POST') {
+      const title = session.params['line_items[0][price_data][product_data][name]'] ?? session.metadata.slug;
+      const amount = `${(session.amount_total / 100).toFixed(2)} ${session.currency.toUpperCase()}`;
+      const email = session.customer_email
+        ? `<p>Paying as ${text(session.customer_email)}</p>`
+        : '<p><label>E-mail <input name="email" type="email" required></label></p>';
+      return new Response(
+        `<!doctype html><html lang="en"><meta charset="utf-8"><title>Test payment</title>` +
+          `<h1>Test payment (local Stripe stand-in)</h1><p>${text(title)}: ${text(amount)}. No card is charged.</p>` +
+          `<form method="post">${email}<button name="action" value="pay">Pay</button> <button name="action" value="cancel" formnovalidate>Cancel</button></form></html>`,
+        { headers: { 'content-type': 'text/html; charset=utf-8' } },
+      );
+    }
+    const form = new URLSearchParams(await request.text());
+    if (form.get('action') === 'cancel') return Response.redirect(cancelUrl, 303);
+    const email = session.customer_email ?? form.get('email') ?? '';
+    if (!this.webhook) return new Response('This stand-in has no webhook to report the payment to', { status: 503 });
+    session.payment_status = 'paid';
+    const { params: _params, ...object } = session;
+    const body = JSON.stringify({
+      id: `evt_local_${crypto.randomUUID().replace(/-/g, '')}`,
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: { object: { ...object, customer_details: { email } } },
+    });
+    const delivered = await fetch(this.webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': await signStripePayload(this.webhook.secret, body) },
+      body,
+    });
+    if (!delivered.ok) return new Response(`The webhook answered ${delivered.status}: ${await delivered.text()}`, { status: 502 });
+    return Response.redirect(session.success_url, 303);
   }
 }
 
@@ -110,7 +159,7 @@ export async function startStripeStub(): Promise<{ url: string; stub: StripeStub
       headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v] as [string, string]])),
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
     });
-    const response = await stub!.handle(request);
+    const response = await stub!.handle(request).catch((err: unknown) => new Response(`Stripe stand-in failed: ${String(err)}`, { status: 500 }));
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
