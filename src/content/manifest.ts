@@ -30,6 +30,51 @@ export const chapterRefSchema = z.union([
 
 export const PAGE_SIZES = ['a5', '6x9in', 'a4'] as const;
 
+/** schema.org `accessMode` values (https://schema.org/accessMode). */
+export const ACCESS_MODES = ['auditory', 'chartOnVisual', 'chemOnVisual', 'colorDependent', 'diagramOnTactile', 'diagramOnVisual', 'mathOnVisual', 'musicOnVisual', 'tactile', 'textOnVisual', 'textual', 'visual'] as const;
+
+/** schema.org `accessibilityFeature` values (https://www.w3.org/2021/a11y-discov-vocab/latest/). */
+export const ACCESSIBILITY_FEATURES = [
+  'alternativeText', 'annotations', 'ARIA', 'audioDescription', 'bookmarks', 'braille', 'captions', 'ChemML', 'describedMath',
+  'displayTransformability', 'fullRubyAnnotations', 'highContrastAudio', 'highContrastDisplay', 'horizontalWriting', 'index',
+  'largePrint', 'latex', 'longDescription', 'MathML', 'none', 'openCaptions', 'pageBreakMarkers', 'pageNavigation',
+  'printPageNumbers', 'readingOrder', 'rubyAnnotations', 'signLanguage', 'structuralNavigation', 'synchronizedAudioText',
+  'tableOfContents', 'tactileGraphic', 'tactileObject', 'taggedPDF', 'timingControl', 'transcript', 'ttsMarkup', 'unknown',
+  'unlocked', 'verticalWriting', 'withAdditionalWordSegmentation', 'withoutAdditionalWordSegmentation',
+] as const;
+
+/** schema.org `accessibilityHazard` values. */
+export const ACCESSIBILITY_HAZARDS = [
+  'flashing', 'motionSimulation', 'noFlashingHazard', 'noMotionSimulationHazard', 'noSoundHazard', 'none', 'sound', 'unknown',
+  'unknownFlashingHazard', 'unknownMotionSimulationHazard', 'unknownSoundHazard',
+] as const;
+
+/** One value or a list of them, as YAML authors write either. */
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([z.array(item).min(1), item.transform((v) => [v])]);
+
+/**
+ * The `accessibility:` block of book.yaml: each field overrides what Bindery
+ * derives from the book (src/document/accessibility.ts). Names follow the
+ * EPUB Accessibility 1.1 metadata they set.
+ */
+export const accessibilitySchema = z.strictObject({
+  accessMode: oneOrMany(z.enum(ACCESS_MODES)).optional(),
+  /** Each entry is one sufficient set, modes joined by commas: `textual` or `textual,visual`. */
+  accessModeSufficient: oneOrMany(
+    z.string().refine((v) => v.split(',').every((m) => (ACCESS_MODES as readonly string[]).includes(m.trim())), 'expected access modes joined by commas, such as textual,visual')
+      .transform((v) => v.split(',').map((m) => m.trim()).join(',')),
+  ).optional(),
+  accessibilityFeature: oneOrMany(z.enum(ACCESSIBILITY_FEATURES)).optional(),
+  accessibilityHazard: oneOrMany(z.enum(ACCESSIBILITY_HAZARDS)).optional(),
+  accessibilitySummary: z.string().min(1).optional(),
+  /** The conformance claim; `false` makes none. */
+  conformsTo: z.union([z.string().min(1), z.literal(false)]).optional(),
+  /** Who evaluated the claim; defaults to the publisher. */
+  certifiedBy: z.string().min(1).optional(),
+});
+
+export type AccessibilitySettings = z.output<typeof accessibilitySchema>;
+
 /** The schema of `book.yaml`. Unknown fields are errors: a typo must not pass silently. */
 export const manifestSchema = z.strictObject({
   title: z.string().min(1),
@@ -49,6 +94,7 @@ export const manifestSchema = z.strictObject({
   tags: tagList,
   page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
+  accessibility: accessibilitySchema.optional(),
   chapters: z.array(chapterRefSchema).min(1),
 });
 

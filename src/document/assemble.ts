@@ -173,6 +173,7 @@ async function normaliseMeta(book: LoadedBook, options: AssembleOptions): Promis
     page: m.page,
     ...(m.rights ? { rights: m.rights } : {}),
     ...(m.cover ? { cover: resolveRelative('book.yaml', m.cover) ?? m.cover } : {}),
+    ...(m.accessibility ? { accessibility: m.accessibility } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AccessibilitySettings } from '../content/manifest.ts';
 import type { Warning } from '../errors.ts';
 
 /**
@@ -103,6 +104,8 @@ export interface BookMeta {
   rights?: string;
   /** Path of the cover image asset; absent when a typographic cover is generated. */
   cover?: string;
+  /** The publisher's overrides of the derived accessibility metadata (book.yaml `accessibility:`). */
+  accessibility?: AccessibilitySettings;
 }
 
 export interface Part {

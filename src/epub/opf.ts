@@ -1,3 +1,4 @@
+import type { Accessibility } from '../document/accessibility.ts';
 import type { BookMeta } from '../document/model.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
@@ -15,13 +16,19 @@ export interface ManifestItem {
 export const PACKAGE_FILE = 'package.opf';
 const BOOK_ID = 'book-id';
 
+/**
+ * `a11y:` is reserved in EPUB 3.2, but EPUB Accessibility 1.1 asks for it to
+ * be declared (older reading systems know only what `prefix` names).
+ */
+const PREFIXES = 'a11y: http://www.idpf.org/epub/vocab/package/a11y/#';
+
 /** `dcterms:modified` needs UTC to the second, without milliseconds. */
 export function modifiedStamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The package document: Dublin Core metadata, the manifest of every file and the reading order. */
-export function packageDocument(meta: BookMeta, items: ManifestItem[]): string {
+export function packageDocument(meta: BookMeta, items: ManifestItem[], access: Accessibility): string {
   const dc = (name: string, value: string, extra: Record<string, string | undefined> = {}) => `<dc:${name}${attrs(extra)}>${text(value)}</dc:${name}>\n`;
   const cover = items.find((i) => i.properties?.includes('cover-image'));
   const metadata = [
@@ -39,6 +46,7 @@ export function packageDocument(meta: BookMeta, items: ManifestItem[]): string {
     ...meta.tags.map((t) => dc('subject', t)),
     meta.rights ? dc('rights', meta.rights) : '',
     `<meta property="dcterms:modified">${modifiedStamp(meta.modified)}</meta>\n`,
+    accessibilityMetadata(access),
     // EPUB 2 readers (and some current ones) find the cover only through this.
     cover ? `<meta name="cover"${attrs({ content: cover.id })}/>\n` : '',
   ].join('');
@@ -52,12 +60,26 @@ export function packageDocument(meta: BookMeta, items: ManifestItem[]): string {
   const ncx = items.find((i) => i.mediaType === 'application/x-dtbncx+xml');
   return (
     XML_DECLARATION +
-    `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="${BOOK_ID}"${attrs({ 'xml:lang': meta.language })}>\n` +
+    `<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="${BOOK_ID}"${attrs({ prefix: PREFIXES, 'xml:lang': meta.language })}>\n` +
     `<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n${metadata}</metadata>\n` +
     `<manifest>\n${manifest}</manifest>\n` +
     `<spine${attrs({ toc: ncx?.id })}>\n${spine}</spine>\n` +
     '</package>\n'
   );
+}
+
+/** EPUB Accessibility 1.1 discovery metadata (schema.org properties, the conformance claim and its certifier). */
+function accessibilityMetadata(a: Accessibility): string {
+  const meta = (property: string, value: string) => `<meta${attrs({ property })}>${text(value)}</meta>\n`;
+  return [
+    ...a.accessMode.map((v) => meta('schema:accessMode', v)),
+    ...a.accessModeSufficient.map((v) => meta('schema:accessModeSufficient', v)),
+    ...a.accessibilityFeature.map((v) => meta('schema:accessibilityFeature', v)),
+    ...a.accessibilityHazard.map((v) => meta('schema:accessibilityHazard', v)),
+    meta('schema:accessibilitySummary', a.accessibilitySummary),
+    a.conformsTo ? meta('dcterms:conformsTo', a.conformsTo) : '',
+    a.certifiedBy ? meta('a11y:certifiedBy', a.certifiedBy) : '',
+  ].join('');
 }
 
 export function containerXml(packagePath: string): string {

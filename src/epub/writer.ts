@@ -1,5 +1,6 @@
 import type { Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument, Chapter } from '../document/model.ts';
+import { accessibilityOf } from '../document/accessibility.ts';
 import { renderBlocks } from './content.ts';
 import { coverSvg, fallbackSvg } from './cover-svg.ts';
 import { epubHeadingIds, isLanguageTag } from './ids.ts';
@@ -72,7 +73,7 @@ function packageFiles(doc: BookDocument, ctx: WriterContext): ZipEntry[] {
 
   return [
     { path: 'META-INF/container.xml', data: encode(containerXml(`${PACKAGE_DIR}/${PACKAGE_FILE}`)) },
-    { path: `${PACKAGE_DIR}/${PACKAGE_FILE}`, data: encode(packageDocument(meta, files)) },
+    { path: `${PACKAGE_DIR}/${PACKAGE_FILE}`, data: encode(packageDocument(meta, files, accessibilityOf(doc))) },
     ...files.map((f) => ({ path: `${PACKAGE_DIR}/${f.href}`, data: f.data })),
   ];
 }

@@ -1,6 +1,6 @@
 import { ENGLISH, JAPANESE, SIMPLIFIED_CHINESE, TRADITIONAL_CHINESE, type Words } from './words.ts';
 
-export type { BookWords, LicenceWords, StoreWords } from './words.ts';
+export type { AccessibilityFacts, BookWords, LicenceWords, StoreWords } from './words.ts';
 export { isProhibitedLineEnd, isProhibitedLineStart } from './kinsoku.ts';
 export { isCjkAmbiguousPunctuation, isCjkWide, softBreakJoiner } from './cjk.ts';
 

@@ -18,6 +18,16 @@ export interface BookWords {
   date: string;
   identifier: string;
   builtWith: string;
+  /** The EPUB's `schema:accessibilitySummary`: what a reader of assistive technology can expect. */
+  accessibilitySummary: (book: AccessibilityFacts) => string;
+}
+
+/** What the accessibility summary says about a book. */
+export interface AccessibilityFacts {
+  /** The book has images (the cover aside). */
+  images: boolean;
+  /** Every image has a text alternative. */
+  alternativeText: boolean;
 }
 
 /** The page a stamped EPUB gains for its buyer. */
@@ -73,6 +83,9 @@ export const ENGLISH: Words = {
     date: 'Published',
     identifier: 'Identifier',
     builtWith: 'Built with Bindery',
+    accessibilitySummary: ({ images, alternativeText }) =>
+      'A reflowable book with a table of contents, structured headings and a logical reading order; readers can resize and restyle its text.' +
+      (images ? (alternativeText ? ' Every image has a text description.' : ' Some images have no text description.') : ''),
   },
   licence: { title: 'Licence', note: 'This copy is for the personal use of its buyer. Please do not share it.' },
   store: {
@@ -116,6 +129,9 @@ export const TRADITIONAL_CHINESE: Words = {
     date: '出版日期',
     identifier: '識別碼',
     builtWith: '以 Bindery 製作',
+    accessibilitySummary: ({ images, alternativeText }) =>
+      '本書為可重排版面，附目錄、層級分明的標題與合理的閱讀順序，讀者可自行調整文字大小與樣式。' +
+      (images ? (alternativeText ? '所有圖片皆附文字描述。' : '部分圖片缺少文字描述。') : ''),
   },
   licence: { title: '授權', note: '本書僅供購買者個人使用，請勿轉傳或分享。' },
   store: {
@@ -157,6 +173,9 @@ export const SIMPLIFIED_CHINESE: Words = {
     source: '原文出处：',
     identifier: '识别码',
     builtWith: '以 Bindery 制作',
+    accessibilitySummary: ({ images, alternativeText }) =>
+      '本书为可重排版面，附目录、层级分明的标题与合理的阅读顺序，读者可自行调整文字大小与样式。' +
+      (images ? (alternativeText ? '所有图片均附文字描述。' : '部分图片缺少文字描述。') : ''),
   },
   licence: { title: '授权', note: '本书仅供购买者个人使用，请勿转发或分享。' },
   store: {
@@ -197,5 +216,8 @@ export const JAPANESE: Words = {
     date: '発行日',
     identifier: '識別子',
     builtWith: 'Bindery で作成',
+    accessibilitySummary: ({ images, alternativeText }) =>
+      'リフロー型の書籍で、目次、構造化された見出し、論理的な読み順を備え、読者が文字の大きさや書体を変更できます。' +
+      (images ? (alternativeText ? 'すべての画像に代替テキストがあります。' : '一部の画像に代替テキストがありません。') : ''),
   },
 };
