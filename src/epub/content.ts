@@ -1,5 +1,6 @@
 import type { Align, Block, Chapter, Inline, ListItem } from '../document/model.ts';
 import { inlineText } from '../document/model.ts';
+import { hasUsefulAlt } from '../document/accessibility.ts';
 import { chapterHref, type EpubAsset } from './layout.ts';
 import { attr, attrs, text } from '../xml.ts';
 
@@ -67,9 +68,10 @@ function renderItem(item: ListItem, ctx: ContentContext): string {
 const ALIGN_CLASS: Record<Exclude<Align, null>, string> = { left: 'align-left', center: 'align-center', right: 'align-right' };
 
 function renderTable(block: Extract<Block, { type: 'table' }>, ctx: ContentContext): string {
+  // Header cells head their column. The model marks no row headers (a GFM table has only a header row), so no scope="row" is written.
   const cell = (tag: 'th' | 'td', content: Inline[], i: number) => {
     const align = block.align[i];
-    return `<${tag}${attrs({ class: align ? ALIGN_CLASS[align] : undefined })}>${renderInlines(content, ctx, block.line)}</${tag}>`;
+    return `<${tag}${attrs({ scope: tag === 'th' ? 'col' : undefined, class: align ? ALIGN_CLASS[align] : undefined })}>${renderInlines(content, ctx, block.line)}</${tag}>`;
   };
   const head = block.header.length ? `<thead><tr>${block.header.map((c, i) => cell('th', c, i)).join('')}</tr></thead>\n` : '';
   const rows = block.rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>\n`).join('');
@@ -91,6 +93,10 @@ function renderFigure(image: ImageNode, ctx: ContentContext, line: number): stri
 }
 
 function renderImage(image: ImageNode, ctx: ContentContext, line: number): string {
+  if (!hasUsefulAlt(image)) {
+    const problem = image.alt.trim() ? `has its file name "${image.alt.trim()}" as alt text` : 'has no alt text';
+    ctx.warn(image.line || line, `image "${image.src}" ${problem}; describe it for readers who cannot see it (EPUB Accessibility)`);
+  }
   const file = ctx.assets.get(image.src);
   if (!file) {
     ctx.warn(line, `image "${image.src}" is not part of the book; shown as its alt text`);

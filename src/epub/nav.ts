@@ -58,8 +58,9 @@ export function navDocument(doc: BookDocument, toc: TocNode[], language: Languag
   ]
     .map(([type, href, label]) => `<li><a${attrs({ 'epub:type': type, href })}>${text(label)}</a></li>\n`)
     .join('');
+  // The landmarks nav and its links take no role: DPUB-ARIA has none for landmarks, cover or bodymatter links, and <a> allows no doc-* role.
   const body =
-    `<nav epub:type="toc" id="toc">\n<h1>${text(words.contents)}</h1>\n${list(toc)}\n</nav>\n` +
+    `<nav epub:type="toc" role="doc-toc" id="toc">\n<h1>${text(words.contents)}</h1>\n${list(toc)}\n</nav>\n` +
     `<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>${text(words.landmarks)}</h2>\n<ol>\n${landmarks}</ol>\n</nav>\n`;
   return xhtmlPage({ lang: doc.meta.language, title: words.contents, bodyType: 'frontmatter', body });
 }

@@ -13,7 +13,15 @@ interface PageOptions {
   body: string;
 }
 
-/** An XHTML content document: UTF-8, `xml:lang` and `lang` on the root, the book's stylesheet. */
+/**
+ * An XHTML content document: UTF-8, `xml:lang` and `lang` on the root, the book's stylesheet.
+ *
+ * Every `epub:type` the writer emits carries the DPUB-ARIA role that means the
+ * same, as EPUB Accessibility 1.1 asks, except where none exists or ARIA in
+ * HTML does not allow it on the element: the body's `frontmatter` and
+ * `bodymatter` (no role; `body` takes none), `titlepage` and `copyright-page`
+ * (DPUB-ARIA has no role for them), and the nav document's `landmarks` list.
+ */
 export function xhtmlPage({ lang, title, bodyType, body }: PageOptions): string {
   return (
     XML_DECLARATION +
@@ -25,7 +33,8 @@ export function xhtmlPage({ lang, title, bodyType, body }: PageOptions): string 
 }
 
 export function coverPage(meta: BookMeta, language: Language, imageHref: string): string {
-  const body = `<section epub:type="cover" class="cover">\n<img${attrs({ src: imageHref, alt: meta.title })}/>\n</section>\n`;
+  // doc-cover is allowed on <img> only, so the image carries both the epub:type and the role.
+  const body = `<section class="cover">\n<img${attrs({ 'epub:type': 'cover', role: 'doc-cover', src: imageHref, alt: meta.title })}/>\n</section>\n`;
   return xhtmlPage({ lang: meta.language, title: language.words.book.cover, bodyType: 'frontmatter', body });
 }
 
@@ -36,6 +45,7 @@ export function titlePage(meta: BookMeta, language: Language): string {
     `<p class="authors">${text(language.list(meta.authors))}</p>`,
     meta.publisher ? `<p class="publisher">${text(meta.publisher)}</p>` : '',
   ].filter(Boolean);
+  // No DPUB-ARIA role means "title page": epub:type alone.
   const body = `<section epub:type="titlepage" class="titlepage">\n${lines.join('\n')}\n</section>\n`;
   return xhtmlPage({ lang: meta.language, title: meta.title, bodyType: 'frontmatter', body });
 }
@@ -53,12 +63,13 @@ export function copyrightPage(meta: BookMeta, language: Language): string {
     meta.description ? `<p class="description">${text(meta.description)}</p>` : '',
     `<p class="colophon">${text(words.builtWith)}</p>`,
   ].filter(Boolean);
+  // No DPUB-ARIA role means "copyright page" (doc-colophon is a different thing): epub:type alone.
   const body = `<section epub:type="copyright-page" class="copyright">\n${lines.join('\n')}\n</section>\n`;
   return xhtmlPage({ lang: meta.language, title: words.copyright, bodyType: 'frontmatter', body });
 }
 
 export function partPage(lang: string, title: string): string {
-  const body = `<section epub:type="part" class="part">\n<h1>${text(title)}</h1>\n</section>\n`;
+  const body = `<section epub:type="part" role="doc-part" class="part">\n<h1>${text(title)}</h1>\n</section>\n`;
   return xhtmlPage({ lang, title, bodyType: 'bodymatter', body });
 }
 
@@ -73,7 +84,7 @@ export function chapterPage(chapter: Chapter, lang: string, bookLanguage: Langua
     byline ? `<p class="byline">${byline}</p>` : '',
     source ? `<p class="source">${text(bookLanguage.words.book.source)}<a${attrs({ href: source })}>${text(displayUrl(source))}</a></p>` : '',
   ].filter(Boolean);
-  const body = `<section epub:type="chapter" class="chapter">\n<header>\n${header.join('\n')}\n</header>\n${content}</section>\n`;
+  const body = `<section epub:type="chapter" role="doc-chapter" class="chapter">\n<header>\n${header.join('\n')}\n</header>\n${content}</section>\n`;
   return xhtmlPage({ lang, title: chapter.title, bodyType: 'bodymatter', body });
 }
 
