@@ -5,8 +5,9 @@ import { breakLines, breakOpportunities, justify, type LineRange } from './lineb
 
 /**
  * Layout produces a flat list of boxes per chapter; pagination stacks them
- * onto pages. A box is one unsplittable strip: a line of text, a table row,
- * an image, or vertical space.
+ * onto pages. A box is one strip: a line of text, a table row, an image, or
+ * vertical space. Only boxes with `split` (table rows) are ever broken; the
+ * paginator splits them when they are taller than a page.
  */
 export interface Box {
   height: number;
@@ -24,6 +25,13 @@ export interface Box {
   suppressHeader?: boolean;
   /** Drawn first at the top of a new page when this box is carried over (a table's header row). */
   repeatOnNewPage?: Box;
+  /**
+   * Breaks the box into a first part no taller than `room` and the rest, or
+   * returns null when no part fits. Parts may themselves be splittable.
+   */
+  split?(room: number): [Box, Box] | null;
+  /** The least height a first part from `split` can have (a boxes kept with this one count only this much). */
+  minHeight?: number;
   draw(canvas: PageCanvas, top: number): void;
 }
 

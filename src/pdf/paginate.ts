@@ -1,7 +1,7 @@
 import type { PDFDocument, PDFPage, PDFRef } from '@cantoo/pdf-lib';
 import type { Box } from './boxes.ts';
 import { PageCanvas, type LinkArea } from './draw.ts';
-import { COLOURS, TYPE, textWidth, type PageGeometry } from './geometry.ts';
+import { COLOURS, TYPE, textHeight, textWidth, type PageGeometry } from './geometry.ts';
 import { baseStyle, shapeText, type ShapeContext, type TextChar } from './inline.ts';
 
 export interface Destination {
@@ -50,12 +50,35 @@ export class Paginator {
 
   place(boxes: readonly Box[]): void {
     const bottom = this.geometry.bottom;
+    const pageRoom = textHeight(this.geometry);
     for (let i = 0; i < boxes.length; i++) {
-      const box = boxes[i];
+      let box = boxes[i];
       if (!this.canvas || (box.pageBreak && !this.empty)) this.newPage();
-      let chain = (this.empty ? 0 : box.spaceBefore) + box.height;
-      for (let j = i; boxes[j]?.keepWithNext && j + 1 < boxes.length; j++) chain += boxes[j + 1].spaceBefore + boxes[j + 1].height;
-      if (!this.empty && this.y - chain < bottom - 0.01) this.newPage();
+      for (;;) {
+        let chain = (this.empty ? 0 : box.spaceBefore) + box.height;
+        for (let j = i; (j === i ? box : boxes[j]).keepWithNext && j + 1 < boxes.length; j++) {
+          const next = boxes[j + 1];
+          chain += next.spaceBefore + (next.split && next.minHeight !== undefined && next.height > pageRoom ? next.minHeight : next.height);
+        }
+        const fits = this.y - chain >= bottom - 0.01;
+        // A splittable box taller than a page fills what is left of this one and continues on the next.
+        const header = box.repeatOnNewPage && this.lastPlaced !== box.repeatOnNewPage ? box.repeatOnNewPage : undefined;
+        if (!fits && box.split && box.height > pageRoom - (header?.height ?? 0)) {
+          if (this.empty && header) this.put(header);
+          const parts = box.split(this.y - (this.empty ? 0 : box.spaceBefore) - bottom);
+          if (parts) {
+            this.put(parts[0]);
+            this.newPage();
+            box = { ...parts[1], spaceBefore: 0 };
+            continue;
+          }
+        }
+        if (!fits && !this.empty) {
+          this.newPage();
+          continue;
+        }
+        break;
+      }
       if (this.empty && box.repeatOnNewPage && this.lastPlaced && this.lastPlaced !== box.repeatOnNewPage) this.put(box.repeatOnNewPage);
       this.put(box);
     }

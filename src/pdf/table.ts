@@ -57,26 +57,50 @@ export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Fram
   const widths = columnWidths(min, max, frame.width);
   const aligns: Align[] = Array.from({ length: cols }, (_, i) => table.align[i] ?? null);
 
+  let headerBox: Box | undefined;
   const rowBox = (cells: ReturnType<typeof shapeRow>, isHeader: boolean): Box => {
     const blocks: TextBlock[] = cells.map((chars, i) => breakText(chars, widths[i] - 2 * PAD_X));
-    const height = Math.max(1, ...blocks.map((b) => b.lines.length)) * leading + 2 * PAD_Y;
-    return {
+    const box = rowPart(blocks, 0, Math.max(1, ...blocks.map((b) => b.lines.length)), isHeader);
+    return isHeader ? { ...box, keepWithNext: true } : box;
+  };
+  /**
+   * Lines [from, to) of every cell of a row, drawn as one strip with its cell
+   * borders. A row taller than a page splits between two lines (the same line
+   * index in every cell, as cells share the leading), each cell continuing at
+   * its column on the next page.
+   */
+  const rowPart = (blocks: TextBlock[], from: number, to: number, isHeader: boolean): Box => {
+    const height = (to - from) * leading + 2 * PAD_Y;
+    const part: Box = {
       height,
       spaceBefore: 0,
-      ...(isHeader ? { keepWithNext: true } : {}),
+      ...(!isHeader && headerBox ? { repeatOnNewPage: headerBox } : {}),
+      minHeight: Math.min(to - from, 2) * leading + 2 * PAD_Y,
       draw(canvas, top) {
         decorate(frame, canvas, top, height);
         let x = frame.x;
         blocks.forEach((block, i) => {
           if (isHeader) canvas.fillRect(x, top - height, widths[i], height, COLOURS.tableHeader);
           canvas.strokeRect(x, top - height, widths[i], height, COLOURS.rule, BORDER);
-          drawTextBlock(canvas, block, x + PAD_X, top - PAD_Y, widths[i] - 2 * PAD_X, leading, aligns[i] ?? 'left');
+          const shown = { chars: block.chars, lines: block.lines.slice(from, to) };
+          drawTextBlock(canvas, shown, x + PAD_X, top - PAD_Y, widths[i] - 2 * PAD_X, leading, aligns[i] ?? 'left');
           x += widths[i];
         });
       },
     };
+    if (!isHeader && to - from >= 2) {
+      part.split = (room) => {
+        // At least two lines on each side, like a paragraph's widow and orphan lines, when the row has them.
+        const keep = to - from >= 4 ? 2 : 1;
+        const lines = Math.min(Math.floor((room - 2 * PAD_Y + 0.01) / leading), to - from - keep);
+        if (lines < keep) return null;
+        const rest = rowPart(blocks, from + lines, to, isHeader);
+        return [rowPart(blocks, from, from + lines, isHeader), rest];
+      };
+    }
+    return part;
   };
-  const headerBox = table.header.length ? rowBox(header, true) : undefined;
-  const bodyBoxes = rows.map((r) => ({ ...rowBox(r, false), ...(headerBox ? { repeatOnNewPage: headerBox } : {}) }));
+  headerBox = table.header.length ? rowBox(header, true) : undefined;
+  const bodyBoxes = rows.map((r) => rowBox(r, false));
   return headerBox ? [headerBox, ...bodyBoxes] : bodyBoxes;
 }
