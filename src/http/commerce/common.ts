@@ -13,10 +13,13 @@ export function commerceRouter<E extends HonoEnv>(): OpenAPIHono<E> {
 
 export const config = (env: Env): CommerceConfig => commerceConfig(env as unknown as Record<string, unknown>);
 
-/** Pages that carry a buyer's links: never stored by a browser or a shared cache, never sent on as a referrer. */
+/**
+ * Pages that carry a buyer's links: never stored by a browser or a shared
+ * cache. (That they are never sent on as a referrer is pageHeaders' job, for
+ * every page under /checkout and /library.)
+ */
 export function privatePage(c: Context): void {
   c.header('cache-control', 'private, no-store');
-  c.header('referrer-policy', 'no-referrer');
 }
 
 /** Whether the client asked for JSON rather than a page. */
