@@ -19,6 +19,9 @@ export const editionFileKey = (slug: string, contentHash: string, format: Format
 /** How a build file is recorded in build_files.format: the format id for the book, the registry's sample name (`sample-epub`) for its sample. */
 export const fileFormat = (format: Format, sample: boolean) => (sample ? FORMAT_REGISTRY[format].sampleFile : format);
 
+/** Every name a build file can have in build_files.format: each format, and each format's sample. */
+export const BUILD_FILE_FORMATS = FORMATS.flatMap((format) => [format, FORMAT_REGISTRY[format].sampleFile]) as [string, ...string[]];
+
 /** Every format a Worker build writes: every registered format. */
 export function buildFormats(): Format[] {
   return [...FORMATS].sort();

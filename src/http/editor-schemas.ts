@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { BUILD_FILE_FORMATS } from '../catalog/editions.ts';
 import { articleIdSchema, assetPathSchema, bookSlugSchema, TOKEN_SCOPES } from '../catalog/schemas.ts';
 
 /** Response and parameter shapes of the editor API, named for the OpenAPI document. */
@@ -21,7 +22,7 @@ export const IdParam = z.object({ id: z.string().min(1).max(100).openapi({ param
 
 export const BuildFileParams = z.object({
   id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }),
-  format: z.enum(['epub', 'pdf', 'sample-epub', 'sample-pdf']).openapi({ param: { name: 'format', in: 'path' } }),
+  format: z.enum(BUILD_FILE_FORMATS).openapi({ param: { name: 'format', in: 'path' } }),
 });
 
 export const TokenSchema = z
