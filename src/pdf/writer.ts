@@ -1,4 +1,4 @@
-import { PDFDocument, PDFHexString, PDFName } from '@cantoo/pdf-lib';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import type { RenderedFile, Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
@@ -11,10 +11,9 @@ import { pageGeometry, textHeight, textWidth } from './geometry.ts';
 import { ImageStore } from './images.ts';
 import type { ShapeContext } from './inline.ts';
 import { layoutChapter } from './layout.ts';
+import { pageLabels, setMetadata } from './metadata.ts';
 import { writeOutline, type OutlineItem } from './outline.ts';
 import { Paginator, type Destination } from './paginate.ts';
-
-const PRODUCER = 'Bindery PDF writer (@cantoo/pdf-lib)';
 
 /** The article (or book.yaml, for front matter) and line being drawn. */
 interface Where {
@@ -107,7 +106,7 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   }
   writeOutline(pdf, outlineItems(doc, toc, destinations), g.left);
   pageLabels(pdf, front.pageCount);
-  await setMetadata(pdf, doc);
+  await setMetadata(pdf, doc.meta);
   ctx.onProgress?.(1, 'saved');
   const bytes = await pdf.save({ useObjectStreams: true, updateFieldAppearances: false });
   return { bytes, pages: pdf.getPageCount() };
@@ -143,31 +142,4 @@ function outlineItems(doc: BookDocument, toc: readonly ContentsLine[], destinati
     else items.push(item);
   }
   return items;
-}
-
-/** Viewer page labels match the printed folios: front matter in roman numerals, the body from 1. */
-function pageLabels(pdf: PDFDocument, frontPages: number): void {
-  const nums = [0, pdf.context.obj({ S: 'r' }), frontPages, pdf.context.obj({ S: 'D' })];
-  pdf.catalog.set(PDFName.of('PageLabels'), pdf.context.obj({ Nums: nums }));
-}
-
-/**
- * Document information from the book's metadata. Dates come from the book
- * (never the clock) and the file identifier from its identifier, so two
- * builds of the same book are byte-identical.
- */
-async function setMetadata(pdf: PDFDocument, doc: BookDocument): Promise<void> {
-  const { meta } = doc;
-  pdf.setTitle(meta.subtitle ? `${meta.title}: ${meta.subtitle}` : meta.title, { showInWindowTitleBar: true });
-  pdf.setAuthor(meta.authors.join(', '));
-  if (meta.description) pdf.setSubject(meta.description);
-  if (meta.tags.length) pdf.setKeywords(meta.tags);
-  pdf.setCreator('Bindery');
-  pdf.setProducer(PRODUCER);
-  pdf.setCreationDate(meta.modified);
-  pdf.setModificationDate(meta.modified);
-  pdf.setLanguage(meta.language);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${meta.identifier}\0${meta.date}`)));
-  const id = PDFHexString.of([...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(''));
-  pdf.context.trailerInfo.ID = pdf.context.obj([id, id]);
 }
