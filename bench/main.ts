@@ -1,17 +1,19 @@
 import { runCliBench } from './cli.ts';
 import { runEpubBench } from './epub.ts';
+import { runHttpBench } from './http.ts';
 import { runPdfBench } from './pdf.ts';
 import { runStampBench } from './stamp.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';
 
-const SECTIONS = ['epub', 'pdf', 'stamp', 'cli'] as const;
+const SECTIONS = ['epub', 'pdf', 'stamp', 'cli', 'http'] as const;
 
 /**
  * `npm run bench`: the synthetic 100-chapter zh-Hant book to EPUB (against
  * pandoc) and to PDF (against Typst), then per-buyer stamping, then the CLI
- * as a user runs it (whole process). Each section measures its builds in a
- * child process of its own. `npm run bench -- cli` (or `epub`, `pdf`,
- * `stamp`) runs only the sections named.
+ * as a user runs it (whole process), then HTTP throughput under wrangler dev
+ * (gated download against a plain read, catalog, OPDS, book page). Each
+ * section measures its builds in a child process of its own. `npm run bench
+ * -- cli` (or `epub`, `pdf`, `stamp`, `http`) runs only the sections named.
  */
 export async function main(argv: string[] = []): Promise<number> {
   const unknown = argv.filter((a) => !(SECTIONS as readonly string[]).includes(a));
@@ -26,5 +28,6 @@ export async function main(argv: string[] = []): Promise<number> {
   if (run('pdf')) await runPdfBench(syntheticSource(book));
   if (run('stamp')) await runStampBench();
   if (run('cli')) await runCliBench();
+  if (run('http')) await runHttpBench();
   return 0;
 }

@@ -66,7 +66,15 @@ const REVOCABLE = `(revoked_at IS NULL OR revoke_reason LIKE '${HELD}%')`;
 /** Whether an order is waiting for the publisher's review: held, and not since refunded or revoked (those overwrite the hold). */
 export const isHeld = (order: OrderWithEntitlement): boolean => order.reviewReason !== null && (order.entitlement.revokeReason?.startsWith(HELD) ?? false);
 
-type JoinedRow = Order & Record<`e_${keyof Entitlement}`, string | null>;
+/** A row of `ORDER_WITH_ENTITLEMENT_COLUMNS`; `orderFromRow` reads it. */
+export type OrderRow = Order & Record<`e_${keyof Entitlement}`, string | null>;
+
+/**
+ * An order with its entitlement: these columns from `ORDERS_WITH_ENTITLEMENTS` (`o`, `e`), for reads that join
+ * a table of their own (a download reads its stamped copy in the same statement).
+ */
+export const ORDER_WITH_ENTITLEMENT_COLUMNS = `${ORDER_COLUMNS}, ${ENTITLEMENT_COLUMNS}`;
+export const ORDERS_WITH_ENTITLEMENTS = 'orders o JOIN entitlements e ON e.order_id = o.id';
 
 /** A new purchase id: 128 random bits, so ids cannot be guessed or enumerated. */
 export const newPurchaseId = (): string => `pur_${toHex(crypto.getRandomValues(new Uint8Array(16)))}`;
@@ -159,10 +167,10 @@ export class OrderRepository {
 
   private async one(where: string, value: string): Promise<OrderWithEntitlement | null> {
     const row = await this.db
-      .prepare(`SELECT ${ORDER_COLUMNS}, ${ENTITLEMENT_COLUMNS} FROM orders o JOIN entitlements e ON e.order_id = o.id WHERE ${where}`)
+      .prepare(`SELECT ${ORDER_WITH_ENTITLEMENT_COLUMNS} FROM ${ORDERS_WITH_ENTITLEMENTS} WHERE ${where}`)
       .bind(value)
-      .first<JoinedRow>();
-    return row ? joined(row) : null;
+      .first<OrderRow>();
+    return row ? orderFromRow(row) : null;
   }
 
   /** Orders whose entitlement is still valid, newest first; one per book (a reader may have bought twice). */
@@ -173,9 +181,9 @@ export class OrderRepository {
          WHERE e.email = ? AND e.revoked_at IS NULL ORDER BY o.created_at DESC, o.id`,
       )
       .bind(normaliseEmail(email))
-      .all<JoinedRow>();
+      .all<OrderRow>();
     const seen = new Set<string>();
-    return rows.results.map(joined).filter((o) => !seen.has(o.bookSlug) && seen.add(o.bookSlug));
+    return rows.results.map(orderFromRow).filter((o) => !seen.has(o.bookSlug) && seen.add(o.bookSlug));
   }
 
   async listForBook(slug: string): Promise<OrderWithEntitlement[]> {
@@ -185,8 +193,8 @@ export class OrderRepository {
          WHERE o.book_slug = ? ORDER BY o.created_at DESC, o.id`,
       )
       .bind(slug)
-      .all<JoinedRow>();
-    return rows.results.map(joined);
+      .all<OrderRow>();
+    return rows.results.map(orderFromRow);
   }
 
   /**
@@ -239,7 +247,7 @@ function entitlement(row: Record<`e_${keyof Entitlement}`, string | null>): Enti
   };
 }
 
-function joined(row: JoinedRow): OrderWithEntitlement {
+export function orderFromRow(row: OrderRow): OrderWithEntitlement {
   return {
     id: row.id,
     bookSlug: row.bookSlug,

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Downloads } from '../../commerce/downloads.ts';
 import { problem, problemResponse } from '../problem.ts';
 import type { AppEnv } from '../app.ts';
+import { servesBook } from '../tdm-headers.ts';
 import { commerceRouter, config, problems } from './common.ts';
 import { contentDisposition, parseRange } from './http-files.ts';
 import { FORMAT_REGISTRY, MEDIA_TYPES } from '../../formats/registry.ts';
@@ -25,22 +26,25 @@ export function downloadRoutes() {
     }),
     async (c) => {
       const downloads = new Downloads(c.env.DB, c.env.BOOKS, config(c.env));
-      const target = await downloads.authorize(c.req.valid('param').token);
       const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
-      // HEAD (Hono answers it with this GET handler) tells the size without opening a download. The limit is checked
-      // before anything about the file (its size in a 416, stamping a copy), so an over-limit client learns nothing;
-      // the download is counted only once a range is known to be servable.
+      const rangeHeader = c.req.header('range');
+      // HEAD (Hono answers it with this GET handler) tells the size without opening a download, and so does a range
+      // outside the file (416): both are checked against the limit but never counted.
       const probe = c.req.method === 'HEAD';
-      await downloads.admit(target, clientIp, 'probe');
-      const copy = await downloads.stampedCopy(target);
-      const range = parseRange(c.req.header('range'), copy.size);
+      const { claims, edition, copy } = await downloads.admit(
+        c.req.valid('param').token,
+        clientIp,
+        (size) => !probe && parseRange(rangeHeader, size).kind !== 'unsatisfiable',
+      );
+      servesBook(c, edition.meta.tdm);
+      const range = parseRange(rangeHeader, copy.size);
       if (range.kind === 'unsatisfiable') {
         return problemResponse(problem(416, `The file has ${copy.size} bytes; the requested range is outside it.`), { 'content-range': `bytes */${copy.size}` });
       }
-      const { mediaType, extension } = FORMAT_REGISTRY[target.claims.format];
+      const { mediaType, extension } = FORMAT_REGISTRY[claims.format];
       const headers = new Headers({
         'content-type': mediaType,
-        'content-disposition': contentDisposition(`${target.edition.meta.title}.${extension}`, `${target.edition.slug}.${extension}`),
+        'content-disposition': contentDisposition(`${edition.meta.title}.${extension}`, `${edition.slug}.${extension}`),
         etag: `"${copy.sha256}"`,
         'accept-ranges': 'bytes',
         'cache-control': 'private, no-store',
@@ -50,7 +54,7 @@ export function downloadRoutes() {
       if (partial) headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${copy.size}`);
       headers.set('content-length', String(partial ? range.length : copy.size));
       if (probe) return new Response(null, { status: partial ? 206 : 200, headers });
-      await downloads.admit(target, clientIp, 'download');
+      // The R2 body stream goes straight into the response: no copy of the file is held in the isolate.
       const object = await c.env.BOOKS.get(copy.r2Key, partial ? { range: { offset: range.offset, length: range.length } } : {});
       if (!object) return problemResponse(problem(500, 'The stamped copy is missing from storage.'));
       return new Response(object.body, { status: partial ? 206 : 200, headers });
