@@ -1,5 +1,5 @@
 import { languageOf } from '../language/index.ts';
-import type { Block, BookDocument, Inline } from './model.ts';
+import { inlineText, type Block, type BookDocument, type Inline } from './model.ts';
 
 /** EPUB Accessibility 1.1 metadata of a book: derived from its content, then the publisher's book.yaml overrides applied. */
 export interface Accessibility {
@@ -35,6 +35,18 @@ function decodeURIComponentSafe(s: string): string {
   } catch {
     return s;
   }
+}
+
+/**
+ * Whether a table's first column names its rows, so its cells are row headers
+ * (`<th scope="row">`, PDF `TH` with `/Scope /Row`). Markdown cannot say so;
+ * a first column whose cells are all words (a number or amount is data) and
+ * all different identifies each row, as in a comparison or price table.
+ */
+export function firstColumnHeadsRows(table: Extract<Block, { type: 'table' }>): boolean {
+  if (table.header.length < 2 || table.rows.length === 0) return false;
+  const labels = table.rows.map((row) => inlineText(row[0] ?? []).trim());
+  return labels.every((label) => /\p{L}/u.test(label)) && new Set(labels).size === labels.length;
 }
 
 /** Every image in the chapters' text, in reading order (the cover is not among them). */

@@ -1,12 +1,16 @@
 import type { Align, Block, Chapter, Inline, ListItem } from '../document/model.ts';
 import { inlineText } from '../document/model.ts';
-import { hasUsefulAlt } from '../document/accessibility.ts';
+import { firstColumnHeadsRows, hasUsefulAlt } from '../document/accessibility.ts';
+import type { Language } from '../language/index.ts';
+import { languageText } from './language-text.ts';
 import { chapterHref, type EpubAsset } from './layout.ts';
 import { attr, attrs, text } from '../xml.ts';
 
 /** What rendering one chapter's blocks needs to know about the rest of the book. */
 export interface ContentContext {
   chapter: Chapter;
+  /** The chapter's language: words in another one are tagged with theirs. */
+  language: Language;
   /** Chapter id → (model heading id → EPUB id), for this chapter and link targets. */
   headingIds: Map<string, Map<string, string>>;
   assets: Map<string, EpubAsset>;
@@ -68,13 +72,14 @@ function renderItem(item: ListItem, ctx: ContentContext): string {
 const ALIGN_CLASS: Record<Exclude<Align, null>, string> = { left: 'align-left', center: 'align-center', right: 'align-right' };
 
 function renderTable(block: Extract<Block, { type: 'table' }>, ctx: ContentContext): string {
-  // Header cells head their column. The model marks no row headers (a GFM table has only a header row), so no scope="row" is written.
-  const cell = (tag: 'th' | 'td', content: Inline[], i: number) => {
+  const rowHeaders = firstColumnHeadsRows(block);
+  const cell = (tag: 'th' | 'td', scope: 'col' | 'row' | undefined, content: Inline[], i: number) => {
     const align = block.align[i];
-    return `<${tag}${attrs({ scope: tag === 'th' ? 'col' : undefined, class: align ? ALIGN_CLASS[align] : undefined })}>${renderInlines(content, ctx, block.line)}</${tag}>`;
+    return `<${tag}${attrs({ scope, class: align ? ALIGN_CLASS[align] : undefined })}>${renderInlines(content, ctx, block.line)}</${tag}>`;
   };
-  const head = block.header.length ? `<thead><tr>${block.header.map((c, i) => cell('th', c, i)).join('')}</tr></thead>\n` : '';
-  const rows = block.rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>\n`).join('');
+  const head = block.header.length ? `<thead><tr>${block.header.map((c, i) => cell('th', 'col', c, i)).join('')}</tr></thead>\n` : '';
+  const bodyCell = (c: Inline[], i: number) => (i === 0 && rowHeaders ? cell('th', 'row', c, i) : cell('td', undefined, c, i));
+  const rows = block.rows.map((r) => `<tr>${r.map(bodyCell).join('')}</tr>\n`).join('');
   return `<div class="table-wrap"><table>\n${head}${rows ? `<tbody>\n${rows}</tbody>\n` : ''}</table></div>\n`;
 }
 
@@ -89,7 +94,7 @@ function soleImage(nodes: readonly Inline[]): ImageNode | undefined {
 function renderFigure(image: ImageNode, ctx: ContentContext, line: number): string {
   const img = renderImage(image, ctx, line);
   const caption = (image.title ?? image.alt).trim();
-  return `<figure class="figure">${img}${caption ? `<figcaption>${text(caption)}</figcaption>` : ''}</figure>\n`;
+  return `<figure class="figure">${img}${caption ? `<figcaption>${languageText(caption, ctx.language)}</figcaption>` : ''}</figure>\n`;
 }
 
 function renderImage(image: ImageNode, ctx: ContentContext, line: number): string {
@@ -100,7 +105,7 @@ function renderImage(image: ImageNode, ctx: ContentContext, line: number): strin
   const file = ctx.assets.get(image.src);
   if (!file) {
     ctx.warn(line, `image "${image.src}" is not part of the book; shown as its alt text`);
-    return text(image.alt);
+    return languageText(image.alt, ctx.language);
   }
   const { width, height } = file.asset;
   return `<img${attrs({ src: file.href, alt: image.alt, title: image.title, width, height })}/>`;
@@ -112,7 +117,7 @@ export function renderInlines(nodes: readonly Inline[], ctx: ContentContext, lin
   for (const node of nodes) {
     switch (node.type) {
       case 'text':
-        out += text(node.value);
+        out += languageText(node.value, ctx.language);
         break;
       case 'emphasis':
         out += `<em>${renderInlines(node.children, ctx, line, inLink)}</em>`;

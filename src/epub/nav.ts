@@ -3,6 +3,7 @@ import type { Language } from '../language/index.ts';
 import { chapterHref, type EpubLayout } from './layout.ts';
 import { xhtmlPage } from './pages.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
+import { languageText } from './language-text.ts';
 
 export const NAV_HREF = 'nav.xhtml';
 export const COVER_HREF = 'cover.xhtml';
@@ -50,17 +51,17 @@ export function tocTree(doc: BookDocument, layout: EpubLayout, headingIds: Map<s
 export function navDocument(doc: BookDocument, toc: TocNode[], language: Language, bodyStart: string): string {
   const words = language.words.book;
   const list = (nodes: TocNode[]): string =>
-    nodes.length ? `<ol>\n${nodes.map((n) => `<li><a${attrs({ href: n.href })}>${text(n.title)}</a>${list(n.children)}</li>\n`).join('')}</ol>` : '';
+    nodes.length ? `<ol>\n${nodes.map((n) => `<li><a${attrs({ href: n.href })}>${languageText(n.title, language)}</a>${list(n.children)}</li>\n`).join('')}</ol>` : '';
   const landmarks = [
     ['cover', COVER_HREF, words.cover],
     ['toc', `${NAV_HREF}#toc`, words.contents],
     ['bodymatter', bodyStart, words.start],
   ]
-    .map(([type, href, label]) => `<li><a${attrs({ 'epub:type': type, href })}>${text(label)}</a></li>\n`)
+    .map(([type, href, label]) => `<li><a${attrs({ 'epub:type': type, href })}>${languageText(label, language)}</a></li>\n`)
     .join('');
   // The landmarks nav and its links take no role: DPUB-ARIA has none for landmarks, cover or bodymatter links, and <a> allows no doc-* role.
   const body =
-    `<nav epub:type="toc" role="doc-toc" id="toc">\n<h1>${text(words.contents)}</h1>\n${list(toc)}\n</nav>\n` +
+    `<nav epub:type="toc" role="doc-toc" id="toc">\n<h1>${languageText(words.contents, language)}</h1>\n${list(toc)}\n</nav>\n` +
     `<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n<h2>${text(words.landmarks)}</h2>\n<ol>\n${landmarks}</ol>\n</nav>\n`;
   return xhtmlPage({ lang: doc.meta.language, title: words.contents, bodyType: 'frontmatter', body });
 }

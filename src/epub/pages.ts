@@ -2,6 +2,7 @@ import type { BookMeta, Chapter } from '../document/model.ts';
 import { externalUrl } from './content.ts';
 import type { Language } from '../language/index.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
+import { languageText } from './language-text.ts';
 
 export const STYLESHEET_HREF = 'styles/book.css';
 
@@ -39,11 +40,12 @@ export function coverPage(meta: BookMeta, language: Language, imageHref: string)
 }
 
 export function titlePage(meta: BookMeta, language: Language): string {
+  const say = (value: string) => languageText(value, language);
   const lines = [
-    `<h1 class="title">${text(meta.title)}</h1>`,
-    meta.subtitle ? `<p class="subtitle">${text(meta.subtitle)}</p>` : '',
-    `<p class="authors">${text(language.list(meta.authors))}</p>`,
-    meta.publisher ? `<p class="publisher">${text(meta.publisher)}</p>` : '',
+    `<h1 class="title">${say(meta.title)}</h1>`,
+    meta.subtitle ? `<p class="subtitle">${say(meta.subtitle)}</p>` : '',
+    `<p class="authors">${say(language.list(meta.authors))}</p>`,
+    meta.publisher ? `<p class="publisher">${say(meta.publisher)}</p>` : '',
   ].filter(Boolean);
   // No DPUB-ARIA role means "title page": epub:type alone.
   const body = `<section epub:type="titlepage" class="titlepage">\n${lines.join('\n')}\n</section>\n`;
@@ -52,40 +54,47 @@ export function titlePage(meta: BookMeta, language: Language): string {
 
 export function copyrightPage(meta: BookMeta, language: Language): string {
   const words = language.words.book;
-  const line = (label: string, value: string) => `<p><span class="label">${text(label)}</span> ${text(value)}</p>`;
+  const say = (value: string) => languageText(value, language);
+  const line = (label: string, value: string) => `<p><span class="label">${say(label)}</span> ${say(value)}</p>`;
   const lines = [
-    `<p class="book-title">${text(meta.title)}${meta.subtitle ? `<br/>${text(meta.subtitle)}` : ''}</p>`,
-    `<p>${text(language.list(meta.authors))}</p>`,
+    `<p class="book-title">${say(meta.title)}${meta.subtitle ? `<br/>${say(meta.subtitle)}` : ''}</p>`,
+    `<p>${say(language.list(meta.authors))}</p>`,
     meta.publisher ? line(words.publisher, meta.publisher) : '',
     line(words.date, meta.date),
     line(words.identifier, meta.isbn ? `ISBN ${meta.isbn}` : meta.identifier),
-    meta.rights ? `<p class="rights">${text(meta.rights)}</p>` : '',
-    meta.description ? `<p class="description">${text(meta.description)}</p>` : '',
-    `<p class="colophon">${text(words.builtWith)}</p>`,
+    meta.rights ? `<p class="rights">${say(meta.rights)}</p>` : '',
+    meta.description ? `<p class="description">${say(meta.description)}</p>` : '',
+    `<p class="colophon">${say(words.builtWith)}</p>`,
   ].filter(Boolean);
   // No DPUB-ARIA role means "copyright page" (doc-colophon is a different thing): epub:type alone.
   const body = `<section epub:type="copyright-page" class="copyright">\n${lines.join('\n')}\n</section>\n`;
   return xhtmlPage({ lang: meta.language, title: words.copyright, bodyType: 'frontmatter', body });
 }
 
-export function partPage(lang: string, title: string): string {
-  const body = `<section epub:type="part" role="doc-part" class="part">\n<h1>${text(title)}</h1>\n</section>\n`;
-  return xhtmlPage({ lang, title, bodyType: 'bodymatter', body });
+export function partPage(language: Language, title: string): string {
+  const body = `<section epub:type="part" role="doc-part" class="part">\n<h1>${languageText(title, language)}</h1>\n</section>\n`;
+  return xhtmlPage({ lang: language.tag, title, bodyType: 'bodymatter', body });
 }
 
 /** A chapter: its title as the one `<h1>`, a byline and source when the article has them, then its blocks. */
-export function chapterPage(chapter: Chapter, lang: string, bookLanguage: Language, content: string): string {
-  const byline = [chapter.author ? text(chapter.author) : '', chapter.date ? `<time datetime="${chapter.date}">${chapter.date}</time>` : '']
+export function chapterPage(chapter: Chapter, language: Language, bookLanguage: Language, content: string): string {
+  const byline = [chapter.author ? languageText(chapter.author, language) : '', chapter.date ? `<time datetime="${chapter.date}">${chapter.date}</time>` : '']
     .filter(Boolean)
     .join(' · ');
   const source = chapter.source ? externalUrl(chapter.source) : undefined;
   const header = [
-    `<h1>${text(chapter.title)}</h1>`,
+    `<h1>${languageText(chapter.title, language)}</h1>`,
     byline ? `<p class="byline">${byline}</p>` : '',
-    source ? `<p class="source">${text(bookLanguage.words.book.source)}<a${attrs({ href: source })}>${text(displayUrl(source))}</a></p>` : '',
+    source ? `<p class="source">${inBookLanguage(bookLanguage.words.book.source, language, bookLanguage)}<a${attrs({ href: source })}>${languageText(displayUrl(source), language)}</a></p>` : '',
   ].filter(Boolean);
   const body = `<section epub:type="chapter" role="doc-chapter" class="chapter">\n<header>\n${header.join('\n')}\n</header>\n${content}</section>\n`;
-  return xhtmlPage({ lang, title: chapter.title, bodyType: 'bodymatter', body });
+  return xhtmlPage({ lang: language.tag, title: chapter.title, bodyType: 'bodymatter', body });
+}
+
+/** The book's own words inside a chapter in another language, tagged with the book's language. */
+function inBookLanguage(words: string, chapterLanguage: Language, bookLanguage: Language): string {
+  if (chapterLanguage.tag === bookLanguage.tag) return languageText(words, bookLanguage);
+  return `<span${attrs({ lang: bookLanguage.tag, 'xml:lang': bookLanguage.tag })}>${languageText(words, bookLanguage)}</span>`;
 }
 
 function displayUrl(url: string): string {

@@ -51,14 +51,16 @@ function packageFiles(doc: BookDocument, ctx: WriterContext): ZipEntry[] {
   doc.chapters.forEach((chapter, i) => {
     ctx.onProgress?.(i / doc.chapters.length, chapter.title);
     const part = partStarts.get(chapter.id);
-    if (part) page(part.id, part.href, partPage(meta.language, part.title));
+    if (part) page(part.id, part.href, partPage(labels, part.title));
+    const language = languageOf(chapterLanguage(chapter, meta.language, ctx));
     const content = renderBlocks(chapter.blocks, {
       chapter,
+      language,
       headingIds,
       assets: layout.assets,
       warn: (line, message) => ctx.warn({ file: chapter.file, line, message }),
     });
-    page(chapter.id, chapterHref(chapter.id), chapterPage(chapter, chapterLanguage(chapter, meta.language, ctx), labels, content));
+    page(chapter.id, chapterHref(chapter.id), chapterPage(chapter, language, labels, content));
   });
   ctx.onProgress?.(1, 'package');
 

@@ -1,8 +1,10 @@
+import { languageRuns, type TextRun } from './runs.ts';
 import { ENGLISH, JAPANESE, SIMPLIFIED_CHINESE, TRADITIONAL_CHINESE, type Words } from './words.ts';
 
 export type { AccessibilityFacts, BookWords, LicenceWords, StoreWords } from './words.ts';
 export { isProhibitedLineEnd, isProhibitedLineStart } from './kinsoku.ts';
 export { isCjkAmbiguousPunctuation, isCjkWide, softBreakJoiner } from './cjk.ts';
+export { isLatinLetter, joinsLatinWords, latinWordsLanguage, type TextRun } from './runs.ts';
 
 /**
  * The writing system a tag is set in (ISO 15924): Traditional or Simplified
@@ -22,6 +24,8 @@ export interface Language {
   list(items: readonly string[]): string;
   /** Wraps a quotation: 「…」 (『…』 nested) in Traditional Chinese and Japanese, “…” (‘…’ nested) otherwise. */
   quote(text: string, nested?: boolean): string;
+  /** Splits text of this language into runs, tagging words in another one (English inside CJK text). */
+  runs(text: string): TextRun[];
 }
 
 interface Conventions {
@@ -81,5 +85,6 @@ export function languageOf(tag: string): Language {
       const [open, close] = nested ? quotes.inner : quotes.outer;
       return open + text + close;
     },
+    runs: (text) => languageRuns(text, cjk),
   };
 }

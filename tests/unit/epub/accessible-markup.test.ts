@@ -45,9 +45,34 @@ describe('accessible EPUB markup', () => {
   });
 
   it('marks table header cells as column headers', async () => {
-    const xhtml = unzipText(await buildEpub(a11ySource({ markdown: '| Tool | Cost |\n|---|--:|\n| A | 1 |\n' }))).get('EPUB/ch01.xhtml')!;
-    expect(xhtml).toContain('<thead><tr><th scope="col">Tool</th><th scope="col" class="align-right">Cost</th></tr></thead>');
-    expect(xhtml).toContain('<td>A</td>');
+    const xhtml = unzipText(await buildEpub(a11ySource({ markdown: '| Year | Cost |\n|---|--:|\n| 2024 | 1 |\n| 2025 | 2 |\n' }))).get('EPUB/ch01.xhtml')!;
+    expect(xhtml).toContain('<thead><tr><th scope="col">Year</th><th scope="col" class="align-right">Cost</th></tr></thead>');
+    // A first column of numbers is data, not the rows' names.
+    expect(xhtml).toContain('<tr><td>2024</td><td class="align-right">1</td></tr>');
+  });
+
+  it('makes a first column of distinct names the row headers', async () => {
+    const xhtml = unzipText(await buildEpub(a11ySource({ markdown: '| Tool | Cost |\n|---|--:|\n| Runway | 35 |\n| **Total** | 35 |\n' }))).get('EPUB/ch01.xhtml')!;
+    expect(xhtml).toContain('<tr><th scope="row">Runway</th><td class="align-right">35</td></tr>');
+    expect(xhtml).toContain('<tr><th scope="row"><strong>Total</strong></th><td class="align-right">35</td></tr>');
+    const repeated = unzipText(await buildEpub(a11ySource({ markdown: '| Tool | Cost |\n|---|--:|\n| A | 1 |\n| A | 2 |\n' }))).get('EPUB/ch01.xhtml')!;
+    expect(repeated).toContain('<tr><td>A</td><td class="align-right">1</td></tr>');
+  });
+
+  it('tags English words in Chinese text with their language, and leaves numbers and code alone', async () => {
+    const markdown = '## 用 Runway Gen-3 生成\n\n先寫 brief，再寫 prompt；比例 9:16，`npm test` 照跑。\n\n| 工具 | 成本 |\n|---|---|\n| Sora | 35 |\n';
+    const files = unzipText(await buildEpub(a11ySource({ language: 'zh-Hant', yaml: 'subtitle: 從 prompt 到發布\n', markdown })));
+    const en = (words: string) => `<span lang="en" xml:lang="en">${words}</span>`;
+    const chapter = files.get('EPUB/ch01.xhtml')!;
+    expect(chapter).toContain(`>用 ${en('Runway Gen-3')} 生成</h2>`);
+    expect(chapter).toContain(`<p>先寫 ${en('brief')}，再寫 ${en('prompt')}；比例 9:16，<code>npm test</code> 照跑。</p>`);
+    expect(chapter).toContain(`<th scope="row">${en('Sora')}</th>`);
+    expect(files.get('EPUB/titlepage.xhtml')).toContain(`<p class="subtitle">從 ${en('prompt')} 到發布</p>`);
+    expect(files.get('EPUB/nav.xhtml')).toContain(`>用 ${en('Runway Gen-3')} 生成</a>`);
+    // In an English book the same words are the book's own language.
+    const english = unzipText(await buildEpub(a11ySource({ markdown: 'Write the brief, then the prompt.\n' }))).get('EPUB/ch01.xhtml')!;
+    expect(english).toContain('<p>Write the brief, then the prompt.</p>');
+    expect(english).not.toContain('<span lang=');
   });
 
   it('sets a captioned image as a figure with its figcaption', async () => {

@@ -72,3 +72,26 @@ describe('kinsoku', () => {
     for (const ch of '字A」）') expect(isProhibitedLineEnd(ch.codePointAt(0)!), ch).toBe(false);
   });
 });
+
+describe('language runs', () => {
+  const tagged = (tag: string, text: string) => languageOf(tag).runs(text).map((r) => (r.lang ? `[${r.lang}:${r.text}]` : r.text)).join('');
+
+  it('tags phrases of Latin words inside CJK text as English, whole', () => {
+    expect(tagged('zh-Hant', '用 Runway Gen-3 Alpha 生成，再交給 editor’s desk。')).toBe('用 [en:Runway Gen-3 Alpha] 生成，再交給 [en:editor’s desk]。');
+    expect(tagged('ja', 'APIキー')).toBe('[en:API]キー');
+    expect(tagged('zh-Hans', '3D 模型与 café')).toBe('[en:3D] 模型与 [en:café]');
+  });
+
+  it('leaves numbers, times and punctuation in the surrounding language', () => {
+    expect(tagged('zh-Hant', '2025 年，比例 9:16、1080×1920。')).toBe('2025 年，比例 9:16、1080×1920。');
+  });
+
+  it('tags nothing in Latin-script text', () => {
+    expect(languageOf('en').runs('Plain English, with 中文 inside.')).toEqual([{ text: 'Plain English, with 中文 inside.' }]);
+  });
+
+  it('keeps every character, in order', () => {
+    const text = '「Hello, world.」他說：OK！𠀀 emoji 🎉 end';
+    expect(languageOf('zh-Hant').runs(text).map((r) => r.text).join('')).toBe(text);
+  });
+});
