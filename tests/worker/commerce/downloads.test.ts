@@ -3,7 +3,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DownloadLinks } from '../../../src/commerce/download-links.ts';
 import { readStamp } from '../../../src/formats/read-stamp.ts';
-import { BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
+import { admin, BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
 import { everyObjectText, hexOf, pageContents } from './pdf-text.ts';
 
 const links = new DownloadLinks('test-signing-key');
@@ -149,6 +149,27 @@ describe('downloads that get nothing', () => {
     const url = downloadUrl(await libraryOf(buyer), book.slug, 'pdf');
     await deliverWebhook(refundEvent(buyer.paymentIntent));
     await expectForbidden(await SELF.fetch(url), /refunded/);
+  });
+
+  it('closes a link the buyer has already downloaded from as soon as the publisher revokes the purchase: resumes and HEAD too', async () => {
+    const buyer = await buy(book.slug);
+    const url = downloadUrl(await libraryOf(buyer), book.slug, 'pdf');
+    const from = (init: RequestInit = {}) => SELF.fetch(url, { ...init, headers: { 'cf-connecting-ip': '203.0.113.60', ...init.headers } });
+    // Served twice first, so the server knows this copy when the revocation comes.
+    for (const range of ['bytes=0-99', 'bytes=100-']) {
+      const res = await from({ headers: { range } });
+      expect(res.status).toBe(206);
+      await res.arrayBuffer();
+    }
+    const purchaseId = await purchaseIdOf(buyer, book.slug);
+    const { orders } = (await (await admin(`/api/v1/books/${book.slug}/orders`)).json()) as { orders: { id: string; entitlement: { id: string } }[] };
+    const entitlement = orders.find((o) => o.id === purchaseId)!.entitlement.id;
+    expect((await admin(`/api/v1/entitlements/${entitlement}?reason=chargeback`, { method: 'DELETE' })).status).toBe(200);
+    await expectForbidden(await from({ headers: { range: 'bytes=200-' } }), /chargeback/);
+    await expectForbidden(await from(), /chargeback/);
+    const head = await from({ method: 'HEAD' });
+    expect(head.status).toBe(403);
+    expect(head.headers.get('content-disposition')).toBeNull();
   });
 
   it('refuses the download after DOWNLOAD_LIMIT downloads of one format and edition, with a clear message', async () => {
