@@ -44,6 +44,7 @@ export default defineConfig({
                 STRIPE_WEBHOOK_SECRET: 'whsec_test_bindery',
                 STRIPE_API_BASE: STRIPE_TEST_BASE,
                 PUBLIC_ORIGIN: 'https://bindery.test',
+                TDM_POLICY: 'https://bindery.test/terms/tdm',
               },
               // Outbound fetches to the Stripe test host are answered by the local stub (src/cli/stripe-stand-in.ts).
               outboundService: stripeStubOutbound,

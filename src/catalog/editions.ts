@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FORMAT_REGISTRY, FORMATS, type Format } from '../formats/registry.ts';
 import { PAGE_SIZES } from '../content/manifest.ts';
 import type { BookMeta } from '../document/model.ts';
+import { DEFAULT_TDM, tdmReservationSchema } from '../tdm.ts';
 import type { BuildFile } from './builds.ts';
 
 /**
@@ -45,6 +46,8 @@ export const editionMetaSchema = z.object({
   page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
   cover: z.string().optional(),
+  // Editions built before the reservation was recorded were sold under the default.
+  tdm: tdmReservationSchema.default(DEFAULT_TDM),
 }) satisfies z.ZodType<BookMeta, unknown>;
 
 export type EditionMeta = z.output<typeof editionMetaSchema>;

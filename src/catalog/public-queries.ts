@@ -3,7 +3,8 @@ import { normalizePath } from '../content/source.ts';
 import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import type { TocEntry } from '../pipeline/build.ts';
-import { EditionRepository, SELECT_PUBLISHED_BOOKS, snapshotKey, toPublishedBook, type PublicationRecord, type PublishedBook, type PublishedBookRow } from './editions.ts';
+import type { TdmReservation } from '../tdm.ts';
+import { EditionRepository, editionMetaSchema, SELECT_PUBLISHED_BOOKS, snapshotKey, toPublishedBook, type PublicationRecord, type PublishedBook, type PublishedBookRow } from './editions.ts';
 
 /**
  * Read-only queries behind the public catalog: only published editions, as
@@ -107,6 +108,14 @@ export class PublicCatalog {
       )
       .all<{ tag: string; books: number }>();
     return rows.results;
+  }
+
+  /** Each published book's TDM reservation, for `/.well-known/tdmrep.json`. */
+  async tdmReservations(): Promise<{ slug: string; tdm: TdmReservation }[]> {
+    const rows = await this.db
+      .prepare(`SELECT b.slug, json_extract(bu.meta, '$.tdm') AS tdm FROM books b JOIN builds bu ON bu.id = b.published_build_id ORDER BY b.slug`)
+      .all<{ slug: string; tdm: string | null }>();
+    return rows.results.map((r) => ({ slug: r.slug, tdm: editionMetaSchema.shape.tdm.parse(r.tdm === null ? undefined : JSON.parse(r.tdm)) }));
   }
 
   /** A published book's edition; not-found for unknown or unpublished slugs. */

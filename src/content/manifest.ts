@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tdmSchema } from '../tdm.ts';
 
 /** A calendar date; a full ISO timestamp (as CMS exports write) is cut to its date. */
 const isoDate = z
@@ -95,6 +96,8 @@ export const manifestSchema = z.strictObject({
   page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
   accessibility: accessibilitySchema.optional(),
+  /** The publisher's text-and-data-mining reservation; absent, the deployment's default applies. */
+  tdm: tdmSchema.optional(),
   chapters: z.array(chapterRefSchema).min(1),
 });
 

@@ -5,6 +5,7 @@ import { BinderyError, type Warning } from '../errors.ts';
 import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
 import { sanitizeSvg } from './svg.ts';
+import { DEFAULT_TDM, resolveTdm } from '../tdm.ts';
 import { inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
 
@@ -174,6 +175,7 @@ async function normaliseMeta(book: LoadedBook, options: AssembleOptions): Promis
     ...(m.rights ? { rights: m.rights } : {}),
     ...(m.cover ? { cover: resolveRelative('book.yaml', m.cover) ?? m.cover } : {}),
     ...(m.accessibility ? { accessibility: m.accessibility } : {}),
+    tdm: resolveTdm(m.tdm, DEFAULT_TDM),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AccessibilitySettings } from '../content/manifest.ts';
 import type { Warning } from '../errors.ts';
+import type { TdmReservation } from '../tdm.ts';
 
 /**
  * The document model: what every writer consumes. Markdown is parsed once
@@ -106,6 +107,8 @@ export interface BookMeta {
   cover?: string;
   /** The publisher's overrides of the derived accessibility metadata (book.yaml `accessibility:`). */
   accessibility?: AccessibilitySettings;
+  /** Whether text and data mining is reserved (W3C TDMRep): book.yaml's `tdm:`, else the default. */
+  tdm: TdmReservation;
 }
 
 export interface Part {

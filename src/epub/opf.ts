@@ -1,5 +1,6 @@
 import type { Accessibility } from '../document/accessibility.ts';
 import type { BookMeta } from '../document/model.ts';
+import { TDM_NS, type TdmReservation } from '../tdm.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
 
 /** A file listed in the package manifest; `spine` items are read in the order given. */
@@ -18,9 +19,10 @@ const BOOK_ID = 'book-id';
 
 /**
  * `a11y:` is reserved in EPUB 3.2, but EPUB Accessibility 1.1 asks for it to
- * be declared (older reading systems know only what `prefix` names).
+ * be declared (older reading systems know only what `prefix` names). `tdm:`
+ * is TDMRep's EPUB binding.
  */
-const PREFIXES = 'a11y: http://www.idpf.org/epub/vocab/package/a11y/#';
+const PREFIXES = `a11y: http://www.idpf.org/epub/vocab/package/a11y/# tdm: ${TDM_NS}`;
 
 /** `dcterms:modified` needs UTC to the second, without milliseconds. */
 export function modifiedStamp(date: Date): string {
@@ -47,6 +49,7 @@ export function packageDocument(meta: BookMeta, items: ManifestItem[], access: A
     meta.rights ? dc('rights', meta.rights) : '',
     `<meta property="dcterms:modified">${modifiedStamp(meta.modified)}</meta>\n`,
     accessibilityMetadata(access),
+    tdmMetadata(meta.tdm),
     // EPUB 2 readers (and some current ones) find the cover only through this.
     cover ? `<meta name="cover"${attrs({ content: cover.id })}/>\n` : '',
   ].join('');
@@ -80,6 +83,14 @@ function accessibilityMetadata(a: Accessibility): string {
     a.conformsTo ? meta('dcterms:conformsTo', a.conformsTo) : '',
     a.certifiedBy ? meta('a11y:certifiedBy', a.certifiedBy) : '',
   ].join('');
+}
+
+/** TDMRep: whether text and data mining is reserved, and where the licensing policy is. */
+function tdmMetadata(tdm: TdmReservation): string {
+  return (
+    `<meta property="tdm:reservation">${tdm.reserved ? 1 : 0}</meta>\n` +
+    (tdm.policy ? `<meta property="tdm:policy">${text(tdm.policy)}</meta>\n` : '')
+  );
 }
 
 export function containerXml(packagePath: string): string {

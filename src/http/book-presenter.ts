@@ -48,6 +48,7 @@ export function presentBook(origin: string, book: PublishedBook) {
     description: meta.description ?? null,
     tags: meta.tags,
     price: meta.price ?? null,
+    tdm: { reserved: meta.tdm.reserved, policy: meta.tdm.policy ?? null },
     edition: { id: book.buildId, date: meta.date, publishedAt: book.publishedAt },
     formats: editionFiles(book, false).map(({ format, file }) => ({
       format,

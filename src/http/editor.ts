@@ -12,6 +12,7 @@ import { requireScope, type EditorEnv } from './auth.ts';
 import * as S from './editor-schemas.ts';
 import { errorResponses, problemContent, SlugParam } from './openapi-shapes.ts';
 import { errorProblem, problem, PROBLEM_JSON, problemResponse } from './problem.ts';
+import { deploymentTdm } from '../tdm.ts';
 
 /** Request bodies above this are refused with 413 before they are read. */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -286,7 +287,7 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
       },
     }),
     async (c) => {
-      const requests = new BuildRequests(c.env.DB, c.env.BOOKS, c.env.BUILDS);
+      const requests = new BuildRequests(c.env.DB, c.env.BOOKS, c.env.BUILDS, deploymentTdm(c.env));
       const outcome = await requests.request(c.req.valid('param').slug);
       if ('invalid' in outcome) {
         // 422 whatever the check that refused the content: it is the editor's to fix, not a malformed request.

@@ -4,6 +4,7 @@ import { editionFiles, pageCount, type PublishedBook } from '../catalog/editions
 import { PublicCatalog } from '../catalog/public-queries.ts';
 import { bookSlugSchema } from '../catalog/schemas.ts';
 import { attr, attrs, text, XML_DECLARATION } from '../xml.ts';
+import { servesBook } from './tdm-headers.ts';
 import type { AppEnv } from './app.ts';
 import { bookLinks, coverImages } from './book-presenter.ts';
 import { errorResponses } from './openapi-shapes.ts';
@@ -84,6 +85,8 @@ export function opdsPublication(origin: string, book: PublishedBook) {
       ...(meta.description ? { description: meta.description } : {}),
       ...(meta.tags.length ? { subject: meta.tags } : {}),
       ...(pages ? { numberOfPages: pages } : {}),
+      // The Readium Web Publication Manifest's TDMRep property.
+      tdm: { reservation: meta.tdm.reserved ? 'all' : 'none', ...(meta.tdm.policy ? { policy: meta.tdm.policy } : {}) },
     },
     links: [
       { rel: 'self', href: urls.publication(book.slug), type: OPDS2_PUBLICATION },
@@ -200,6 +203,7 @@ export function opdsRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      servesBook(c, book.meta.tdm);
       return respond(c, JSON.stringify(opdsPublication(originOf(c), book)), OPDS2_PUBLICATION);
     },
   );

@@ -15,6 +15,7 @@ import { originOf } from './origin.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
 import { storedFileHeaders } from './security-headers.ts';
+import { servesBook } from './tdm-headers.ts';
 import { FORMAT_REGISTRY, FORMATS } from '../formats/registry.ts';
 
 /** Metadata may change on publish; a CDN keeps it briefly and serves stale while it refetches. */
@@ -87,6 +88,9 @@ const PublicBookSchema = z
     description: z.string().nullable(),
     tags: z.array(z.string()),
     price: PriceSchema.nullable(),
+    tdm: z
+      .object({ reserved: z.boolean(), policy: z.url().nullable() })
+      .openapi('TdmReservation', { description: 'Whether the publisher reserves text and data mining, AI training included (W3C TDMRep), and where its licensing terms are' }),
     edition: EditionSchema,
     formats: z.array(FormatSchema),
     samples: z.array(SampleSchema),
@@ -222,6 +226,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const book = await new PublicCatalog(c.env.DB).get(c.req.valid('param').slug);
+      servesBook(c, book.meta.tdm);
       c.header('Cache-Control', METADATA_CACHE);
       return c.json(presentDetail(originOf(c), book), 200);
     },
@@ -242,6 +247,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const book = await new PublicCatalog(c.env.DB).edition(c.req.valid('param').slug);
+      servesBook(c, book.meta.tdm);
       const key = await coverKey(c.env.BOOKS, book);
       if (key) return serveObject(c.env.BOOKS, key, null);
       c.header('Cache-Control', FILE_CACHE);
@@ -262,6 +268,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
     }),
     async (c) => {
       const book = await new PublicCatalog(c.env.DB).edition(c.req.valid('param').slug);
+      servesBook(c, book.meta.tdm);
       const key = await coverKey(c.env.BOOKS, book);
       const stored = key ? await c.env.BOOKS.head(key) : null;
       if (key && stored?.httpMetadata?.contentType === 'image/png') return serveObject(c.env.BOOKS, key, null);
@@ -287,7 +294,9 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
       }),
       async (c) => {
         const { slug } = c.req.valid('param');
-        const file = editionFile(await new PublicCatalog(c.env.DB).edition(slug), format, true);
+        const edition = await new PublicCatalog(c.env.DB).edition(slug);
+        servesBook(c, edition.meta.tdm);
+        const file = editionFile(edition, format, true);
         if (!file) throw new BinderyError('not-found', `"${slug}" has no ${label} sample`, { field: 'format' });
         return serveObject(c.env.BOOKS, file.r2Key, file.sha256, `${slug}-sample.${extension}`);
       },

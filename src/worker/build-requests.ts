@@ -5,6 +5,7 @@ import { BuildRepository, type BuildError, type BuildRecord } from '../catalog/b
 import { newId } from '../catalog/clock.ts';
 import { buildFormats, snapshotKey, type BuildMessage } from '../catalog/editions.ts';
 import { snapshotBook } from './snapshot.ts';
+import type { TdmReservation } from '../tdm.ts';
 
 /** A build that stands for the content, or why the content cannot be built (nothing is recorded then). */
 export type BuildRequest = { build: BuildRecord; created: boolean } | { invalid: BuildError };
@@ -23,6 +24,8 @@ export class BuildRequests {
     private readonly db: D1Database,
     private readonly bucket: R2Bucket,
     private readonly queue: Queue<BuildMessage>,
+    /** The deployment's TDM reservation, for books that state none (`deploymentTdm(env)`). */
+    private readonly tdmDefault: TdmReservation,
   ) {
     this.builds = new BuildRepository(db);
   }
@@ -32,7 +35,7 @@ export class BuildRequests {
     let source: StorageSource | undefined;
     let contentHash: string;
     try {
-      snapshot = await snapshotBook(this.db, slug);
+      snapshot = await snapshotBook(this.db, slug, this.tdmDefault);
       source = new StorageSource(snapshot, this.bucket);
       contentHash = (await prepareBook(source, { formats: buildFormats() })).contentHash;
     } catch (err) {

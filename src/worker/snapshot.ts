@@ -5,13 +5,16 @@ import { BinderyError } from '../errors.ts';
 import { ArticleRepository, type ArticleForBuild } from '../catalog/articles.ts';
 import { BookRepository } from '../catalog/books.ts';
 import type { Bundle } from '../catalog/schemas.ts';
+import type { TdmReservation } from '../tdm.ts';
 
 /**
  * Freezes a book's current content for a build: a book's stored manifest, or
  * a bundle's query resolved to a manifest (so a rebuild picks up newly
  * matching articles), with the text and image keys of every chapter's article.
+ * A book that states no TDM reservation (and every bundle) takes the
+ * deployment's, recorded in the snapshot so a rebuild states the same.
  */
-export async function snapshotBook(db: D1Database, slug: string): Promise<BookSnapshot> {
+export async function snapshotBook(db: D1Database, slug: string, tdmDefault: TdmReservation): Promise<BookSnapshot> {
   const books = new BookRepository(db);
   const articles = new ArticleRepository(db);
   const definition = await books.definition(slug);
@@ -24,7 +27,7 @@ export async function snapshotBook(db: D1Database, slug: string): Promise<BookSn
   if (definition.kind === 'bundle' && !manifest.date) manifest.date = newestDate([...found.values()]);
   return {
     slug,
-    manifest: { ...manifest, slug },
+    manifest: { ...manifest, slug, tdm: manifest.tdm ?? { reservation: tdmDefault.reserved, ...(tdmDefault.policy ? { policy: tdmDefault.policy } : {}) } },
     articles: ids.map(({ id }) => found.get(id)!).map(({ id, markdown, assets }) => ({ id, markdown, assets })),
     assets: await books.assetsForBuild(slug),
   };

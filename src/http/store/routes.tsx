@@ -11,6 +11,7 @@ import { BookPage } from './book-page.tsx';
 import { CatalogPage } from './catalog-page.tsx';
 import { languageOf } from '../../language/index.ts';
 import { Layout } from './layout.tsx';
+import { servesBook } from '../tdm-headers.ts';
 
 const PAGE_SIZE = 24;
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
@@ -65,6 +66,7 @@ export function storeRoutes(): OpenAPIHono<AppEnv> {
       const { slug } = c.req.valid('param');
       try {
         const book = await new PublicCatalog(c.env.DB).get(slug);
+        servesBook(c, book.meta.tdm);
         c.header('Cache-Control', METADATA_CACHE);
         return c.html(<BookPage book={book} origin={originOf(c)} />, 200);
       } catch (err) {

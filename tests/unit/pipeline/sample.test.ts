@@ -25,7 +25,7 @@ function book(): BookDocument {
     { type: 'quote', children: [paragraph(link(target, 'quoted'))], line: 1 },
   ];
   return {
-    meta: { slug: 'b', title: 'B', language: 'en', authors: [], date: '2025-01-01', modified: new Date(0), identifier: 'urn:uuid:x', tags: [], page: 'a5', cover: 'cover.png' },
+    meta: { slug: 'b', title: 'B', language: 'en', authors: [], date: '2025-01-01', modified: new Date(0), identifier: 'urn:uuid:x', tags: [], page: 'a5', cover: 'cover.png', tdm: { reserved: true } },
     warnings: [],
     chapters: [
       chapter('ch01', false, [paragraph(image('images/one.png'))]),

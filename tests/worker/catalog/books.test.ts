@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArticleRepository } from '../../../src/catalog/articles.ts';
 import { snapshotBook } from '../../../src/worker/snapshot.ts';
+import { DEFAULT_TDM } from '../../../src/tdm.ts';
 import { env } from 'cloudflare:test';
 import { api, article, json, putArticle, putBook } from './api.ts';
 
@@ -15,7 +16,7 @@ describe('books and topic bundles', () => {
     expect(book).toMatchObject({ slug: 'shelf', kind: 'book', title: 'Shelf 2', publishedBuildId: null, builds: [] });
     const list = await json(await api('GET', '/editor/books'), 200);
     expect(list.items.map((b: { slug: string }) => b.slug)).toContain('shelf');
-    const snapshot = await snapshotBook(env.DB, 'shelf');
+    const snapshot = await snapshotBook(env.DB, 'shelf', DEFAULT_TDM);
     expect(snapshot.articles.map((a) => a.id)).toEqual(['shelf/01', 'shelf/02']);
   });
 
@@ -70,11 +71,11 @@ describe('books and topic bundles', () => {
       await seed();
       const bundle = { title: 'Moving pictures', language: 'en', authors: ['Desk'], price: { amount: 5, currency: 'usd' }, query: { tagsAny: ['video'] }, order: 'date' };
       expect((await json(await api('PUT', '/bundles/moving-pictures', { body: bundle }), 201)).kind).toBe('bundle');
-      const before = await snapshotBook(env.DB, 'moving-pictures');
+      const before = await snapshotBook(env.DB, 'moving-pictures', DEFAULT_TDM);
       expect(before.articles.map((a) => a.id)).toEqual(['pool/c', 'pool/a']);
       expect(before.manifest.date).toBe('2025-03-01');
       await putArticle('pool/e', article('E', { tags: ['video'], date: '2025-04-01' }));
-      const after = await snapshotBook(env.DB, 'moving-pictures');
+      const after = await snapshotBook(env.DB, 'moving-pictures', DEFAULT_TDM);
       expect(after.articles.map((a) => a.id)).toEqual(['pool/c', 'pool/a', 'pool/e']);
     });
 

@@ -5,6 +5,7 @@ import worker from '../../../workers/index.ts';
 import { snapshotKey } from '../../../src/catalog/editions.ts';
 import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
 import { snapshotBook } from '../../../src/worker/snapshot.ts';
+import { DEFAULT_TDM } from '../../../src/tdm.ts';
 import { api, article, enc, json, PNG, putArticle, putBook } from './api.ts';
 
 /** A 1×1 SVG: an image with other bytes than PNG. */
@@ -53,7 +54,7 @@ beforeAll(async () => {
 describe('pool articles in a build', () => {
   it('freezes the manifest as stored, chapters naming article ids, and each article with its images as it references them', async () => {
     await seedLinkedBook('frozen');
-    const snapshot = await snapshotBook(env.DB, 'frozen');
+    const snapshot = await snapshotBook(env.DB, 'frozen', DEFAULT_TDM);
     expect(snapshot.manifest.chapters).toEqual([{ article: 'frozen/01-start', sample: true }, { part: 'Later', chapters: ['frozen/02-more'] }]);
     expect(snapshot.articles.map((a) => [a.id, a.assets.map((i) => i.path)])).toEqual([
       ['frozen/01-start', ['../images/dot.png']],

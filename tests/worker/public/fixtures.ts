@@ -11,6 +11,7 @@ import { prepareBook } from '../../../src/pipeline/build.ts';
 import { BuildRequests } from '../../../src/worker/build-requests.ts';
 import { renderEdition, storeFiles } from '../../../src/worker/consumer.ts';
 import { StorageSource, type BookSnapshot } from '../../../src/worker/storage-source.ts';
+import { deploymentTdm } from '../../../src/tdm.ts';
 
 /**
  * Publishes books through the code the Worker runs: articles into the pool
@@ -37,6 +38,8 @@ export interface BookFixture {
   withCover?: boolean;
   /** Chapter titles; the first is the free sample. Two parts when there are four or more. */
   chapters?: string[];
+  /** book.yaml's `tdm:`; absent, the deployment's reservation applies. */
+  tdm?: { reservation: boolean; policy?: string };
 }
 
 /** The build request's queue: the fixture consumes the build itself (EPUB only), so the message goes nowhere. */
@@ -62,6 +65,7 @@ export async function publishFixture(book: BookFixture): Promise<{ buildId: stri
       ...(book.description ? { description: book.description } : {}),
       ...(book.price ? { price: book.price } : {}),
       ...(book.withCover ? { cover: 'cover.png' } : {}),
+      ...(book.tdm ? { tdm: book.tdm } : {}),
       tags: book.tags ?? [],
       chapters:
         ids.length >= 4
@@ -72,7 +76,7 @@ export async function publishFixture(book: BookFixture): Promise<{ buildId: stri
     await books.put(book.slug, { kind: 'book', manifest });
     if (book.withCover) await books.putAsset(book.slug, 'cover.png', await storeImage(env.BOOKS, generatedCoverPng(), 'cover.png'));
 
-    const requested = await new BuildRequests(env.DB, env.BOOKS, noQueue).request(book.slug);
+    const requested = await new BuildRequests(env.DB, env.BOOKS, noQueue, deploymentTdm(env)).request(book.slug);
     if ('invalid' in requested) throw new Error(`fixture ${book.slug} does not build: ${requested.invalid.message}`);
     const builds = new BuildRepository(env.DB);
     const build = await builds.claim(requested.build.id);
