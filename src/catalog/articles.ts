@@ -3,6 +3,7 @@ import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import type { StoredAsset } from './assets.ts';
 import { nowIso } from './clock.ts';
+import { ConsentRepository } from './consents.ts';
 import type { ArticleFilters, BundleQuery } from './schemas.ts';
 
 export interface ArticleSummary {
@@ -73,6 +74,7 @@ export class ArticleRepository {
         .bind(id, meta.title, meta.author ?? null, meta.date ?? null, meta.lang ?? null, JSON.stringify(tags), markdown, now),
       this.db.prepare('DELETE FROM article_tags WHERE article_id = ?').bind(id),
       ...tags.map((tag) => this.db.prepare('INSERT INTO article_tags (article_id, tag) VALUES (?, ?)').bind(id, tag)),
+      ...new ConsentRepository(this.db).frontMatterStatements(id, meta),
     ]);
     const article: ArticleSummary = {
       id,

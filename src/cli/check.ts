@@ -15,6 +15,7 @@ async function check(args: CheckArgs, io: CliIo): Promise<number> {
   const { document } = await prepareBook(new DirectorySource(resolve(io.cwd, args.bookDir)), {
     formats: ['epub'],
     sourceDateEpoch: sourceDateEpoch(io.env),
+    consentGaps: 'warn',
   });
   printWarnings(io, args.bookDir, document.warnings);
   if (!args.quiet) {

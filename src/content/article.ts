@@ -1,5 +1,6 @@
 import type { Warning } from '../errors.ts';
 import { BinderyError } from '../errors.ts';
+import { contributorsWithoutConsent } from './contributors.ts';
 import { frontMatterSchema, type FrontMatter } from './manifest.ts';
 import { parseLocatedYaml, validateLocated } from './yaml-source.ts';
 
@@ -13,6 +14,8 @@ export interface ArticleSource {
   bodyLine: number;
   /** Front matter fields Bindery does not use, each at its line. */
   warnings: Warning[];
+  /** Contributors listed without a consent record, each at its line: warnings, or errors where the book sets `consent:`. */
+  withoutConsent: Warning[];
 }
 
 const FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
@@ -36,5 +39,6 @@ export function parseArticle(file: string, text: string): ArticleSource {
     .filter((key) => !known.has(key))
     .map((key) => ({ file, line: yaml.lineOf([key]), message: `unknown front matter field "${key}" ignored (known: ${[...known].join(', ')})` }));
   const bodyLine = match[0].split('\n').length - (match[0].endsWith('\n') ? 0 : 1);
-  return { file, meta, body: source.slice(match[0].length), bodyLine, warnings };
+  const withoutConsent = contributorsWithoutConsent(file, meta, yaml.lineOf);
+  return { file, meta, body: source.slice(match[0].length), bodyLine, warnings, withoutConsent };
 }

@@ -1,4 +1,4 @@
-import { BinderyError } from '../errors.ts';
+import { BinderyError, type Warning } from '../errors.ts';
 import { parseArticle, type ArticleSource } from './article.ts';
 import type { BookManifest } from './manifest.ts';
 import { chapterNames, MANIFEST, type BookSource } from './source.ts';
@@ -46,4 +46,9 @@ export function slugFromName(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 80);
   return slug || 'book';
+}
+
+/** Contributors without a consent record, in a book whose book.yaml sets `consent:`; none otherwise. */
+export function consentGaps(book: LoadedBook): Warning[] {
+  return book.manifest.consent ? book.chapters.flatMap((c) => c.article.withoutConsent) : [];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { articleImagesSchema, consentPolicySchema, contributorSchema, unlistedImageContributors } from './contributors.ts';
 import { tdmSchema } from '../tdm.ts';
 
 /** A calendar date; a full ISO timestamp (as CMS exports write) is cut to its date. */
@@ -96,6 +97,8 @@ export const manifestSchema = z.strictObject({
   page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
   accessibility: accessibilitySchema.optional(),
+  /** Contributor consent: `required` makes a contributor without a consent record an error; `block` also fails a build that would drop withdrawn content. */
+  consent: consentPolicySchema.optional(),
   /** The publisher's text-and-data-mining reservation; absent, the deployment's default applies. */
   tdm: tdmSchema.optional(),
   chapters: z.array(chapterRefSchema).min(1),
@@ -127,6 +130,12 @@ export const frontMatterSchema = z.object({
   tags: tagList,
   lang: z.string().optional(),
   summary: z.string().optional(),
+  /** People whose words or work the article carries, each with the consent record that covers them (src/content/contributors.ts). */
+  contributors: z.array(contributorSchema).max(100).default([]),
+  /** Image path → its contributor, for images someone other than the article's authors made. */
+  images: articleImagesSchema,
+}).superRefine((meta, ctx) => {
+  for (const issue of unlistedImageContributors(meta)) ctx.addIssue({ code: 'custom', ...issue });
 });
 
 export type FrontMatter = z.output<typeof frontMatterSchema>;

@@ -35,6 +35,8 @@ export interface BookSource {
   article(name: string): Promise<SourceArticle | null>;
   /** A file the book references (an image, the cover) by its path in the book, or null when it does not exist. */
   read(path: string): Promise<Uint8Array | null>;
+  /** True for an image (by its path in the book) whose contributor withdrew consent: the build shows a notice instead. */
+  withheld?(path: string): boolean;
 }
 
 /**

@@ -2,12 +2,13 @@ import type { LoadedBook } from '../content/load.ts';
 import { resolveRelative } from '../content/source.ts';
 import { toHex } from '../crypto.ts';
 import { BinderyError, type Warning } from '../errors.ts';
+import { languageOf } from '../language/index.ts';
 import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
 import { sanitizeSvg } from './svg.ts';
-import { DEFAULT_TDM, resolveTdm } from '../tdm.ts';
 import { inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
+import { DEFAULT_TDM, resolveTdm } from '../tdm.ts';
 
 export interface AssembleOptions {
   /** Seconds since the epoch; overrides the book date for reproducible timestamps (like SOURCE_DATE_EPOCH). */
@@ -55,12 +56,18 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
       if (node.type === 'image') images.push(node);
     });
     for (const node of images) {
+      const placed = resolveRelative(chapter.file, decodeURIComponentSafe(node.src));
+      if (placed && !isRemote(node.src) && book.source.withheld?.(placed)) {
+        // The image's contributor withdrew consent: its bytes stay out of the book, a neutral note stands in its place.
+        replaceImage(chapter, node, [{ type: 'emphasis', children: [{ type: 'text', value: languageOf(chapter.lang ?? meta.language).words.book.imageWithdrawn }] }]);
+        continue;
+      }
       if (node.fromHtml) {
         const path = resolveRelative(chapter.file, decodeURIComponentSafe(node.src));
         const bytes = path && !isRemote(node.src) && !path.startsWith('\0') ? await book.source.read(path) : null;
         if (!bytes || !sniffImage(bytes)) {
           warnings.push({ file: chapter.file, line: node.line, message: `HTML image "${node.src}" is not a file of the book; shown as its alt text` });
-          dropImage(chapter, node);
+          replaceImage(chapter, node, node.alt ? [{ type: 'text', value: node.alt }] : []);
           continue;
         }
       }
@@ -89,14 +96,11 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
   return { meta, warnings, chapters, parts, assets: new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
-/** Replaces an image node by its alt text, wherever it sits. */
-function dropImage(chapter: Chapter, image: Inline): void {
+/** Replaces an image node by other inline content (its alt text, a notice), wherever it sits. */
+function replaceImage(chapter: Chapter, image: Inline, replacement: Inline[]): void {
   const replace = (nodes: Inline[]) => {
     const i = nodes.indexOf(image);
-    if (i !== -1) {
-      const alt = image.type === 'image' ? image.alt : '';
-      nodes.splice(i, 1, ...(alt ? [{ type: 'text' as const, value: alt }] : []));
-    }
+    if (i !== -1) nodes.splice(i, 1, ...replacement);
     for (const n of nodes) if ('children' in n) replace(n.children);
   };
   walkBlocks(chapter.blocks, (b) => {

@@ -1,5 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { commerceRoutes } from './commerce/index.ts';
+import { consentPageRoutes } from './consent-page.tsx';
+import { consentRoutes } from './consents.ts';
 import { editorRoutes } from './editor.ts';
 import { serveOpenApi, validationHook } from './openapi.ts';
 import { opdsRoutes } from './opds.ts';
@@ -25,12 +27,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('*', tdmReservationHeaders);
   app.get('/healthz', (c) => c.json({ ok: true }));
   // The HTML pages (storefront, checkout result, library; '/library/*' includes '/library'), before the routers that serve them.
-  for (const path of ['/', '/books/*', '/checkout/*', '/library/*']) app.use(path, pageHeaders);
+  for (const path of ['/', '/books/*', '/checkout/*', '/library/*', '/consent/*']) app.use(path, pageHeaders);
   // Public reads first: the unauthenticated GET /api/v1/books* must not fall into the editor's token check.
   app.route('/', publicRoutes());
   app.route('/', opdsRoutes());
   app.route('/', storeRoutes());
   app.route('/api/v1', editorRoutes());
+  app.route('/api/v1', consentRoutes());
+  app.route('/', consentPageRoutes());
   app.route('/', commerceRoutes());
   app.route('/', tdmRoutes());
   serveOpenApi(app);

@@ -4,6 +4,7 @@ import { storeImage } from '../catalog/assets.ts';
 import { ArticleRepository } from '../catalog/articles.ts';
 import { BookRepository } from '../catalog/books.ts';
 import { BuildRequests } from '../worker/build-requests.ts';
+import { assertPublishable } from '../worker/consent-rebuilds.ts';
 import { BuildRepository, type BuildDetail, type BuildRecord } from '../catalog/builds.ts';
 import { apiManifestSchema, articleFiltersSchema, bundleSchema, mintTokenSchema } from '../catalog/schemas.ts';
 import { TokenService } from '../catalog/tokens.ts';
@@ -355,7 +356,10 @@ export function editorRoutes(): OpenAPIHono<EditorEnv> {
     }),
     async (c) => {
       const { slug } = c.req.valid('param');
-      const publication = await new BookRepository(c.env.DB).publish(slug, c.req.valid('json').buildId);
+      const { buildId } = c.req.valid('json');
+      // Publishing (or rolling back to) an edition holding withdrawn content is refused, naming it.
+      await assertPublishable(c.env.DB, c.env.BOOKS, slug, buildId);
+      const publication = await new BookRepository(c.env.DB).publish(slug, buildId);
       return c.json({ book: slug, ...publication }, 200);
     },
   );

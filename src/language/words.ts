@@ -18,6 +18,8 @@ export interface BookWords {
   date: string;
   identifier: string;
   builtWith: string;
+  /** Stands where an image was, once its contributor withdrew consent: neutral, naming no one. */
+  imageWithdrawn: string;
   /** The EPUB's `schema:accessibilitySummary`: what a reader of assistive technology can expect. */
   accessibilitySummary: (book: AccessibilityFacts) => string;
 }
@@ -62,6 +64,13 @@ export interface StoreWords {
   notFound: string;
   notFoundText: string;
   backToCatalog: string;
+  /** Heading of the book page's accessibility section, which states what the EPUB states. */
+  accessibility: string;
+  /** The EPUB's conformance claim, and who certified it. */
+  conformsTo: (claim: string, certifiedBy?: string) => string;
+  noConformance: string;
+  /** Link to the shop's accessibility statement. */
+  accessibilityStatement: string;
 }
 
 export interface Words {
@@ -83,6 +92,7 @@ export const ENGLISH: Words = {
     date: 'Published',
     identifier: 'Identifier',
     builtWith: 'Built with Bindery',
+    imageWithdrawn: 'Image removed at the contributor’s request.',
     accessibilitySummary: ({ images, alternativeText }) =>
       'A reflowable book with a table of contents, structured headings and a logical reading order; readers can resize and restyle its text.' +
       (images ? (alternativeText ? ' Every image has a text description.' : ' Some images have no text description.') : ''),
@@ -113,6 +123,10 @@ export const ENGLISH: Words = {
     notFound: 'Not found',
     notFoundText: 'There is no book at this address.',
     backToCatalog: 'Back to the catalog',
+    accessibility: 'Accessibility of the EPUB',
+    conformsTo: (claim, certifiedBy) => `Conforms to ${claim}${certifiedBy ? `, certified by ${certifiedBy}` : ''}.`,
+    noConformance: 'The publisher makes no conformance claim for this book.',
+    accessibilityStatement: 'Accessibility of this shop',
   },
 };
 
@@ -129,6 +143,7 @@ export const TRADITIONAL_CHINESE: Words = {
     date: '出版日期',
     identifier: '識別碼',
     builtWith: '以 Bindery 製作',
+    imageWithdrawn: '此圖片應提供者要求移除。',
     accessibilitySummary: ({ images, alternativeText }) =>
       '本書為可重排版面，附目錄、層級分明的標題與合理的閱讀順序，讀者可自行調整文字大小與樣式。' +
       (images ? (alternativeText ? '所有圖片皆附文字描述。' : '部分圖片缺少文字描述。') : ''),
@@ -159,6 +174,10 @@ export const TRADITIONAL_CHINESE: Words = {
     notFound: '找不到',
     notFoundText: '這個網址沒有書。',
     backToCatalog: '回到書目',
+    accessibility: 'EPUB 無障礙資訊',
+    conformsTo: (claim, certifiedBy) => `符合「${claim}」${certifiedBy ? `，由${certifiedBy}認證` : ''}。`,
+    noConformance: '出版者未聲明本書符合任何無障礙標準。',
+    accessibilityStatement: '本書店的無障礙說明',
   },
 };
 
@@ -173,6 +192,7 @@ export const SIMPLIFIED_CHINESE: Words = {
     source: '原文出处：',
     identifier: '识别码',
     builtWith: '以 Bindery 制作',
+    imageWithdrawn: '此图片应提供者要求移除。',
     accessibilitySummary: ({ images, alternativeText }) =>
       '本书为可重排版面，附目录、层级分明的标题与合理的阅读顺序，读者可自行调整文字大小与样式。' +
       (images ? (alternativeText ? '所有图片均附文字描述。' : '部分图片缺少文字描述。') : ''),
@@ -198,6 +218,10 @@ export const SIMPLIFIED_CHINESE: Words = {
     free: '免费',
     notFoundText: '这个网址没有书。',
     backToCatalog: '返回书目',
+    accessibility: 'EPUB 无障碍信息',
+    conformsTo: (claim, certifiedBy) => `符合“${claim}”${certifiedBy ? `，由${certifiedBy}认证` : ''}。`,
+    noConformance: '出版者未声明本书符合任何无障碍标准。',
+    accessibilityStatement: '本书店的无障碍说明',
   },
 };
 
@@ -216,6 +240,7 @@ export const JAPANESE: Words = {
     date: '発行日',
     identifier: '識別子',
     builtWith: 'Bindery で作成',
+    imageWithdrawn: 'この画像は提供者の依頼により削除されました。',
     accessibilitySummary: ({ images, alternativeText }) =>
       'リフロー型の書籍で、目次、構造化された見出し、論理的な読み順を備え、読者が文字の大きさや書体を変更できます。' +
       (images ? (alternativeText ? 'すべての画像に代替テキストがあります。' : '一部の画像に代替テキストがありません。') : ''),

@@ -1,4 +1,4 @@
-import { loadBook } from '../content/load.ts';
+import { consentGaps, loadBook } from '../content/load.ts';
 import type { BookSource } from '../content/source.ts';
 import { assembleBook } from '../document/assemble.ts';
 import type { BookDocument } from '../document/model.ts';
@@ -54,9 +54,21 @@ export interface BuildResult {
   facts: BuildFacts;
 }
 
-/** Loads, validates and assembles a book; the content hash names what a build of it would produce. */
-export async function prepareBook(source: BookSource, options: Pick<BuildOptions, 'formats' | 'sourceDateEpoch'>) {
-  const document = await assembleBook(await loadBook(source), { sourceDateEpoch: options.sourceDateEpoch });
+/**
+ * Loads, validates and assembles a book; the content hash names what a build
+ * of it would produce. Contributors without consent in a book that requires
+ * it fail a build; `bindery check` (`consentGaps: 'warn'`) lists them all.
+ */
+export async function prepareBook(source: BookSource, options: Pick<BuildOptions, 'formats' | 'sourceDateEpoch'> & { consentGaps?: 'fail' | 'warn' }) {
+  const book = await loadBook(source);
+  const gaps = consentGaps(book);
+  if (gaps.length && options.consentGaps !== 'warn') {
+    const [first] = gaps;
+    const more = gaps.length > 1 ? ` (${gaps.length - 1} more; bindery check lists them)` : '';
+    throw new BinderyError('invalid-article', `${first.message}${more}; book.yaml sets "consent"`, { file: first.file, line: first.line, field: 'contributors' });
+  }
+  const document = await assembleBook(book, { sourceDateEpoch: options.sourceDateEpoch });
+  document.warnings.push(...gaps);
   return { document, contentHash: await contentHash(document, options.formats) };
 }
 

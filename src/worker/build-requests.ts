@@ -5,6 +5,8 @@ import { BuildRepository, type BuildError, type BuildRecord } from '../catalog/b
 import { newId } from '../catalog/clock.ts';
 import { buildFormats, snapshotKey, type BuildMessage } from '../catalog/editions.ts';
 import { snapshotBook } from './snapshot.ts';
+import { EditionContentRepository, type EditionItem } from '../catalog/edition-contents.ts';
+import { imageKey } from '../content/contributors.ts';
 import type { TdmReservation } from '../tdm.ts';
 
 /** A build that stands for the content, or why the content cannot be built (nothing is recorded then). */
@@ -43,6 +45,8 @@ export class BuildRequests {
       const invalid = err.toJSON();
       return { invalid: source ? source.ids.toId(invalid) : invalid };
     }
+    // Recorded for every request, so content built before consent existed is known once it is asked for again.
+    await new EditionContentRepository(this.db).record(slug, contentHash, editionItems(snapshot));
     const existing = await this.builds.findLive(slug, contentHash);
     // A build on a lapsed lease will never finish (its consumer died): it is failed and the content queued again.
     const replaced = existing?.status === 'building' && (await this.builds.failIfLapsed(existing.id));
@@ -54,4 +58,13 @@ export class BuildRequests {
     if (queued.created) await this.queue.send({ buildId: queued.build.id }, { contentType: 'json' });
     return queued;
   }
+}
+
+/** What a build snapshot holds: each article's text, and each of its images that is not withheld. */
+export function editionItems(snapshot: BookSnapshot): EditionItem[] {
+  return snapshot.articles.flatMap((article) => {
+    const withheld = new Set((article.withheldImages ?? []).map(imageKey));
+    const images = article.assets.map((a) => imageKey(a.path)).filter((path) => !withheld.has(path));
+    return [{ articleId: article.id, image: null }, ...images.map((image) => ({ articleId: article.id, image }))];
+  });
 }

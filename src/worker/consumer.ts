@@ -1,11 +1,12 @@
 import { BuildRepository, type BuildFile, type BuildRecord } from '../catalog/builds.ts';
-import { buildFormats, buildMessageSchema, editionFileKey, fileFormat, snapshotKey } from '../catalog/editions.ts';
+import { buildFormats, buildMessageSchema, editionFileKey, editionMetaOf, fileFormat, snapshotKey } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
 import type { BookDocument } from '../document/model.ts';
 import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '../pipeline/build.ts';
 import { sampleDocument } from '../pipeline/sample.ts';
 import { StorageSource, type BookSnapshot } from './storage-source.ts';
+import { publishAwaitedRebuild } from './consent-rebuilds.ts';
 import type { Format } from '../formats/registry.ts';
 import type { FontSet } from '../formats/writer.ts';
 
@@ -72,14 +73,20 @@ export async function runBuild(env: Env, buildId: string): Promise<void> {
     await builds.fail(build.id, { code: 'internal', message: 'the build input is missing from storage; request the build again' });
     return;
   }
-  const source = new StorageSource((await object.json()) as BookSnapshot, env.BOOKS);
+  const snapshot = (await object.json()) as BookSnapshot;
+  const source = new StorageSource(snapshot, env.BOOKS);
   try {
     const edition = await buildEdition(env, build, source, progressRecorder(builds, build.id));
-    await builds.complete(build.id, edition.rows, edition.facts, edition.meta);
+    // The articles consent kept out are the edition's changelog.
+    const facts = snapshot.removed ? { ...edition.facts, removed: snapshot.removed } : edition.facts;
+    await builds.complete(build.id, edition.rows, facts, edition.meta);
   } catch (err) {
     if (!(err instanceof BinderyError)) throw err;
     await builds.fail(build.id, source.ids.toId(err.toJSON()));
+    return;
   }
+  // A rebuild a consent withdrawal queued goes on sale by itself.
+  await publishAwaitedRebuild(env.DB, env.BOOKS, build.id, build.bookSlug);
 }
 
 /** Renders the full edition and then its sample, storing each file before the next edition is rendered. */
@@ -97,7 +104,7 @@ async function buildEdition(env: Env, build: BuildRecord, source: StorageSource,
     store: async (files, sample) => void rows.push(...(await storeFiles(env.BOOKS, build, files, sample))),
   });
   await progress.flush();
-  return { rows, facts: { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, meta: { ...document.meta, modified: document.meta.modified.toISOString() } };
+  return { rows, facts: { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, meta: editionMetaOf(document) };
 }
 
 export interface EditionOptions {

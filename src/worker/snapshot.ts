@@ -5,6 +5,7 @@ import { BinderyError } from '../errors.ts';
 import { ArticleRepository, type ArticleForBuild } from '../catalog/articles.ts';
 import { BookRepository } from '../catalog/books.ts';
 import type { Bundle } from '../catalog/schemas.ts';
+import { applyConsent } from './withheld-content.ts';
 import type { TdmReservation } from '../tdm.ts';
 
 /**
@@ -24,12 +25,18 @@ export async function snapshotBook(db: D1Database, slug: string, tdmDefault: Tdm
   for (const { id, field } of ids) {
     if (!found.has(id)) throw new BinderyError('invalid-manifest', `chapter article "${id}" not found in the pool`, { file: MANIFEST, field });
   }
-  if (definition.kind === 'bundle' && !manifest.date) manifest.date = newestDate([...found.values()]);
+  // Consent is applied before the bundle's date is set: a withdrawn article must not date the bundle.
+  const consented = await applyConsent(db, slug, manifest, ids);
+  if (definition.kind === 'bundle' && !manifest.date) consented.manifest.date = newestDate(consented.ids.map((i) => found.get(i.id)!));
   return {
     slug,
-    manifest: { ...manifest, slug, tdm: manifest.tdm ?? { reservation: tdmDefault.reserved, ...(tdmDefault.policy ? { policy: tdmDefault.policy } : {}) } },
-    articles: ids.map(({ id }) => found.get(id)!).map(({ id, markdown, assets }) => ({ id, markdown, assets })),
+    manifest: { ...consented.manifest, slug, tdm: manifest.tdm ?? { reservation: tdmDefault.reserved, ...(tdmDefault.policy ? { policy: tdmDefault.policy } : {}) } },
+    articles: consented.ids.map(({ id }) => found.get(id)!).map(({ id, markdown, assets }) => {
+      const withheldImages = consented.withheldImages.get(id);
+      return { id, markdown, assets, ...(withheldImages ? { withheldImages } : {}) };
+    }),
     assets: await books.assetsForBuild(slug),
+    ...(consented.removed.length ? { removed: consented.removed } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { ArticleIds } from '../content/article-ids.ts';
 import type { BookManifest } from '../content/manifest.ts';
 import { escapes, normalizePath, resolveRelative, type BookSource, type SourceArticle, type SourceManifest } from '../content/source.ts';
 import { BinderyError } from '../errors.ts';
+import type { RemovedArticle } from './withheld-content.ts';
 
 /** An image in R2, by the path its article or the manifest references it with. */
 export interface SnapshotAsset {
@@ -20,8 +21,11 @@ export interface SnapshotAsset {
 export interface BookSnapshot {
   slug: string;
   manifest: BookManifest;
-  articles: { id: string; markdown: string; assets: SnapshotAsset[] }[];
+  /** `withheldImages`: paths (as the article references them) whose contributor's consent does not reach this book. */
+  articles: { id: string; markdown: string; assets: SnapshotAsset[]; withheldImages?: string[] }[];
   assets: SnapshotAsset[];
+  /** Articles consent kept out of this build: the edition's changelog. */
+  removed?: RemovedArticle[];
 }
 
 /**
@@ -41,6 +45,7 @@ export class StorageSource implements BookSource {
   private readonly manifestValue: BookManifest;
   private readonly articles = new Map<string, SourceArticle>();
   private readonly files = new Map<string, SnapshotAsset & { owner: string }>();
+  private readonly withheldPaths = new Set<string>();
 
   constructor(
     snapshot: BookSnapshot,
@@ -54,7 +59,15 @@ export class StorageSource implements BookSource {
       this.articles.set(article.id, { path, markdown: article.markdown });
       this.ids.add(path, article.id);
       for (const asset of article.assets) this.place(resolveRelative(path, asset.path), asset, article.id);
+      for (const image of article.withheldImages ?? []) {
+        const place = resolveRelative(path, image);
+        if (place !== null && !escapes(place)) this.withheldPaths.add(place);
+      }
     }
+  }
+
+  withheld(path: string): boolean {
+    return this.withheldPaths.has(normalizePath(path));
   }
 
   async manifest(): Promise<SourceManifest> {

@@ -1,0 +1,73 @@
+import { ConsentRepository, type WithheldUse } from '../catalog/consents.ts';
+import type { BookManifest } from '../content/manifest.ts';
+import { MANIFEST } from '../content/source.ts';
+import { BinderyError } from '../errors.ts';
+
+/** An article a build left out because a contributor's consent does not reach the book: the edition's changelog entry. */
+export interface RemovedArticle {
+  article: string;
+  contributor: string;
+  role: string;
+  consent: string;
+  /** `withdrawn`, or `granted` for another book only. */
+  status: WithheldUse['status'];
+}
+
+/** A book's chapters with what consent lets into this build. */
+export interface ConsentedChapters {
+  manifest: BookManifest;
+  ids: { id: string; field: string }[];
+  removed: RemovedArticle[];
+  /** Article id → image paths (as the article references them) whose contributor's consent does not reach the book. */
+  withheldImages: Map<string, string[]>;
+}
+
+/**
+ * Leaves out of a build what consent does not let in: an article whose text
+ * contributor withdrew leaves the book or bundle (recorded for the
+ * changelog), a withdrawn image is marked for the placeholder. A book whose
+ * book.yaml sets `consent: block` is not built at all: the error names the
+ * article and the contributor, and the editor decides.
+ */
+export async function applyConsent(db: D1Database, slug: string, manifest: BookManifest, ids: { id: string; field: string }[]): Promise<ConsentedChapters> {
+  const withheld = await new ConsentRepository(db).withheld(slug, ids.map((i) => i.id));
+  if (!withheld.length) return { manifest, ids, removed: [], withheldImages: new Map() };
+  if (manifest.consent === 'block') {
+    const [first] = withheld;
+    const what = first.image ? `image "${first.image}" of article "${first.articleId}"` : `article "${first.articleId}"`;
+    throw new BinderyError('invalid-article', `${what} cannot be built: ${describe(first)}; book.yaml sets "consent: block", so the editor must remove it`, {
+      file: first.articleId,
+      field: 'contributors',
+    });
+  }
+  const removed = new Map<string, RemovedArticle>();
+  const withheldImages = new Map<string, string[]>();
+  for (const use of withheld) {
+    if (use.image === null) {
+      if (!removed.has(use.articleId)) removed.set(use.articleId, { article: use.articleId, contributor: use.contributor, role: use.role, consent: use.consentId, status: use.status });
+    } else withheldImages.set(use.articleId, [...(withheldImages.get(use.articleId) ?? []), use.image]);
+  }
+  const kept = ids.filter((i) => !removed.has(i.id));
+  if (!kept.length) {
+    throw new BinderyError('invalid-manifest', `every chapter was left out: ${[...removed.values()].map((r) => `"${r.article}" (${describe(r)})`).join(', ')}`, { file: MANIFEST, field: 'chapters' });
+  }
+  return { manifest: { ...manifest, chapters: withoutArticles(manifest.chapters, removed) }, ids: kept, removed: [...removed.values()], withheldImages };
+}
+
+function describe(use: { contributor: string; role: string; status: WithheldUse['status'] }): string {
+  return use.status === 'withdrawn' ? `${use.contributor} (${use.role}) withdrew consent` : `the consent of ${use.contributor} (${use.role}) covers another book only`;
+}
+
+type Chapters = BookManifest['chapters'];
+
+/** The chapter list without the named articles; a part left empty goes too. */
+function withoutArticles(chapters: Chapters, removed: ReadonlyMap<string, unknown>): Chapters {
+  const name = (entry: Exclude<Chapters[number], { part: string }>) => (typeof entry === 'string' ? entry : 'file' in entry ? entry.file : entry.article);
+  return chapters.flatMap((entry): Chapters => {
+    if (typeof entry === 'object' && 'part' in entry) {
+      const inner = entry.chapters.filter((c) => !removed.has(name(c)));
+      return inner.length ? [{ ...entry, chapters: inner }] : [];
+    }
+    return removed.has(name(entry)) ? [] : [entry];
+  });
+}
