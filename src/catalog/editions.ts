@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { FORMAT_REGISTRY, FORMATS, type Format } from '../formats/registry.ts';
-import { PAGE_SIZES } from '../content/manifest.ts';
-import type { BookMeta } from '../document/model.ts';
+import { ACCESS_MODES, ACCESSIBILITY_FEATURES, ACCESSIBILITY_HAZARDS, PAGE_SIZES } from '../content/manifest.ts';
+import { accessibilityOf, type Accessibility } from '../document/accessibility.ts';
+import type { BookDocument, BookMeta } from '../document/model.ts';
 import { DEFAULT_TDM, tdmReservationSchema } from '../tdm.ts';
 import type { BuildFile } from './builds.ts';
 
@@ -28,7 +29,27 @@ export function buildFormats(): Format[] {
   return [...FORMATS].sort();
 }
 
-/** An edition's metadata as the build consumer stores it (`builds.meta`, a `BookMeta` as JSON). */
+/** The accessibility an edition's EPUB states (derived from the book, book.yaml's overrides applied), as stored with it. */
+const statedAccessibilitySchema = z.object({
+  accessMode: z.array(z.enum(ACCESS_MODES)),
+  accessModeSufficient: z.array(z.string()),
+  accessibilityFeature: z.array(z.enum(ACCESSIBILITY_FEATURES)),
+  accessibilityHazard: z.array(z.enum(ACCESSIBILITY_HAZARDS)),
+  accessibilitySummary: z.string(),
+  conformsTo: z.string().optional(),
+  certifiedBy: z.string().optional(),
+}) satisfies z.ZodType<Accessibility, unknown>;
+
+/**
+ * What a build stores as `builds.meta`: the book's metadata, with
+ * `accessibility` holding what its EPUB states, so the store, the API and
+ * OPDS say what the file says.
+ */
+export function editionMetaOf(doc: BookDocument) {
+  return { ...doc.meta, modified: doc.meta.modified.toISOString(), accessibility: accessibilityOf(doc) };
+}
+
+/** An edition's metadata as the build consumer stores it (`builds.meta`, from `editionMetaOf`). */
 export const editionMetaSchema = z.object({
   slug: z.string(),
   title: z.string(),
@@ -46,6 +67,8 @@ export const editionMetaSchema = z.object({
   page: z.enum(PAGE_SIZES).default('a5'),
   rights: z.string().optional(),
   cover: z.string().optional(),
+  // Editions built before the statement was stored kept only book.yaml's overrides, if any: they state nothing.
+  accessibility: statedAccessibilitySchema.optional().catch(undefined),
   // Editions built before the reservation was recorded were sold under the default.
   tdm: tdmReservationSchema.default(DEFAULT_TDM),
 }) satisfies z.ZodType<BookMeta, unknown>;
