@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BinderyError } from '../errors.ts';
+import { licenceLineSchema } from '../stamp/licence-line.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -14,6 +15,8 @@ const configSchema = z.object({
   MAIL_API_URL: z.url().optional(),
   MAIL_API_KEY: z.string().optional(),
   MAIL_FROM: z.string().default('Bindery <no-reply@bindery.dev>'),
+  /** What the visible licence line of a sold copy shows: `email-and-purchase`, `email` or `purchase`. */
+  LICENCE_LINE: licenceLineSchema.default('email-and-purchase'),
 });
 
 /** Commerce settings read from the Worker's vars and secrets, validated once per request. */

@@ -2,6 +2,7 @@ import { nowIso } from '../catalog/clock.ts';
 import { editionFile, EditionRepository, type Edition } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
 import { FORMAT_REGISTRY, type Format } from '../formats/registry.ts';
+import { FONT_FILES } from '../pdf/font-keys.ts';
 import type { CommerceConfig } from './config.ts';
 import { hmacSha256, sha256Hex, toHex } from '../crypto.ts';
 import { DownloadLinks, type DownloadClaims } from './download-links.ts';
@@ -20,6 +21,9 @@ export interface AdmittedDownload {
   edition: Edition;
   copy: StampedCopy;
 }
+
+/** The book's body font in R2, where PDF builds read it: the visible licence line is set in it. */
+const BODY_FONT_KEY = FONT_FILES.find((font) => font.role === 'regular')!.r2Key;
 
 /** How long one download (a client's requests for one copy, ranges and resumes included) stays open. */
 export const DOWNLOAD_WINDOW_MS = 60 * 60 * 1000;
@@ -79,6 +83,22 @@ const OPEN_DOWNLOAD = `INSERT INTO downloads (order_id, build_id, format, ip_has
 const DOWNLOAD_ADMITTED = `SELECT EXISTS (${OPEN_WINDOW}) AS admitted`;
 /** A probe (HEAD, a range outside the file) would be admitted, but opens nothing. */
 const PROBE_ADMITTED = `SELECT EXISTS (${OPEN_WINDOW}) OR ${UNDER_LIMIT} AS admitted`;
+
+/** One stamped copy made for a purchase: which edition and format, and when. */
+export interface StampedCopyMade {
+  buildId: string;
+  format: Format;
+  stampedAt: string;
+}
+
+/** The stamped copies made for a purchase, oldest first: the editions a leaked file can have come from. */
+export async function stampedCopiesOf(db: D1Database, orderId: string): Promise<StampedCopyMade[]> {
+  const rows = await db
+    .prepare('SELECT build_id AS buildId, format, created_at AS stampedAt FROM stamped_files WHERE order_id = ? ORDER BY created_at, build_id, format')
+    .bind(orderId)
+    .all<StampedCopyMade>();
+  return rows.results;
+}
 
 /**
  * Gated downloads: a link is checked (signature, expiry), then the order
@@ -181,7 +201,11 @@ export class Downloads {
     const bytes = new Uint8Array(await original.arrayBuffer());
     const licence = { email: order.email, orderId: order.id, mark: order.licenceMark };
     const format = FORMAT_REGISTRY[formatId];
-    const stamped = await (await format.stamper()).stamp(bytes, licence);
+    const font = async () => {
+      const object = await this.bucket.get(BODY_FONT_KEY);
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
+    };
+    const stamped = await (await format.stamper()).stamp(bytes, licence, { line: this.config.LICENCE_LINE, font });
     const copy: StampedCopy = {
       r2Key: stampedKey(order.id, edition.buildId, edition.slug, formatId),
       size: stamped.byteLength,

@@ -1,22 +1,32 @@
 import { BinderyError } from '../errors.ts';
-import type { HiddenLicence } from '../licence.ts';
+import { MarkTally, type FoundPurchase } from '../stamp/marks.ts';
 import { FORMAT_REGISTRY, FORMATS, formatOfBytes, type Format } from './registry.ts';
 
-/** What `readStamp` finds in a file. */
-export interface Stamp extends HiddenLicence {
-  format: Format;
+/** What `readMarks` finds in an input: its kind, and every purchase marked in it. */
+export interface Marks {
+  /** The file's format, or `text` for a pasted excerpt. */
+  kind: Format | 'text';
+  purchases: FoundPurchase[];
 }
 
+/** The largest pasted excerpt read: a chapter or two, far more than the ~300 characters that carry a mark. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+
 /**
- * The licence hidden in a stamped file, or null for an unstamped one.
- * Tells the format from the file's first bytes, not its name, and loads only that format's stamper.
+ * Every purchase marked in a file (told by its first bytes, not its name,
+ * loading only that format's stamper) or in pasted text (`isText`).
  */
-export async function readStamp(bytes: Uint8Array): Promise<Stamp | null> {
+export async function readMarks(bytes: Uint8Array, { isText = false } = {}): Promise<Marks> {
+  if (isText) {
+    if (bytes.length > MAX_TEXT_BYTES) throw new BinderyError('payload-too-large', `the text is larger than ${MAX_TEXT_BYTES / 1024 / 1024} MB: paste the passage that leaked`, { field: 'text' });
+    const tally = new MarkTally();
+    tally.addText(new TextDecoder().decode(bytes));
+    return { kind: 'text', purchases: tally.list() };
+  }
   const format = formatOfBytes(bytes);
   if (!format) {
     const expected = FORMATS.map((f) => `${/^[AEIOU]/.test(FORMAT_REGISTRY[f].label) ? 'an' : 'a'} ${FORMAT_REGISTRY[f].label}`).join(' or ');
-    throw new BinderyError('invalid-input', `expected ${expected} file`, { field: 'file' });
+    throw new BinderyError('invalid-input', `expected ${expected} file, or text sent as text/plain`, { field: 'file' });
   }
-  const found = await (await FORMAT_REGISTRY[format].stamper()).read(bytes);
-  return found && { format, ...found };
+  return { kind: format, purchases: await (await FORMAT_REGISTRY[format].stamper()).read(bytes) };
 }

@@ -1,9 +1,11 @@
-import type { HiddenLicence, Licence } from '../licence.ts';
+import type { Licence } from '../licence.ts';
+import type { StampOptions } from '../stamp/licence-line.ts';
+import type { FoundPurchase } from '../stamp/marks.ts';
 
 /** Per-buyer marks on a finished file of one format: a pure transform, and its inverse for verification. */
 export interface Stamper {
-  /** The buyer's copy: the licence printed visibly and hidden in the file's metadata. */
-  stamp(bytes: Uint8Array, licence: Licence): Promise<Uint8Array>;
-  /** The licence hidden in a file of this format, or null for an unstamped one. @throws BinderyError('invalid-input') for an unreadable file. */
-  read(bytes: Uint8Array): Promise<HiddenLicence | null>;
+  /** The buyer's copy: the licence printed visibly, hidden in the file's metadata and woven into its text. */
+  stamp(bytes: Uint8Array, licence: Licence, options?: StampOptions): Promise<Uint8Array>;
+  /** Every purchase marked in a file of this format, with the layers that carried it; empty for an unmarked file. @throws BinderyError('invalid-input') for an unreadable file. */
+  read(bytes: Uint8Array): Promise<FoundPurchase[]>;
 }

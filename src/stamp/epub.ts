@@ -1,10 +1,14 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
-import { LICENCE_NS, licenceLine, licenceSchema, type Licence } from '../licence.ts';
+import { LICENCE_NS, licenceSchema, type Licence } from '../licence.ts';
+import { licenceLine } from './licence-line.ts';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
 import { languageOf } from '../language/index.ts';
 import { attr, unescapeXml } from '../xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
+import { markXhtml } from './epub-text.ts';
+import { isMarkable, textMark } from './text-mark.ts';
+import { MarkTally, type FoundPurchase } from './marks.ts';
 
 const LICENCE_ID = 'bindery-licence';
 const PREFIX = `bindery: ${LICENCE_NS}`;
@@ -16,12 +20,15 @@ interface ManifestItem {
   id: string;
   href: string;
   mediaType: string;
+  properties: string;
 }
 
 /**
  * Stamps a finished EPUB for one buyer: a licence page right after the title
  * page (in manifest and spine; nav untouched, so it stays valid) and the order
- * id plus per-order mark as `bindery:` properties in the OPF metadata.
+ * id plus per-order mark as `bindery:` properties in the OPF metadata; the
+ * purchase id again as invisible characters through the body text of every
+ * chapter (epub-text.ts), which survives losing the OPF.
  *
  * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
  */
@@ -49,6 +56,8 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   stamped = stamped.replace('</manifest>', `<item id="${LICENCE_ID}" href="${attr(encodeURI(href))}" media-type="application/xhtml+xml"/>\n</manifest>`);
   stamped = insertItemref(stamped, anchor >= 0 ? spine[anchor] : null);
 
+  if (isMarkable(licence.orderId)) markChapters(files, opfDir, spine, items, textMark(licence.orderId));
+
   const pageEntry: ZipEntry = { path: opfDir + href, data: strToU8(page) };
   const out: ZipEntry[] = [];
   for (const [path, data] of Object.entries(files)) {
@@ -60,10 +69,20 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   return zipEpub(out, ZIP_MTIME);
 }
 
+/** Writes the text layer into every content document of the spine but the nav. */
+function markChapters(files: Record<string, Uint8Array>, opfDir: string, spine: string[], items: Map<string, ManifestItem>, mark: string): void {
+  for (const idref of spine) {
+    const item = items.get(idref);
+    if (!item || item.mediaType !== 'application/xhtml+xml' || /\bnav\b/.test(item.properties)) continue;
+    const path = opfDir + item.href;
+    if (files[path]) files[path] = strToU8(markXhtml(strFromU8(files[path]), mark).xhtml);
+  }
+}
+
 /** EPUB's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
 export const epubStamper = {
   stamp: async (bytes: Uint8Array, licence: Licence) => stampEpub(bytes, licence),
-  read: async (bytes: Uint8Array) => readEpubStamp(bytes),
+  read: async (bytes: Uint8Array) => readEpubMarks(bytes),
 };
 
 /**
@@ -73,17 +92,51 @@ export const epubStamper = {
 const READ_LIMITS: ZipLimits = { maxEntries: 10_000, maxEntryBytes: 16 * 1024 * 1024, maxTotalBytes: 16 * 1024 * 1024, maxRatio: 100 };
 const CONTAINER = 'META-INF/container.xml';
 
-/** The licence a stamped EPUB carries in its OPF, or null. */
-export function readEpubStamp(bytes: Uint8Array): { orderId: string; mark: string } | null {
+/**
+ * What reading the text layer may inflate: content documents one at a time,
+ * each at most 8 MB, 64 MB in all; a document over the limits is skipped (its
+ * marks are repeated elsewhere), never inflated.
+ */
+const TEXT_LIMITS: ZipLimits = { maxEntries: 10_000, maxEntryBytes: 8 * 1024 * 1024, maxTotalBytes: 64 * 1024 * 1024, maxRatio: 100 };
+const CONTENT_DOCUMENT = /\.(x?html?)$/i;
+
+/**
+ * Every purchase an EPUB carries: the licence in its OPF, the text layer in
+ * its content documents (found under any file name, so a converted copy
+ * still reads), and purchase ids printed in them (the licence page).
+ */
+export function readEpubMarks(bytes: Uint8Array): FoundPurchase[] {
   const zip = new ZipReader(bytes, READ_LIMITS);
   const container = zip.read(CONTAINER);
   if (!container) throw new BinderyError('invalid-input', `the zip is not an EPUB: it has no ${CONTAINER}`, { field: 'file' });
+  const tally = new MarkTally();
   const opfBytes = zip.read(packagePath(container) ?? '');
   if (!opfBytes) throw noPackageDocument();
   const opf = strFromU8(opfBytes);
   const order = /<meta property="bindery:order">([^<]+)<\/meta>/.exec(opf)?.[1];
   const mark = /<meta property="bindery:mark">urn:uuid:([^<]+)<\/meta>/.exec(opf)?.[1];
-  return order && mark ? { orderId: unescapeXml(order), mark } : null;
+  if (order && mark) tally.add(unescapeXml(order), 'metadata', { licenceMark: mark });
+  const content = new ZipReader(bytes, TEXT_LIMITS);
+  for (const name of content.entries.keys()) {
+    if (!CONTENT_DOCUMENT.test(name)) continue;
+    let data: Uint8Array | undefined;
+    try {
+      data = content.read(name);
+    } catch (err) {
+      if (err instanceof BinderyError && content.inflatedBytes < TEXT_LIMITS.maxTotalBytes) continue;
+      break;
+    }
+    if (data) tally.addText(characterReferencesDecoded(strFromU8(data)));
+  }
+  return tally.list();
+}
+
+/** Numeric character references as the characters they stand for: a converter may write the marks as `&#8204;`. */
+function characterReferencesDecoded(xhtml: string): string {
+  return xhtml.replace(/&#(?:x([0-9a-f]{1,6})|(\d{1,7}));/gi, (ref, hex: string | undefined, dec: string | undefined) => {
+    const code = hex ? parseInt(hex, 16) : Number(dec);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : ref;
+  });
 }
 
 function unzipEpub(bytes: Uint8Array): Record<string, Uint8Array> {
@@ -116,7 +169,7 @@ function manifestItems(opf: string): Map<string, ManifestItem> {
   for (const [tag] of opf.matchAll(/<item\b[^>]*>/g)) {
     const id = attribute(tag, 'id');
     const href = attribute(tag, 'href');
-    if (id && href) items.set(id, { id, href: decodeURI(href), mediaType: attribute(tag, 'media-type') ?? '' });
+    if (id && href) items.set(id, { id, href: decodeURI(href), mediaType: attribute(tag, 'media-type') ?? '', properties: attribute(tag, 'properties') ?? '' });
   }
   if (items.has(LICENCE_ID)) throw new BinderyError('conflict', 'the EPUB is already stamped', { field: 'file' });
   return items;

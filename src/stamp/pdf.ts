@@ -7,14 +7,19 @@ import {
   PDFName,
   PDFRawStream,
   PDFString,
-  rgb,
   StandardFonts,
   type PDFFont,
 } from '@cantoo/pdf-lib';
+import fontkit from '@cantoo/fontkit';
 import { BinderyError } from '../errors.ts';
-import { licenceLine, licenceSchema, type Licence } from '../licence.ts';
+import { licenceSchema, type HiddenLicence, type Licence } from '../licence.ts';
+import { licenceLine, type StampOptions } from './licence-line.ts';
+import { MarkTally, type FoundPurchase } from './marks.ts';
+import { addTextLayer } from './pdf-mark-layer.ts';
+import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
+import { pageText } from './pdf-text.ts';
+import { isMarkable, textMark } from './text-mark.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
-import { inflateInto } from './zip-read.ts';
 
 const FOOTER_SIZE = 6.5;
 /** Baseline of the licence line above the bottom edge: below the folio, inside any printer's safe area. */
@@ -23,58 +28,101 @@ const INFO_ORDER = 'BinderyOrder';
 const INFO_MARK = 'BinderyLicence';
 /** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
 const MAX_XMP_BYTES = 4 * 1024 * 1024;
-const FLATE = PDFName.of('FlateDecode');
+/** What reading an uploaded PDF's text may inflate: 16 MB per stream, 256 MB in all (streams are let go page by page). */
+const READ_BUDGET = { perStream: 16 * 1024 * 1024, total: 256 * 1024 * 1024 };
 
 /**
  * Stamps a finished PDF for one buyer: the licence line in the footer of
- * every page, and the order id plus per-order mark in the Info dictionary and
- * the XMP packet. Outline, links, page labels and the rest of the catalog are
- * kept: the file is rewritten whole (not as an incremental update, which
- * would leave the unstamped revision recoverable by truncation).
+ * every page (an Artifact, set in the book's font when `options.font` gives
+ * it), the purchase id as an invisible text layer through every page's text
+ * (pdf-mark-layer.ts), and the order id plus per-order mark in the Info
+ * dictionary and the XMP packet. Outline, links, page labels, the structure
+ * tree and the rest of the catalog are kept: the file is rewritten whole (not
+ * as an incremental update, which would leave the unstamped revision
+ * recoverable by truncation).
  *
  * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
  */
-export async function stampPdf(bytes: Uint8Array, licenceInput: Licence): Promise<Uint8Array> {
+export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options: StampOptions = {}): Promise<Uint8Array> {
   const licence = licenceSchema.parse(licenceInput);
   const doc = await loadPdf(bytes);
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const line = encodable(licenceLine(licence), font);
-  const width = font.widthOfTextAtSize(line, FOOTER_SIZE);
-  for (const page of doc.getPages()) {
-    const box = page.getCropBox();
-    page.drawText(line, {
-      x: box.x + Math.max(4, (box.width - width) / 2),
-      y: box.y + FOOTER_BASELINE,
-      size: FOOTER_SIZE,
-      font,
-      color: rgb(0.42, 0.42, 0.42),
-    });
-  }
+  isolatePageContents(doc);
+  if (isMarkable(licence.orderId)) addTextLayer(doc, textMark(licence.orderId));
+  await addLicenceLine(doc, licenceLine(licence, options.line), options.font);
   writeInfo(doc, licence);
   writeXmp(doc, licence);
   return doc.save({ useObjectStreams: true });
 }
 
 /** PDF's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
-export const pdfStamper = { stamp: stampPdf, read: readPdfStamp };
+export const pdfStamper = { stamp: stampPdf, read: readPdfMarks };
 
-/** The licence a stamped PDF carries (Info first, XMP as a fallback), or null. */
-export async function readPdfStamp(bytes: Uint8Array): Promise<{ orderId: string; mark: string } | null> {
+/**
+ * Every purchase a PDF carries: the licence in Info (XMP as a fallback), the
+ * text layer and printed purchase ids in every page's text.
+ */
+export async function readPdfMarks(bytes: Uint8Array): Promise<FoundPurchase[]> {
   // pdf-lib recovers what it can from a cut-off file; a licence read from part of a file proves nothing.
   if (!new TextDecoder().decode(bytes.subarray(-1024)).includes('%%EOF')) {
     throw new BinderyError('invalid-input', 'the PDF is truncated: it does not end with %%EOF', { field: 'file' });
   }
   const doc = await loadPdf(bytes);
   try {
-    const info = doc.context.lookupMaybe(doc.context.trailerInfo.Info, PDFDict);
-    const order = info?.lookupMaybe(PDFName.of(INFO_ORDER), PDFString, PDFHexString)?.decodeText();
-    const mark = info?.lookupMaybe(PDFName.of(INFO_MARK), PDFString, PDFHexString)?.decodeText();
-    if (order && mark?.startsWith('urn:uuid:')) return { orderId: order, mark: mark.slice('urn:uuid:'.length) };
-    const xmp = readXmp(doc);
-    return xmp ? readLicenceFromXmp(xmp) : null;
+    const tally = new MarkTally();
+    const metadata = readMetadata(doc);
+    if (metadata) tally.add(metadata.orderId, 'metadata', { licenceMark: metadata.mark });
+    const budget: InflateBudget = { perStream: READ_BUDGET.perStream, left: READ_BUDGET.total };
+    for (const page of doc.getPages()) tally.addText(pageText(doc, page, budget));
+    return tally.list();
   } catch (err) {
     // A file pdf-lib half-parsed fails later, with whatever error its missing parts cause.
     throw unreadablePdf(err);
+  }
+}
+
+function readMetadata(doc: PDFDocument): HiddenLicence | null {
+  const info = doc.context.lookupMaybe(doc.context.trailerInfo.Info, PDFDict);
+  const order = info?.lookupMaybe(PDFName.of(INFO_ORDER), PDFString, PDFHexString)?.decodeText();
+  const mark = info?.lookupMaybe(PDFName.of(INFO_MARK), PDFString, PDFHexString)?.decodeText();
+  if (order && mark?.startsWith('urn:uuid:')) return { orderId: order, mark: mark.slice('urn:uuid:'.length) };
+  const xmp = readXmp(doc);
+  return xmp ? readLicenceFromXmp(xmp) : null;
+}
+
+/** Brackets each page's content in q … Q, so whatever graphics state it leaves cannot move what the stamp draws after it. */
+function isolatePageContents(doc: PDFDocument): void {
+  const save = doc.context.register(doc.context.stream('q'));
+  const restore = doc.context.register(doc.context.stream('Q'));
+  for (const page of doc.getPages()) {
+    const contents = page.node.get(PDFName.of('Contents'));
+    const existing = contents && doc.context.lookup(contents) instanceof PDFArray ? (doc.context.lookup(contents) as PDFArray).asArray() : contents ? [contents] : [];
+    page.node.set(PDFName.of('Contents'), doc.context.obj([save, ...existing, restore]));
+  }
+}
+
+/**
+ * The visible licence line at the foot of every page, marked as a pagination
+ * artifact so that assistive technology and the structure tree leave it out.
+ */
+async function addLicenceLine(doc: PDFDocument, text: string, loadFont: StampOptions['font']): Promise<void> {
+  let font: PDFFont;
+  let line = text;
+  const fontBytes = loadFont ? await loadFont() : null;
+  if (fontBytes) {
+    doc.registerFontkit(fontkit);
+    font = await doc.embedFont(fontBytes, { subset: true });
+  } else {
+    font = await doc.embedFont(StandardFonts.Helvetica);
+    line = encodable(text, font);
+  }
+  const width = font.widthOfTextAtSize(line, FOOTER_SIZE);
+  const shown = font.encodeText(line).toString();
+  for (const page of doc.getPages()) {
+    const box = page.getCropBox();
+    const name = page.node.newFontDictionary('BinderyLicence', font.ref).toString();
+    const x = box.x + Math.max(4, (box.width - width) / 2);
+    const ops = `q /Artifact <</Type /Pagination /Subtype /Footer>> BDC BT ${name} ${FOOTER_SIZE} Tf 0.42 0.42 0.42 rg 1 0 0 1 ${x.toFixed(2)} ${(box.y + FOOTER_BASELINE).toFixed(2)} Tm ${shown} Tj ET EMC Q`;
+    page.node.addContentStream(doc.context.register(doc.context.flateStream(ops)));
   }
 }
 
@@ -107,29 +155,10 @@ function writeInfo(doc: PDFDocument, licence: Licence): void {
   info.set(PDFName.of(INFO_MARK), PDFHexString.fromText(`urn:uuid:${licence.mark}`));
 }
 
-/**
- * The XMP packet, when uncompressed or plain FlateDecode and at most
- * MAX_XMP_BYTES; null otherwise. Flate is inflated here under the cap rather
- * than by pdf-lib, whose decoder inflates a whole deflate block at once
- * (one crafted block can hold gigabytes).
- */
+/** The XMP packet, when uncompressed or plain FlateDecode and at most MAX_XMP_BYTES; null otherwise. */
 function readXmp(doc: PDFDocument): string | null {
-  const stream = doc.context.lookup(doc.catalog.get(PDFName.of('Metadata')));
-  if (!(stream instanceof PDFRawStream)) return null;
-  const filter = stream.dict.lookup(PDFName.of('Filter'));
-  const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
-  let bytes: Uint8Array | null = null;
-  if (filters.length === 0) bytes = stream.contents.length <= MAX_XMP_BYTES ? stream.contents : null;
-  else if (filters.length === 1 && filters[0] === FLATE && !stream.dict.has(PDFName.of('DecodeParms'))) bytes = inflateXmp(stream.contents);
+  const bytes = streamBytes(doc.context.lookup(doc.catalog.get(PDFName.of('Metadata'))), { perStream: MAX_XMP_BYTES, left: MAX_XMP_BYTES });
   return bytes && new TextDecoder().decode(bytes);
-}
-
-function inflateXmp(zlib: Uint8Array): Uint8Array | null {
-  // The zlib header (method 8, check bits) is skipped when present; some writers leave it out.
-  const body = (zlib[0] & 0x0f) === 8 && ((zlib[0] << 8) | zlib[1]) % 31 === 0 ? zlib.subarray(2) : zlib;
-  const out = new Uint8Array(MAX_XMP_BYTES);
-  const { produced, overflow } = inflateInto(body, out);
-  return overflow ? null : out.subarray(0, produced);
 }
 
 /** XMP stays uncompressed, as readers and archivists expect to find it. */

@@ -5,7 +5,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
-import { readStamp } from '../../src/formats/read-stamp.ts';
+import { readMarks } from '../../src/formats/read-stamp.ts';
 import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
 
 const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;
@@ -90,8 +90,8 @@ describe('selling a book under wrangler dev', () => {
       expect(res.status, format).toBe(200);
       expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''The%20Remote%20Newsroom%20Playbook.${format}`);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      const stamp = await readStamp(bytes);
-      expect(stamp).toMatchObject({ format, orderId: expect.stringMatching(/^pur_[0-9a-f]{32}$/) });
+      const marks = await readMarks(bytes);
+      expect(marks).toMatchObject({ kind: format, purchases: [{ purchaseId: expect.stringMatching(/^pur_[0-9a-f]{32}$/), layers: ['metadata', 'text', 'visible'] }] });
       expect(Buffer.from(bytes).includes(sessionId)).toBe(false);
       if (format === 'epub') {
         const page = Object.entries(unzipSync(bytes)).find(([name]) => name.endsWith('bindery-licence.xhtml'))!;

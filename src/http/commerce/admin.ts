@@ -1,103 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { EditionRepository } from '../../catalog/editions.ts';
 import { bookSlugSchema } from '../../catalog/schemas.ts';
 import { queueLibraryMail } from '../../commerce/library.ts';
 import { mailSender, Outbox } from '../../commerce/mail.ts';
-import { OrderRepository, type OrderWithEntitlement } from '../../commerce/orders.ts';
+import { OrderRepository } from '../../commerce/orders.ts';
 import { BinderyError } from '../../errors.ts';
-import { FORMATS, MEDIA_TYPES } from '../../formats/registry.ts';
-import { readStamp } from '../../formats/read-stamp.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
-import { problem, problemResponse } from '../problem.ts';
-import { commerceRouter, config, emailSchema, jsonContent, problems } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent } from './common.ts';
+import { adminProblems, EntitlementSchema, OrderSchema, orderView, security } from './order-view.ts';
+import { verifyRoutes } from './verify.ts';
 import { trustedOrigin } from '../origin.ts';
 
-/** Uploaded books for verification can be large PDFs, but must leave room to read them in a 128 MB isolate. */
-const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
 const admin = requireScope('admin');
-const uploadedFile = z
-  .custom<Blob>((value) => value instanceof Blob, 'send the file in a multipart field named "file"')
-  .openapi({ type: 'string', format: 'binary' });
-const uploadForm = z.object({ file: uploadedFile });
-const security = [{ bearer: [] }];
-const adminProblems = (more: Record<number, string> = {}) =>
-  problems({ 401: 'Missing, unknown or revoked token', 403: 'The token lacks the admin scope', ...more });
 
-const EntitlementSchema = z
-  .object({ id: z.string(), revokedAt: z.string().nullable(), revokeReason: z.string().nullable() })
-  .openapi('Entitlement');
-const OrderSchema = z
-  .object({
-    id: z.string(),
-    bookSlug: z.string(),
-    email: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    source: z.enum(['stripe', 'grant']),
-    reviewReason: z.string().nullable().openapi({ description: 'Why the payment was held for review (amount or currency not what the checkout asked); null when granted' }),
-    createdAt: z.string(),
-    entitlement: EntitlementSchema,
-  })
-  .openapi('Order');
-
-const orderView = (o: OrderWithEntitlement) => ({
-  id: o.id,
-  bookSlug: o.bookSlug,
-  email: o.email,
-  amount: o.amount,
-  currency: o.currency,
-  source: o.source,
-  reviewReason: o.reviewReason,
-  createdAt: o.createdAt,
-  entitlement: { id: o.entitlement.id, revokedAt: o.entitlement.revokedAt, revokeReason: o.entitlement.revokeReason },
-});
-
-/** Publisher tools: verify a leaked file, grant complimentary copies, revoke, list orders. */
+/** Publisher tools: verify a leaked file (verify.ts), grant complimentary copies, revoke, list orders. */
 export function commerceAdminRoutes() {
   const app = commerceRouter<EditorEnv>();
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/verify',
-      tags: ['commerce'],
-      summary: 'Find the order a stamped EPUB or PDF was sold with (admin)',
-      description: 'Upload the file as multipart `file`, or as the raw request body.',
-      security,
-      middleware: [admin, bodyLimit({ maxSize: MAX_VERIFY_BYTES, onError: () => problemResponse(problem(413, 'The file is larger than 64 MB.')) })],
-      request: {
-        body: {
-          required: false,
-          content: {
-            'multipart/form-data': { schema: uploadForm },
-            ...Object.fromEntries(MEDIA_TYPES.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }])),
-            'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
-          },
-        },
-      },
-      responses: {
-        200: jsonContent(
-          z.object({ format: z.enum(FORMATS), orderId: z.string(), markMatches: z.boolean(), order: OrderSchema }).openapi('Verification'),
-          'The order the file was stamped for',
-        ),
-        ...adminProblems({ 400: 'No file in the form', 404: 'No licence in the file, or it names an unknown order', 413: 'File too large', 415: 'Unsupported media type', 422: 'Empty, or not a readable EPUB or PDF' }),
-      },
-    }),
-    async (c) => {
-      const isForm = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
-      const bytes = isForm ? new Uint8Array(await uploadForm.parse(c.req.valid('form')).file.arrayBuffer()) : new Uint8Array(await c.req.arrayBuffer());
-      // The file itself is the bad input here: it arrived whole but is empty or cannot be read as a book (422, not 400).
-      if (bytes.length === 0) throw new BinderyError('unreadable-file', 'the upload is empty: send the EPUB or PDF', { field: 'file' });
-      const stamp = await readStamp(bytes).catch((err: unknown) => {
-        throw err instanceof BinderyError && err.code === 'invalid-input' ? new BinderyError('unreadable-file', err.message, err.where, { cause: err }) : err;
-      });
-      if (!stamp) throw new BinderyError('not-found', 'no Bindery licence found in this file (not stamped, or the metadata was stripped: read the visible licence line)');
-      const order = await new OrderRepository(c.env.DB).forStamp(stamp.orderId);
-      if (!order) throw new BinderyError('not-found', `the file names order "${stamp.orderId}", which does not exist here`);
-      return c.json({ format: stamp.format, orderId: order.id, markMatches: order.licenceMark === stamp.mark, order: orderView(order) }, 200);
-    },
-  );
+  app.route('/', verifyRoutes());
 
   app.openapi(
     createRoute({

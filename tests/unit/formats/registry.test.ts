@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { editionFile, editionFileKey, editionFiles, fileFormat, pageCount } from '../../../src/catalog/editions.ts';
 import { BinderyError } from '../../../src/errors.ts';
-import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { FORMAT_REGISTRY, FORMATS, formatOfBytes, isFormat } from '../../../src/formats/registry.ts';
 
 const entries = FORMATS.map((format) => FORMAT_REGISTRY[format]);
@@ -32,9 +32,9 @@ describe('the format registry', () => {
   });
 
   it('refuses to read a licence from a file in no known format, naming the formats it expected', async () => {
-    const error = await readStamp(new TextEncoder().encode('plain text')).catch((e: unknown) => e);
+    const error = await readMarks(new TextEncoder().encode('plain text')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BinderyError);
-    expect((error as BinderyError).message).toBe('expected an EPUB or a PDF file');
+    expect((error as BinderyError).message).toBe('expected an EPUB or a PDF file, or text sent as text/plain');
   });
 });
 

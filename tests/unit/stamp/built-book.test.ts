@@ -8,7 +8,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
-import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { stampEpub } from '../../../src/stamp/epub.ts';
 import { stampPdf } from '../../../src/stamp/pdf.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
@@ -64,6 +64,6 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a stamped ai-video-handbook PDF'
     expect(outline(path)).toEqual(outline(original));
     const info = (file: string) => execFileSync('pdfinfo', [file], { encoding: 'utf8' }).split('\n').filter((l) => /^(Title|Author|Subject|Keywords|Creator|Producer|Pages):/.test(l));
     expect(info(path)).toEqual(info(original));
-    expect(await readStamp(stamped)).toEqual({ format: 'pdf', orderId: licence.orderId, mark: licence.mark });
+    expect(await readMarks(stamped)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], licenceMark: licence.mark }] });
   });
 });

@@ -1,62 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import { BinderyError } from '../../../src/errors.ts';
-import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, withDeclaredSize, zipOf } from './hostile-files.ts';
 import { samplePdf } from './sample-files.ts';
 
-const STAMP = { orderId: ORDER_ID, mark: MARK };
+const found = (kind: 'epub' | 'pdf') => ({ kind, purchases: [{ purchaseId: ORDER_ID, layers: ['metadata'], textPlaces: 0, licenceMark: MARK }] });
 const unreadable = (message: RegExp) => expect.objectContaining({ name: 'BinderyError', code: 'invalid-input', message: expect.stringMatching(message) });
 
-describe('readStamp on EPUB zip bombs', () => {
+describe('readMarks on EPUB zip bombs', () => {
   it('reads the licence of an EPUB with a 300 MB zip bomb in its content, without inflating the bomb', async () => {
     const epub = epubOf({ extra: { 'EPUB/bomb.xhtml': { head: '<p>', padding: 300 * MB, tail: '</p>' } } });
-    expect(await readStamp(epub)).toEqual({ format: 'epub', ...STAMP });
+    expect(await readMarks(epub)).toEqual(found('epub'));
   });
 
   it('refuses an EPUB whose package document inflates to 300 MB', async () => {
     const epub = epubOf({ opf: { head: licensedOpf(), padding: 300 * MB, tail: '</package>' } });
-    await expect(readStamp(epub)).rejects.toEqual(unreadable(/"EPUB\/package.opf" inflates to 300 MB, over the 16 MB limit/));
+    await expect(readMarks(epub)).rejects.toEqual(unreadable(/"EPUB\/package.opf" inflates to 300 MB, over the 16 MB limit/));
   });
 
   it('refuses an EPUB whose package document inflates past the size its zip header declares', async () => {
     const epub = withDeclaredSize(epubOf({ opf: { head: licensedOpf(), padding: 300 * MB, tail: '</package>' } }), 'EPUB/package.opf', 4096);
-    await expect(readStamp(epub)).rejects.toEqual(unreadable(/inflates past the size its zip header declares/));
+    await expect(readMarks(epub)).rejects.toEqual(unreadable(/inflates past the size its zip header declares/));
   });
 
   it('says a zip without META-INF/container.xml is not an EPUB', async () => {
-    await expect(readStamp(zipOf({ 'readme.txt': 'hello' }))).rejects.toEqual(unreadable(/the zip is not an EPUB/));
+    await expect(readMarks(zipOf({ 'readme.txt': 'hello' }))).rejects.toEqual(unreadable(/the zip is not an EPUB/));
   });
 
   it('refuses random bytes after a zip signature as not a zip', async () => {
     const bytes = crypto.getRandomValues(new Uint8Array(4096));
     bytes.set([0x50, 0x4b, 0x03, 0x04]);
-    await expect(readStamp(bytes)).rejects.toEqual(unreadable(/not a zip archive/));
+    await expect(readMarks(bytes)).rejects.toEqual(unreadable(/not a zip archive/));
   });
 });
 
-describe('readStamp on hostile PDFs', () => {
+describe('readMarks on hostile PDFs', () => {
   it('reads a licence from a small Flate-compressed XMP packet', async () => {
-    expect(await readStamp(await pdfWithFlateXmp(licenceAfter(1000)))).toEqual({ format: 'pdf', ...STAMP });
+    expect(await readMarks(await pdfWithFlateXmp(licenceAfter(1000)))).toEqual(found('pdf'));
   });
 
   it('finds no licence in an XMP packet that inflates past 4 MB, and stops inflating there', async () => {
     const pdf = await pdfWithFlateXmp(licenceAfter(64 * MB));
     const started = performance.now();
-    expect(await readStamp(pdf)).toBeNull();
+    expect((await readMarks(pdf)).purchases).toEqual([]);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('refuses a truncated PDF', async () => {
     const pdf = await samplePdf(2);
-    await expect(readStamp(pdf.slice(0, pdf.length >> 1))).rejects.toEqual(unreadable(/truncated/));
+    await expect(readMarks(pdf.slice(0, pdf.length >> 1))).rejects.toEqual(unreadable(/truncated/));
   });
 
   it('refuses garbage after %PDF as an unreadable PDF', async () => {
-    await expect(readStamp(new TextEncoder().encode(`%PDF-1.7\n${'x'.repeat(1000)}\n%%EOF\n`))).rejects.toEqual(unreadable(/not a readable PDF/));
+    await expect(readMarks(new TextEncoder().encode(`%PDF-1.7\n${'x'.repeat(1000)}\n%%EOF\n`))).rejects.toEqual(unreadable(/not a readable PDF/));
   });
 
   it('says an encrypted PDF is encrypted', async () => {
-    await expect(readStamp(ENCRYPTED_PDF)).rejects.toEqual(unreadable(/encrypted/));
+    await expect(readMarks(ENCRYPTED_PDF)).rejects.toEqual(unreadable(/encrypted/));
   });
 
   it('refuses every malformed PDF with a BinderyError, never another error', async () => {
@@ -64,8 +64,8 @@ describe('readStamp on hostile PDFs', () => {
     const cuts = [9, 100, pdf.length >> 2, pdf.length - 200];
     for (const cut of cuts) {
       const mangled = new Uint8Array([...pdf.subarray(0, cut), ...new TextEncoder().encode('garbage\n%%EOF\n')]);
-      const outcome = await readStamp(mangled).then(
-        (stamp) => stamp,
+      const outcome = await readMarks(mangled).then(
+        (marks) => (marks.purchases.length ? marks : null),
         (err: unknown) => err,
       );
       if (outcome !== null) expect(outcome, `cut at ${cut}`).toBeInstanceOf(BinderyError);

@@ -3,10 +3,10 @@ import type { Licence } from '../../../src/licence.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
-import { strFromU8, unzipSync } from 'fflate';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from '@cantoo/pdf-lib';
+import { strFromU8, strToU8, unzipSync, unzlibSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { stampEpub } from '../../../src/stamp/epub.ts';
 import { stampPdf } from '../../../src/stamp/pdf.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
@@ -32,13 +32,34 @@ describe('stampPdf', () => {
     expect(stamped.getPageCount()).toBe(3);
   });
 
-  it('hides the order id and mark where readStamp finds them', async () => {
-    const stamp = await readStamp(await stampPdf(await samplePdf(2), licence));
-    expect(stamp).toEqual({ format: 'pdf', orderId: licence.orderId, mark: licence.mark });
+  it('marks the purchase in metadata, the text layer and the printed line, where readMarks finds them', async () => {
+    const marks = await readMarks(await stampPdf(await samplePdf(2), licence));
+    expect(marks).toEqual({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], textPlaces: 2, licenceMark: licence.mark }] });
   });
 
-  it('finds no stamp in an unstamped file', async () => {
-    expect(await readStamp(await samplePdf(1))).toBeNull();
+  it('finds no purchase in an unstamped file', async () => {
+    expect(await readMarks(await samplePdf(1))).toEqual({ kind: 'pdf', purchases: [] });
+  });
+
+  it('keeps the structure tree and MarkInfo, and draws the licence line as a pagination artifact', async () => {
+    const source = await PDFDocument.load(await samplePdf(1), { updateMetadata: false });
+    const tree = source.context.obj({ Type: 'StructTreeRoot' });
+    source.catalog.set(PDFName.of('StructTreeRoot'), source.context.register(tree));
+    source.catalog.set(PDFName.of('MarkInfo'), source.context.obj({ Marked: true }));
+    const stamped = await PDFDocument.load(await stampPdf(await source.save(), licence), { updateMetadata: false });
+    expect(stamped.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict).get(PDFName.of('Type'))?.toString()).toBe('/StructTreeRoot');
+    expect(stamped.catalog.lookup(PDFName.of('MarkInfo'), PDFDict).get(PDFName.of('Marked'))?.toString()).toBe('true');
+    const contents = stamped.getPage(0).node.Contents() as PDFArray;
+    const last = contents.asArray().at(-1)!;
+    const ops = strFromU8(unzlibSync((stamped.context.lookup(last) as PDFRawStream).contents));
+    expect(ops).toMatch(/^q \/Artifact <<\/Type \/Pagination \/Subtype \/Footer>> BDC BT .* Tj ET EMC Q$/);
+  });
+
+  it('prints only what the deployment chose: the purchase id without the e-mail', async () => {
+    const marks = await readMarks(await stampPdf(await samplePdf(1), licence, { line: 'purchase' }));
+    expect(marks.purchases[0].layers).toContain('visible');
+    const emailOnly = await readMarks(await stampPdf(await samplePdf(1), licence, { line: 'email' }));
+    expect(emailOnly.purchases[0].layers).toEqual(['metadata', 'text']);
   });
 
   it('gives the same bytes for the same file and licence', async () => {
@@ -58,9 +79,18 @@ describe('stampEpub', () => {
     expect(Object.keys(files)[0]).toBe('mimetype');
   });
 
-  it('hides the order id and mark in the OPF where readStamp finds them', async () => {
-    expect(await readStamp(stampEpub(sampleEpub(), licence))).toEqual({ format: 'epub', orderId: licence.orderId, mark: licence.mark });
-    expect(await readStamp(sampleEpub())).toBeNull();
+  it('marks the purchase in the OPF, the chapters’ text and the licence page, where readMarks finds them', async () => {
+    const marks = await readMarks(stampEpub(sampleEpub(), licence));
+    expect(marks).toMatchObject({ kind: 'epub', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], licenceMark: licence.mark }] });
+    expect(await readMarks(sampleEpub())).toEqual({ kind: 'epub', purchases: [] });
+  });
+
+  it('finds the purchase in the text layer of a copy whose OPF metadata was stripped', async () => {
+    const files = unzipSync(stampEpub(sampleEpub(), licence));
+    files['EPUB/package.opf'] = strToU8(strFromU8(files['EPUB/package.opf']).replace(/<meta property="bindery:[^>]*>[^<]*<\/meta>\n/g, ''));
+    delete files['EPUB/bindery-licence.xhtml'];
+    const marks = await readMarks(zipSync(files));
+    expect(marks.purchases).toMatchObject([{ purchaseId: licence.orderId, layers: ['text'] }]);
   });
 
   it('refuses to stamp a file twice', () => {
@@ -68,7 +98,7 @@ describe('stampEpub', () => {
   });
 
   it('rejects files that are neither EPUB nor PDF', async () => {
-    await expect(readStamp(new TextEncoder().encode('hello'))).rejects.toThrow(/EPUB or a PDF/);
+    await expect(readMarks(new TextEncoder().encode('hello'))).rejects.toThrow(/EPUB or a PDF/);
   });
 });
 

@@ -21,13 +21,13 @@ describe('verify', () => {
     form.append('file', new File([bytes], 'leaked.pdf', { type: 'application/pdf' }));
     const res = await admin('/api/v1/verify', { method: 'POST', body: form });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ format: 'pdf', orderId: purchaseId, markMatches: true, order: { bookSlug: 'admin-book' } });
+    expect(await res.json()).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId, bookSlug: 'admin-book', markMatches: true, confidence: 'high', layers: ['metadata', 'text', 'visible'] }] });
   });
 
   it('maps a stamped EPUB uploaded as the raw body back to its order', async () => {
     const { purchaseId, bytes } = await stampedDownload('epub');
     const res = await admin('/api/v1/verify', { method: 'POST', headers: { 'content-type': 'application/epub+zip' }, body: bytes });
-    expect(await res.json()).toMatchObject({ format: 'epub', orderId: purchaseId, markMatches: true });
+    expect(await res.json()).toMatchObject({ kind: 'epub', purchases: [{ purchaseId, markMatches: true }] });
   });
 
   it('answers 404 for an unstamped file and 401 without an admin token', async () => {

@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DownloadLinks } from '../../../src/commerce/download-links.ts';
-import { readStamp } from '../../../src/formats/read-stamp.ts';
+import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { admin, BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
 import { everyObjectText, hexOf, pageContents } from './pdf-text.ts';
 
@@ -58,7 +58,7 @@ describe('downloads with a good link', () => {
     const licencePage = Object.entries(files).find(([name]) => name.endsWith('bindery-licence.xhtml'));
     expect(purchaseId).toMatch(/^pur_[0-9a-f]{32}$/);
     expect(strFromU8(licencePage![1])).toContain(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
-    expect(await readStamp(bytes)).toMatchObject({ format: 'epub', orderId: purchaseId });
+    expect(await readMarks(bytes)).toMatchObject({ kind: 'epub', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
 
     const stored = await env.BOOKS.get(`orders/${purchaseId}/${book.buildId}/${book.slug}.epub`);
     expect(stored).not.toBeNull();
@@ -78,7 +78,7 @@ describe('downloads with a good link', () => {
     const purchaseId = await purchaseIdOf(buyer, book.slug);
     const needle = hexOf(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
     for (const [i, content] of pages.entries()) expect(content.includes(needle), `page ${i + 1}`).toBe(true);
-    expect(await readStamp(bytes)).toMatchObject({ format: 'pdf', orderId: purchaseId });
+    expect(await readMarks(bytes)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
   });
 
   it('answers byte ranges with 206 and out-of-range requests with 416', async () => {

@@ -1,0 +1,60 @@
+/**
+ * What reading a file's marks finds, layer by layer, merged per purchase: the
+ * readers of every format and of pasted text report here, and verify answers
+ * from it.
+ */
+import { findTextMarks } from './text-mark.ts';
+
+/** Where a purchase was found: the file's metadata, the invisible text layer, or the printed licence line. */
+export type Layer = 'metadata' | 'text' | 'visible';
+export const LAYERS: readonly Layer[] = ['metadata', 'text', 'visible'];
+
+/** One purchase a file carries. */
+export interface FoundPurchase {
+  purchaseId: string;
+  layers: Layer[];
+  /** Places in the text layer that carried the purchase id (0 when the layer did not). */
+  textPlaces: number;
+  /** The per-order licence mark the metadata carried, to check against the order; null without metadata. */
+  licenceMark: string | null;
+}
+
+/** A purchase id as printed in the visible licence line. */
+const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;
+
+/** Collects findings from several layers and places into one list, one entry per purchase. */
+export class MarkTally {
+  readonly #found = new Map<string, FoundPurchase>();
+
+  add(purchaseId: string, layer: Layer, detail: { places?: number; licenceMark?: string } = {}): void {
+    let entry = this.#found.get(purchaseId);
+    if (!entry) this.#found.set(purchaseId, (entry = { purchaseId, layers: [], textPlaces: 0, licenceMark: null }));
+    if (!entry.layers.includes(layer)) entry.layers.push(layer);
+    if (detail.places) entry.textPlaces += detail.places;
+    if (detail.licenceMark) entry.licenceMark = detail.licenceMark;
+  }
+
+  /** The invisible text layer and the printed purchase ids of some running text. */
+  addText(text: string, { visible = true } = {}): void {
+    for (const [id, places] of findTextMarks(text)) this.add(id, 'text', { places });
+    if (visible) for (const [id] of text.matchAll(PRINTED_ID)) this.add(id, 'visible');
+  }
+
+  /** Every purchase found, in layer order (metadata, then text, then visible), then by id. */
+  list(): FoundPurchase[] {
+    for (const entry of this.#found.values()) entry.layers.sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
+    return [...this.#found.values()].sort((a, b) => LAYERS.indexOf(a.layers[0]) - LAYERS.indexOf(b.layers[0]) || a.purchaseId.localeCompare(b.purchaseId));
+  }
+}
+
+/**
+ * How sure a finding is that the file came from that purchase. The text layer
+ * cannot be written without the stamper's code, and metadata whose licence
+ * mark matches the order's cannot be guessed: high. A purchase id in
+ * metadata alone, without its mark, could have been typed in: medium. A
+ * printed id alone is what anyone can edit or copy from another file: low.
+ */
+export function confidenceOf(found: FoundPurchase, markMatches: boolean): 'high' | 'medium' | 'low' {
+  if (found.layers.includes('text') || (found.layers.includes('metadata') && markMatches)) return 'high';
+  return found.layers.includes('metadata') ? 'medium' : 'low';
+}

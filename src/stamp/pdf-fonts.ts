@@ -1,0 +1,104 @@
+/**
+ * A PDF font as text extraction sees it: how many bytes a character code
+ * takes, what text a code stands for, and how wide it is.
+ */
+import { PDFArray, PDFDict, PDFName, PDFNumber, type PDFDocument } from '@cantoo/pdf-lib';
+import { latin1, parseToUnicode, streamBytes, type InflateBudget } from './pdf-syntax.ts';
+
+export interface FontReader {
+  /** The font's /BaseFont, for telling a monospaced (code) face. */
+  baseFont: string;
+  codeBytes: number;
+  /** Text for one code, keyed as lowercase hex of its bytes; '' when unknown. */
+  text(code: string): string;
+  /** Advance of one code in thousandths of an em. */
+  width(code: string): number;
+}
+
+/** Glyph names that are not `uniXXXX` but stand for the ASCII punctuation and letters a licence line and sentence ends use. */
+const GLYPH_NAMES: Record<string, string> = {
+  space: ' ', period: '.', comma: ',', colon: ':', semicolon: ';', exclam: '!', question: '?', underscore: '_', at: '@', hyphen: '-',
+  quotesingle: "'", quotedbl: '"', parenleft: '(', parenright: ')', periodcentered: '·', slash: '/',
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+};
+
+function glyphNameText(name: string): string {
+  const uni = /^uni([0-9A-Fa-f]{4})/.exec(name) ?? /^u([0-9A-Fa-f]{4,6})$/.exec(name);
+  if (uni) return String.fromCodePoint(parseInt(uni[1], 16));
+  if (/^[A-Za-z]$/.test(name)) return name;
+  return GLYPH_NAMES[name] ?? '';
+}
+
+const num = (value: unknown): number => (value instanceof PDFNumber ? value.asNumber() : 0);
+
+/** Reads a font dictionary; its ToUnicode stream is inflated within `budget`. */
+export function fontReader(doc: PDFDocument, font: PDFDict, budget: InflateBudget): FontReader {
+  const lookup = (dict: PDFDict, key: string) => dict.lookup(PDFName.of(key));
+  const baseFont = String(lookup(font, 'BaseFont') ?? '');
+  const composite = lookup(font, 'Subtype') === PDFName.of('Type0');
+  const cmapBytes = streamBytes(lookup(font, 'ToUnicode'), budget);
+  const unicode = cmapBytes ? parseToUnicode(latin1(cmapBytes)) : null;
+  const codeBytes = composite ? 2 : 1;
+  const names = new Map<number, string>();
+  const encoding = lookup(font, 'Encoding');
+  const differences = encoding instanceof PDFDict ? encoding.lookup(PDFName.of('Differences')) : undefined;
+  if (differences instanceof PDFArray) {
+    let code = 0;
+    for (const item of differences.asArray()) {
+      if (item instanceof PDFNumber) code = item.asNumber();
+      else if (item instanceof PDFName) names.set(code++, item.decodeText());
+    }
+  }
+  const widths = new Map<number, number>();
+  let defaultWidth = composite ? 1000 : 0;
+  if (composite) {
+    const descendants = lookup(font, 'DescendantFonts');
+    const cid = descendants instanceof PDFArray ? doc.context.lookup(descendants.get(0)) : undefined;
+    if (cid instanceof PDFDict) {
+      if (lookup(cid, 'DW')) defaultWidth = num(lookup(cid, 'DW'));
+      const w = lookup(cid, 'W');
+      const items = w instanceof PDFArray ? w.asArray().map((item) => doc.context.lookup(item)) : [];
+      for (let k = 0; k < items.length; ) {
+        const first = num(items[k]);
+        const next = items[k + 1];
+        if (next instanceof PDFArray) {
+          next.asArray().forEach((width, j) => widths.set(first + j, num(doc.context.lookup(width))));
+          k += 2;
+        } else {
+          const last = num(next);
+          const width = num(items[k + 2]);
+          for (let c = first; c <= last && c - first < 0x10000; c++) widths.set(c, width);
+          k += 3;
+        }
+      }
+    }
+  } else {
+    const first = num(lookup(font, 'FirstChar'));
+    const list = lookup(font, 'Widths');
+    if (list instanceof PDFArray) list.asArray().forEach((width, j) => widths.set(first + j, num(doc.context.lookup(width))));
+  }
+  return {
+    baseFont,
+    codeBytes,
+    text(code) {
+      const mapped = unicode?.map.get(code);
+      if (mapped !== undefined) return mapped;
+      const value = parseInt(code, 16);
+      const name = names.get(value);
+      if (name) return glyphNameText(name);
+      return composite ? '' : value >= 0x20 && value < 0x7f ? String.fromCharCode(value) : '';
+    },
+    width: (code) => widths.get(parseInt(code, 16)) ?? defaultWidth,
+  };
+}
+
+/** The codes of a shown string, as lowercase hex keys. */
+export function codesOf(bytes: Uint8Array, codeBytes: number): string[] {
+  const codes: string[] = [];
+  for (let k = 0; k + codeBytes <= bytes.length; k += codeBytes) {
+    let key = '';
+    for (let j = 0; j < codeBytes; j++) key += bytes[k + j].toString(16).padStart(2, '0');
+    codes.push(key);
+  }
+  return codes;
+}

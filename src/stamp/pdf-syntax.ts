@@ -1,0 +1,211 @@
+/**
+ * Just enough of PDF's content-stream syntax to find text: a tokenizer over a
+ * stream's bytes, ToUnicode CMaps, and bounded inflation of streams. Used to
+ * place the text layer in Bindery's own PDFs and to read text (the layer and
+ * the printed licence line) back from any PDF, rewritten or not.
+ */
+import { PDFArray, PDFName, PDFRawStream, type PDFDict } from '@cantoo/pdf-lib';
+import { inflateInto } from './zip-read.ts';
+
+/** An operand: a number, a name (`/F1` → `F1`), a string's bytes, or an array of those. */
+export type Operand = number | { name: string } | Uint8Array | Operand[] | null;
+
+/** One operator with the operands before it. */
+export interface Operation {
+  op: string;
+  operands: Operand[];
+}
+
+const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+const DELIMITER = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+const regular = (b: number) => !WHITESPACE.has(b) && !DELIMITER.has(b);
+
+/**
+ * The operations of a content stream, in order. Dictionaries (marked-content
+ * properties) are skipped as one null operand; inline images are skipped whole.
+ */
+export function* operations(bytes: Uint8Array): Generator<Operation> {
+  let i = 0;
+  let operands: Operand[] = [];
+  const stack: Operand[][] = [];
+  const push = (value: Operand) => (stack.length ? stack[stack.length - 1].push(value) : operands.push(value));
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (WHITESPACE.has(b)) i++;
+    else if (b === 0x25) while (i < bytes.length && bytes[i] !== 0x0a && bytes[i] !== 0x0d) i++;
+    else if (b === 0x28) {
+      const [value, end] = literalString(bytes, i);
+      push(value);
+      i = end;
+    } else if (b === 0x3c && bytes[i + 1] === 0x3c) {
+      i = skipDictionary(bytes, i);
+      push(null);
+    } else if (b === 0x3c) {
+      const end = bytes.indexOf(0x3e, i);
+      push(hexString(bytes.subarray(i + 1, end < 0 ? bytes.length : end)));
+      i = end < 0 ? bytes.length : end + 1;
+    } else if (b === 0x5b) {
+      stack.push([]);
+      i++;
+    } else if (b === 0x5d) {
+      const array = stack.pop();
+      if (array) push(array);
+      i++;
+    } else if (b === 0x2f) {
+      let end = i + 1;
+      while (end < bytes.length && regular(bytes[end])) end++;
+      push({ name: latin1(bytes.subarray(i + 1, end)) });
+      i = end;
+    } else if (regular(b)) {
+      let end = i;
+      while (end < bytes.length && regular(bytes[end])) end++;
+      const word = latin1(bytes.subarray(i, end));
+      i = end;
+      const number = Number(word);
+      if (word !== '' && !Number.isNaN(number) && /^[+-]?(\d|\.\d)/.test(word)) push(number);
+      else if (word === 'true' || word === 'false' || word === 'null') push(null);
+      else if (word === 'BI') i = skipInlineImage(bytes, i);
+      else {
+        stack.length = 0;
+        yield { op: word, operands };
+        operands = [];
+      }
+    } else i++; // a stray delimiter: `)`, `>`, `{`, `}`
+  }
+}
+
+function literalString(bytes: Uint8Array, start: number): [Uint8Array, number] {
+  const out: number[] = [];
+  let depth = 1;
+  let i = start + 1;
+  while (i < bytes.length) {
+    const b = bytes[i++];
+    if (b === 0x5c) {
+      const e = bytes[i++];
+      const simple: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c };
+      if (e in simple) out.push(simple[e]);
+      else if (e >= 0x30 && e <= 0x37) {
+        let code = e - 0x30;
+        for (let k = 0; k < 2 && bytes[i] >= 0x30 && bytes[i] <= 0x37; k++) code = code * 8 + (bytes[i++] - 0x30);
+        out.push(code & 0xff);
+      } else if (e === 0x0d) {
+        if (bytes[i] === 0x0a) i++;
+      } else if (e !== 0x0a) out.push(e);
+    } else if (b === 0x28) {
+      depth++;
+      out.push(b);
+    } else if (b === 0x29) {
+      if (--depth === 0) break;
+      out.push(b);
+    } else out.push(b);
+  }
+  return [Uint8Array.from(out), i];
+}
+
+function hexString(hex: Uint8Array): Uint8Array {
+  const digits = latin1(hex).replace(/[^0-9a-fA-F]/g, '');
+  const even = digits.length % 2 ? `${digits}0` : digits;
+  const out = new Uint8Array(even.length / 2);
+  for (let k = 0; k < out.length; k++) out[k] = parseInt(even.slice(k * 2, k * 2 + 2), 16);
+  return out;
+}
+
+function skipDictionary(bytes: Uint8Array, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < bytes.length) {
+    if (bytes[i] === 0x3c && bytes[i + 1] === 0x3c) {
+      depth++;
+      i += 2;
+    } else if (bytes[i] === 0x3e && bytes[i + 1] === 0x3e) {
+      i += 2;
+      if (--depth === 0) return i;
+    } else if (bytes[i] === 0x28) i = literalString(bytes, i)[1];
+    else i++;
+  }
+  return i;
+}
+
+/** Skips an inline image's dictionary and data, up to and including its `EI`. */
+function skipInlineImage(bytes: Uint8Array, from: number): number {
+  for (let i = from; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0x45 && bytes[i + 1] === 0x49 && WHITESPACE.has(bytes[i - 1]) && (i + 2 >= bytes.length || WHITESPACE.has(bytes[i + 2]))) return i + 2;
+  }
+  return bytes.length;
+}
+
+export const latin1 = (bytes: Uint8Array): string => {
+  let s = '';
+  for (let k = 0; k < bytes.length; k += 8192) s += String.fromCharCode(...bytes.subarray(k, k + 8192));
+  return s;
+};
+
+/** A ToUnicode CMap: code bytes (as a hex string key) to text, and how many bytes codes take. */
+export interface UnicodeMap {
+  map: Map<string, string>;
+  codeBytes: number;
+}
+
+/** Parses the bfchar and bfrange sections of a ToUnicode CMap. */
+export function parseToUnicode(cmap: string): UnicodeMap {
+  const map = new Map<string, string>();
+  const utf16 = (hex: string) => {
+    const units: number[] = [];
+    for (let k = 0; k + 4 <= hex.length; k += 4) units.push(parseInt(hex.slice(k, k + 4), 16));
+    return String.fromCharCode(...units);
+  };
+  const space = /<([0-9a-fA-F]+)>\s*<[0-9a-fA-F]+>/.exec(/begincodespacerange([\s\S]*?)endcodespacerange/.exec(cmap)?.[1] ?? '');
+  const codeBytes = space ? Math.max(1, space[1].length / 2) : 2;
+  for (const [, body] of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const [, code, text] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(code.toLowerCase(), utf16(text));
+  }
+  for (const [, body] of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const [, lo, hi, rest] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])/g)) {
+      const from = parseInt(lo, 16);
+      const to = Math.min(parseInt(hi, 16), from + 0xffff);
+      const targets = rest.startsWith('[') ? [...rest.matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1]) : null;
+      const base = targets ? 0 : parseInt(rest.slice(1, -1) || '0', 16);
+      const width = rest.length - 2;
+      for (let c = from; c <= to; c++) {
+        const key = c.toString(16).padStart(lo.length, '0');
+        const text = targets ? utf16(targets[c - from] ?? '') : utf16((base + c - from).toString(16).padStart(width, '0'));
+        map.set(key, text);
+      }
+    }
+  }
+  return { map, codeBytes };
+}
+
+/** What reading a PDF's streams may inflate. */
+export interface InflateBudget {
+  /** Largest inflated size of one stream. */
+  perStream: number;
+  /** Bytes left for the whole file. */
+  left: number;
+}
+
+/**
+ * A stream's decoded bytes, or null when it is not plain or FlateDecode, or
+ * would outgrow the budget. Inflated here under the cap rather than by
+ * pdf-lib, whose decoder inflates whole deflate blocks at once.
+ */
+export function streamBytes(stream: unknown, budget: InflateBudget): Uint8Array | null {
+  if (!(stream instanceof PDFRawStream)) return null;
+  const dict: PDFDict = stream.dict;
+  const filter = dict.lookup(PDFName.of('Filter'));
+  const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
+  if (filters.length === 0) return stream.contents.length <= budget.perStream ? stream.contents : null;
+  if (filters.length !== 1 || filters[0] !== PDFName.of('FlateDecode') || dict.has(PDFName.of('DecodeParms'))) return null;
+  const zlib = stream.contents;
+  // The zlib header (method 8, check bits) is skipped when present; some writers leave it out.
+  const body = (zlib[0] & 0x0f) === 8 && ((zlib[0] << 8) | zlib[1]) % 31 === 0 ? zlib.subarray(2) : zlib;
+  const out = new Uint8Array(Math.min(budget.perStream, budget.left, Math.max(1024, zlib.length * 1032)));
+  let result: ReturnType<typeof inflateInto>;
+  try {
+    result = inflateInto(body, out);
+  } catch {
+    return null; // damaged data: this stream reads as nothing, the rest of the file still counts
+  }
+  budget.left -= result.produced;
+  return result.overflow ? null : out.subarray(0, result.produced);
+}
