@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./build.ts')).runBuild,
   check: async () => (await import('./check.ts')).runCheck,
   push: async () => (await import('./push.ts')).runPush,
+  verify: async () => (await import('./verify.ts')).runVerify,
 };
 
 /**

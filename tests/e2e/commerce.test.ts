@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
@@ -7,6 +10,7 @@ import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.t
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
 import { readMarks } from '../../src/formats/read-stamp.ts';
 import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
+import { main } from '../../src/cli/main.ts';
 
 const TOKEN = `bnd_e2e_${randomBytes(16).toString('hex')}`;
 const WEBHOOK_SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;
@@ -97,6 +101,13 @@ describe('selling a book under wrangler dev', () => {
         const page = Object.entries(unzipSync(bytes)).find(([name]) => name.endsWith('bindery-licence.xhtml'))!;
         expect(strFromU8(page[1])).toContain(`Licensed to ${BUYER}`);
       }
+      // The publisher traces the copy with `bindery verify`, as after a leak.
+      const leaked = join(mkdtempSync(join(tmpdir(), 'bindery-e2e-leak-')), `leaked.${format}`);
+      writeFileSync(leaked, bytes);
+      let out = '';
+      const io = { stdout: (text: string) => void (out += text), stderr: (text: string) => void (out += text), cwd: ROOT, env: {} };
+      expect(await main(['verify', leaked, '--api', server.url, '--token', TOKEN, '--json'], io), out).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ kind: format, purchases: [{ purchaseId: marks.purchases[0].purchaseId, email: BUYER, bookSlug: SLUG, confidence: 'high' }] });
     }
     expect(library.items[0].downloads.map((d) => d.format)).toEqual(['epub', 'pdf']);
   });

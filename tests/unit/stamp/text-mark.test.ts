@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { markXhtml } from '../../../src/stamp/epub-text.ts';
+import { findTextMarks, isMarkable, MARK_ALPHABET, MARK_LENGTH, textMark } from '../../../src/stamp/text-mark.ts';
+
+const ANA = 'pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d';
+const BEN = 'pur_ffeeddccbbaa99887766554433221100';
+const invisible = new RegExp(`[${MARK_ALPHABET.join('')}]`, 'g');
+const visible = (text: string) => text.replace(invisible, '');
+
+describe('the text-layer code', () => {
+  it('writes a purchase id as 72 invisible characters and reads it back', () => {
+    const mark = textMark(ANA);
+    expect(mark).toHaveLength(MARK_LENGTH);
+    expect(visible(mark)).toBe('');
+    expect(findTextMarks(`Some text. ${mark}More text.`)).toEqual(new Map([[ANA, 1]]));
+  });
+
+  it('survives NFC and NFKC normalisation', () => {
+    const text = `Ｆｕｌｌ width. ${textMark(ANA)}café`;
+    expect(findTextMarks(text.normalize('NFC'))).toEqual(new Map([[ANA, 1]]));
+    expect(findTextMarks(text.normalize('NFKC'))).toEqual(new Map([[ANA, 1]]));
+  });
+
+  it('reports each purchase of a collage, with how many places carried it', () => {
+    const text = `A. ${textMark(ANA)}B. ${textMark(BEN)}C. ${textMark(ANA)}D.`;
+    expect(findTextMarks(text)).toEqual(new Map([[ANA, 2], [BEN, 1]]));
+  });
+
+  it('reads a mark that text extraction broke over two lines', () => {
+    const mark = textMark(BEN);
+    expect(findTextMarks(`end.${mark.slice(0, 30)}\n${mark.slice(30)} next`)).toEqual(new Map([[BEN, 1]]));
+  });
+
+  it('recovers a purchase from damaged copies by a majority over places', () => {
+    const mark = [...textMark(ANA)];
+    const damaged = [5, 30, 60].map((at) => mark.map((ch, i) => (i === at ? MARK_ALPHABET[(MARK_ALPHABET.indexOf(ch as never) + 1) % 4] : ch)).join(''));
+    expect(findTextMarks(damaged.join(' text. '))).toEqual(new Map([[ANA, 3]]));
+    expect(findTextMarks(damaged.slice(0, 1).join(''))).toEqual(new Map());
+  });
+
+  it('finds nothing in unmarked text or a cut-off mark, and only writes opaque purchase ids', () => {
+    expect(findTextMarks('Plain text, with a zero\u200Cwidth joiner in it: 👩\u200D💻.')).toEqual(new Map());
+    expect(findTextMarks(textMark(ANA).slice(1))).toEqual(new Map());
+    expect(isMarkable('cs_test_a1b2c3')).toBe(false);
+    expect(() => textMark('cs_test_a1b2c3')).toThrow(/not a purchase id/);
+  });
+});
+
+describe('marking XHTML', () => {
+  const mark = textMark(ANA);
+  const sentence = 'Reporters verify every clip before it airs, and they log what they checked. ';
+  const page = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T. Title, here.</title></head><body>${body}</body></html>`;
+
+  it('puts a mark after a sentence end and its space, often enough that any 300 characters hold a whole one', () => {
+    const { xhtml, marked } = markXhtml(page(`<p>${sentence.repeat(20)}</p>`), mark);
+    expect(marked).toBeGreaterThan(5);
+    const text = xhtml.replace(/<[^>]*>/g, '');
+    for (const [at] of [...text.matchAll(new RegExp(`[${MARK_ALPHABET.join('')}]+`, 'g'))].map((m) => [m.index])) {
+      expect(text.slice(at - 2, at)).toMatch(/[.,] $/);
+    }
+    const body = text.slice(text.indexOf('Reporters'));
+    const plain = visible(body);
+    for (let start = 0; start + 300 < plain.length; start += 17) {
+      const excerpt = body.slice(indexOfVisible(body, start), indexOfVisible(body, start + 300));
+      expect(findTextMarks(excerpt).get(ANA), `excerpt at ${start}`).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('puts marks after CJK punctuation, never inside a phrase, and leaves code, the head and attributes alone', () => {
+    const cjk = '生成式影片工具正在改變新聞室的工作方式，每一步都要留下紀錄。'.repeat(10);
+    const { xhtml } = markXhtml(page(`<p title="A. B, c.">${cjk}</p><pre><code>${sentence.repeat(5)}</code></pre>`), mark);
+    expect(xhtml).toContain('<title>T. Title, here.</title>');
+    expect(xhtml).toContain('<p title="A. B, c.">');
+    expect(xhtml.slice(xhtml.indexOf('<pre>'))).not.toMatch(invisible);
+    for (const m of xhtml.matchAll(new RegExp(`[${MARK_ALPHABET.join('')}]+`, 'g'))) expect(xhtml[m.index - 1]).toMatch(/[，。]/);
+  });
+
+  it('marks a short chapter once, at its first boundary', () => {
+    expect(markXhtml(page('<p>Short. Chapter.</p>'), mark)).toEqual({ xhtml: page(`<p>Short. ${mark}Chapter.</p>`), marked: 1 });
+  });
+});
+
+/** The index in `text` of its `n`th visible character. */
+function indexOfVisible(text: string, n: number): number {
+  let seen = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!invisible.test(text[i]) && seen++ === n) return i;
+    invisible.lastIndex = 0;
+  }
+  return text.length;
+}
