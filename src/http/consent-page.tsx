@@ -91,10 +91,15 @@ async function open(c: Context<AppEnv>, token: string): Promise<{ record: Consen
   }
 }
 
-/** A form post from another site (a forged cross-site request) carries its Origin or Sec-Fetch-Site; browsers send one of them. */
+/**
+ * A form post from another site (a forged cross-site request) says so in
+ * Sec-Fetch-Site, which every current browser sends. Origin is the fallback
+ * for older ones only: under this site's `Referrer-Policy: no-referrer`,
+ * Chromium sends `Origin: null` even for its own forms.
+ */
 function crossSite(c: Context<AppEnv>): boolean {
   const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return true;
+  if (site) return site !== 'same-origin' && site !== 'none';
   const origin = c.req.header('origin');
   return !!origin && origin !== originOf(c) && origin !== new URL(c.req.url).origin;
 }

@@ -98,6 +98,20 @@ describe('a contributor withdrawing consent', () => {
     expect(page).toContain('Book coast-guide');
     expect(page).toContain('Coast bundle');
     expect(page).toContain('<label for="consent-reason">');
+    const listed = await json(await api('GET', `/consents?article=${enc('coast/01-interview')}`), 200);
+    expect(listed.items.map((c: { id: string }) => c.id)).toEqual([interviewConsent.id]);
+    const { uses } = await json(await api('GET', `/consents/${interviewConsent.id}`), 200);
+    expect(uses).toEqual([{ article: 'coast/01-interview', title: 'Harbour interview', image: null, origin: 'front-matter' }]);
+  });
+
+  it('speaks Traditional Chinese to a contributor whose record asks for it', async () => {
+    await putArticle('coast/99-notes', '---\ntitle: 採訪筆記\n---\n\n筆記。\n');
+    const zh = await json(await api('POST', '/consents', { body: { contributor: '林美華', role: 'interviewee', language: 'zh-Hant', scope: 'book', book: 'coast-guide', articles: ['coast/99-notes'] } }), 201);
+    const page = await (await SELF.fetch(zh.link)).text();
+    expect(page).toContain('<html lang="zh-Hant"');
+    expect(page).toContain('撤回我的同意');
+    expect(page).toContain('同意範圍：僅限《coast-guide》。');
+    expect(page).toContain('採訪筆記');
   });
 
   it('refuses forged, expired and cross-site requests and changes nothing', async () => {
