@@ -6,6 +6,7 @@ import { languageOf } from '../language/index.ts';
 import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
 import { sanitizeSvg } from './svg.ts';
+import { curlQuotesInText } from './typography.ts';
 import { inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
 import { DEFAULT_TDM, resolveTdm } from '../tdm.ts';
@@ -34,7 +35,7 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
     return {
       id: chapterId(i),
       file: article.file,
-      title: article.meta.title,
+      title: curlQuotesInText(article.meta.title),
       ...(src.part ? { part: src.part } : {}),
       sample: src.sample,
       ...(article.meta.author ? { author: article.meta.author } : {}),

@@ -2,7 +2,9 @@ import { Lexer, Parser, Renderer, type Token, type Tokens } from 'marked';
 import type { Block, Inline, ListItem } from './model.ts';
 import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
-import { joinSoftBreaksInBlocks } from './soft-breaks.ts';
+import { mapInlineRuns } from './inline-runs.ts';
+import { joinSoftBreaks } from './soft-breaks.ts';
+import { curlQuotes } from './typography.ts';
 
 /** Marks Markdown images so the sanitizer can tell them from raw HTML `<img>`. */
 class MarkingRenderer extends Renderer {
@@ -19,9 +21,9 @@ const OPTIONS = { gfm: true, breaks: false, renderer: new MarkingRenderer() };
  * allow-list sanitizer, so raw inline HTML is handled by one code path.
  *
  * Soft line breaks are joined (nothing between CJK characters, a space
- * elsewhere; see soft-breaks.ts) and headings arranged under the chapter
- * title (see headings.ts), so writers see neither source wrapping nor
- * skipped levels.
+ * elsewhere; see soft-breaks.ts), headings arranged under the chapter title
+ * (see headings.ts) and straight quotes curled (typography.ts), so writers
+ * see neither source wrapping, skipped levels nor typewriter quotes.
  *
  * @param startLine line of the file where `markdown` begins, so nodes carry real file lines.
  * @param headings the article's title (a first heading repeating it is dropped), its file and a sink for warnings.
@@ -29,8 +31,9 @@ const OPTIONS = { gfm: true, breaks: false, renderer: new MarkingRenderer() };
 export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
   const tokens = new Lexer({ gfm: true }).lex(markdown);
   const blocks = convertTokens(tokens, markdown, startLine);
-  joinSoftBreaksInBlocks(blocks);
+  mapInlineRuns(blocks, joinSoftBreaks);
   arrangeHeadings(blocks, headings);
+  mapInlineRuns(blocks, curlQuotes);
   return blocks;
 }
 

@@ -20,30 +20,6 @@ type Leaf = { text: { type: 'text'; value: string } } | { atom: string } | null;
 /** Object replacement character: an image counts as neither CJK nor space. */
 const OBJECT = '\ufffc';
 
-/** Joins the soft line breaks of every paragraph, heading and table cell in `blocks`, in place. */
-export function joinSoftBreaksInBlocks(blocks: Block[]): void {
-  for (const block of blocks) {
-    switch (block.type) {
-      case 'heading':
-      case 'paragraph':
-        block.children = joinSoftBreaks(block.children);
-        break;
-      case 'table':
-        block.header = block.header.map(joinSoftBreaks);
-        block.rows = block.rows.map((row) => row.map(joinSoftBreaks));
-        break;
-      case 'quote':
-        joinSoftBreaksInBlocks(block.children);
-        break;
-      case 'list':
-        for (const item of block.items) joinSoftBreaksInBlocks(item.children);
-        break;
-      default:
-        break;
-    }
-  }
-}
-
 /**
  * Joins the soft line breaks of one run of inline nodes. Neighbours are found
  * across node boundaries (`**粗**\n體` joins with nothing), as pandoc does

@@ -1,0 +1,115 @@
+import { isCjkWide } from '../language/index.ts';
+import type { Inline } from './model.ts';
+
+/**
+ * Straight quotes typed on a keyboard become typographic ones, by
+ * SmartyPants' rules: `"` opens after a space, an opening bracket or dash,
+ * or the start of the text, and closes elsewhere; `'` inside or after a word
+ * is an apostrophe (’), as is the one of a decade (’90s). Chinese has no
+ * spaces to go by, so between CJK characters a quote opens unless one of its
+ * kind is open. CJK quotation marks (「」『』) are never touched, nor is
+ * anything in code (code spans and blocks, kbd, samp, var), whose quotes are
+ * literal.
+ */
+
+const OPENING = { '"': '\u201c', "'": '\u2018' } as const;
+const CLOSING = { '"': '\u201d', "'": '\u2019' } as const;
+type Straight = keyof typeof OPENING;
+
+/** After these a quote opens: brackets, dashes and other opening quotes. */
+const OPENS_AFTER = new Set([...'([{<\u2014\u2013-/\u201c\u2018\u300c\u300e\uff08']);
+/** Inline spans whose text is literal, like code. */
+const LITERAL_SPANS = new Set(['kbd', 'samp', 'var']);
+
+/** Text leaves of a run in reading order; a code span or image is an opaque atom, a hard break ends the context. */
+type Leaf = { text: { type: 'text'; value: string } } | { atom: string } | null;
+
+/**
+ * Curls the straight quotes of one run of inline nodes, in place; context
+ * crosses node boundaries (`"*word*"` opens before the emphasis).
+ *
+ * @example curlQuotes([{ type: 'text', value: `"Don't," she said.` }]) // [{ type: 'text', value: '“Don’t,” she said.' }]
+ */
+export function curlQuotes(nodes: Inline[]): Inline[] {
+  const leaves: Leaf[] = [];
+  collect(nodes, leaves);
+  const open = { '"': 0, "'": 0 };
+  let before: string | undefined;
+  for (const leaf of leaves) {
+    if (leaf === null) {
+      before = undefined;
+      continue;
+    }
+    if ('atom' in leaf) {
+      before = leaf.atom.slice(-1) || before;
+      continue;
+    }
+    const chars = [...leaf.text.value];
+    chars.forEach((ch, i) => {
+      if (ch === '"' || ch === "'") chars[i] = curl(ch, before, chars[i + 1] ?? nextChar(leaves, leaf), open);
+      before = chars[i];
+    });
+    leaf.text.value = chars.join('');
+  }
+  return nodes;
+}
+
+/** Curls the quotes of plain text, such as a chapter title. */
+export function curlQuotesInText(text: string): string {
+  const node = { type: 'text' as const, value: text };
+  curlQuotes([node]);
+  return node.value;
+}
+
+function curl(quote: Straight, before: string | undefined, after: string | undefined, open: Record<Straight, number>): string {
+  const word = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c) && !isCjk(c);
+  let opening: boolean;
+  if (quote === "'" && word(before)) opening = false; // don't, readers'
+  else if (quote === "'" && after !== undefined && /\d/.test(after) && !open["'"]) opening = false; // ’90s
+  else if (before === undefined || /\s/u.test(before) || OPENS_AFTER.has(before)) opening = after !== undefined && !/\s/u.test(after);
+  else if (isCjk(before)) opening = after !== undefined && !/\s/u.test(after) && !open[quote];
+  else opening = false;
+  if (opening) open[quote]++;
+  else if (open[quote]) open[quote]--;
+  return opening ? OPENING[quote] : CLOSING[quote];
+}
+
+function isCjk(c: string): boolean {
+  return isCjkWide(c.codePointAt(0)!);
+}
+
+function collect(nodes: readonly Inline[], out: Leaf[]): void {
+  for (const node of nodes) {
+    switch (node.type) {
+      case 'text':
+        out.push({ text: node });
+        break;
+      case 'break':
+        out.push(null);
+        break;
+      case 'code':
+        out.push({ atom: node.value });
+        break;
+      case 'image':
+        out.push({ atom: '\ufffc' });
+        break;
+      case 'span':
+        if (LITERAL_SPANS.has(node.tag)) out.push({ atom: 'x' });
+        else collect(node.children, out);
+        break;
+      default:
+        collect(node.children, out);
+    }
+  }
+}
+
+/** The first character after `leaf` in the run, across nodes; undefined at a hard break or the end. */
+function nextChar(leaves: readonly Leaf[], leaf: Leaf): string | undefined {
+  for (let j = leaves.indexOf(leaf) + 1; j < leaves.length; j++) {
+    const next = leaves[j];
+    if (next === null) return undefined;
+    const text = 'atom' in next ? next.atom : next.text.value;
+    if (text) return [...text][0];
+  }
+  return undefined;
+}
