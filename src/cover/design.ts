@@ -86,7 +86,26 @@ function titleBottom(lines: number): number {
 
 /** `value` broken into centred lines of `size`, the first baseline at `top`. */
 function setLines(value: string, size: number, top: number, leading: number, bold: boolean, colour: string): CoverLine[] {
-  return breakLines(value, COVER_MEASURE / size, bold).map((text, i) => ({ text, centre: COVER_WIDTH / 2, baseline: Math.round(top + i * size * leading), size, bold, colour }));
+  return balancedLines(value, COVER_MEASURE / size, bold).map((text, i) => ({ text, centre: COVER_WIDTH / 2, baseline: Math.round(top + i * size * leading), size, bold, colour }));
+}
+
+/**
+ * As few lines as fit `maxEms`, made as even as they can be (CSS
+ * `text-wrap: balance`): the narrowest measure that still needs no more
+ * lines, so a title never leaves one character alone on its last line
+ * (「工作流程精」/「選」 becomes 「工作流」/「程精選」).
+ */
+function balancedLines(value: string, maxEms: number, bold: boolean): string[] {
+  const greedy = breakLines(value, maxEms, bold);
+  if (greedy.length < 2) return greedy;
+  let fits = maxEms;
+  let tooNarrow = 0;
+  while (fits - tooNarrow > 0.05) {
+    const measure = (fits + tooNarrow) / 2;
+    if (breakLines(value, measure, bold).length <= greedy.length) fits = measure;
+    else tooNarrow = measure;
+  }
+  return breakLines(value, fits, bold);
 }
 
 /** Characters set one full em wide: CJK ideographs, kana, hangul, full-width forms. */
