@@ -1,4 +1,5 @@
 import { editionFiles, type PublishedBook } from '../catalog/editions.ts';
+import type { Accessibility } from '../document/accessibility.ts';
 import { FORMAT_REGISTRY, type Format } from '../formats/registry.ts';
 import type { TocEntry } from '../pipeline/build.ts';
 
@@ -49,6 +50,7 @@ export function presentBook(origin: string, book: PublishedBook) {
     tags: meta.tags,
     price: meta.price ?? null,
     tdm: { reserved: meta.tdm.reserved, policy: meta.tdm.policy ?? null },
+    accessibility: meta.accessibility ?? null,
     edition: { id: book.buildId, date: meta.date, publishedAt: book.publishedAt },
     formats: editionFiles(book, false).map(({ format, file }) => ({
       format,
@@ -61,6 +63,31 @@ export function presentBook(origin: string, book: PublishedBook) {
     sampleUrl: samples[0]?.url ?? null,
     url: links.page,
   };
+}
+
+/**
+ * What the EPUB states about its accessibility as the Readium Web Publication
+ * Manifest's accessibility object, which OPDS 2.0 publications carry. Its
+ * `conformsTo` is a URI: EPUB Accessibility 1.1's claim strings have one.
+ */
+export function readiumAccessibility(a: Accessibility) {
+  const conformsTo = a.conformsTo ? conformanceUri(a.conformsTo) : undefined;
+  return {
+    ...(conformsTo ? { conformsTo } : {}),
+    ...(conformsTo && a.certifiedBy ? { certification: { certifiedBy: a.certifiedBy } } : {}),
+    summary: a.accessibilitySummary,
+    accessMode: a.accessMode,
+    accessModeSufficient: a.accessModeSufficient.map((set) => set.split(',')),
+    feature: a.accessibilityFeature,
+    hazard: a.accessibilityHazard,
+  };
+}
+
+/** `EPUB Accessibility 1.1 - WCAG 2.1 Level AA` → https://www.w3.org/TR/epub-a11y-11#wcag-2.1-aa; a URI stays; anything else has none. */
+function conformanceUri(claim: string): string | undefined {
+  const epub = /^EPUB Accessibility 1\.1 - WCAG (2\.[0-2]) Level (A{1,3})$/.exec(claim);
+  if (epub) return `https://www.w3.org/TR/epub-a11y-11#wcag-${epub[1]}-${epub[2].toLowerCase()}`;
+  return /^https?:\/\//.test(claim) ? claim : undefined;
 }
 
 /** Chapters grouped by part, in reading order. */

@@ -6,7 +6,7 @@ import { bookSlugSchema } from '../catalog/schemas.ts';
 import { attr, attrs, text, XML_DECLARATION } from '../xml.ts';
 import { servesBook } from './tdm-headers.ts';
 import type { AppEnv } from './app.ts';
-import { bookLinks, coverImages } from './book-presenter.ts';
+import { bookLinks, coverImages, readiumAccessibility } from './book-presenter.ts';
 import { errorResponses } from './openapi-shapes.ts';
 import { originOf } from './origin.ts';
 import { METADATA_CACHE, publicRead, publicRouter } from './public.ts';
@@ -87,6 +87,7 @@ export function opdsPublication(origin: string, book: PublishedBook) {
       ...(pages ? { numberOfPages: pages } : {}),
       // The Readium Web Publication Manifest's TDMRep property.
       tdm: { reservation: meta.tdm.reserved ? 'all' : 'none', ...(meta.tdm.policy ? { policy: meta.tdm.policy } : {}) },
+      ...(meta.accessibility ? { accessibility: readiumAccessibility(meta.accessibility) } : {}),
     },
     links: [
       { rel: 'self', href: urls.publication(book.slug), type: OPDS2_PUBLICATION },

@@ -77,6 +77,18 @@ const EditionSchema = z
   })
   .openapi('Edition');
 
+const AccessibilitySchema = z
+  .object({
+    accessMode: z.array(z.string()).openapi({ example: ['textual', 'visual'] }),
+    accessModeSufficient: z.array(z.string()).openapi({ description: 'Each entry one sufficient set of access modes, joined by commas', example: ['textual', 'textual,visual'] }),
+    accessibilityFeature: z.array(z.string()).openapi({ example: ['alternativeText', 'structuralNavigation', 'tableOfContents'] }),
+    accessibilityHazard: z.array(z.string()).openapi({ example: ['none'] }),
+    accessibilitySummary: z.string(),
+    conformsTo: z.string().optional().openapi({ example: 'EPUB Accessibility 1.1 - WCAG 2.1 Level AA' }),
+    certifiedBy: z.string().optional(),
+  })
+  .openapi('Accessibility', { description: 'schema.org accessibility properties, as in the EPUB package metadata' });
+
 const PublicBookSchema = z
   .object({
     slug: bookSlugSchema,
@@ -91,6 +103,7 @@ const PublicBookSchema = z
     tdm: z
       .object({ reserved: z.boolean(), policy: z.url().nullable() })
       .openapi('TdmReservation', { description: 'Whether the publisher reserves text and data mining, AI training included (W3C TDMRep), and where its licensing terms are' }),
+    accessibility: AccessibilitySchema.nullable().openapi({ description: 'What the EPUB states about its accessibility (EPUB Accessibility 1.1); null for editions built before it was recorded' }),
     edition: EditionSchema,
     formats: z.array(FormatSchema),
     samples: z.array(SampleSchema),

@@ -1,8 +1,11 @@
 import type { PublishedBookDetail } from '../../catalog/public-queries.ts';
-import { languageOf } from '../../language/index.ts';
+import type { Accessibility } from '../../document/accessibility.ts';
+import { languageOf, type Language } from '../../language/index.ts';
 import { bookLinks, coverImages, groupToc } from '../book-presenter.ts';
 import { formatBytes, formatDate, formatPrice } from './format.ts';
 import { Layout } from './layout.tsx';
+import { LanguageText } from './language-text.tsx';
+import { statementPath } from './statement-path.ts';
 import { editionFiles, pageCount } from '../../catalog/editions.ts';
 import { FORMAT_REGISTRY } from '../../formats/registry.ts';
 
@@ -53,11 +56,16 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
           <img src={links.cover} alt={`${meta.title}`} width="400" height="600" />
         </div>
         <div>
-          <h1>{meta.title}</h1>
-          {meta.subtitle ? <p class="subtitle">{meta.subtitle}</p> : null}
+          <h1>
+            <LanguageText text={meta.title} language={language} />
+          </h1>
+          {meta.subtitle ? (
+            <p class="subtitle">
+              <LanguageText text={meta.subtitle} language={language} />
+            </p>
+          ) : null}
           <p class="authors">
-            {t.by} {language.list(meta.authors)}
-            {meta.publisher ? ` · ${meta.publisher}` : null}
+            <LanguageText text={`${t.by} ${language.list(meta.authors)}${meta.publisher ? ` · ${meta.publisher}` : ''}`} language={language} />
           </p>
 
           <section class="buy" aria-labelledby="buy-heading">
@@ -91,11 +99,13 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
 
           {meta.description ? (
             <div class="description">
-              <p>{meta.description}</p>
+              <p>
+                <LanguageText text={meta.description} language={language} />
+              </p>
             </div>
           ) : null}
           {meta.tags.length ? (
-            <ul class="tags" aria-label="Tags">
+            <ul class="tags" aria-label={t.tags}>
               {meta.tags.map((tag) => (
                 <li>
                   <a href={`/?tag=${encodeURIComponent(tag)}`}>{tag}</a>
@@ -130,19 +140,23 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
               {groupToc(book.chapters).map((group) =>
                 group.part ? (
                   <li class="part">
-                    <span class="part-title">{group.part}</span>
+                    <span class="part-title">
+                      <LanguageText text={group.part} language={language} />
+                    </span>
                     <ol class="chapters">
                       {group.chapters.map((c) => (
-                        <Chapter chapter={c} />
+                        <Chapter chapter={c} language={language} />
                       ))}
                     </ol>
                   </li>
                 ) : (
-                  group.chapters.map((c) => <Chapter chapter={c} />)
+                  group.chapters.map((c) => <Chapter chapter={c} language={language} />)
                 ),
               )}
             </ol>
           </nav>
+
+          {meta.accessibility ? <AccessibilitySection accessibility={meta.accessibility} language={language} /> : null}
 
           <h2>{t.editions}</h2>
           <ul class="history">
@@ -158,16 +172,39 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
   );
 }
 
-function Chapter({ chapter }: { chapter: PublishedBookDetail['chapters'][number] }) {
+/** What the EPUB states about its accessibility (EPUB Accessibility 1.1 metadata), in the book's language. */
+function AccessibilitySection({ accessibility, language }: { accessibility: Accessibility; language: Language }) {
+  const t = language.words.store;
+  return (
+    <section aria-labelledby="accessibility">
+      <h2 id="accessibility">{t.accessibility}</h2>
+      <p>
+        <LanguageText text={accessibility.accessibilitySummary} language={language} />
+      </p>
+      <p>
+        <LanguageText text={accessibility.conformsTo ? t.conformsTo(accessibility.conformsTo, accessibility.certifiedBy) : t.noConformance} language={language} />
+      </p>
+      <p>
+        <a href={statementPath(language.script === 'Hant' ? 'zh-Hant' : 'en')}>{t.accessibilityStatement}</a>
+      </p>
+    </section>
+  );
+}
+
+function Chapter({ chapter, language }: { chapter: PublishedBookDetail['chapters'][number]; language: Language }) {
   return (
     <li class="chapter">
-      <span class="chapter-title">{chapter.title}</span>
+      <span class="chapter-title">
+        <LanguageText text={chapter.title} language={language} />
+      </span>
       {chapter.headings.length ? (
         <ul class="headings">
           {chapter.headings
             .filter((h) => h.level === 2)
             .map((h) => (
-              <li>{h.text}</li>
+              <li>
+                <LanguageText text={h.text} language={language} />
+              </li>
             ))}
         </ul>
       ) : null}
@@ -197,6 +234,7 @@ function jsonLd(book: PublishedBookDetail, origin: string): string {
     image: coverImages(origin, book)[0]!.href,
     bookFormat: 'https://schema.org/EBook',
     ...(pages ? { numberOfPages: pages } : {}),
+    ...(meta.accessibility ? schemaOrgAccessibility(meta.accessibility) : {}),
     ...(meta.price
       ? {
           offers: {
@@ -210,4 +248,15 @@ function jsonLd(book: PublishedBookDetail, origin: string): string {
       : {}),
   };
   return JSON.stringify(data).replace(/</g, '\\u003c');
+}
+
+/** schema.org's accessibility properties of a Book, from what the EPUB states (https://schema.org/accessibilityFeature). */
+function schemaOrgAccessibility(a: Accessibility) {
+  return {
+    accessMode: a.accessMode,
+    accessModeSufficient: a.accessModeSufficient.map((set) => ({ '@type': 'ItemList', itemListElement: set.split(','), description: set })),
+    accessibilityFeature: a.accessibilityFeature,
+    accessibilityHazard: a.accessibilityHazard,
+    accessibilitySummary: a.accessibilitySummary,
+  };
 }

@@ -1,4 +1,6 @@
 import type { Child } from 'hono/jsx';
+import { languageOf } from '../../language/index.ts';
+import { statementPath } from './statement-path.ts';
 
 /**
  * The page frame every storefront page shares — the catalog, book pages and
@@ -15,6 +17,9 @@ export function Layout(props: {
   head?: Child;
   children?: Child;
 }) {
+  // The frame's own words are English; on a page in another language they say so.
+  const frame = props.lang === 'en' ? undefined : 'en';
+  const statementLang = languageOf(props.lang).script === 'Hant' ? 'zh-Hant' : 'en';
   return (
     <html lang={props.lang}>
       <head>
@@ -28,10 +33,10 @@ export function Layout(props: {
         {props.head}
       </head>
       <body>
-        <a class="skip" href="#main">
+        <a class="skip" href="#main" lang={frame}>
           Skip to content
         </a>
-        <header class="site">
+        <header class="site" lang={frame}>
           <a class="brand" href="/">
             Bindery
           </a>
@@ -43,7 +48,12 @@ export function Layout(props: {
         </header>
         <main id="main">{props.children}</main>
         <footer class="site">
-          <p>Handbooks from Markdown article series · EPUB and PDF · free samples for every book</p>
+          <p lang={frame}>Handbooks from Markdown article series · EPUB and PDF · free samples for every book</p>
+          <p>
+            <a href={statementPath(statementLang)} lang={statementLang === props.lang ? undefined : statementLang}>
+              {languageOf(statementLang).words.store.accessibilityStatement}
+            </a>
+          </p>
         </footer>
       </body>
     </html>

@@ -11,6 +11,9 @@ import { BookPage } from './book-page.tsx';
 import { CatalogPage } from './catalog-page.tsx';
 import { languageOf } from '../../language/index.ts';
 import { Layout } from './layout.tsx';
+import { AccessibilityPage } from './accessibility-page.tsx';
+import { STATEMENT_LANGUAGES } from './statement-path.ts';
+import { pageHeaders } from '../security-headers.ts';
 import { servesBook } from '../tdm-headers.ts';
 
 const PAGE_SIZE = 24;
@@ -83,6 +86,37 @@ export function storeRoutes(): OpenAPIHono<AppEnv> {
           404,
         );
       }
+    },
+  );
+
+  // The statement is a page like the catalog: the same headers (src/http/app.ts sets them for the other page paths).
+  app.use('/accessibility', pageHeaders);
+  app.use('/accessibility/*', pageHeaders);
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/accessibility',
+      tags: ['storefront'],
+      summary: "The shop's accessibility statement: what the shop and its files conform to, what is still open, how to report a barrier",
+      responses: { 200: html('The statement, in English') },
+    }),
+    (c) => {
+      c.header('Cache-Control', METADATA_CACHE);
+      return c.html(<AccessibilityPage lang="en" />, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/accessibility/{lang}',
+      tags: ['storefront'],
+      summary: 'The accessibility statement in another language',
+      request: { params: z.object({ lang: z.enum(STATEMENT_LANGUAGES).openapi({ param: { name: 'lang', in: 'path' } }) }) },
+      responses: { 200: html('The statement in that language'), ...errorResponses(400) },
+    }),
+    (c) => {
+      c.header('Cache-Control', METADATA_CACHE);
+      return c.html(<AccessibilityPage lang={c.req.valid('param').lang} />, 200);
     },
   );
 

@@ -4,7 +4,7 @@ import { ArticleRepository } from '../../../src/catalog/articles.ts';
 import { storeImage } from '../../../src/catalog/assets.ts';
 import { BookRepository } from '../../../src/catalog/books.ts';
 import { BuildRepository, type BuildFile } from '../../../src/catalog/builds.ts';
-import { snapshotKey, type BuildMessage } from '../../../src/catalog/editions.ts';
+import { editionMetaOf, snapshotKey, type BuildMessage } from '../../../src/catalog/editions.ts';
 import { apiManifestSchema } from '../../../src/catalog/schemas.ts';
 import { generatedCoverPng } from '../../../src/http/store/cover.ts';
 import { prepareBook } from '../../../src/pipeline/build.ts';
@@ -92,8 +92,7 @@ export async function publishFixture(book: BookFixture): Promise<{ buildId: stri
       onProgress: () => {},
       store: async (files, sample) => void rows.push(...(await storeFiles(env.BOOKS, build, files, sample))),
     });
-    const meta = { ...document.meta, modified: document.meta.modified.toISOString() };
-    await builds.complete(build.id, rows, { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, meta);
+    await builds.complete(build.id, rows, { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, editionMetaOf(document));
     await books.publish(book.slug, build.id);
     return { buildId: build.id, contentHash: build.contentHash };
   } finally {

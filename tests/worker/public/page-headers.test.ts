@@ -47,6 +47,8 @@ describe('HTML pages', () => {
       ['/books/no-such-book', 404],
       ['/library/not-a-real-token', 403],
       ['/checkout/success?session_id=cs_test_unknown', 200],
+      ['/accessibility', 200],
+      ['/accessibility/zh-Hant', 200],
     ] as const) {
       const res = await get(path);
       expect(res.status, path).toBe(status);
@@ -63,7 +65,7 @@ describe('HTML pages', () => {
   });
 
   it('carry no inline script: the storefront needs none, and JSON-LD is data', async () => {
-    for (const path of ['/', '/books/remote-newsroom', '/books/ai-video', '/books/no-such-book']) {
+    for (const path of ['/', '/books/remote-newsroom', '/books/ai-video', '/books/no-such-book', '/accessibility']) {
       const html = await (await get(path)).text();
       const scripts = [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]);
       for (const tag of scripts) expect(tag, path).toMatch(/\bsrc=|type="application\/ld\+json"/);
