@@ -38,6 +38,8 @@ export interface ConsentRebuild {
   error: BuildError | null;
   queuedAt: string;
   publishedAt: string | null;
+  /** The rebuild's changelog: the articles it left out and whose consent kept them out (empty until it is built). */
+  removed: { article: string; contributor: string; role: string; consent: string }[];
 }
 
 export interface Withdrawal {
@@ -148,14 +150,17 @@ export class EditionContentRepository {
          FROM consent_events ev JOIN consents c ON c.id = ev.consent_id WHERE ev.action = 'withdraw' ORDER BY ev.id DESC`,
       ),
       this.db.prepare(
-        `SELECT r.event_id, r.book_slug, r.replaced_build_id, r.build_id, r.error, r.queued_at, r.published_at FROM consent_rebuilds r
-         JOIN consent_events ev ON ev.id = r.event_id WHERE ev.action = 'withdraw' ORDER BY r.event_id, r.book_slug`,
+        `SELECT r.event_id, r.book_slug, r.replaced_build_id, r.build_id, r.error, r.queued_at, r.published_at, json_extract(bu.facts, '$.removed') AS removed
+         FROM consent_rebuilds r JOIN consent_events ev ON ev.id = r.event_id LEFT JOIN builds bu ON bu.id = r.build_id
+         WHERE ev.action = 'withdraw' ORDER BY r.event_id, r.book_slug`,
       ),
     ]);
     const byEvent = new Map<number, ConsentRebuild[]>();
-    for (const r of rebuilds.results as { event_id: number; book_slug: string; replaced_build_id: string; build_id: string | null; error: string | null; queued_at: string; published_at: string | null }[]) {
+    type Row = { event_id: number; book_slug: string; replaced_build_id: string; build_id: string | null; error: string | null; queued_at: string; published_at: string | null; removed: string | null };
+    for (const r of rebuilds.results as Row[]) {
       const list = byEvent.get(r.event_id) ?? [];
-      list.push({ slug: r.book_slug, replacedBuildId: r.replaced_build_id, buildId: r.build_id, error: r.error ? (JSON.parse(r.error) as BuildError) : null, queuedAt: r.queued_at, publishedAt: r.published_at });
+      const removed = r.removed ? (JSON.parse(r.removed) as ConsentRebuild['removed']).map(({ article, contributor, role, consent }) => ({ article, contributor, role, consent })) : [];
+      list.push({ slug: r.book_slug, replacedBuildId: r.replaced_build_id, buildId: r.build_id, error: r.error ? (JSON.parse(r.error) as BuildError) : null, queuedAt: r.queued_at, publishedAt: r.published_at, removed });
       byEvent.set(r.event_id, list);
     }
     return (events.results as Omit<Withdrawal, 'editions'>[]).map((e) => ({ ...e, editions: byEvent.get(e.eventId) ?? [] }));

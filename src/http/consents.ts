@@ -61,7 +61,15 @@ const WithdrawalSchema = z
     source: z.string(),
     reason: z.string().nullable(),
     at: z.string(),
-    editions: z.array(RebuildSchema.extend({ queuedAt: z.string(), publishedAt: z.string().nullable().openapi({ description: 'When the rebuild went on sale' }) })),
+    editions: z.array(
+      RebuildSchema.extend({
+        queuedAt: z.string(),
+        publishedAt: z.string().nullable().openapi({ description: 'When the rebuild went on sale' }),
+        removed: z
+          .array(z.object({ article: z.string(), contributor: z.string(), role: z.string(), consent: z.string() }))
+          .openapi({ description: "The rebuild's changelog: the articles it left out and whose consent kept them out (images are replaced by a notice instead)" }),
+      }),
+    ),
   })
   .openapi('Withdrawal');
 

@@ -7,6 +7,7 @@ import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '..
 import { sampleDocument } from '../pipeline/sample.ts';
 import { StorageSource, type BookSnapshot } from './storage-source.ts';
 import { publishAwaitedRebuild } from './consent-rebuilds.ts';
+import { EditionContentRepository } from '../catalog/edition-contents.ts';
 import type { Format } from '../formats/registry.ts';
 import type { FontSet } from '../formats/writer.ts';
 
@@ -82,7 +83,10 @@ export async function runBuild(env: Env, buildId: string): Promise<void> {
     await builds.complete(build.id, edition.rows, facts, edition.meta);
   } catch (err) {
     if (!(err instanceof BinderyError)) throw err;
-    await builds.fail(build.id, source.ids.toId(err.toJSON()));
+    const error = source.ids.toId(err.toJSON());
+    await builds.fail(build.id, error);
+    // A withdrawal waiting for this rebuild lists why it never went on sale.
+    await new EditionContentRepository(env.DB).settle(build.id, { error });
     return;
   }
   // A rebuild a consent withdrawal queued goes on sale by itself.

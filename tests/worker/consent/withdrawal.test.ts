@@ -148,6 +148,7 @@ describe('a contributor withdrawing consent', () => {
     expect(await everyObjectText(await buildFile(original['coast-guide'], 'pdf'))).toContain('Harbour interview');
     for (const edition of after.editions) {
       expect(edition.publishedAt).not.toBeNull();
+      expect(edition.removed).toEqual([{ article: 'coast/01-interview', contributor: 'Mei Lin', role: 'interviewee', consent: interviewConsent.id }]);
       expect(await publishedBuild(edition.book)).toBe(edition.buildId);
       const { text } = epubText(await buildFile(edition.buildId, 'epub'));
       expect(text).not.toContain('quokka');
