@@ -27,7 +27,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SLUG = 'remote-newsroom-playbook';
 const CONNECTIONS = 8;
 /** The download and the plain read alternate, so a neighbour's load on the shared cores hits both alike. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const SECONDS = 5;
 
 interface WrkResult {
