@@ -7,6 +7,7 @@ import { IdAllocator, slugify, xmlId } from './ids.ts';
 import { sniffImage } from './image-info.ts';
 import { sanitizeSvg } from './svg.ts';
 import { curlQuotesInText } from './typography.ts';
+import { rareCharacterWarnings } from './glyph-coverage.ts';
 import { inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
 import { DEFAULT_TDM, resolveTdm } from '../tdm.ts';
@@ -94,6 +95,7 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
     if (last?.title === chapter.part) last.chapterIds.push(chapter.id);
     else parts.push({ title: chapter.part, chapterIds: [chapter.id] });
   }
+  warnings.push(...chapters.flatMap(rareCharacterWarnings));
   return { meta, warnings, chapters, parts, assets: new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 

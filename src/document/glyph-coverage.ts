@@ -1,0 +1,68 @@
+import type { Warning } from '../errors.ts';
+import { inlineText, type Block, type Chapter } from './model.ts';
+import { walkBlocks } from './parse.ts';
+
+/**
+ * Characters that the fonts of common reading systems (and the PDF's Noto
+ * Sans TC cut) lack, so a reader sees a box: rare Han outside the BMP's
+ * unified block, emoji, and private-use code points. The build keeps them
+ * (the text stays searchable) and warns once per chapter, at the first line
+ * each appears, so an editor can replace or explain them.
+ */
+const RARE: { name: string; test: (cp: number) => boolean }[] = [
+  { name: 'CJK Extension A', test: (cp) => cp >= 0x3400 && cp <= 0x4dbf },
+  { name: 'CJK Extension B or later', test: (cp) => (cp >= 0x20000 && cp <= 0x2f7ff) || (cp >= 0x30000 && cp <= 0x3ffff) },
+  { name: 'CJK compatibility supplement', test: (cp) => cp >= 0x2f800 && cp <= 0x2fa1f },
+  { name: 'emoji', test: (cp) => EMOJI.test(String.fromCodePoint(cp)) },
+  { name: 'private use', test: (cp) => (cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000 },
+];
+/** Emoji shown as pictures by default (not ©, ® or digits, which fonts draw as text). */
+const EMOJI = /\p{Emoji_Presentation}/u;
+
+/** Warnings naming the rare characters of one chapter, with the line each first appears on. */
+export function rareCharacterWarnings(chapter: Chapter): Warning[] {
+  const found = new Map<string, { kind: string; line: number }>();
+  const scan = (text: string, firstLine: number) => {
+    let line = firstLine;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (ch === '\n') line++;
+      if (cp < 0x2300 || found.has(ch)) continue;
+      const kind = RARE.find((r) => r.test(cp));
+      if (kind) found.set(ch, { kind: kind.name, line });
+    }
+  };
+  walkBlocks(chapter.blocks, (block) => {
+    for (const [text, line] of blockTexts(block)) scan(text, line);
+  });
+  const byLine = new Map<number, string[]>();
+  for (const [ch, { kind, line }] of found) byLine.set(line, [...(byLine.get(line) ?? []), `${ch} (U+${ch.codePointAt(0)!.toString(16).toUpperCase()}, ${kind})`]);
+  return [...byLine].map(([line, chars]) => ({
+    file: chapter.file,
+    line,
+    message: `${chars.join(', ')}: most reading systems' fonts and the PDF's font lack ${chars.length > 1 ? 'these; they' : 'this; it'} may show as a box`,
+  }));
+}
+
+/**
+ * The text a block itself holds, each piece with its source line (nested
+ * blocks are visited on their own): a hard break or a code line moves to the
+ * next line, a table row sits below the header and its delimiter row.
+ */
+function blockTexts(block: Block): [string, number][] {
+  switch (block.type) {
+    case 'heading':
+    case 'paragraph':
+      return [[inlineText(block.children), block.line]];
+    case 'table':
+      return [
+        ...block.header.map((cell): [string, number] => [inlineText(cell), block.line]),
+        ...block.rows.flatMap((row, i) => row.map((cell): [string, number] => [inlineText(cell), block.line + 2 + i])),
+      ];
+    case 'code':
+      // The value starts on the line after the opening fence.
+      return [[block.value, block.line + 1]];
+    default:
+      return [];
+  }
+}
