@@ -118,7 +118,6 @@ export function checkoutRoutes() {
       if (!order) {
         const message = 'Payment is being confirmed; try again in a few seconds.';
         if (json) return c.json({ status: 'pending' as const, message }, 202);
-        c.header('refresh', '3');
         return c.html(<PendingPage />, 200);
       }
       if (isHeld(order)) {

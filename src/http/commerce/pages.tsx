@@ -28,7 +28,11 @@ export function PendingPage() {
   return (
     <Page title="Payment is being confirmed">
       <h1>Payment is being confirmed</h1>
-      <p>Thank you! Stripe is confirming your payment. This page refreshes by itself; your library link will appear here and in your mail.</p>
+      <p>Thank you! Stripe is confirming your payment, which usually takes a few seconds. Your library link will appear on this page and in your mail.</p>
+      {/* No timed reload: a page that reloads itself restarts a screen reader and takes the reader's place away (WCAG 2.2.1, F41). */}
+      <p>
+        <a href="">Check again</a>
+      </p>
     </Page>
   );
 }

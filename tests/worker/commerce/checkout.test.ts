@@ -76,6 +76,9 @@ describe('the success page', () => {
     const pendingText = await pendingHtml.text();
     expect(pendingText).toContain('Payment is being confirmed');
     expect(pendingText).not.toContain(sessionId);
+    // The reader reloads when they choose: a timed reload restarts a screen reader (WCAG 2.2.1).
+    expect(pendingHtml.headers.get('refresh')).toBeNull();
+    expect(pendingText).toContain('<a href="">Check again</a>');
 
     const buyer = await buy('checkout-book');
     const { libraryUrl } = await successState(buyer);
