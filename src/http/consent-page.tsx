@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { bodyLimit } from 'hono/body-limit';
 import { ConsentLinks } from '../catalog/consent-links.ts';
 import { ConsentRepository, type ConsentEvent, type ConsentRecord, type ConsentUse } from '../catalog/consents.ts';
@@ -104,10 +105,11 @@ function crossSite(c: Context<AppEnv>): boolean {
   return !!origin && origin !== originOf(c) && origin !== new URL(c.req.url).origin;
 }
 
-function Page(props: { title: string; lang: string; children: unknown }) {
+/** The contributor's pages in the storefront frame; never indexed, they carry a private link. */
+function Page(props: { title: string; lang: string; children: Child }) {
   return (
     <Layout title={props.title} lang={props.lang} head={<meta name="robots" content="noindex" />}>
-      {props.children as never}
+      {props.children}
     </Layout>
   );
 }
