@@ -1,20 +1,28 @@
-import { PDFString, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
+import { PDFHexString, PDFString, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import type { LinkArea } from './draw.ts';
 import { destinationArray } from './outline.ts';
 import type { Destination } from './paginate.ts';
+import type { StructureTree } from './structure.ts';
 
 /**
  * Turns link areas into /Link annotations: URI actions for web links, GoTo
  * destinations for links inside the book. Runs after every page exists, so
- * links may point forward. Returns the internal targets that were not found.
+ * links may point forward. Each annotation joins its Link element (an OBJR
+ * there, /StructParent here) and carries the link's text as /Contents.
+ * Returns the internal targets that were not found.
  */
-export function addLinkAnnotations(pdf: PDFDocument, links: readonly { page: PDFPage; area: LinkArea }[], destinations: ReadonlyMap<string, Destination>, left: number): string[] {
+export function addLinkAnnotations(
+  pdf: PDFDocument,
+  links: readonly { page: PDFPage; area: LinkArea }[],
+  destinations: ReadonlyMap<string, Destination>,
+  left: number,
+  tree: StructureTree,
+): string[] {
   const unresolved: string[] = [];
   for (const { page, area } of links) {
-    const base = { Type: 'Annot', Subtype: 'Link', Rect: area.rect.map((n) => Math.round(n * 100) / 100), Border: [0, 0, 0] };
-    let annotation;
+    let action: Record<string, unknown>;
     if ('uri' in area.target) {
-      annotation = pdf.context.obj({ ...base, A: { Type: 'Action', S: 'URI', URI: PDFString.of(asciiUri(area.target.uri)) } });
+      action = { A: { Type: 'Action', S: 'URI', URI: PDFString.of(asciiUri(area.target.uri)) } };
     } else {
       const { chapterId, anchor } = area.target.internal;
       const destination = destinations.get(anchor ? `${chapterId}#${anchor}` : chapterId) ?? destinations.get(chapterId);
@@ -22,9 +30,21 @@ export function addLinkAnnotations(pdf: PDFDocument, links: readonly { page: PDF
         unresolved.push(chapterId);
         continue;
       }
-      annotation = pdf.context.obj({ ...base, Dest: destinationArray(pdf, destination, left) });
+      action = { Dest: destinationArray(pdf, destination, left) };
     }
-    page.node.addAnnot(pdf.context.register(annotation));
+    const ref = pdf.context.nextRef();
+    const description = area.tag?.text.trim() || ('uri' in area.target ? area.target.uri : '');
+    const annotation = {
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: area.rect.map((n) => Math.round(n * 100) / 100),
+      Border: [0, 0, 0],
+      ...action,
+      ...(description ? { Contents: PDFHexString.fromText(description) } : {}),
+      ...(area.tag ? { StructParent: tree.annotation(area.tag, ref, page.ref) } : {}),
+    };
+    pdf.context.assign(ref, pdf.context.obj(annotation as never));
+    page.node.addAnnot(ref);
   }
   return unresolved;
 }

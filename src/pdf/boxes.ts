@@ -2,6 +2,7 @@ import type { PageCanvas } from './draw.ts';
 import type { Rgb } from './geometry.ts';
 import type { ShapeContext, TextChar } from './inline.ts';
 import { breakLines, breakOpportunities, justify, type LineRange } from './linebreak.ts';
+import type { StructNode } from './structure.ts';
 
 /**
  * Layout produces a flat list of boxes per chapter; pagination stacks them
@@ -32,7 +33,15 @@ export interface Box {
   split?(room: number): [Box, Box] | null;
   /** The least height a first part from `split` can have (a boxes kept with this one count only this much). */
   minHeight?: number;
+  /** The structure element the box's text and images belong to; without one they are artifacts. */
+  tag?: StructNode;
   draw(canvas: PageCanvas, top: number): void;
+}
+
+/** Makes `node` the element of every box (the lines of one paragraph or heading). */
+export function tagBoxes(boxes: Box[], node: StructNode): Box[] {
+  for (const box of boxes) box.tag = node;
+  return boxes;
 }
 
 /** Where nested blocks sit: an indent from the left margin, a width, and decorations (quote rules, code tint) drawn beside every box inside. */

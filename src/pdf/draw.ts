@@ -2,12 +2,25 @@ import type { PDFDocument, PDFPage, PDFRef } from '@cantoo/pdf-lib';
 import type { Face } from './fonts.ts';
 import type { Rgb } from './geometry.ts';
 import type { LinkTarget, TextChar } from './inline.ts';
+import { textString, type PageTags, type StructNode, type StructureTree } from './structure.ts';
 
 /** A clickable area on a page, turned into a link annotation once every page exists. */
 export interface LinkArea {
   rect: [number, number, number, number];
   target: LinkTarget;
+  /** The Link element of the text, which the annotation joins. */
+  tag?: StructNode;
 }
+
+/** What is not content (ISO 32000-1 §14.8.2.2): running heads, folios, rules, tints, repeated table headers. */
+export type Artifact = 'Layout' | 'Header' | 'Footer' | 'Pagination';
+
+const ARTIFACT_BDC: Record<Artifact, string> = {
+  Layout: '/Artifact <</Type /Layout>> BDC',
+  Header: '/Artifact <</Type /Pagination /Subtype /Header>> BDC',
+  Footer: '/Artifact <</Type /Pagination /Subtype /Footer>> BDC',
+  Pagination: '/Artifact <</Type /Pagination>> BDC',
+};
 
 /** A named place in the book (a chapter start or a heading) that links and the outline jump to. */
 export interface Destination {
@@ -27,20 +40,133 @@ function colour([r, g, b]: Rgb, op: 'rg' | 'RG'): string {
 }
 
 /**
+ * Operators of one content stream with the graphics state they last set:
+ * a font, fill colour, stroke colour or line width already in force is not
+ * written again (graphics state outlives text objects and marked content).
+ */
+class Operators {
+  readonly ops: string[] = [];
+  private font = '';
+  private fill = '';
+  private stroke = '';
+  private width = '';
+
+  /** `Tf` and `rg` for text, when they change. */
+  textState(font: string, fill: Rgb): string {
+    const tf = font === this.font ? '' : `${font} Tf `;
+    this.font = font;
+    return tf + this.fillColour(fill);
+  }
+
+  fillColour(fill: Rgb): string {
+    const rg = colour(fill, 'rg');
+    if (rg === this.fill) return '';
+    this.fill = rg;
+    return `${rg} `;
+  }
+
+  strokeState(stroke: Rgb, width: number): string {
+    const rg = colour(stroke, 'RG');
+    const w = `${num(width)} w`;
+    const out = (rg === this.stroke ? '' : `${rg} `) + (w === this.width ? '' : `${w} `);
+    this.stroke = rg;
+    this.width = w;
+    return out;
+  }
+}
+
+/**
  * One page being drawn. Operators are written straight into a content stream
  * string: text lines are emitted as TJ arrays of glyph ids measured during
  * layout, so nothing is shaped twice.
+ *
+ * Every operator lands in a marked-content sequence: text and images in one
+ * with an MCID for the structure element being drawn (`tagged`), everything
+ * else in an /Artifact one. Consecutive operators for the same element share
+ * a sequence, so a paragraph's lines on one page are one MCID; sequences
+ * never nest, except the /Span carrying /ActualText inside an artifact.
+ * Rules and tints under the text (quote rules, code tint, table borders)
+ * are gathered into one Layout artifact painted first, so they do not break
+ * the text's sequences apart.
  */
 export class PageCanvas {
-  private readonly ops: string[] = [];
+  private readonly content = new Operators();
+  private readonly underlay = new Operators();
   private readonly fontNames = new Map<Face, string>();
   private readonly imageNames = new Map<PDFRef, string>();
   readonly links: LinkArea[] = [];
+  private readonly marks: PageTags;
+  /** The element content drawn now belongs to; null outside any. */
+  private node: StructNode | null = null;
+  /** Set inside `artifact`: everything drawn is that artifact, elements included. */
+  private forced: Artifact | null = null;
+  /** What the open marked-content sequence belongs to, and the extra entries of its property list. */
+  private open: StructNode | Artifact | null = null;
+  private openProperties = '';
 
   constructor(
     readonly page: PDFPage,
     readonly index: number,
-  ) {}
+    private readonly tree: StructureTree,
+  ) {
+    this.marks = tree.page(page);
+  }
+
+  /** Draws `draw`'s text and images as content of `node`. */
+  tagged(node: StructNode | undefined, draw: () => void): void {
+    const outer = this.node;
+    this.node = node ?? outer;
+    try {
+      draw();
+    } finally {
+      this.node = outer;
+    }
+  }
+
+  /** Draws everything in `draw` as an artifact of `kind`, even what it tags as content. */
+  artifact(kind: Artifact, draw: () => void): void {
+    const outer = this.forced;
+    this.forced = outer ?? kind;
+    try {
+      draw();
+    } finally {
+      this.forced = outer;
+    }
+  }
+
+  /**
+   * Appends an operator inside the sequence for `owner`, closing and opening
+   * sequences as the owner changes. `properties` (`/Lang (en)`,
+   * `/ActualText <…>`) go in the property list of the element's sequence;
+   * `alone` starts a sequence even for the same ones (each replacement box
+   * stands for its own characters).
+   */
+  private emit(owner: StructNode | Artifact, op: string, properties = '', alone = false): void {
+    const { ops } = this.content;
+    if (owner !== this.open || properties !== this.openProperties || alone) {
+      if (this.open !== null) ops.push('EMC');
+      ops.push(typeof owner === 'string' ? ARTIFACT_BDC[owner] : this.beginContent(owner, properties));
+      this.open = owner;
+      this.openProperties = properties;
+    }
+    ops.push(op);
+  }
+
+  /** Paints a rule or tint: under everything as layout, or where it is inside a forced artifact. */
+  private decoration(op: (state: Operators) => string): void {
+    if (this.forced) this.emit(this.forced, op(this.content));
+    else this.underlay.ops.push(op(this.underlay));
+  }
+
+  /** BDC for a new sequence of `node`'s content; one with properties of its own is a Span of it. */
+  private beginContent(node: StructNode, properties: string): string {
+    return `/${properties ? 'Span' : node.type} <</MCID ${this.marks.mark(node)}${properties}>> BDC`;
+  }
+
+  /** Who text and images drawn now belong to. */
+  private get contentOwner(): StructNode | Artifact {
+    return this.forced ?? this.node ?? 'Layout';
+  }
 
   private fontName(face: Face): string {
     let name = this.fontNames.get(face);
@@ -90,31 +216,52 @@ export class PageCanvas {
     }
     parts.push(`<${hex}>`);
     const x0 = xs[from - lineStart];
-    const shear = style.oblique ? OBLIQUE_SHEAR : 0;
-    const text = `BT ${this.fontName(glyph.face)} ${num(size)} Tf ${colour(style.color, 'rg')} 1 0 ${shear} 1 ${num(x0)} ${num(y)} Tm [${parts.join(' ')}] TJ ET`;
-    const { actualText } = chars[from];
-    // A replacement box is its own run, marked with the characters it stands for (ISO 32000 §14.9.4).
-    this.ops.push(actualText === undefined ? text : `/Span <</ActualText <FEFF${utf16beHex(actualText)}>>> BDC ${text} EMC`);
-    if (style.underline) this.line(x0, y - size * 0.14, pen, y - size * 0.14, style.color, style.link ? size * 0.035 : size * 0.06);
-    if (style.strike) this.line(x0, y + size * 0.3, pen, y + size * 0.3, style.color, size * 0.06);
+    const { actualText, lang } = chars[from];
+    const owner = this.runOwner(style.link, chars, from, to);
+    // A new text object starts at the origin, so an upright run is placed with a plain move (Td).
+    const place = style.oblique ? `1 0 ${OBLIQUE_SHEAR} 1 ${num(x0)} ${num(y)} Tm` : `${num(x0)} ${num(y)} Td`;
+    const text = `BT ${this.content.textState(`${this.fontName(glyph.face)} ${num(size)}`, style.color)}${place} [${parts.join(' ')}] TJ ET`;
+    // A run in another language carries its /Lang, a replacement box the characters it stands for
+    // (ISO 32000-1 §14.9.2, §14.9.4), in a sequence of their own: inside an artifact, one nested in it.
+    const properties = (lang ? ` /Lang ${textString(lang)}` : '') + (actualText === undefined ? '' : ` /ActualText ${textString(actualText)}`);
+    if (typeof owner !== 'string') this.emit(owner, text, properties, actualText !== undefined);
+    else this.emit(owner, actualText === undefined ? text : `/Span <<${properties}>> BDC ${text} EMC`);
+    // Underlines and strikes are part of the text they mark.
+    if (style.underline) this.stroke(owner, x0, y - size * 0.14, pen, y - size * 0.14, style.color, style.link ? size * 0.035 : size * 0.06);
+    if (style.strike) this.stroke(owner, x0, y + size * 0.3, pen, y + size * 0.3, style.color, size * 0.06);
     if (style.link) {
       const last = this.links[this.links.length - 1];
       const rect: LinkArea['rect'] = [x0, baseline - size * 0.3, pen, baseline + size * 0.9];
       if (last && last.target === style.link && Math.abs(last.rect[1] - rect[1]) < 0.5) last.rect[2] = pen;
-      else this.links.push({ rect, target: style.link });
+      else this.links.push({ rect, target: style.link, tag: this.tree.drawnLink(style.link) });
     }
   }
 
+  /** The element a run of text belongs to: the element being drawn, or the Link element made under it for a link (one per link). */
+  private runOwner(link: LinkTarget | undefined, chars: readonly TextChar[], from: number, to: number): StructNode | Artifact {
+    const owner = this.contentOwner;
+    if (typeof owner === 'string' || !link) return owner;
+    const element = this.tree.linkElement(link, owner);
+    for (let i = from; i < to; i++) element.text += chars[i].actualText ?? String.fromCodePoint(chars[i].codePoint);
+    return element;
+  }
+
+  /** A filled rectangle: a tint, a rule or a placeholder's ground, never content. */
   fillRect(x: number, y: number, w: number, h: number, fill: Rgb): void {
-    this.ops.push(`${colour(fill, 'rg')} ${num(x)} ${num(y)} ${num(w)} ${num(h)} re f`);
+    this.decoration((state) => `${state.fillColour(fill)}${num(x)} ${num(y)} ${num(w)} ${num(h)} re f`);
   }
 
   strokeRect(x: number, y: number, w: number, h: number, stroke: Rgb, width: number): void {
-    this.ops.push(`${colour(stroke, 'RG')} ${num(width)} w ${num(x)} ${num(y)} ${num(w)} ${num(h)} re S`);
+    this.decoration((state) => `${state.strokeState(stroke, width)}${num(x)} ${num(y)} ${num(w)} ${num(h)} re S`);
   }
 
   line(x1: number, y1: number, x2: number, y2: number, stroke: Rgb, width: number): void {
-    this.ops.push(`${colour(stroke, 'RG')} ${num(width)} w ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
+    this.decoration((state) => `${state.strokeState(stroke, width)}${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
+  }
+
+  /** An underline or strike: part of the text it marks. */
+  private stroke(owner: StructNode | Artifact, x1: number, y1: number, x2: number, y2: number, stroke: Rgb, width: number): void {
+    this.emit(owner, `${this.content.strokeState(stroke, width)}${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
   }
 
   image(ref: PDFRef, x: number, y: number, w: number, h: number): void {
@@ -123,21 +270,20 @@ export class PageCanvas {
       name = this.page.node.newXObject('Im', ref).toString();
       this.imageNames.set(ref, name);
     }
-    this.ops.push(`q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${name} Do Q`);
+    this.emit(this.contentOwner, `q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${name} Do Q`);
   }
 
   /** Compresses the page's operators into its content stream and lets go of them. */
   finish(pdf: PDFDocument): void {
-    const stream = pdf.context.flateStream(this.ops.join('\n'));
+    if (this.open !== null) this.content.ops.push('EMC');
+    this.open = null;
+    // The underlay sets its own colours; the content's first operators set theirs (their state starts unknown).
+    const underlay = this.underlay.ops.length ? `${ARTIFACT_BDC.Layout}\nq\n${this.underlay.ops.join('\n')}\nQ\nEMC\n` : '';
+    const stream = pdf.context.flateStream(underlay + this.content.ops.join('\n'));
     this.page.node.addContentStream(pdf.context.register(stream));
-    this.ops.length = 0;
+    this.content.ops.length = 0;
+    this.underlay.ops.length = 0;
   }
-}
-
-function utf16beHex(text: string): string {
-  let hex = '';
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
-  return hex.toUpperCase();
 }
 
 function sameRun(a: TextChar, b: TextChar): boolean {
@@ -146,6 +292,7 @@ function sameRun(a: TextChar, b: TextChar): boolean {
   return (
     a.actualText === undefined &&
     b.actualText === undefined &&
+    a.lang === b.lang &&
     a.glyph.face === b.glyph.face &&
     s.size === t.size &&
     s.color === t.color &&

@@ -1,26 +1,28 @@
 import { channels, COVER_COLOURS, COVER_MEASURE, coverDesign, type CoverDesign } from '../cover/design.ts';
 import type { BookDocument } from '../document/model.ts';
 import { languageOf } from '../language/index.ts';
-import { breakText, drawTextBlock, textBoxes, unbrokenWidth, type Box, type Frame } from './boxes.ts';
+import { breakText, drawTextBlock, tagBoxes, textBoxes, unbrokenWidth, type Box, type Frame } from './boxes.ts';
 import type { PageCanvas } from './draw.ts';
 import { COLOURS, TYPE, textHeight, textWidth, type PageGeometry, type Rgb } from './geometry.ts';
 import type { ImageStore } from './images.ts';
 import { baseStyle, shapeText, type ShapeContext, type TextChar } from './inline.ts';
 import type { Destination } from './paginate.ts';
+import type { StructNode, StructureTree } from './structure.ts';
 
-/** Centred lines of one style, top-down from `top`; returns the y below them. */
-function centred(canvas: PageCanvas, g: PageGeometry, shape: ShapeContext, text: string, face: 'regular' | 'bold', size: number, color: Rgb, top: number): number {
+/** Centred lines of one style, top-down from `top`, tagged as one `node`; returns the y below them. */
+function centred(canvas: PageCanvas, g: PageGeometry, shape: ShapeContext, text: string, face: 'regular' | 'bold', size: number, color: Rgb, top: number, node: StructNode): number {
   const leading = size * 1.4;
   const block = breakText(shapeText(text, baseStyle(face, size, color), shape), textWidth(g));
-  drawTextBlock(canvas, block, g.left, top, textWidth(g), leading, 'center');
+  canvas.tagged(node, () => drawTextBlock(canvas, block, g.left, top, textWidth(g), leading, 'center'));
   return top - block.lines.length * leading;
 }
 
 /**
  * The cover: the book's cover image scaled onto the page, or, without one
  * (or when it cannot be embedded), the generated cover every format shares.
+ * Either is one Figure (`figure`, carrying the alt text); the ground is an artifact.
  */
-export async function drawCover(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext, images: ImageStore, warn: (message: string) => void): Promise<void> {
+export async function drawCover(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext, images: ImageStore, warn: (message: string) => void, figure: StructNode): Promise<void> {
   const ground = rgb(COVER_COLOURS.ground);
   if (doc.meta.cover) {
     const image = await images.get(doc.meta.cover);
@@ -29,13 +31,13 @@ export async function drawCover(canvas: PageCanvas, doc: BookDocument, g: PageGe
       const w = image.width * scale;
       const h = image.height * scale;
       canvas.fillRect(0, 0, g.width, g.height, ground);
-      canvas.image(image.ref, (g.width - w) / 2, (g.height - h) / 2, w, h);
+      canvas.tagged(figure, () => canvas.image(image.ref, (g.width - w) / 2, (g.height - h) / 2, w, h));
       return;
     }
     warn(`cover: ${image.problem}; a generated cover is used instead`);
   }
   canvas.fillRect(0, 0, g.width, g.height, ground);
-  drawDesign(canvas, coverDesign(doc.meta, languageOf(doc.meta.language)), g, shape);
+  canvas.tagged(figure, () => drawDesign(canvas, coverDesign(doc.meta, languageOf(doc.meta.language)), g, shape));
 }
 
 /**
@@ -67,14 +69,15 @@ function rgb(colour: string): Rgb {
   return [r / 255, g / 255, b / 255];
 }
 
-export function drawTitlePage(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext): void {
+/** The title page, tagged as a section of paragraphs: title, subtitle, authors, imprint. */
+export function drawTitlePage(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext, section: StructNode): void {
   const { meta } = doc;
-  let y = centred(canvas, g, shape, meta.title, 'bold', 20, COLOURS.text, g.height * 0.72);
-  if (meta.subtitle) y = centred(canvas, g, shape, meta.subtitle, 'regular', 11, COLOURS.muted, y - 6);
-  centred(canvas, g, shape, languageOf(meta.language).list(meta.authors), 'regular', 11, COLOURS.text, y - 36);
+  let y = centred(canvas, g, shape, meta.title, 'bold', 20, COLOURS.text, g.height * 0.72, section.add('P'));
+  if (meta.subtitle) y = centred(canvas, g, shape, meta.subtitle, 'regular', 11, COLOURS.muted, y - 6, section.add('P'));
+  centred(canvas, g, shape, languageOf(meta.language).list(meta.authors), 'regular', 11, COLOURS.text, y - 36, section.add('P'));
   const imprint = [meta.publisher, meta.date, meta.isbn ? `ISBN ${meta.isbn}` : undefined, meta.rights].filter(Boolean).join('\n');
   const lines = imprint.split('\n').length;
-  centred(canvas, g, shape, imprint, 'regular', TYPE.small, COLOURS.muted, g.bottom + lines * TYPE.small * 1.4);
+  centred(canvas, g, shape, imprint, 'regular', TYPE.small, COLOURS.muted, g.bottom + lines * TYPE.small * 1.4, section.add('P'));
 }
 
 /** One line of the printed contents page and one outline item: a part (unnumbered) or a chapter with its page. */
@@ -86,17 +89,29 @@ export interface ContentsLine {
 
 /**
  * The table of contents as boxes: each chapter line ends in its folio and is
- * a link to the chapter, so it paginates like body text.
+ * a link to the chapter, so it paginates like body text. Tagged under
+ * `section` as an H1 and a TOC of TOCI › Link, a part's chapters in a TOC
+ * inside the part's TOCI; the dot leaders are artifacts.
  */
-export function tableOfContents(doc: BookDocument, entries: readonly ContentsLine[], destinations: ReadonlyMap<string, Destination>, frame: Frame, shape: ShapeContext, cjk: boolean): Box[] {
+export function tableOfContents(doc: BookDocument, entries: readonly ContentsLine[], destinations: ReadonlyMap<string, Destination>, frame: Frame, shape: ShapeContext, cjk: boolean, section: StructNode, tree: StructureTree): Box[] {
   const heading = languageOf(doc.meta.language).words.book.contents;
-  const title = textBoxes(shapeText(heading, baseStyle('bold', TYPE.heading[1]), shape), frame, { leading: TYPE.heading[1] * 1.6, justify: false });
+  const title = tagBoxes(textBoxes(shapeText(heading, baseStyle('bold', TYPE.heading[1]), shape), frame, { leading: TYPE.heading[1] * 1.6, justify: false }), section.add('H1'));
   title[0].anchors = ['toc'];
   const boxes: Box[] = [{ height: TYPE.body * 2, spaceBefore: 0, pageBreak: true, suppressHeader: true, draw: () => {} }, ...title];
   const leading = TYPE.body * TYPE.leading(cjk);
+  const toc = section.add('TOC');
+  let partItem: StructNode | null = null;
+  let partToc: StructNode | null = null;
   for (const entry of entries) {
     const destination = destinations.get(entry.key);
     const link = { internal: { chapterId: entry.key } };
+    const item: StructNode = (entry.level === 1 && partItem ? (partToc ??= partItem.add('TOC')) : toc).add('TOCI');
+    if (entry.level === 0) {
+      partItem = entry.key.startsWith('part-') ? item : null;
+      partToc = null;
+    }
+    // Made now, not when first drawn, so it comes before the part's own TOC.
+    tree.linkElement(link, item);
     const style = { ...baseStyle(entry.key.startsWith('part-') ? 'bold' : 'regular', TYPE.body), link };
     const folio = destination ? shapeText(String(destination.pageIndex + 1), style, shape) : [];
     const folioWidth = sum(folio);
@@ -107,6 +122,7 @@ export function tableOfContents(doc: BookDocument, entries: readonly ContentsLin
       height,
       spaceBefore: entry.level === 0 ? TYPE.body * 0.8 : 0,
       keepWithNext: entry.level === 0,
+      tag: item,
       draw(canvas, top) {
         drawTextBlock(canvas, text, frame.x + indent, top, frame.width - indent, leading);
         if (folio.length) {
@@ -131,9 +147,9 @@ function sum(chars: readonly TextChar[]): number {
   return chars.reduce((w, c, i) => w + c.width + (i > 0 ? c.gapBefore : 0), 0);
 }
 
-/** A part's opening page: its title set a third of the way down, on a page of its own. */
-export function partOpening(title: string, key: string, frame: Frame, g: PageGeometry, shape: ShapeContext): Box[] {
+/** A part's opening page: its title set a third of the way down, on a page of its own, tagged as the part's H1. */
+export function partOpening(title: string, key: string, frame: Frame, g: PageGeometry, shape: ShapeContext, part: StructNode): Box[] {
   const size = TYPE.heading[1] * 1.1;
-  const lines = textBoxes(shapeText(title, baseStyle('bold', size), shape), frame, { leading: size * 1.5, justify: false, align: 'center' });
+  const lines = tagBoxes(textBoxes(shapeText(title, baseStyle('bold', size), shape), frame, { leading: size * 1.5, justify: false, align: 'center' }), part.add('H1'));
   return [{ height: textHeight(g) * 0.3, spaceBefore: 0, pageBreak: true, suppressHeader: true, anchors: [key], draw: () => {} }, ...lines];
 }

@@ -1,4 +1,5 @@
 import type { Inline, InternalTarget } from '../document/model.ts';
+import type { Language } from '../language/index.ts';
 import { COLOURS, type Rgb } from './geometry.ts';
 import type { FaceName, FontBook, PlacedGlyph } from './fonts.ts';
 import { HARD_BREAK, isHan, isLatinOrDigit, type Measured } from './linebreak.ts';
@@ -27,12 +28,20 @@ export interface TextChar extends Measured {
    * sequence), so the PDF can hand them to copy, search and text extraction.
    */
   actualText?: string;
+  /** The language of words in another one than the text around them (English inside Chinese). */
+  lang?: string;
 }
 
 export interface ShapeContext {
   fonts: FontBook;
   /** Called once per character that no font has; it is drawn as a replacement box. */
   onMissingGlyph: (char: string) => void;
+  /**
+   * The language of the text being set (each chapter's), which finds the
+   * words in another one; null where no run needs its own language (the
+   * cover, read as its alt text).
+   */
+  language: Language | null;
 }
 
 export function baseStyle(face: FaceName, size: number, color: Rgb = COLOURS.text): Style {
@@ -99,7 +108,7 @@ function extendsPrevious(cp: number, prev: number | undefined): boolean {
   return (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0x1f1e6 && cp <= 0x1f1ff && prev !== undefined && prev >= 0x1f1e6 && prev <= 0x1f1ff);
 }
 
-function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeContext): void {
+function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeContext, lang?: string): void {
   let previousMissing: number | undefined;
   let joined = false;
   for (const ch of text) {
@@ -112,7 +121,7 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
     }
     if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (cp === HARD_BREAK) {
-      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style });
+      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style, lang });
       previousMissing = undefined;
       continue;
     }
@@ -127,12 +136,12 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
         out[out.length - 1].actualText += ch;
         continue;
       }
-      out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, actualText: ch });
+      out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, actualText: ch, lang });
       continue;
     }
     previousMissing = undefined;
     joined = false;
-    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style });
+    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, lang });
   }
 }
 
@@ -140,7 +149,8 @@ function appendInlines(out: TextChar[], nodes: readonly Inline[], style: Style, 
   for (const node of nodes) {
     switch (node.type) {
       case 'text':
-        appendText(out, node.value, style, ctx);
+        if (!ctx.language) appendText(out, node.value, style, ctx);
+        else for (const run of ctx.language.runs(node.value)) appendText(out, run.text, style, ctx, run.lang);
         break;
       case 'break':
         appendText(out, '\n', style, ctx);

@@ -1,8 +1,9 @@
 import type { Block, Chapter, Inline } from '../document/model.ts';
-import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, textBoxes, type Box, type Frame } from './boxes.ts';
+import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, tagBoxes, textBoxes, type Box, type Frame } from './boxes.ts';
 import { COLOURS, TYPE, type Rgb } from './geometry.ts';
 import type { ImageStore } from './images.ts';
 import { baseStyle, shapeInlines, shapeText, type ShapeContext, type Style } from './inline.ts';
+import type { StructNode } from './structure.ts';
 import { tableBoxes } from './table.ts';
 
 /** What laying out one chapter needs. */
@@ -20,28 +21,28 @@ export interface LayoutContext {
 
 type Image = Extract<Inline, { type: 'image' }>;
 
-/** Lays out a chapter: its opening (title, byline) and every block, as boxes for pagination. */
-export async function layoutChapter(chapter: Chapter, frame: Frame, ctx: LayoutContext): Promise<Box[]> {
+/** Lays out a chapter: its opening (title, byline) and every block, as boxes for pagination, tagged under `section`. */
+export async function layoutChapter(chapter: Chapter, frame: Frame, ctx: LayoutContext, section: StructNode): Promise<Box[]> {
   const titleSize = TYPE.heading[1];
-  const title = textBoxes(shapeText(chapter.title, baseStyle('bold', titleSize), ctx.shape), frame, { leading: titleSize * 1.4, justify: false });
+  const title = tagBoxes(textBoxes(shapeText(chapter.title, baseStyle('bold', titleSize), ctx.shape), frame, { leading: titleSize * 1.4, justify: false }), section.add('H1'));
   title.forEach((b) => (b.keepWithNext = true));
   const opening: Box = { height: ctx.pageTextHeight * 0.12, spaceBefore: 0, pageBreak: true, suppressHeader: true, runningTitle: chapter.title, anchors: [chapter.id], draw: () => {} };
   const boxes: Box[] = [opening, ...title];
   const byline = [chapter.author, chapter.date].filter(Boolean).join(' · ');
   if (byline) {
-    const lines = textBoxes(shapeText(byline, baseStyle('regular', TYPE.small, COLOURS.muted), ctx.shape), frame, { leading: TYPE.small * 1.6, justify: false });
+    const lines = tagBoxes(textBoxes(shapeText(byline, baseStyle('regular', TYPE.small, COLOURS.muted), ctx.shape), frame, { leading: TYPE.small * 1.6, justify: false }), section.add('P'));
     if (lines[0]) lines[0].spaceBefore = 4;
     boxes.push(...lines);
   }
   boxes.push({ height: 0, spaceBefore: TYPE.body * 2, draw: () => {} });
-  boxes.push(...(await layoutBlocks(chapter.blocks, frame, ctx, chapter.id)));
+  boxes.push(...(await layoutBlocks(chapter.blocks, frame, ctx, chapter.id, section)));
   return boxes;
 }
 
-async function layoutBlocks(blocks: readonly Block[], frame: Frame, ctx: LayoutContext, chapterId: string): Promise<Box[]> {
+async function layoutBlocks(blocks: readonly Block[], frame: Frame, ctx: LayoutContext, chapterId: string, parent: StructNode): Promise<Box[]> {
   const out: Box[] = [];
   for (const [i, block] of blocks.entries()) {
-    const boxes = await layoutBlock(block, frame, ctx, chapterId);
+    const boxes = await layoutBlock(block, frame, ctx, chapterId, parent);
     if (i > 0 && boxes[0]) boxes[0].spaceBefore = Math.max(boxes[0].spaceBefore, TYPE.body * TYPE.paragraphGap);
     out.push(...boxes);
   }
@@ -52,15 +53,16 @@ function bodyLeading(ctx: LayoutContext): number {
   return TYPE.body * TYPE.leading(ctx.cjk);
 }
 
-async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapterId: string): Promise<Box[]> {
+async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapterId: string, parent: StructNode): Promise<Box[]> {
   ctx.at(block.line);
   switch (block.type) {
     case 'paragraph':
-      return paragraph(block.children, frame, ctx, block.line);
+      return paragraph(block.children, frame, ctx, block.line, parent);
     case 'heading': {
       const size = TYPE.heading[block.level];
       const color: Rgb = block.level >= 4 ? COLOURS.muted : COLOURS.text;
-      const lines = textBoxes(shapeInlines(block.children, baseStyle('bold', size, color), ctx.shape), frame, { leading: size * 1.45, justify: false });
+      const style = baseStyle('bold', size, color);
+      const lines = tagBoxes(textBoxes(shapeInlines(block.children, style, ctx.shape), frame, { leading: size * 1.45, justify: false }), parent.add(`H${block.level}`));
       for (const line of lines) line.keepWithNext = true;
       if (lines[0]) {
         lines[0].spaceBefore = size * (block.level <= 2 ? 1.3 : 0.9);
@@ -69,7 +71,7 @@ async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapt
       return lines;
     }
     case 'list':
-      return list(block, frame, ctx, chapterId);
+      return list(block, frame, ctx, chapterId, parent);
     case 'quote': {
       const rule = frame.x + 1;
       const inner: Frame = {
@@ -77,12 +79,12 @@ async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapt
         width: frame.width - TYPE.body * 1.2,
         decorations: [...frame.decorations, (canvas, top, height) => canvas.fillRect(rule, top - height, 2, height, COLOURS.quoteRule)],
       };
-      return layoutBlocks(block.children, inner, ctx, chapterId);
+      return layoutBlocks(block.children, inner, ctx, chapterId, parent.add('BlockQuote'));
     }
     case 'code':
-      return codeBlock(block.value, frame, ctx);
+      return codeBlock(block.value, frame, ctx, parent.add('Code'));
     case 'table':
-      return tableBoxes(block, frame, ctx.shape, ctx.cjk);
+      return tableBoxes(block, frame, ctx.shape, ctx.cjk, parent.add('Table'));
     case 'thematicBreak': {
       const height = TYPE.body * 1.5;
       return [
@@ -100,13 +102,13 @@ async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapt
   }
 }
 
-/** A paragraph; images inside it become figures between the text around them. */
-async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutContext, line: number): Promise<Box[]> {
+/** A paragraph; images inside it become figures between the text around them, each piece of text its own P. */
+async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutContext, line: number, parent: StructNode): Promise<Box[]> {
   const out: Box[] = [];
   let text: Inline[] = [];
   const flush = () => {
     if (text.some((n) => !(n.type === 'text' && !n.value.trim()) && n.type !== 'break')) {
-      const boxes = textBoxes(shapeInlines(text, baseStyle('regular', TYPE.body), ctx.shape), frame, { leading: bodyLeading(ctx), justify: true });
+      const boxes = tagBoxes(textBoxes(shapeInlines(text, baseStyle('regular', TYPE.body), ctx.shape), frame, { leading: bodyLeading(ctx), justify: true }), parent.add('P'));
       if (out.length && boxes[0]) boxes[0].spaceBefore = TYPE.body * 0.5;
       out.push(...boxes);
     }
@@ -115,7 +117,7 @@ async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutC
   for (const node of children) {
     if (node.type === 'image') {
       flush();
-      out.push(...(await figure(node, frame, ctx)));
+      out.push(...(await figure(node, frame, ctx, parent)));
     } else text.push(node);
   }
   flush();
@@ -123,8 +125,16 @@ async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutC
   return out;
 }
 
-async function figure(image: Image, frame: Frame, ctx: LayoutContext): Promise<Box[]> {
+/**
+ * An image with its caption (title, else alt text) below. It is tagged as a
+ * Figure carrying the alt text, the caption as a Caption after it; an image
+ * without alt text is decoration, an artifact.
+ */
+async function figure(image: Image, frame: Frame, ctx: LayoutContext, parent: StructNode): Promise<Box[]> {
   const caption = image.title || image.alt;
+  const alt = image.alt.trim();
+  const figureNode = alt ? parent.add('Figure', { alt }) : undefined;
+  const captionNode = caption ? parent.add(alt ? 'Caption' : 'P') : undefined;
   const captionSize = TYPE.small;
   const captionLeading = captionSize * 1.5;
   const captionText = caption ? breakText(shapeText(caption, baseStyle('regular', captionSize, COLOURS.muted), ctx.shape), frame.width) : null;
@@ -156,22 +166,32 @@ async function figure(image: Image, frame: Frame, ctx: LayoutContext): Promise<B
     {
       height,
       spaceBefore: TYPE.body * 0.6,
+      tag: figureNode,
       draw(canvas, top) {
         decorate(frame, canvas, top, height);
         drawImage(canvas, frame.x + (frame.width - w) / 2, top - 3);
-        if (captionText) drawTextBlock(canvas, captionText, frame.x, top - 3 - h - 4, frame.width, captionLeading, 'center');
+        if (captionText) canvas.tagged(captionNode, () => drawTextBlock(canvas, captionText, frame.x, top - 3 - h - 4, frame.width, captionLeading, 'center'));
       },
     },
   ];
 }
 
-async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: LayoutContext, chapterId: string): Promise<Box[]> {
+/** Bullet and its /ListNumbering name (ISO 32000-1 §14.8.5.5), by nesting depth. */
+const BULLETS = [
+  ['•', 'Disc'],
+  ['◦', 'Circle'],
+  ['▪', 'Square'],
+] as const;
+
+/** A list tagged L › LI › (Lbl, LBody): the marker is the label, the item's blocks its body. */
+async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: LayoutContext, chapterId: string, parent: StructNode): Promise<Box[]> {
   const depth = frame.listDepth ?? 0;
-  const bullets = ['•', '◦', '▪'];
+  const [bullet, numbering] = BULLETS[Math.min(depth, BULLETS.length - 1)];
+  const listNode = parent.add('L', { attributes: { O: 'List', ListNumbering: block.ordered ? 'Decimal' : block.items.some((i) => i.checked !== null) ? 'None' : numbering } });
   const markerStyle: Style = baseStyle('regular', TYPE.body);
   const markers = block.items.map((item, i) => {
     if (item.checked !== null) return item.checked ? '✓' : '□';
-    return block.ordered ? `${block.start + i}.` : bullets[Math.min(depth, bullets.length - 1)];
+    return block.ordered ? `${block.start + i}.` : bullet;
   });
   const shaped = markers.map((m) => shapeText(m, markerStyle, ctx.shape));
   const widest = Math.max(...shaped.map((s) => s.reduce((w, c) => w + c.width, 0)));
@@ -179,7 +199,9 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
   const inner: Frame = { x: frame.x + indent, width: frame.width - indent, decorations: frame.decorations, listDepth: depth + 1 };
   const out: Box[] = [];
   for (const [i, item] of block.items.entries()) {
-    const boxes = await layoutBlocks(item.children, inner, ctx, chapterId);
+    const itemNode = listNode.add('LI');
+    const label = itemNode.add('Lbl');
+    const boxes = await layoutBlocks(item.children, inner, ctx, chapterId, itemNode.add('LBody'));
     const first = boxes[0] ?? spacer(frame, bodyLeading(ctx));
     if (!boxes[0]) boxes.push(first);
     const marker = shaped[i];
@@ -188,7 +210,7 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
     first.draw = (canvas, top) => {
       drawFirst(canvas, top);
       const baseline = top - baselineOffset(marker, 0, marker.length, bodyLeading(ctx));
-      canvas.textLine(marker, 0, marker.length, inner.x - TYPE.body * 0.5 - markerWidth, baseline);
+      canvas.tagged(label, () => canvas.textLine(marker, 0, marker.length, inner.x - TYPE.body * 0.5 - markerWidth, baseline));
     };
     if (i > 0) first.spaceBefore = Math.max(first.spaceBefore, TYPE.body * 0.25);
     out.push(...boxes);
@@ -197,7 +219,7 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
 }
 
 /** A code block: monospace, ragged, on a tinted band that continues across page breaks. */
-function codeBlock(value: string, frame: Frame, ctx: LayoutContext): Box[] {
+function codeBlock(value: string, frame: Frame, ctx: LayoutContext, node: StructNode): Box[] {
   const pad = 6;
   const inner: Frame = {
     x: frame.x + pad,
@@ -209,7 +231,7 @@ function codeBlock(value: string, frame: Frame, ctx: LayoutContext): Box[] {
   const lines: Box[] = [spacer(inner, pad)];
   for (const source of value.replace(/\t/g, '    ').split('\n')) {
     const boxes = textBoxes(shapeText(source, style, ctx.shape), inner, { leading, justify: false, keepIndent: true });
-    lines.push(...(boxes.length ? boxes : [spacer(inner, leading)]));
+    lines.push(...(boxes.length ? tagBoxes(boxes, node) : [spacer(inner, leading)]));
   }
   lines.push(spacer(inner, pad));
   return lines;

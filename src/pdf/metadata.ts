@@ -36,7 +36,9 @@ export function pageLabels(pdf: PDFDocument, frontPages: number): void {
 
 /**
  * The XMP packet (uncompressed, as archivists and checkers expect): the same
- * title, authors, subject and dates as the Info dictionary.
+ * title, authors, subject and dates as the Info dictionary, and the PDF/UA-1
+ * identification the tagged structure backs (docs/decisions.md, "Tagged PDF",
+ * lists the checkpoints tests cover).
  */
 function xmpPacket(meta: BookMeta, title: string): string {
   const date = meta.modified.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -57,6 +59,7 @@ function xmpPacket(meta: BookMeta, title: string): string {
       `<pdf:Producer>${text(PRODUCER)}</pdf:Producer>` +
       (meta.tags.length ? `<pdf:Keywords>${text(meta.tags.join(', '))}</pdf:Keywords>` : '') +
       `</rdf:Description>`,
+    `<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>`,
   ];
   return (
     `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n` +

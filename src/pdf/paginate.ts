@@ -3,6 +3,7 @@ import type { Box } from './boxes.ts';
 import { PageCanvas, type LinkArea } from './draw.ts';
 import { COLOURS, TYPE, textHeight, textWidth, type PageGeometry } from './geometry.ts';
 import { baseStyle, shapeText, type ShapeContext, type TextChar } from './inline.ts';
+import type { StructureTree } from './structure.ts';
 
 export interface Destination {
   page: PDFRef;
@@ -41,6 +42,7 @@ export class Paginator {
     private readonly geometry: PageGeometry,
     private readonly chrome: PageChrome,
     private readonly shape: ShapeContext,
+    private readonly tree: StructureTree,
     private readonly addPage: () => PDFPage,
   ) {}
 
@@ -64,7 +66,7 @@ export class Paginator {
         // A splittable box taller than a page fills what is left of this one and continues on the next.
         const header = box.repeatOnNewPage && this.lastPlaced !== box.repeatOnNewPage ? box.repeatOnNewPage : undefined;
         if (!fits && box.split && box.height > pageRoom - (header?.height ?? 0)) {
-          if (this.empty && header) this.put(header);
+          if (this.empty && header) this.put(header, true);
           const parts = box.split(this.y - (this.empty ? 0 : box.spaceBefore) - bottom);
           if (parts) {
             this.put(parts[0]);
@@ -79,17 +81,21 @@ export class Paginator {
         }
         break;
       }
-      if (this.empty && box.repeatOnNewPage && this.lastPlaced && this.lastPlaced !== box.repeatOnNewPage) this.put(box.repeatOnNewPage);
+      if (this.empty && box.repeatOnNewPage && this.lastPlaced && this.lastPlaced !== box.repeatOnNewPage) this.put(box.repeatOnNewPage, true);
       this.put(box);
     }
   }
 
-  private put(box: Box): void {
+  /** Draws a box at the current position; a repeat (a table header carried over) is drawn as an artifact, its content being tagged once. */
+  private put(box: Box, repeat = false): void {
     if (!this.empty) this.y -= box.spaceBefore;
     for (const key of box.anchors ?? []) this.destinations.set(key, { page: this.canvas!.page.ref, pageIndex: this.pages.length - 1, y: this.y });
     if (box.runningTitle !== undefined) this.title = box.runningTitle;
     if (box.suppressHeader && this.empty) this.headerless = true;
-    box.draw(this.canvas!, this.y);
+    const canvas = this.canvas!;
+    const top = this.y;
+    if (repeat) canvas.artifact('Pagination', () => box.draw(canvas, top));
+    else canvas.tagged(box.tag, () => box.draw(canvas, top));
     this.y -= box.height;
     this.empty = false;
     this.lastPlaced = box;
@@ -107,7 +113,7 @@ export class Paginator {
     this.closePage();
     const page = this.addPage();
     this.pages.push(page);
-    this.canvas = new PageCanvas(page, this.pages.length - 1);
+    this.canvas = new PageCanvas(page, this.pages.length - 1, this.tree);
     this.y = this.geometry.height - this.geometry.top;
     this.empty = true;
     this.headerless = false;
@@ -116,8 +122,8 @@ export class Paginator {
   private closePage(): void {
     const canvas = this.canvas;
     if (!canvas) return;
-    if (!this.headerless && this.chrome.bookTitle) this.drawHeader(canvas);
-    if (this.chrome.numbered) this.drawFolio(canvas);
+    if (!this.headerless && this.chrome.bookTitle) canvas.artifact('Header', () => this.drawHeader(canvas));
+    if (this.chrome.numbered) canvas.artifact('Footer', () => this.drawFolio(canvas));
     canvas.finish(this.pdf);
     for (const area of canvas.links) this.links.push({ page: canvas.page, area });
     this.canvas = null;

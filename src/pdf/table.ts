@@ -1,7 +1,9 @@
+import { firstColumnHeadsRows } from '../document/accessibility.ts';
 import type { Align, Block } from '../document/model.ts';
 import { breakText, decorate, drawTextBlock, longestUnbreakable, unbrokenWidth, type Box, type Frame, type TextBlock } from './boxes.ts';
 import { COLOURS, TYPE } from './geometry.ts';
 import { baseStyle, shapeInlines, type ShapeContext } from './inline.ts';
+import type { StructNode } from './structure.ts';
 
 const PAD_X = 4;
 const PAD_Y = 3;
@@ -42,8 +44,12 @@ export function columnWidths(min: readonly number[], max: readonly number[], ava
   return widths;
 }
 
-/** A table as one box per row; the header row repeats at the top of each page the table continues on. */
-export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Frame, shape: ShapeContext, cjk: boolean): Box[] {
+/**
+ * A table as one box per row; the header row repeats at the top of each page
+ * the table continues on. Tagged Table › TR › TH (column or row scope) / TD: a row
+ * split over pages stays one TR, each cell one element with content on both.
+ */
+export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Frame, shape: ShapeContext, cjk: boolean, tableNode: StructNode): Box[] {
   const size = TYPE.body * 0.9;
   const leading = size * TYPE.leading(cjk) * 0.9;
   const cols = Math.max(table.header.length, ...table.rows.map((r) => r.length));
@@ -58,9 +64,17 @@ export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Fram
   const aligns: Align[] = Array.from({ length: cols }, (_, i) => table.align[i] ?? null);
 
   let headerBox: Box | undefined;
+  // A first column of row names heads its rows, as in the EPUB (document/accessibility.ts decides).
+  const rowHeaders = firstColumnHeadsRows(table);
+  const cellTag = (row: StructNode, isHeader: boolean, column: number) => {
+    if (isHeader) return row.add('TH', { attributes: { O: 'Table', Scope: 'Column' } });
+    return column === 0 && rowHeaders ? row.add('TH', { attributes: { O: 'Table', Scope: 'Row' } }) : row.add('TD');
+  };
   const rowBox = (cells: ReturnType<typeof shapeRow>, isHeader: boolean): Box => {
     const blocks: TextBlock[] = cells.map((chars, i) => breakText(chars, widths[i] - 2 * PAD_X));
-    const box = rowPart(blocks, 0, Math.max(1, ...blocks.map((b) => b.lines.length)), isHeader);
+    const row = tableNode.add('TR');
+    const tags = cells.map((_, i) => cellTag(row, isHeader, i));
+    const box = rowPart(blocks, tags, 0, Math.max(1, ...blocks.map((b) => b.lines.length)), isHeader);
     return isHeader ? { ...box, keepWithNext: true } : box;
   };
   /**
@@ -69,7 +83,7 @@ export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Fram
    * index in every cell, as cells share the leading), each cell continuing at
    * its column on the next page.
    */
-  const rowPart = (blocks: TextBlock[], from: number, to: number, isHeader: boolean): Box => {
+  const rowPart = (blocks: TextBlock[], tags: StructNode[], from: number, to: number, isHeader: boolean): Box => {
     const height = (to - from) * leading + 2 * PAD_Y;
     const part: Box = {
       height,
@@ -83,7 +97,7 @@ export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Fram
           if (isHeader) canvas.fillRect(x, top - height, widths[i], height, COLOURS.tableHeader);
           canvas.strokeRect(x, top - height, widths[i], height, COLOURS.rule, BORDER);
           const shown = { chars: block.chars, lines: block.lines.slice(from, to) };
-          drawTextBlock(canvas, shown, x + PAD_X, top - PAD_Y, widths[i] - 2 * PAD_X, leading, aligns[i] ?? 'left');
+          canvas.tagged(tags[i], () => drawTextBlock(canvas, shown, x + PAD_X, top - PAD_Y, widths[i] - 2 * PAD_X, leading, aligns[i] ?? 'left'));
           x += widths[i];
         });
       },
@@ -94,8 +108,8 @@ export function tableBoxes(table: Extract<Block, { type: 'table' }>, frame: Fram
         const keep = to - from >= 4 ? 2 : 1;
         const lines = Math.min(Math.floor((room - 2 * PAD_Y + 0.01) / leading), to - from - keep);
         if (lines < keep) return null;
-        const rest = rowPart(blocks, from + lines, to, isHeader);
-        return [rowPart(blocks, from, from + lines, isHeader), rest];
+        const rest = rowPart(blocks, tags, from + lines, to, isHeader);
+        return [rowPart(blocks, tags, from, from + lines, isHeader), rest];
       };
     }
     return part;

@@ -14,6 +14,7 @@ import { layoutChapter } from './layout.ts';
 import { pageLabels, setMetadata } from './metadata.ts';
 import { writeOutline, type OutlineItem } from './outline.ts';
 import { Paginator, type Destination } from './paginate.ts';
+import { StructureTree, type StructNode } from './structure.ts';
 
 /** The article (or book.yaml, for front matter) and line being drawn. */
 interface Where {
@@ -50,6 +51,11 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont });
   const g = pageGeometry(doc.meta.page);
   const cjk = languageOf(doc.meta.language).cjk;
+  const tree = new StructureTree(pdf);
+  // Front matter is drawn last but read first: its elements are made before the chapters'.
+  const cover = tree.document.add('Figure', { alt: doc.meta.title });
+  const titlePage = tree.document.add('Sect');
+  const contents = tree.document.add('Sect');
   const frame: Frame = { x: g.left, width: textWidth(g), decorations: [] };
 
   const reported = new Set<string>();
@@ -62,22 +68,28 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
       const code = [...char].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
       ctx.warn({ file: where.file, ...(where.line ? { line: where.line } : {}), message: `no font has a glyph for "${char}" (${code}); drawn as a box` });
     },
+    language: null,
   };
 
-  const body = new Paginator(pdf, g, { bookTitle: doc.meta.title, numbered: true }, shape, () => pdf.addPage([g.width, g.height]));
+  const body = new Paginator(pdf, g, { bookTitle: doc.meta.title, numbered: true }, shape, tree, () => pdf.addPage([g.width, g.height]));
   const toc: ContentsLine[] = [];
   const partOf = new Map(doc.parts.flatMap((p, i) => p.chapterIds.map((id) => [id, { part: p, key: `part-${i + 1}` }] as const)));
-  const startedParts = new Set<string>();
+  const startedParts = new Map<string, StructNode>();
   for (const [i, chapter] of doc.chapters.entries()) {
     where.file = chapter.file;
     where.line = undefined;
     const part = partOf.get(chapter.id);
     if (part && !startedParts.has(part.key)) {
-      startedParts.add(part.key);
+      const node = tree.document.add('Part');
+      startedParts.set(part.key, node);
       toc.push({ title: part.part.title, key: part.key, level: 0 });
-      body.place(partOpening(part.part.title, part.key, frame, g, shape));
+      body.place(partOpening(part.part.title, part.key, frame, g, shape, node));
     }
     toc.push({ title: chapter.title, key: chapter.id, level: part ? 1 : 0 });
+    const lang = chapter.lang && BCP47.test(chapter.lang) ? chapter.lang : doc.meta.language;
+    const differs = lang.toLowerCase() !== doc.meta.language.toLowerCase();
+    const section = (part ? startedParts.get(part.key)! : tree.document).add('Sect', differs ? { lang } : {});
+    shape.language = languageOf(lang);
     const boxes = await layoutChapter(chapter, frame, {
       shape,
       images,
@@ -85,8 +97,9 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
       pageTextHeight: textHeight(g),
       warn: (line, message) => ctx.warn({ file: chapter.file, line, message }),
       at: (line) => (where.line = line),
-    });
+    }, section);
     body.place(boxes);
+    tree.flush(section);
     ctx.onProgress?.((i + 1) / (doc.chapters.length + 1), chapter.title);
   }
   body.finish();
@@ -94,21 +107,26 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   where.file = 'book.yaml';
   where.line = undefined;
   let inserted = 0;
-  const front = new Paginator(pdf, g, { numbered: false }, shape, () => pdf.insertPage(inserted++, [g.width, g.height]));
-  await drawCover(front.blankPage(), doc, g, shape, images, (message) => ctx.warn({ file: 'book.yaml', message }));
-  drawTitlePage(front.blankPage(), doc, g, shape);
-  front.place(tableOfContents(doc, toc, body.destinations, frame, shape, cjk));
+  const front = new Paginator(pdf, g, { numbered: false }, shape, tree, () => pdf.insertPage(inserted++, [g.width, g.height]));
+  // The cover is read as its alt text only: nothing inside it needs a language of its own.
+  shape.language = null;
+  await drawCover(front.blankPage(), doc, g, shape, images, (message) => ctx.warn({ file: 'book.yaml', message }), cover);
+  shape.language = languageOf(doc.meta.language);
+  drawTitlePage(front.blankPage(), doc, g, shape, titlePage);
+  front.place(tableOfContents(doc, toc, body.destinations, frame, shape, cjk, contents, tree));
   front.finish();
 
   const destinations = new Map<string, Destination>([...body.destinations, ...front.destinations]);
-  for (const link of addLinkAnnotations(pdf, [...front.links, ...body.links], destinations, g.left)) {
+  for (const link of addLinkAnnotations(pdf, [...front.links, ...body.links], destinations, g.left, tree)) {
     ctx.warn({ file: doc.chapters.find((c) => c.id === link)?.file ?? 'book.yaml', message: `link target ${link} has no place in the PDF` });
   }
   writeOutline(pdf, outlineItems(doc, toc, destinations), g.left);
   pageLabels(pdf, front.pageCount);
+  tree.write();
   await setMetadata(pdf, doc.meta);
   ctx.onProgress?.(1, 'saved');
-  const bytes = await pdf.save({ useObjectStreams: true, updateFieldAppearances: false });
+  // pdf-lib yields to the event loop every objectsPerTick objects (1 ms each in Node); the build is CPU-bound, so it never needs to.
+  const bytes = await pdf.save({ useObjectStreams: true, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY });
   return { bytes, pages: pdf.getPageCount() };
 }
 
@@ -143,3 +161,6 @@ function outlineItems(doc: BookDocument, toc: readonly ContentsLine[], destinati
   }
   return items;
 }
+
+/** The shape of a BCP 47 tag; front matter `lang` is free text. */
+const BCP47 = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;

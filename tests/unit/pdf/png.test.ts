@@ -7,6 +7,7 @@ import { zlibSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PageCanvas } from '../../../src/pdf/draw.ts';
 import { embedOpaquePng } from '../../../src/pdf/png.ts';
+import { StructureTree } from '../../../src/pdf/structure.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -72,7 +73,7 @@ describeWithTools([TOOLS.poppler], 'opaque PNGs rendered by poppler', () => {
   async function render(name: string, bytes: Uint8Array): Promise<number[][]> {
     const pdf = await PDFDocument.create();
     const page = pdf.addPage([20, 20]);
-    const canvas = new PageCanvas(page, 0);
+    const canvas = new PageCanvas(page, 0, new StructureTree(pdf));
     const ref: PDFRef = embedOpaquePng(pdf, bytes)!.ref;
     canvas.image(ref, 0, 0, 20, 20);
     canvas.finish(pdf);
