@@ -22,6 +22,7 @@ export interface AffectedEdition {
 }
 
 export interface EditionOnSale extends AffectedEdition {
+  contentHash: string;
   title: string;
   kind: 'book' | 'bundle';
   /** The edition's date, YYYY-MM-DD. */
@@ -107,7 +108,7 @@ export class EditionContentRepository {
   async publishedWith(consentId: string): Promise<EditionOnSale[]> {
     const rows = await this.db
       .prepare(
-        `SELECT DISTINCT b.slug, b.published_build_id AS buildId, b.title, b.kind, json_extract(bu.meta, '$.date') AS editionDate, b.published_at AS publishedAt FROM books b JOIN builds bu ON bu.id = b.published_build_id
+        `SELECT DISTINCT b.slug, b.published_build_id AS buildId, bu.content_hash AS contentHash, b.title, b.kind, json_extract(bu.meta, '$.date') AS editionDate, b.published_at AS publishedAt FROM books b JOIN builds bu ON bu.id = b.published_build_id
          JOIN edition_contents e ON e.book_slug = b.slug AND e.content_hash = bu.content_hash
          JOIN consent_uses u ON u.article_id = e.article_id AND u.image_path = e.image_path
          WHERE u.consent_id = ? ORDER BY b.slug`,

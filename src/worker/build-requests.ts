@@ -32,13 +32,19 @@ export class BuildRequests {
     this.builds = new BuildRepository(db);
   }
 
-  async request(slug: string): Promise<BuildRequest> {
-    let snapshot: BookSnapshot;
+  /**
+   * `snapshot` freezes the content to build: by default the book as the
+   * catalog holds it now; a consent withdrawal passes the edition on sale
+   * with the withdrawn content taken out, so no unpublished edit goes on
+   * sale with it.
+   */
+  async request(slug: string, snapshot: () => Promise<BookSnapshot> = () => snapshotBook(this.db, slug, this.tdmDefault)): Promise<BuildRequest> {
+    let frozen: BookSnapshot;
     let source: StorageSource | undefined;
     let contentHash: string;
     try {
-      snapshot = await snapshotBook(this.db, slug, this.tdmDefault);
-      source = new StorageSource(snapshot, this.bucket);
+      frozen = await snapshot();
+      source = new StorageSource(frozen, this.bucket);
       contentHash = (await prepareBook(source, { formats: buildFormats() })).contentHash;
     } catch (err) {
       if (!(err instanceof BinderyError) || err.code === 'not-found') throw err;
@@ -46,12 +52,12 @@ export class BuildRequests {
       return { invalid: source ? source.ids.toId(invalid) : invalid };
     }
     // Recorded for every request, so content built before consent existed is known once it is asked for again.
-    await new EditionContentRepository(this.db).record(slug, contentHash, editionItems(snapshot));
+    await new EditionContentRepository(this.db).record(slug, contentHash, editionItems(frozen));
     const existing = await this.builds.findLive(slug, contentHash);
     // A build on a lapsed lease will never finish (its consumer died): it is failed and the content queued again.
     const replaced = existing?.status === 'building' && (await this.builds.failIfLapsed(existing.id));
     if (existing && !replaced) return { build: existing, created: false };
-    await this.bucket.put(snapshotKey(slug, contentHash), JSON.stringify(snapshot), {
+    await this.bucket.put(snapshotKey(slug, contentHash), JSON.stringify(frozen), {
       httpMetadata: { contentType: 'application/json' },
     });
     const queued = await this.builds.enqueue(newId('bld'), slug, contentHash);

@@ -1,11 +1,12 @@
 import { BookRepository } from '../catalog/books.ts';
 import { BuildRepository, type BuildError } from '../catalog/builds.ts';
 import { ConsentRepository, type ConsentEvent } from '../catalog/consents.ts';
-import { EditionContentRepository, type AffectedEdition } from '../catalog/edition-contents.ts';
+import { EditionContentRepository, type EditionOnSale } from '../catalog/edition-contents.ts';
 import { snapshotKey, type BuildMessage } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
 import { deploymentTdm } from '../tdm.ts';
 import { BuildRequests, editionItems } from './build-requests.ts';
+import { withoutWithheld } from './withheld-content.ts';
 import type { BookSnapshot } from './storage-source.ts';
 
 /** What a withdrawal or re-grant did: the log entry (null when the status was already so) and the books it rebuilt. */
@@ -44,9 +45,13 @@ export class ConsentChanges {
     return { event: await this.consents.regrant(consentId, source), rebuilt: [] };
   }
 
-  private async rebuild(eventId: number, edition: AffectedEdition): Promise<ConsentChange['rebuilt'][number]> {
+  private async rebuild(eventId: number, edition: EditionOnSale): Promise<ConsentChange['rebuilt'][number]> {
     const requests = new BuildRequests(this.env.DB, this.env.BOOKS, this.env.BUILDS as Queue<BuildMessage>, deploymentTdm(this.env));
-    const outcome = await requests.request(edition.slug);
+    // The edition on sale without the content, not the catalog's current state: unpublished edits stay unpublished.
+    const published = await this.env.BOOKS.get(snapshotKey(edition.slug, edition.contentHash));
+    const outcome = published
+      ? await requests.request(edition.slug, async () => withoutWithheld(this.env.DB, (await published.json()) as BookSnapshot))
+      : await requests.request(edition.slug);
     if ('invalid' in outcome) {
       // `consent: block`, or nothing left to build: the edition stays as it is and the listing says why.
       await this.contents.recordRebuild(eventId, edition, { error: outcome.invalid });

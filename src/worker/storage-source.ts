@@ -2,13 +2,22 @@ import { ArticleIds } from '../content/article-ids.ts';
 import type { BookManifest } from '../content/manifest.ts';
 import { escapes, normalizePath, resolveRelative, type BookSource, type SourceArticle, type SourceManifest } from '../content/source.ts';
 import { BinderyError } from '../errors.ts';
-import type { RemovedArticle } from './withheld-content.ts';
 
 /** An image in R2, by the path its article or the manifest references it with. */
 export interface SnapshotAsset {
   path: string;
   r2Key: string;
   sha256: string;
+}
+
+/** An article a build left out because a contributor's consent does not reach the book: the edition's changelog entry. */
+export interface RemovedArticle {
+  article: string;
+  contributor: string;
+  role: string;
+  consent: string;
+  /** `withdrawn`, or `granted` for another book only. */
+  status: 'granted' | 'withdrawn';
 }
 
 /**

@@ -1,17 +1,9 @@
 import { ConsentRepository, type WithheldUse } from '../catalog/consents.ts';
 import type { BookManifest } from '../content/manifest.ts';
-import { MANIFEST } from '../content/source.ts';
+import { chapterNames, MANIFEST } from '../content/source.ts';
+import type { BookSnapshot, RemovedArticle } from './storage-source.ts';
 import { BinderyError } from '../errors.ts';
 
-/** An article a build left out because a contributor's consent does not reach the book: the edition's changelog entry. */
-export interface RemovedArticle {
-  article: string;
-  contributor: string;
-  role: string;
-  consent: string;
-  /** `withdrawn`, or `granted` for another book only. */
-  status: WithheldUse['status'];
-}
 
 /** A book's chapters with what consent lets into this build. */
 export interface ConsentedChapters {
@@ -70,4 +62,26 @@ function withoutArticles(chapters: Chapters, removed: ReadonlyMap<string, unknow
     }
     return removed.has(name(entry)) ? [] : [entry];
   });
+}
+
+/**
+ * A snapshot (the edition on sale's) with what consent no longer lets in
+ * taken out: the rebuild a withdrawal queues, so the new edition is the old
+ * one without the content, and nothing the editor has not published yet.
+ */
+export async function withoutWithheld(db: D1Database, snapshot: BookSnapshot): Promise<BookSnapshot> {
+  const ids = chapterNames(snapshot.manifest).map((c) => ({ id: c.name, field: c.field.join('.') }));
+  const consented = await applyConsent(db, snapshot.slug, snapshot.manifest, ids);
+  const byId = new Map(snapshot.articles.map((a) => [a.id, a]));
+  const removed = [...(snapshot.removed ?? []), ...consented.removed];
+  return {
+    ...snapshot,
+    manifest: consented.manifest,
+    articles: consented.ids.map(({ id }) => {
+      const { withheldImages: _before, ...article } = byId.get(id)!;
+      const withheldImages = consented.withheldImages.get(id);
+      return { ...article, ...(withheldImages ? { withheldImages } : {}) };
+    }),
+    ...(removed.length ? { removed } : {}),
+  };
 }

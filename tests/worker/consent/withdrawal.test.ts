@@ -130,6 +130,9 @@ describe('a contributor withdrawing consent', () => {
   });
 
   it('removes the article from the bundle and the curated book, publishes the rebuilds, and serves the buyer the new edition', async () => {
+    // An edit the editor has not published yet must not go on sale with the rebuild.
+    const ferries = `---\ntitle: Ferries\ndate: 2025-03-03\ntags: [coast]\n---\n\nFerries leave at dawn.\n`;
+    await putArticle('coast/03-ferries', ferries.replace('at dawn', 'at noon (unpublished draft)'));
     const res = await postForm(token, 'withdraw', 'reason=I+moved+away');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/consent/${token}?done=withdrawn`);
@@ -153,6 +156,7 @@ describe('a contributor withdrawing consent', () => {
       const { text } = epubText(await buildFile(edition.buildId, 'epub'));
       expect(text).not.toContain('quokka');
       expect(text).toContain('Ferries leave at dawn');
+      expect(text).not.toContain('unpublished draft');
       expect(await everyObjectText(await buildFile(edition.buildId, 'pdf'))).not.toContain('Harbour interview');
     }
 
@@ -170,6 +174,7 @@ describe('a contributor withdrawing consent', () => {
     expect(bought).not.toContain('quokka');
     expect(bought).toContain('The lamp turns all night');
 
+    await putArticle('coast/03-ferries', ferries);
     const page = await (await consentPage(`${token}?done=withdrawn`)).text();
     expect(page).toContain('role="status"');
     expect(page).toContain('No edition on sale contains it.');
