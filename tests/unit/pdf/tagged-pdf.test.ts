@@ -278,13 +278,19 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'tagged PDF: structure tree, mark
     expect(elements(split.tree, 'TH').filter((th) => th.attributes.includes('/Scope /Column')).length).toBe(2);
   });
 
-  it('keeps the structure tree, ParentTree and MarkInfo through the per-buyer stamp', () => {
+  it('keeps the structure tree, ParentTree and MarkInfo through the per-buyer stamp, its licence line an artifact', () => {
     expect(stamped.tree).toEqual(edge.tree);
     const root = stamped.objects.get(stamped.objects.catalog['/StructTreeRoot']) as Record<string, Value>;
     expect(parentTreeOf(stamped.objects).size).toBe(parentTreeOf(edge.objects).size);
     expect(root['/ParentTreeNextKey']).toBe((edge.objects.get(edge.objects.catalog['/StructTreeRoot']) as Record<string, Value>)['/ParentTreeNextKey']);
     expect(stamped.objects.catalog['/MarkInfo']).toEqual({ '/Marked': true });
     expect(stamped.objects.stream(stamped.objects.catalog['/Metadata'])!.data).toContain('<pdfuaid:part>1</pdfuaid:part>');
+    // The licence line and the hidden marks are artifacts: nothing the stamp adds is untagged content.
+    for (const page of stamped.objects.pages) {
+      const marked = markedContent(contentOf(stamped.objects, stamped.objects.get(page) as Record<string, Value>));
+      expect({ unmarked: marked.unmarked, unbalanced: marked.unbalanced }).toEqual({ unmarked: 0, unbalanced: false });
+      expect(marked.sequences.filter((s) => s.mcid !== undefined && s.within.length > 0)).toEqual([]);
+    }
   });
 });
 
