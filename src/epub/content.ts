@@ -15,6 +15,8 @@ export interface ContentContext {
   headingIds: Map<string, Map<string, string>>;
   assets: Map<string, EpubAsset>;
   warn: (line: number, message: string) => void;
+  /** Inside emphasis: CJK emphasis dots skip numbers (see languageText). */
+  emphasised?: boolean;
 }
 
 /** Renders document blocks as XHTML (polyglot HTML5: every element closed, attributes quoted). */
@@ -41,9 +43,10 @@ function renderBlock(block: Block, ctx: ContentContext): string {
       return renderTable(block, ctx);
     case 'code': {
       const lang = block.lang?.replace(/[^A-Za-z0-9_+-]/g, '');
-      // A newline right after <pre> is swallowed by HTML parsers; doubling it keeps a leading blank line.
-      const value = block.value.startsWith('\n') ? `\n${block.value}` : block.value;
-      return `<pre><code${attrs({ class: lang ? `language-${lang}` : undefined })}>${text(value)}</code></pre>\n`;
+      // One block per source line, its newline inside it: a line too long for the page wraps with a hanging indent
+      // (style.ts), so a reader sees where the wrap is, and copied code keeps its line breaks.
+      const lines = block.value.split('\n').map((l, i, all) => `<span class="line">${text(l)}${i < all.length - 1 ? '\n' : ''}</span>`);
+      return `<pre><code${attrs({ class: lang ? `language-${lang}` : undefined })}>${lines.join('')}</code></pre>\n`;
     }
     case 'quote':
       return `<blockquote>\n${renderBlocks(block.children, ctx)}</blockquote>\n`;
@@ -117,10 +120,10 @@ export function renderInlines(nodes: readonly Inline[], ctx: ContentContext, lin
   for (const node of nodes) {
     switch (node.type) {
       case 'text':
-        out += languageText(node.value, ctx.language);
+        out += languageText(node.value, ctx.language, ctx.emphasised);
         break;
       case 'emphasis':
-        out += `<em>${renderInlines(node.children, ctx, line, inLink)}</em>`;
+        out += `<em>${renderInlines(node.children, { ...ctx, emphasised: true }, line, inLink)}</em>`;
         break;
       case 'strong':
         out += `<strong>${renderInlines(node.children, ctx, line, inLink)}</strong>`;

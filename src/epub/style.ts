@@ -51,7 +51,11 @@ h4, h5, h6 { font-size: 1em; margin: 1.2em 0 0.4em; }
 a { overflow-wrap: anywhere; }
 
 em { font-style: italic; }
+/* CJK emphasis is 著重號, dots beside the characters: under them in horizontal Chinese (clreq), over them in Japanese (jlreq). */
 :lang(zh) em, :lang(ja) em { font-style: normal; text-emphasis: filled dot; -webkit-text-emphasis: filled dot; }
+:lang(zh) em { text-emphasis-position: under right; -webkit-text-emphasis-position: under right; }
+/* English words and numbers inside emphasised CJK text take no dots. */
+em :lang(en), em .numeral { text-emphasis: none; -webkit-text-emphasis: none; }
 mark { padding: 0 0.1em; }
 
 code, kbd, samp, pre {
@@ -62,9 +66,10 @@ code, kbd, samp, pre {
 code { overflow-wrap: anywhere; }
 
 pre {
-  /* Long lines wrap instead of running off the page: readers cannot scroll sideways. */
+  /* Long lines wrap, at a word boundary where there is one, instead of running off the page: readers cannot scroll sideways. */
   white-space: pre-wrap;
-  word-break: break-all;
+  word-break: normal;
+  overflow-wrap: anywhere;
   text-align: left;
   line-height: 1.5;
   margin: 1em 0;
@@ -74,6 +79,8 @@ pre {
 }
 
 pre code { font-size: 1em; }
+/* A wrapped code line continues indented under its start: the hanging indent marks the wrap. */
+pre .line { display: block; padding-left: 2em; text-indent: -2em; }
 
 blockquote {
   margin: 1em 0 1em 0.5em;
@@ -99,8 +106,9 @@ th, td {
   padding: 0.3em 0.5em;
   vertical-align: top;
   text-align: left;
-  /* Long URLs and identifiers break rather than widen the table past the page. */
-  overflow-wrap: anywhere;
+  /* Columns size from their content (NT$299 stays whole); a long URL breaks at its <wbr/> separators, and only a
+     token with none breaks where it must. A table wider than the page scrolls where the reader can (.table-wrap). */
+  overflow-wrap: break-word;
   word-break: normal;
 }
 th { font-weight: bold; }

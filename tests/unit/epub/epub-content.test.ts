@@ -139,6 +139,6 @@ describe('rendering details', async () => {
   });
 
   it('keeps a code block that starts with a blank line intact', () => {
-    expect(one).toContain('<pre><code>\n\nleading blank</code></pre>');
+    expect(one).toContain('<pre><code><span class="line">\n</span><span class="line">leading blank</span></code></pre>');
   });
 });
