@@ -1,5 +1,6 @@
 import { PDFHexString, PDFName, type PDFDocument } from '@cantoo/pdf-lib';
 import type { BookMeta } from '../document/model.ts';
+import { tdmXmpDescription } from '../tdm.ts';
 import { text } from '../xml.ts';
 
 const PRODUCER = 'Bindery PDF writer (@cantoo/pdf-lib)';
@@ -60,6 +61,7 @@ function xmpPacket(meta: BookMeta, title: string): string {
       (meta.tags.length ? `<pdf:Keywords>${text(meta.tags.join(', '))}</pdf:Keywords>` : '') +
       `</rdf:Description>`,
     `<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>`,
+    tdmXmpDescription(meta.tdm),
   ];
   return (
     `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n` +
