@@ -225,14 +225,16 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'tagged PDF: structure tree, mark
     const { objects } = edge;
     const parentTree = parentTreeOf(objects);
     let footers = 0;
+    let headers = 0;
     for (const [index, page] of objects.pages.entries()) {
       const dict = objects.get(page) as Record<string, Value>;
       expect(dict['/Tabs']).toBe('/S');
       const marked = markedContent(contentOf(objects, dict));
       expect({ page: index + 1, unmarked: marked.unmarked, unbalanced: marked.unbalanced }).toEqual({ page: index + 1, unmarked: 0, unbalanced: false });
       const tagged = marked.sequences.filter((s) => s.mcid !== undefined);
-      // Tagged sequences never nest in others (an /ActualText span inside an artifact is not tagged).
+      // Tagged sequences and artifacts never nest in each other (an /ActualText span inside an artifact is neither).
       expect(tagged.every((s) => s.within.length === 0)).toBe(true);
+      expect(marked.sequences.filter((s) => s.tag === '/Artifact' && s.within.length > 0)).toEqual([]);
       expect(tagged.map((s) => s.mcid)).toEqual(tagged.map((_, i) => i));
       const owners = objects.get(parentTree.get(dict['/StructParents'] as number)) as Value[];
       expect(owners.length).toBe(tagged.length);
@@ -241,9 +243,13 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'tagged PDF: structure tree, mark
         const holds = kidsOf(element).some((kid) => (kid === mcid && element['/Pg'] === page) || (objects.get(kid) as Record<string, Value>)?.['/MCID'] === mcid);
         expect(holds, `page ${index + 1} MCID ${mcid}`).toBe(true);
       });
-      if (marked.sequences.some((s) => s.tag === '/Artifact')) footers += contentOf(objects, dict).includes('/Subtype /Footer') ? 1 : 0;
+      const content = contentOf(objects, dict);
+      if (content.includes('/Artifact <</Type /Pagination /Subtype /Footer>> BDC')) footers++;
+      if (content.includes('/Artifact <</Type /Pagination /Subtype /Header>> BDC')) headers++;
     }
+    // Every body page has its folio, and every one but chapter and part openings its running head, as artifacts.
     expect(footers).toBe(objects.pages.length - 3);
+    expect(headers).toBe(objects.pages.length - 3 - document.chapters.length - document.parts.length);
     const root = objects.get(objects.catalog['/StructTreeRoot']) as Record<string, Value>;
     expect(root['/ParentTreeNextKey']).toBe(Math.max(...parentTree.keys()) + 1);
   });
