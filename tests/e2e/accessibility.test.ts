@@ -43,6 +43,7 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
   let axeSource = '';
   /** Pages only a purchase reaches, filled in by the keyboard test. */
   const purchase: { success?: string; library?: string } = {};
+  const consentPages: Record<string, string> = {};
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
@@ -58,6 +59,16 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
     stripe.stub.webhook = { url: `${worker.url}/webhooks/stripe`, secret: webhookSecret };
     for (const book of ['books/remote-newsroom-playbook', 'books/ai-video-handbook']) {
       await promisify(execFile)('node', ['bin/bindery.js', 'push', book, '--api', worker.url, '--token', adminToken, '--publish', '--quiet'], { cwd: ROOT, timeout: 240_000 });
+    }
+    // A contributor's consent page in each of its languages, opened by the link the editor API hands out.
+    for (const [language, article] of [['en', 'remote-newsroom-playbook/01-foundations'], ['zh-Hant', 'ai-video-handbook/01-landscape']] as const) {
+      const res = await fetch(`${worker.url}/api/v1/consents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ contributor: 'Lin Mei', role: 'interviewee', language, articles: [article] }),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      consentPages[language] = new URL(((await res.json()) as { link: string }).link).pathname;
     }
     browser = await chromium.launch({
       executablePath: TOOLS.chromium.command,
@@ -130,6 +141,7 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
     { name: 'book page (zh-Hant)', path: () => '/books/ai-video-handbook', lang: 'zh-Hant' },
     { name: 'book page (English)', path: () => '/books/remote-newsroom-playbook', lang: 'en' },
     { name: 'book not found', path: () => '/books/no-such-book', lang: 'en' },
+    { name: 'payment being confirmed', path: () => '/checkout/success?session_id=cs_test_not_paid_yet', lang: 'en' },
     { name: 'checkout success', path: () => purchase.success, lang: 'en' },
     { name: 'library', path: () => purchase.library, lang: 'en' },
     { name: 'library link form', path: () => '/library', lang: 'en' },
@@ -137,6 +149,9 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
     { name: 'library link expired', path: () => '/library/not-a-valid-link', lang: 'en' },
     { name: 'accessibility statement (English)', path: () => '/accessibility', lang: 'en' },
     { name: 'accessibility statement (zh-Hant)', path: () => '/accessibility/zh-Hant', lang: 'zh-Hant' },
+    { name: 'consent page (English)', path: () => consentPages.en, lang: 'en' },
+    { name: 'consent page (zh-Hant)', path: () => consentPages['zh-Hant'], lang: 'zh-Hant' },
+    { name: 'consent link forged', path: () => '/consent/not-a-valid-link', lang: 'en' },
   ];
 
   it.each(Object.entries(VIEWPORTS))('finds no WCAG 2.1 AA violation on any page at %s width', async (viewportName, viewport) => {
@@ -145,7 +160,7 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
     for (const { name, path, lang } of PAGES) {
       const target = path();
       if (!target) {
-        problems.push(`${name}: not reached (the keyboard test did not get there)`);
+        problems.push(`${name}: not reached (an earlier step did not get there)`);
         continue;
       }
       await page.goto(`${worker!.url}${target}`);

@@ -91,6 +91,7 @@ h2 { font-size: 1.35rem; margin: 2.25rem 0 0.75rem; }
 .tools { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: end; margin-bottom: 1.75rem; }
 .search { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
 .search label { display: block; font-size: 0.875rem; color: var(--muted); width: 100%; }
+textarea { font: inherit; padding: 0.55rem 0.75rem; border: 1px solid #b9ab98; border-radius: 6px; background: var(--paper); width: 36rem; max-width: 100%; }
 input[type=search], input[type=email] { font: inherit; padding: 0.55rem 0.75rem; border: 1px solid #b9ab98; border-radius: 6px; background: var(--paper); min-width: 0; width: 18rem; max-width: 100%; }
 button, a.button { font: inherit; font-weight: 600; padding: 0.55rem 1.1rem; border: 0; border-radius: 6px; background: var(--accent); color: var(--accent-ink); cursor: pointer; text-decoration: none; display: inline-block; }
 button:hover, a.button:hover { background: #6f2e23; }
