@@ -30,7 +30,7 @@ const STATEMENTS: Record<StatementLanguage, Statement> = {
         heading: 'The shop',
         body: (
           <ul>
-            <li>Every page — catalog, book pages, checkout result, library, the library-link form, error pages and this statement — is checked with axe-core against WCAG 2.1 A and AA, at desktop and phone widths, in English and Traditional Chinese; none reports a violation.</li>
+            <li>Every page — catalog, book pages, checkout result, library, the library-link form, contributors’ consent pages, error pages and this statement — is checked with axe-core against WCAG 2.1 A and AA, at desktop and phone widths, in English and Traditional Chinese; none reports a violation.</li>
             <li>You can find a book, read about it and buy it with the keyboard alone; the focused element always shows a clear outline, and a “Skip to content” link comes first.</li>
             <li>Text contrast is at least 4.5:1, pages reflow at 320 CSS pixels and up to 400% zoom, and every page states its language; English words inside Chinese text are marked as English.</li>
             <li>The pages use no script. Payment happens on Stripe’s checkout page, which Stripe is responsible for.</li>
@@ -82,7 +82,7 @@ const STATEMENTS: Record<StatementLanguage, Statement> = {
         heading: '書店網頁',
         body: (
           <ul>
-            <li>所有頁面（目錄、書籍頁、結帳結果、書庫、補寄書庫連結、錯誤頁面與本說明）皆以 <span lang="en">axe-core</span> 依 WCAG 2.1 A 與 AA 檢查，涵蓋桌機與手機寬度、英文與繁體中文，沒有任何違規。</li>
+            <li>所有頁面（目錄、書籍頁、結帳結果、書庫、補寄書庫連結、提供者同意頁面、錯誤頁面與本說明）皆以 <span lang="en">axe-core</span> 依 WCAG 2.1 A 與 AA 檢查，涵蓋桌機與手機寬度、英文與繁體中文，沒有任何違規。</li>
             <li>只用鍵盤即可找書、閱讀介紹並購買；取得焦點的元素一律有清楚的外框，頁面最前方有「跳至內容」連結。</li>
             <li>文字對比至少 4.5:1，頁面在 320 CSS 像素寬與 400% 縮放下都能重排，每一頁都標明語言，中文裡的英文字詞也標示為英文。</li>
             <li>網頁不使用任何指令碼。付款在 <span lang="en">Stripe</span> 的結帳頁面進行，由 <span lang="en">Stripe</span> 負責。</li>
