@@ -14,8 +14,10 @@ const SKIPPED = new Set(['head', 'script', 'style', 'pre', 'code', 'kbd', 'samp'
 /** Markup, comments and CDATA; the text between them is what gets marked. */
 const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<[^>]*>/g;
 /** Sentence or clause punctuation after which a mark may go: Latin ones only before a space (the mark then follows the space), full-width ones anywhere. */
-const LATIN_PUNCTUATION = /[.!?;:,)\]"'’”»]/;
-const CJK_PUNCTUATION = /[。！？；：，、」』）》〉】〕…]/;
+const LATIN_PUNCTUATION = new Set('.!?;:,)]"\'’”»');
+const CJK_PUNCTUATION = new Set('。！？；：，、」』）》〉】〕…');
+/** XML whitespace: what separates words in the source. */
+const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
 
 /**
  * Writes `mark` into the body text of one XHTML document: every SPACING
@@ -54,8 +56,8 @@ function markEvery(xhtml: string, mark: string, firstAfter: number): { xhtml: st
     let from = 0;
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
-      if (/\s/.test(ch)) {
-        if (since >= SPACING_WITHOUT_PUNCTUATION && i > 0 && !/\s/.test(text[i - 1])) afterSpace = true;
+      if (isSpace(ch)) {
+        if (since >= SPACING_WITHOUT_PUNCTUATION && i > 0 && !isSpace(text[i - 1])) afterSpace = true;
         continue;
       }
       // Latin marks go after the space, before the next word: right after a full stop, a speech engine reads the stop as "dot".
@@ -67,8 +69,8 @@ function markEvery(xhtml: string, mark: string, firstAfter: number): { xhtml: st
       since++;
       if (since < SPACING) continue;
       const next = text[i + 1];
-      if (CJK_PUNCTUATION.test(ch) && !CJK_PUNCTUATION.test(next ?? '')) place(i + 1);
-      else if (LATIN_PUNCTUATION.test(ch) && next !== undefined && /\s/.test(next)) afterSpace = true;
+      if (CJK_PUNCTUATION.has(ch) && !CJK_PUNCTUATION.has(next)) place(i + 1);
+      else if (LATIN_PUNCTUATION.has(ch) && isSpace(next)) afterSpace = true;
     }
     return result + text.slice(from);
 

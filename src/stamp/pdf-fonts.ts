@@ -9,10 +9,10 @@ export interface FontReader {
   /** The font's /BaseFont, for telling a monospaced (code) face. */
   baseFont: string;
   codeBytes: number;
-  /** Text for one code, keyed as lowercase hex of its bytes; '' when unknown. */
-  text(code: string): string;
+  /** Text for one character code; '' when unknown. */
+  text(code: number): string;
   /** Advance of one code in thousandths of an em. */
-  width(code: string): number;
+  width(code: number): number;
 }
 
 /** Glyph names that are not `uniXXXX` but stand for the ASCII punctuation and letters a licence line and sentence ends use. */
@@ -81,24 +81,19 @@ export function fontReader(doc: PDFDocument, font: PDFDict, budget: InflateBudge
     baseFont,
     codeBytes,
     text(code) {
-      const mapped = unicode?.map.get(code);
+      const mapped = unicode?.get(code);
       if (mapped !== undefined) return mapped;
-      const value = parseInt(code, 16);
-      const name = names.get(value);
+      const name = names.get(code);
       if (name) return glyphNameText(name);
-      return composite ? '' : value >= 0x20 && value < 0x7f ? String.fromCharCode(value) : '';
+      return composite ? '' : code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '';
     },
-    width: (code) => widths.get(parseInt(code, 16)) ?? defaultWidth,
+    width: (code) => widths.get(code) ?? defaultWidth,
   };
 }
 
-/** The codes of a shown string, as lowercase hex keys. */
-export function codesOf(bytes: Uint8Array, codeBytes: number): string[] {
-  const codes: string[] = [];
-  for (let k = 0; k + codeBytes <= bytes.length; k += codeBytes) {
-    let key = '';
-    for (let j = 0; j < codeBytes; j++) key += bytes[k + j].toString(16).padStart(2, '0');
-    codes.push(key);
-  }
+/** The character codes of a shown string: one byte each in a simple font, two in a composite (Identity-H) one. */
+export function codesOf(bytes: Uint8Array, codeBytes: number): number[] {
+  const codes: number[] = [];
+  for (let k = 0; k + codeBytes <= bytes.length; k += codeBytes) codes.push(codeBytes === 2 ? (bytes[k] << 8) | bytes[k + 1] : bytes[k]);
   return codes;
 }

@@ -12,9 +12,10 @@
  * mapped by a ToUnicode CMap: Ghostscript drops the CMap, and text extraction
  * then reads the names. Marks are Artifacts: assistive technology skips them.
  */
-import { PDFName, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
-import { visitPageText, type ShownChar } from './pdf-text.ts';
-import type { InflateBudget } from './pdf-syntax.ts';
+import { PDFArray, PDFDict, PDFName, type PDFDocument, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
+import { fontReader, type FontReader } from './pdf-fonts.ts';
+import { endOf, type ShownRun } from './pdf-text.ts';
+import { OWN_FILE, streamBytes } from './pdf-syntax.ts';
 import { MARK_ALPHABET } from './text-mark.ts';
 
 const MARK_SIZE = 0.025;
@@ -23,8 +24,6 @@ const SPACING = 110;
 const FIRST_CODE = 0x41;
 const LATIN_END = /[.!?;:,)"'’”]/;
 const CJK_END = /[。！？；：，、」』）》]/;
-/** Our own PDFs: content streams are read whole (they are the writer's, not an upload). */
-const OWN_FILE: InflateBudget = { perStream: 256 * 1024 * 1024, left: Number.MAX_SAFE_INTEGER };
 
 const glyphName = (ch: string) => `uni${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -52,38 +51,93 @@ function markFont(doc: PDFDocument): PDFRef {
   );
 }
 
-/** Where marks go on one page: after sentence ends, every SPACING characters or so, and at least once on a page with text. */
-export function markPlaces(chars: ShownChar[]): { x: number; y: number }[] {
+const MONO = /mono|courier|code/i;
+
+/**
+ * Where marks go on one page: after sentence ends, every SPACING characters
+ * or so, and at least once on a page with text. Code (a monospaced face) is
+ * left alone: a reader copies and runs it.
+ */
+export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
   const places: { x: number; y: number }[] = [];
   let since = SPACING - 30;
-  let lastEnd: ShownChar | null = null;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    if (ch.mono || ch.size < 1 || !ch.text.trim()) continue;
-    since += [...ch.text].length;
-    const next = chars[i + 1];
-    const endsLine = !next || next.y !== ch.y || next.x > ch.end + ch.size * 0.15 || !next.text.trim();
-    const isEnd = CJK_END.test(ch.text) ? !next || !CJK_END.test(next.text) : LATIN_END.test(ch.text) && endsLine;
-    if (!isEnd) continue;
-    lastEnd = ch;
-    if (since >= SPACING) {
-      places.push({ x: ch.end, y: ch.y });
-      since = 0;
+  let lastEnd: { x: number; y: number } | null = null;
+  let lastChar: { x: number; y: number } | null = null;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r];
+    if (run.size < 1 || MONO.test(run.font.baseFont)) continue;
+    const { codes, font } = run;
+    for (let i = 0; i < codes.length; i++) {
+      const text = font.text(codes[i]);
+      if (!text.trim()) continue;
+      since += text.length;
+      const cjk = CJK_END.test(text);
+      if (!cjk && !LATIN_END.test(text)) continue;
+      const next = i + 1 < codes.length ? font.text(codes[i + 1]) : null;
+      // A Latin stop ends a sentence before a space, or at the end of its run (a line end or a justified gap).
+      const isEnd = cjk ? !next || !CJK_END.test(next) : next === null || !next.trim();
+      if (!isEnd) continue;
+      lastEnd = { x: endOf(run, i), y: run.y };
+      if (since >= SPACING) {
+        places.push(lastEnd);
+        since = 0;
+      }
     }
+    lastChar = { x: endOf(run, codes.length - 1), y: run.y };
   }
-  const last = lastEnd ?? chars.findLast((ch) => !ch.mono && ch.size >= 1 && ch.text.trim());
-  if (places.length === 0 && last) places.push({ x: last.end, y: last.y });
+  const last = lastEnd ?? lastChar;
+  if (places.length === 0 && last) places.push(last);
   return places;
 }
+
+/**
+ * The text Bindery's PDF writer drew on a page, read by the one shape its
+ * text objects have (`/F 10 Tf … x y Tm [<glyphs> adjust <glyphs>] TJ`, or
+ * `<glyphs> Tj` as pdf-lib draws)
+ * with a regular expression over the whole content: the general walker
+ * (pdf-text.ts, for files from anywhere) costs seconds on a 300-page book,
+ * this a fraction of it.
+ */
+function writerRuns(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontReader>): ShownRun[] {
+  const contents = page.node.Contents();
+  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+  const content = streams.map((stream) => LATIN1.decode(streamBytes(stream, OWN_FILE) ?? new Uint8Array())).join('\n');
+  const fontDicts = page.node.Resources()?.lookup(PDFName.of('Font'));
+  const runs: ShownRun[] = [];
+  for (const [, name, size, x, y, array] of content.matchAll(WRITER_TEXT)) {
+    const dict = fontDicts instanceof PDFDict ? fontDicts.lookup(PDFName.of(name)) : undefined;
+    if (!(dict instanceof PDFDict)) continue;
+    const font = fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, OWN_FILE)).get(dict)!;
+    const fontSize = Number(size);
+    let pen = Number(x);
+    for (const [, hex, adjust] of array.matchAll(TJ_ITEM)) {
+      if (adjust !== undefined) {
+        pen -= (Number(adjust) / 1000) * fontSize;
+        continue;
+      }
+      const codes: number[] = [];
+      const step = font.codeBytes * 2;
+      for (let k = 0; k + step <= hex.length; k += step) codes.push(parseInt(hex.slice(k, k + step), 16));
+      if (!codes.length) continue;
+      const run = { font, codes, x: pen, y: Number(y), size: fontSize };
+      runs.push(run);
+      pen = endOf(run, codes.length - 1);
+    }
+  }
+  return runs;
+}
+
+const LATIN1 = new TextDecoder('latin1');
+const WRITER_TEXT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b[^[<]*?(-?[\d.]+)\s+(-?[\d.]+)\s+Tm\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)/g;
+const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
 
 /** Draws `mark` into every page's text flow. Reads the pages' text before anything else is added to them. */
 export function addTextLayer(doc: PDFDocument, mark: string): void {
   const font = markFont(doc);
+  const fonts = new Map<unknown, FontReader>();
   const codes = [...mark].map((ch) => String.fromCharCode(FIRST_CODE + MARK_ALPHABET.indexOf(ch as (typeof MARK_ALPHABET)[number]))).join('');
   for (const page of doc.getPages()) {
-    const chars: ShownChar[] = [];
-    visitPageText(doc, page, OWN_FILE, (ch) => chars.push(ch));
-    const places = markPlaces(chars);
+    const places = markPlaces(writerRuns(doc, page, fonts));
     if (places.length === 0) continue;
     const name = page.node.newFontDictionary('BinderyMark', font).toString();
     const ops = places.map(({ x, y }) => `/Artifact BMC BT ${name} ${MARK_SIZE} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm (${codes}) Tj ET EMC`);

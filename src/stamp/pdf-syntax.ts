@@ -5,7 +5,7 @@
  * the printed licence line) back from any PDF, rewritten or not.
  */
 import { PDFArray, PDFName, PDFRawStream, type PDFDict } from '@cantoo/pdf-lib';
-import { inflateInto } from './zip-read.ts';
+import { Inflate, unzlibSync } from 'fflate';
 
 /** An operand: a number, a name (`/F1` → `F1`), a string's bytes, or an array of those. */
 export type Operand = number | { name: string } | Uint8Array | Operand[] | null;
@@ -16,9 +16,12 @@ export interface Operation {
   operands: Operand[];
 }
 
-const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIMITER = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
-const regular = (b: number) => !WHITESPACE.has(b) && !DELIMITER.has(b);
+/** Byte classes of PDF syntax, looked up per byte: 0 regular, 1 whitespace, 2 delimiter. */
+const CLASS = new Uint8Array(256);
+for (const b of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) CLASS[b] = 1;
+for (const b of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) CLASS[b] = 2;
+const isWhitespace = (b: number) => CLASS[b] === 1;
+const regular = (b: number) => CLASS[b] === 0;
 
 /**
  * The operations of a content stream, in order. Dictionaries (marked-content
@@ -31,7 +34,7 @@ export function* operations(bytes: Uint8Array): Generator<Operation> {
   const push = (value: Operand) => (stack.length ? stack[stack.length - 1].push(value) : operands.push(value));
   while (i < bytes.length) {
     const b = bytes[i];
-    if (WHITESPACE.has(b)) i++;
+    if (isWhitespace(b)) i++;
     else if (b === 0x25) while (i < bytes.length && bytes[i] !== 0x0a && bytes[i] !== 0x0d) i++;
     else if (b === 0x28) {
       const [value, end] = literalString(bytes, i);
@@ -59,11 +62,16 @@ export function* operations(bytes: Uint8Array): Generator<Operation> {
     } else if (regular(b)) {
       let end = i;
       while (end < bytes.length && regular(bytes[end])) end++;
-      const word = latin1(bytes.subarray(i, end));
+      const number = b === 0x2b || b === 0x2d || b === 0x2e || (b >= 0x30 && b <= 0x39) ? numberAt(bytes, i, end) : null;
+      if (number !== null) {
+        push(number);
+        i = end;
+        continue;
+      }
+      let word = '';
+      for (let k = i; k < end; k++) word += String.fromCharCode(bytes[k]);
       i = end;
-      const number = Number(word);
-      if (word !== '' && !Number.isNaN(number) && /^[+-]?(\d|\.\d)/.test(word)) push(number);
-      else if (word === 'true' || word === 'false' || word === 'null') push(null);
+      if (word === 'true' || word === 'false' || word === 'null') push(null);
       else if (word === 'BI') i = skipInlineImage(bytes, i);
       else {
         stack.length = 0;
@@ -72,6 +80,28 @@ export function* operations(bytes: Uint8Array): Generator<Operation> {
       }
     } else i++; // a stray delimiter: `)`, `>`, `{`, `}`
   }
+}
+
+/** The number written in bytes[from..to), or null when they are not one. */
+function numberAt(bytes: Uint8Array, from: number, to: number): number | null {
+  let k = from;
+  const negative = bytes[k] === 0x2d;
+  if (bytes[k] === 0x2b || bytes[k] === 0x2d) k++;
+  let value = 0;
+  let scale = 0;
+  let digits = 0;
+  for (; k < to; k++) {
+    const b = bytes[k];
+    if (b >= 0x30 && b <= 0x39) {
+      value = value * 10 + (b - 0x30);
+      if (scale) scale *= 10;
+      digits++;
+    } else if (b === 0x2e && !scale) scale = 1;
+    else return null;
+  }
+  if (!digits) return null;
+  const result = scale ? value / scale : value;
+  return negative ? -result : result;
 }
 
 function literalString(bytes: Uint8Array, start: number): [Uint8Array, number] {
@@ -102,12 +132,25 @@ function literalString(bytes: Uint8Array, start: number): [Uint8Array, number] {
   return [Uint8Array.from(out), i];
 }
 
+/** Hex digit values by byte, -1 for anything else (whitespace inside a hex string is skipped). */
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) HEX['0123456789abcdef'.charCodeAt(d)] = HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
+
 function hexString(hex: Uint8Array): Uint8Array {
-  const digits = latin1(hex).replace(/[^0-9a-fA-F]/g, '');
-  const even = digits.length % 2 ? `${digits}0` : digits;
-  const out = new Uint8Array(even.length / 2);
-  for (let k = 0; k < out.length; k++) out[k] = parseInt(even.slice(k * 2, k * 2 + 2), 16);
-  return out;
+  const out = new Uint8Array((hex.length + 1) >> 1);
+  let n = 0;
+  let high = -1;
+  for (const b of hex) {
+    const value = HEX[b];
+    if (value < 0) continue;
+    if (high < 0) high = value;
+    else {
+      out[n++] = (high << 4) | value;
+      high = -1;
+    }
+  }
+  if (high >= 0) out[n++] = high << 4;
+  return out.subarray(0, n);
 }
 
 function skipDictionary(bytes: Uint8Array, start: number): number {
@@ -129,7 +172,7 @@ function skipDictionary(bytes: Uint8Array, start: number): number {
 /** Skips an inline image's dictionary and data, up to and including its `EI`. */
 function skipInlineImage(bytes: Uint8Array, from: number): number {
   for (let i = from; i + 2 < bytes.length; i++) {
-    if (bytes[i] === 0x45 && bytes[i + 1] === 0x49 && WHITESPACE.has(bytes[i - 1]) && (i + 2 >= bytes.length || WHITESPACE.has(bytes[i + 2]))) return i + 2;
+    if (bytes[i] === 0x45 && bytes[i + 1] === 0x49 && isWhitespace(bytes[i - 1]) && (i + 2 >= bytes.length || isWhitespace(bytes[i + 2]))) return i + 2;
   }
   return bytes.length;
 }
@@ -140,24 +183,19 @@ export const latin1 = (bytes: Uint8Array): string => {
   return s;
 };
 
-/** A ToUnicode CMap: code bytes (as a hex string key) to text, and how many bytes codes take. */
-export interface UnicodeMap {
-  map: Map<string, string>;
-  codeBytes: number;
-}
+/** A ToUnicode CMap: character codes to text. */
+export type UnicodeMap = Map<number, string>;
 
 /** Parses the bfchar and bfrange sections of a ToUnicode CMap. */
 export function parseToUnicode(cmap: string): UnicodeMap {
-  const map = new Map<string, string>();
+  const map: UnicodeMap = new Map();
   const utf16 = (hex: string) => {
     const units: number[] = [];
     for (let k = 0; k + 4 <= hex.length; k += 4) units.push(parseInt(hex.slice(k, k + 4), 16));
     return String.fromCharCode(...units);
   };
-  const space = /<([0-9a-fA-F]+)>\s*<[0-9a-fA-F]+>/.exec(/begincodespacerange([\s\S]*?)endcodespacerange/.exec(cmap)?.[1] ?? '');
-  const codeBytes = space ? Math.max(1, space[1].length / 2) : 2;
   for (const [, body] of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-    for (const [, code, text] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(code.toLowerCase(), utf16(text));
+    for (const [, code, text] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(parseInt(code, 16), utf16(text));
   }
   for (const [, body] of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
     for (const [, lo, hi, rest] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])/g)) {
@@ -167,16 +205,14 @@ export function parseToUnicode(cmap: string): UnicodeMap {
       const base = targets ? 0 : parseInt(rest.slice(1, -1) || '0', 16);
       const width = rest.length - 2;
       for (let c = from; c <= to; c++) {
-        const key = c.toString(16).padStart(lo.length, '0');
-        const text = targets ? utf16(targets[c - from] ?? '') : utf16((base + c - from).toString(16).padStart(width, '0'));
-        map.set(key, text);
+        map.set(c, targets ? utf16(targets[c - from] ?? '') : utf16((base + c - from).toString(16).padStart(width, '0')));
       }
     }
   }
-  return { map, codeBytes };
+  return map;
 }
 
-/** What reading a PDF's streams may inflate. */
+/** What reading a PDF's streams may inflate; `OWN_FILE` for a file Bindery wrote, inflated whole. */
 export interface InflateBudget {
   /** Largest inflated size of one stream. */
   perStream: number;
@@ -189,6 +225,8 @@ export interface InflateBudget {
  * would outgrow the budget. Inflated here under the cap rather than by
  * pdf-lib, whose decoder inflates whole deflate blocks at once.
  */
+export const OWN_FILE: InflateBudget = { perStream: Number.MAX_SAFE_INTEGER, left: Number.MAX_SAFE_INTEGER };
+
 export function streamBytes(stream: unknown, budget: InflateBudget): Uint8Array | null {
   if (!(stream instanceof PDFRawStream)) return null;
   const dict: PDFDict = stream.dict;
@@ -197,15 +235,36 @@ export function streamBytes(stream: unknown, budget: InflateBudget): Uint8Array 
   if (filters.length === 0) return stream.contents.length <= budget.perStream ? stream.contents : null;
   if (filters.length !== 1 || filters[0] !== PDFName.of('FlateDecode') || dict.has(PDFName.of('DecodeParms'))) return null;
   const zlib = stream.contents;
+  if (budget === OWN_FILE) return unzlibSync(zlib);
   // The zlib header (method 8, check bits) is skipped when present; some writers leave it out.
   const body = (zlib[0] & 0x0f) === 8 && ((zlib[0] << 8) | zlib[1]) % 31 === 0 ? zlib.subarray(2) : zlib;
-  const out = new Uint8Array(Math.min(budget.perStream, budget.left, Math.max(1024, zlib.length * 1032)));
-  let result: ReturnType<typeof inflateInto>;
+  const cap = Math.min(budget.perStream, budget.left);
+  const chunks: Uint8Array[] = [];
+  let produced = 0;
+  let overflow = false;
+  const inflater = new Inflate((chunk) => {
+    produced += chunk.length;
+    if (produced > cap) overflow = true;
+    else chunks.push(chunk);
+  });
   try {
-    result = inflateInto(body, out);
+    // Fed in steps that cannot inflate far past the cap (deflate's best case is ~1032:1), so a bomb stops early.
+    for (let at = 0; at < body.length && !overflow; ) {
+      const end = Math.min(body.length, at + Math.min(64 * 1024, Math.max(1024, Math.floor((cap - produced) / 1032))));
+      inflater.push(body.subarray(at, end), end === body.length);
+      at = end;
+    }
   } catch {
     return null; // damaged data: this stream reads as nothing, the rest of the file still counts
   }
-  budget.left -= result.produced;
-  return result.overflow ? null : out.subarray(0, result.produced);
+  budget.left -= Math.min(produced, cap);
+  if (overflow) return null;
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(produced);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }

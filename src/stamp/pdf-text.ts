@@ -7,23 +7,27 @@ import { PDFArray, PDFDict, PDFName, PDFRawStream, type PDFDocument, type PDFPag
 import { codesOf, fontReader, type FontReader } from './pdf-fonts.ts';
 import { operations, streamBytes, type InflateBudget, type Operand } from './pdf-syntax.ts';
 
-/** One shown character code. */
-export interface ShownChar {
-  text: string;
-  /** Where the character's advance starts and ends, and its baseline, in the coordinates of its text object. */
+/** One shown string: its character codes in one font, from `x` on baseline `y`, in the coordinates of its text object. */
+export interface ShownRun {
+  font: FontReader;
+  codes: number[];
   x: number;
-  end: number;
   y: number;
   size: number;
-  /** Set in a monospaced face: code, which a reader copies and runs. */
-  mono: boolean;
 }
+
+/** Where a run's `index`th character ends. */
+export const endOf = (run: ShownRun, index: number): number => {
+  let x = run.x;
+  for (let k = 0; k <= index; k++) x += (run.font.width(run.codes[k]) / 1000) * run.size;
+  return x;
+};
 
 /** Forms drawn inside forms are followed this deep, no deeper: a file that nests them in a loop still ends. */
 const MAX_FORM_DEPTH = 4;
 
-/** Calls `visit` for every character a page shows, in content order, following Form XObjects. */
-export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBudget, visit: (ch: ShownChar) => void): void {
+/** Calls `visit` for every string a page shows, in content order, following Form XObjects. */
+export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBudget, visit: (run: ShownRun) => void): void {
   const contents = page.node.Contents();
   const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
   const parts = streams.map((stream) => streamBytes(stream, budget)).filter((bytes): bytes is Uint8Array => bytes !== null);
@@ -36,7 +40,7 @@ export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBu
   walk(doc, joined, page.node.Resources(), budget, visit, 0, new Map());
 }
 
-function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefined, budget: InflateBudget, visit: (ch: ShownChar) => void, depth: number, fonts: Map<unknown, FontReader>): void {
+function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefined, budget: InflateBudget, visit: (run: ShownRun) => void, depth: number, fonts: Map<unknown, FontReader>): void {
   const fontDicts = resources?.lookup(PDFName.of('Font'));
   const xobjects = resources?.lookup(PDFName.of('XObject'));
   let font: FontReader | null = null;
@@ -47,11 +51,10 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
   let leading = 0;
   const show = (bytes: Operand) => {
     if (!(bytes instanceof Uint8Array) || !font) return;
-    for (const code of codesOf(bytes, font.codeBytes)) {
-      const advance = (font.width(code) / 1000) * size;
-      visit({ text: font.text(code), x, end: x + advance, y: lineY, size, mono: /mono|courier|code/i.test(font.baseFont) });
-      x += advance;
-    }
+    const codes = codesOf(bytes, font.codeBytes);
+    const start = x;
+    for (const code of codes) x += (font.width(code) / 1000) * size;
+    if (codes.length) visit({ font, codes, x: start, y: lineY, size });
   };
   const nextLine = (dx: number, dy: number) => {
     lineX += dx;
@@ -122,12 +125,14 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
 /** Every character a page shows, joined in content order: what the text layer and printed ids are read from. */
 export function pageText(doc: PDFDocument, page: PDFPage, budget: InflateBudget): string {
   let text = '';
-  let last: ShownChar | null = null;
-  visitPageText(doc, page, budget, (ch) => {
+  let lastY = NaN;
+  let lastEnd = NaN;
+  visitPageText(doc, page, budget, (run) => {
     // A new line or a gap reads as a space, so that a printed purchase id stays a word of its own.
-    if (last && (ch.y !== last.y || Math.abs(ch.x - last.end) > last.size * 0.2)) text += ' ';
-    text += ch.text;
-    last = ch;
+    if (run.y !== lastY || Math.abs(run.x - lastEnd) > run.size * 0.2) text += ' ';
+    for (const code of run.codes) text += run.font.text(code);
+    lastY = run.y;
+    lastEnd = endOf(run, run.codes.length - 1);
   });
   return text;
 }
