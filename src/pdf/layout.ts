@@ -228,9 +228,11 @@ function codeBlock(value: string, frame: Frame, ctx: LayoutContext, node: Struct
   };
   const leading = TYPE.code * TYPE.codeLeading;
   const style = baseStyle('mono', TYPE.code);
+  // Code is not prose: its Latin words are not tagged as English (nor are they in the EPUB).
+  const shape = { ...ctx.shape, language: null };
   const lines: Box[] = [spacer(inner, pad)];
   for (const source of value.replace(/\t/g, '    ').split('\n')) {
-    const boxes = textBoxes(shapeText(source, style, ctx.shape), inner, { leading, justify: false, keepIndent: true });
+    const boxes = textBoxes(shapeText(source, style, shape), inner, { leading, justify: false, keepIndent: true });
     lines.push(...(boxes.length ? tagBoxes(boxes, node) : [spacer(inner, leading)]));
   }
   lines.push(spacer(inner, pad));
