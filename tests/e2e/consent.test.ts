@@ -46,8 +46,9 @@ describeWithTools([TOOLS.chromium, TOOLS.poppler], 'a contributor withdraws cons
     await api('PUT', '/articles/harbour%2F02-ferries', article('Ferries at dawn', '2025-03-02', 'Ferries leave before the fishing boats return.'), 'text/markdown');
     await api('PUT', '/bundles/harbour-bundle', { title: 'Harbour bundle', language: 'en', authors: ['Desk'], price: { amount: 5, currency: 'EUR' }, query: { tagsAny: ['harbour'] } });
     const build = await api('POST', '/books/harbour-bundle/builds');
-    for (let waited = 0; (await api('GET', `/builds/${build.id}`)).status !== 'ready'; waited += 500) {
-      if (waited > 120_000) throw new Error('the first build did not finish in two minutes');
+    for (let waited = 0, state = build; state.status !== 'ready'; waited += 500, state = await api('GET', `/builds/${build.id}`)) {
+      if (state.status === 'failed') throw new Error(`the first build failed: ${JSON.stringify(state.error)}`);
+      if (waited > 180_000) throw new Error(`the first build did not finish in three minutes (${state.status})`);
       await new Promise((r) => setTimeout(r, 500));
     }
     await api('POST', '/books/harbour-bundle/publish', { buildId: build.id });
