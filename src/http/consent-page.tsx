@@ -68,7 +68,9 @@ export function consentPageRoutes(): OpenAPIHono<AppEnv> {
         if ('error' in opened) return opened.error;
         const changes = new ConsentChanges(c.env);
         if (action === 'withdraw') {
-          const parsed = withdrawForm.safeParse((await c.req.parseBody()) ?? {});
+          // The reason is optional: a body that is not the page's form withdraws without one.
+          const isForm = /^application\/x-www-form-urlencoded/i.test(c.req.header('content-type') ?? '');
+          const parsed = withdrawForm.safeParse(isForm ? await c.req.parseBody() : {});
           await changes.withdraw(opened.record.id, 'consent link', parsed.success ? parsed.data.reason : null);
         } else await changes.regrant(opened.record.id, 'consent link');
         return c.redirect(`/consent/${encodeURIComponent(token)}?done=${action === 'withdraw' ? 'withdrawn' : 'granted'}`, 303);

@@ -3,6 +3,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../../workers/index.ts';
 import { ConsentLinks } from '../../../src/catalog/consent-links.ts';
+import { snapshotKey } from '../../../src/catalog/editions.ts';
 import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
 import { api, enc, json, PNG, putArticle, putBook } from '../catalog/api.ts';
 import { buy, libraryOf, type Buyer } from '../commerce/fixtures.ts';
@@ -112,6 +113,12 @@ describe('a contributor withdrawing consent', () => {
     expect(page).toContain('撤回我的同意');
     expect(page).toContain('同意範圍：僅限《coast-guide》。');
     expect(page).toContain('採訪筆記');
+    // Consent for one book keeps the article out of every other one.
+    expect((await api('PUT', '/bundles/notes-bundle', { body: { title: 'Notes', language: 'zh-Hant', authors: ['Desk'], query: { articleIds: ['coast/99-notes', 'coast/03-ferries'] } } })).status).toBe(201);
+    const build = await json(await api('POST', '/books/notes-bundle/builds'), 202);
+    const snapshot = await (await env.BOOKS.get(snapshotKey('notes-bundle', build.contentHash)))!.json<{ articles: { id: string }[]; removed: { article: string; status: string }[] }>();
+    expect(snapshot.articles.map((a) => a.id)).toEqual(['coast/03-ferries']);
+    expect(snapshot.removed).toMatchObject([{ article: 'coast/99-notes', status: 'granted' }]);
   });
 
   it('refuses forged, expired and cross-site requests and changes nothing', async () => {
