@@ -57,14 +57,14 @@ export async function runStampBench(): Promise<StampBenchResult> {
   const { regular } = await loadCliFonts();
   const options = { font: async () => regular };
   const pdfTimes: number[] = [];
-  let stampedPdf = new Uint8Array();
+  let stampedPdf: Uint8Array = new Uint8Array();
   for (let i = 0; i < RUNS; i++) {
     started = performance.now();
     stampedPdf = await stampPdf(pdf.bytes, licenceFor(i), options);
     pdfTimes.push(performance.now() - started);
   }
   const epubTimes: number[] = [];
-  let stampedEpub = new Uint8Array();
+  let stampedEpub: Uint8Array = new Uint8Array();
   for (let i = 0; i < RUNS; i++) {
     started = performance.now();
     stampedEpub = stampEpub(epub.bytes, licenceFor(i));

@@ -14,7 +14,7 @@
  */
 import { PDFArray, PDFDict, PDFName, type PDFDocument, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
 import { fontReader, type FontReader } from './pdf-fonts.ts';
-import { endOf, type ShownRun } from './pdf-text.ts';
+import { endOf, visitPageText, type ShownRun } from './pdf-text.ts';
 import { OWN_FILE, streamBytes } from './pdf-syntax.ts';
 import { MARK_ALPHABET } from './text-mark.ts';
 
@@ -92,11 +92,11 @@ export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
 
 /**
  * The text Bindery's PDF writer drew on a page, read by the one shape its
- * text objects have (`/F 10 Tf … x y Tm [<glyphs> adjust <glyphs>] TJ`, or
- * `<glyphs> Tj` as pdf-lib draws)
- * with a regular expression over the whole content: the general walker
- * (pdf-text.ts, for files from anywhere) costs seconds on a 300-page book,
- * this a fraction of it.
+ * text objects have — `BT [/F 10 Tf] [colour] x y Td|Tm [<glyphs> n <glyphs>] TJ ET`,
+ * the font carried over from the previous object when unchanged (or
+ * `<glyphs> Tj` as pdf-lib draws) — with a regular expression over the whole
+ * content: the general walker (pdf-text.ts, for files from anywhere) costs
+ * seconds on a 300-page book, this a fraction of it.
  */
 function writerRuns(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontReader>): ShownRun[] {
   const contents = page.node.Contents();
@@ -104,13 +104,18 @@ function writerRuns(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontRea
   const content = streams.map((stream) => LATIN1.decode(streamBytes(stream, OWN_FILE) ?? new Uint8Array())).join('\n');
   const fontDicts = page.node.Resources()?.lookup(PDFName.of('Font'));
   const runs: ShownRun[] = [];
-  for (const [, name, size, x, y, array] of content.matchAll(WRITER_TEXT)) {
-    const dict = fontDicts instanceof PDFDict ? fontDicts.lookup(PDFName.of(name)) : undefined;
-    if (!(dict instanceof PDFDict)) continue;
-    const font = fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, OWN_FILE)).get(dict)!;
-    const fontSize = Number(size);
+  let font: FontReader | null = null;
+  let fontSize = 0;
+  for (const [, state, x, y, shown] of content.matchAll(WRITER_TEXT)) {
+    const tf = SET_FONT.exec(state);
+    if (tf) {
+      const dict = fontDicts instanceof PDFDict ? fontDicts.lookup(PDFName.of(tf[1])) : undefined;
+      font = dict instanceof PDFDict ? (fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, OWN_FILE)).get(dict)!) : null;
+      fontSize = Number(tf[2]);
+    }
+    if (!font) continue;
     let pen = Number(x);
-    for (const [, hex, adjust] of array.matchAll(TJ_ITEM)) {
+    for (const [, hex, adjust] of shown.matchAll(TJ_ITEM)) {
       if (adjust !== undefined) {
         pen -= (Number(adjust) / 1000) * fontSize;
         continue;
@@ -128,7 +133,8 @@ function writerRuns(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontRea
 }
 
 const LATIN1 = new TextDecoder('latin1');
-const WRITER_TEXT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b[^[<]*?(-?[\d.]+)\s+(-?[\d.]+)\s+Tm\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)/g;
+const WRITER_TEXT = /\bBT\s([^[<]*?)(-?[\d.]+)\s+(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/g;
+const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
 const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
 
 /** Draws `mark` into every page's text flow. Reads the pages' text before anything else is added to them. */
@@ -137,7 +143,10 @@ export function addTextLayer(doc: PDFDocument, mark: string): void {
   const fonts = new Map<unknown, FontReader>();
   const codes = [...mark].map((ch) => String.fromCharCode(FIRST_CODE + MARK_ALPHABET.indexOf(ch as (typeof MARK_ALPHABET)[number]))).join('');
   for (const page of doc.getPages()) {
-    const places = markPlaces(writerRuns(doc, page, fonts));
+    const runs = writerRuns(doc, page, fonts);
+    // A page drawn in another shape (a writer change, a PDF from elsewhere) is read by the general walker instead.
+    if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push(run));
+    const places = markPlaces(runs);
     if (places.length === 0) continue;
     const name = page.node.newFontDictionary('BinderyMark', font).toString();
     const ops = places.map(({ x, y }) => `/Artifact BMC BT ${name} ${MARK_SIZE} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm (${codes}) Tj ET EMC`);
