@@ -138,7 +138,7 @@ function ConsentPage(props: { record: ConsentRecord; uses: ConsentUse[]; events:
     <Page title={w.title} lang={lang}>
       <h1>{w.title}</h1>
       {props.notice ? <p role="status">{props.notice}</p> : null}
-      <p>{w.intro(record.contributor, record.role)}</p>
+      <p>{record.status === 'granted' ? w.intro(record.contributor, record.role) : w.introWithdrawn(record.contributor, record.role)}</p>
       <p>
         <strong>{record.status === 'granted' ? w.statusGranted(day(lastChange)) : w.statusWithdrawn(day(lastChange))}</strong>{' '}
         {record.scope === 'all' ? w.scopeAll : w.scopeBook(record.scopeBook ?? '')}

@@ -4,6 +4,7 @@ import type { ConsentLanguage } from '../catalog/consents.ts';
 export interface ConsentWords {
   title: string;
   intro: (name: string, role: string) => string;
+  introWithdrawn: (name: string, role: string) => string;
   statusGranted: (date: string) => string;
   statusWithdrawn: (date: string) => string;
   scopeAll: string;
@@ -38,6 +39,7 @@ export interface ConsentWords {
 const ENGLISH: ConsentWords = {
   title: 'Your consent',
   intro: (name, role) => `${name}, the publisher uses your work as ${role} in the content listed below, with your consent. You can withdraw it here at any time, without an account.`,
+  introWithdrawn: (name, role) => `${name}, this page lists your work as ${role} that the publisher used. You withdrew your consent: it is left out of every new edition. You can give your consent again here, without an account.`,
   statusGranted: (date) => `Consent given on ${date}.`,
   statusWithdrawn: (date) => `You withdrew your consent on ${date}.`,
   scopeAll: 'It covers every book and bundle the publisher sells.',
@@ -61,7 +63,7 @@ const ENGLISH: ConsentWords = {
   regrantExplain: 'Your work may then appear again from the next edition the publisher builds.',
   regrantButton: 'Give my consent again',
   historyHeading: 'History',
-  actions: { grant: 'Consent given', withdraw: 'Consent withdrawn', regrant: 'Consent given again' },
+  actions: { grant: 'Consent recorded', withdraw: 'Consent withdrawn', regrant: 'Consent given again' },
   viaLink: 'through this page',
   viaPublisher: 'by the publisher',
   doneWithdrawn: 'Your consent is withdrawn. The editions on sale are being rebuilt without your work.',
@@ -72,6 +74,7 @@ const ENGLISH: ConsentWords = {
 const TRADITIONAL_CHINESE: ConsentWords = {
   title: '您的同意',
   intro: (name, role) => `${name}您好：出版者經您同意，在下列內容中使用您以「${role}」身分提供的作品。您隨時可以在這裡撤回同意，不需要帳號。`,
+  introWithdrawn: (name, role) => `${name}您好：這裡列出出版者曾使用的、您以「${role}」身分提供的作品。您已撤回同意，之後的新版本都不再包含這些作品；您可以在這裡重新同意，不需要帳號。`,
   statusGranted: (date) => `您於 ${date} 同意。`,
   statusWithdrawn: (date) => `您已於 ${date} 撤回同意。`,
   scopeAll: '同意範圍：出版者販售的所有書籍與主題合輯。',
@@ -95,7 +98,7 @@ const TRADITIONAL_CHINESE: ConsentWords = {
   regrantExplain: '重新同意後，出版者下次製作的版本可能再次包含您的作品。',
   regrantButton: '重新同意',
   historyHeading: '紀錄',
-  actions: { grant: '同意', withdraw: '撤回同意', regrant: '重新同意' },
+  actions: { grant: '記錄同意', withdraw: '撤回同意', regrant: '重新同意' },
   viaLink: '經由本頁',
   viaPublisher: '由出版者',
   doneWithdrawn: '已撤回您的同意。販售中的版本正在重新製作，將不含您的作品。',

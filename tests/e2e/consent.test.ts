@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestWorker, type TestWorker } from '../support/test-worker.ts';
+import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { describeWithTools, TOOLS } from '../support/tools.ts';
 
 const run = promisify(execFile);
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const INTERVIEW = 'The harbourmaster said the quokka tides were kind to small boats.';
 
 describeWithTools([TOOLS.chromium, TOOLS.poppler], 'a contributor withdraws consent in Chromium against wrangler dev', () => {
@@ -40,6 +41,7 @@ describeWithTools([TOOLS.chromium, TOOLS.poppler], 'a contributor withdraws cons
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'bindery-consent-e2e-'));
+    await mkdir(SHOTS, { recursive: true });
     worker = await startTestWorker('consent', { ADMIN_TOKEN: adminToken });
     const article = (title: string, date: string, text: string) => `---\ntitle: ${title}\ndate: ${date}\ntags: [harbour]\n---\n\n${text}\n`;
     await api('PUT', '/articles/harbour%2F01-interview', article('Harbour interview', '2025-03-01', INTERVIEW), 'text/markdown');
@@ -73,10 +75,12 @@ describeWithTools([TOOLS.chromium, TOOLS.poppler], 'a contributor withdraws cons
     expect(await page.locator('h1').textContent()).toBe('Your consent');
     expect(await page.locator('main').textContent()).toContain('Harbour interview');
     expect(await page.getByRole('link', { name: 'Harbour bundle' }).count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'consent-page.png'), fullPage: true });
     await page.getByLabel('Reason (optional)').fill('I moved away');
     await page.getByRole('button', { name: 'Withdraw my consent' }).click();
     await page.waitForURL(/done=withdrawn/);
     expect(await page.getByRole('status').textContent()).toContain('Your consent is withdrawn');
+    await page.screenshot({ path: join(SHOTS, 'consent-withdrawn.png'), fullPage: true });
     await page.close();
 
     // Within one build cycle, with no editor: the rebuilt bundle is on sale and its sample starts with the next article.
