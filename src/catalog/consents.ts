@@ -180,6 +180,18 @@ export class ConsentRepository {
     return rows.results.map((r) => ({ articleId: r.article_id, image: r.image_path || null, consentId: r.id, contributor: r.contributor, role: r.role, status: r.status }));
   }
 
+  /** Consent ids these articles' front matter names that have no record (a typo, or a record from another deployment). */
+  async unknownReferences(articleIds: string[]): Promise<{ articleId: string; consentId: string }[]> {
+    const rows = await this.db
+      .prepare(
+        `SELECT DISTINCT u.article_id, u.consent_id FROM consent_uses u WHERE u.origin = 'front-matter'
+         AND u.article_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.id = u.consent_id) ORDER BY u.article_id, u.consent_id`,
+      )
+      .bind(JSON.stringify([...new Set(articleIds)]))
+      .all<{ article_id: string; consent_id: string }>();
+    return rows.results.map((r) => ({ articleId: r.article_id, consentId: r.consent_id }));
+  }
+
   private async change(id: string, from: ConsentStatus, to: ConsentStatus, action: ConsentEvent['action'], source: string, reason: string | null): Promise<ConsentEvent | null> {
     const at = nowIso();
     const [updated, logged] = await this.db.batch<{ id: number }>([

@@ -22,7 +22,13 @@ export interface ConsentedChapters {
  * article and the contributor, and the editor decides.
  */
 export async function applyConsent(db: D1Database, slug: string, manifest: BookManifest, ids: { id: string; field: string }[]): Promise<ConsentedChapters> {
-  const withheld = await new ConsentRepository(db).withheld(slug, ids.map((i) => i.id));
+  const consents = new ConsentRepository(db);
+  if (manifest.consent) {
+    // A book that requires consent needs records, not only references: a mistyped id covers no one.
+    const [unknown] = await consents.unknownReferences(ids.map((i) => i.id));
+    if (unknown) throw new BinderyError('invalid-article', `consent "${unknown.consentId}" is not a consent record; book.yaml sets "consent"`, { file: unknown.articleId, field: 'contributors' });
+  }
+  const withheld = await consents.withheld(slug, ids.map((i) => i.id));
   if (!withheld.length) return { manifest, ids, removed: [], withheldImages: new Map() };
   if (manifest.consent === 'block') {
     const [first] = withheld;

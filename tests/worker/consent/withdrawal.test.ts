@@ -195,13 +195,19 @@ describe('a contributor withdrawing consent', () => {
     expect(problem.detail).toContain('Mei Lin');
   });
 
-  it('fails the build of a book that sets consent: block, naming the article and the contributor', async () => {
+  it('fails the build of a book that sets consent: block, naming the article and the contributor, and of one that names no real record', async () => {
     await putBook('coast-strict', ['coast/01-interview', 'coast/03-ferries'], { consent: 'block' });
     const res = await api('POST', '/books/coast-strict/builds');
     expect(res.status).toBe(422);
     const problem = await res.json<{ detail: string; file: string }>();
     expect(problem.file).toBe('coast/01-interview');
     expect(problem.detail).toContain('Mei Lin (interviewee) withdrew consent');
+
+    await putArticle('coast/98-typo', '---\ntitle: Typo\ncontributors:\n  - name: Kai\n    role: co-author\n    consent: cns_doesnotexist\n---\n\nText.\n');
+    await putBook('coast-typo', ['coast/98-typo'], { consent: 'required' });
+    const typo = await api('POST', '/books/coast-typo/builds');
+    expect(typo.status).toBe(422);
+    expect(await typo.json()).toMatchObject({ file: 'coast/98-typo', detail: expect.stringContaining('"cns_doesnotexist" is not a consent record') });
   });
 
   it('replaces a withdrawn image with a neutral notice in both formats', async () => {
