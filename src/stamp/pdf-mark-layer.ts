@@ -137,19 +137,18 @@ const WRITER_TEXT = /\bBT\s([^[<]*?)(-?[\d.]+)\s+(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\
 const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
 const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
 
-/** Draws `mark` into every page's text flow. Reads the pages' text before anything else is added to them. */
-export function addTextLayer(doc: PDFDocument, mark: string): void {
+/** The operators that draw `mark` into each page's text flow, by page index (empty for a page without text); the caller adds them to the pages. */
+export function textLayerOps(doc: PDFDocument, mark: string): string[] {
   const font = markFont(doc);
   const fonts = new Map<unknown, FontReader>();
   const codes = [...mark].map((ch) => String.fromCharCode(FIRST_CODE + MARK_ALPHABET.indexOf(ch as (typeof MARK_ALPHABET)[number]))).join('');
-  for (const page of doc.getPages()) {
+  return doc.getPages().map((page) => {
     const runs = writerRuns(doc, page, fonts);
     // A page drawn in another shape (a writer change, a PDF from elsewhere) is read by the general walker instead.
     if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push(run));
     const places = markPlaces(runs);
-    if (places.length === 0) continue;
+    if (places.length === 0) return '';
     const name = page.node.newFontDictionary('BinderyMark', font).toString();
-    const ops = places.map(({ x, y }) => `/Artifact BMC BT ${name} ${MARK_SIZE} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm (${codes}) Tj ET EMC`);
-    page.node.addContentStream(doc.context.register(doc.context.flateStream(`q\n${ops.join('\n')}\nQ`)));
-  }
+    return places.map(({ x, y }) => `/Artifact BMC BT ${name} ${MARK_SIZE} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm (${codes}) Tj ET EMC`).join('\n');
+  });
 }

@@ -15,7 +15,7 @@ import { BinderyError } from '../errors.ts';
 import { licenceSchema, type HiddenLicence, type Licence } from '../licence.ts';
 import { licenceLine, type StampOptions } from './licence-line.ts';
 import { MarkTally, type FoundPurchase } from './marks.ts';
-import { addTextLayer } from './pdf-mark-layer.ts';
+import { textLayerOps } from './pdf-mark-layer.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { pageText } from './pdf-text.ts';
 import { isMarkable, textMark } from './text-mark.ts';
@@ -46,9 +46,13 @@ const READ_BUDGET = { perStream: 16 * 1024 * 1024, total: 256 * 1024 * 1024 };
 export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options: StampOptions = {}): Promise<Uint8Array> {
   const licence = licenceSchema.parse(licenceInput);
   const doc = await loadPdf(bytes);
+  // Read the pages' text before anything is added to them; marks and the licence line then go in one content stream per page.
+  const marks = isMarkable(licence.orderId) ? textLayerOps(doc, textMark(licence.orderId)) : [];
+  const lines = await licenceLineOps(doc, licenceLine(licence, options.line), options.font);
   isolatePageContents(doc);
-  if (isMarkable(licence.orderId)) addTextLayer(doc, textMark(licence.orderId));
-  await addLicenceLine(doc, licenceLine(licence, options.line), options.font);
+  doc.getPages().forEach((page, i) => {
+    page.node.addContentStream(doc.context.register(doc.context.flateStream(`${marks[i] ? `q\n${marks[i]}\nQ\n` : ''}${lines[i]}`)));
+  });
   writeInfo(doc, licence);
   writeXmp(doc, licence);
   return doc.save({ useObjectStreams: true });
@@ -101,10 +105,11 @@ function isolatePageContents(doc: PDFDocument): void {
 }
 
 /**
- * The visible licence line at the foot of every page, marked as a pagination
- * artifact so that assistive technology and the structure tree leave it out.
+ * The visible licence line at the foot of every page, by page index, marked as
+ * a pagination artifact so that assistive technology and the structure tree
+ * leave it out.
  */
-async function addLicenceLine(doc: PDFDocument, text: string, loadFont: StampOptions['font']): Promise<void> {
+async function licenceLineOps(doc: PDFDocument, text: string, loadFont: StampOptions['font']): Promise<string[]> {
   let font: PDFFont;
   let line = text;
   const fontBytes = loadFont ? await loadFont() : null;
@@ -117,13 +122,12 @@ async function addLicenceLine(doc: PDFDocument, text: string, loadFont: StampOpt
   }
   const width = font.widthOfTextAtSize(line, FOOTER_SIZE);
   const shown = font.encodeText(line).toString();
-  for (const page of doc.getPages()) {
+  return doc.getPages().map((page) => {
     const box = page.getCropBox();
     const name = page.node.newFontDictionary('BinderyLicence', font.ref).toString();
     const x = box.x + Math.max(4, (box.width - width) / 2);
-    const ops = `q /Artifact <</Type /Pagination /Subtype /Footer>> BDC BT ${name} ${FOOTER_SIZE} Tf 0.42 0.42 0.42 rg 1 0 0 1 ${x.toFixed(2)} ${(box.y + FOOTER_BASELINE).toFixed(2)} Tm ${shown} Tj ET EMC Q`;
-    page.node.addContentStream(doc.context.register(doc.context.flateStream(ops)));
-  }
+    return `q /Artifact <</Type /Pagination /Subtype /Footer>> BDC BT ${name} ${FOOTER_SIZE} Tf 0.42 0.42 0.42 rg 1 0 0 1 ${x.toFixed(2)} ${(box.y + FOOTER_BASELINE).toFixed(2)} Tm ${shown} Tj ET EMC Q`;
+  });
 }
 
 async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {

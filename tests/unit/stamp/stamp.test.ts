@@ -41,7 +41,7 @@ describe('stampPdf', () => {
     expect(await readMarks(await samplePdf(1))).toEqual({ kind: 'pdf', purchases: [] });
   });
 
-  it('keeps the structure tree and MarkInfo, and draws the licence line as a pagination artifact', async () => {
+  it('keeps the structure tree and MarkInfo, and draws the marks and the licence line as artifacts', async () => {
     const source = await PDFDocument.load(await samplePdf(1), { updateMetadata: false });
     const tree = source.context.obj({ Type: 'StructTreeRoot' });
     source.catalog.set(PDFName.of('StructTreeRoot'), source.context.register(tree));
@@ -52,7 +52,8 @@ describe('stampPdf', () => {
     const contents = stamped.getPage(0).node.Contents() as PDFArray;
     const last = contents.asArray().at(-1)!;
     const ops = strFromU8(unzlibSync((stamped.context.lookup(last) as PDFRawStream).contents));
-    expect(ops).toMatch(/^q \/Artifact <<\/Type \/Pagination \/Subtype \/Footer>> BDC BT .* Tj ET EMC Q$/);
+    expect(ops).toMatch(/^q\n\/Artifact BMC BT \/BinderyMark\S* 0.025 Tf .* Tj ET EMC\nQ\n/);
+    expect(ops).toMatch(/\nq \/Artifact <<\/Type \/Pagination \/Subtype \/Footer>> BDC BT .* Tj ET EMC Q$/);
   });
 
   it('prints only what the deployment chose: the purchase id without the e-mail', async () => {
