@@ -1,6 +1,4 @@
-import type { ConsentLanguage } from '../catalog/consents.ts';
-
-/** The consent page's words, in the two languages a consent record can ask for. */
+/** The consent page's words (`/consent/<token>`): English, and Traditional Chinese for a record in zh-Hant. */
 export interface ConsentWords {
   title: string;
   intro: (name: string, role: string) => string;
@@ -106,6 +104,7 @@ const TRADITIONAL_CHINESE: ConsentWords = {
   crossSite: '這個表單只能從它自己的頁面送出，沒有任何變更。',
 };
 
-export function consentWords(language: ConsentLanguage): ConsentWords {
-  return language === 'zh-Hant' ? TRADITIONAL_CHINESE : ENGLISH;
+/** The consent page's words for a record's language tag: Traditional Chinese for zh-Hant, English otherwise. */
+export function consentWords(tag: string): ConsentWords {
+  return tag === 'zh-Hant' ? TRADITIONAL_CHINESE : ENGLISH;
 }

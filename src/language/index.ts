@@ -4,6 +4,7 @@ import { ENGLISH, JAPANESE, SIMPLIFIED_CHINESE, TRADITIONAL_CHINESE, type Words 
 export type { AccessibilityFacts, BookWords, LicenceWords, StoreWords } from './words.ts';
 export { isProhibitedLineEnd, isProhibitedLineStart } from './kinsoku.ts';
 export { isCjkAmbiguousPunctuation, isCjkWide, softBreakJoiner } from './cjk.ts';
+export { consentWords, type ConsentWords } from './consent-words.ts';
 export { isLatinLetter, joinsLatinWords, latinWordsLanguage, type TextRun } from './runs.ts';
 
 /**
