@@ -212,9 +212,13 @@ export function parseToUnicode(cmap: string): UnicodeMap {
   return map;
 }
 
-/** What reading a PDF's streams may inflate; `OWN_FILE` for a file Bindery wrote, inflated whole. */
+/**
+ * What reading a PDF's streams may cost: bytes inflated or read, counted
+ * every time a stream is read (a form drawn many times counts each time).
+ * `OWN_FILE` for a file Bindery wrote, read whole.
+ */
 export interface InflateBudget {
-  /** Largest inflated size of one stream. */
+  /** Largest size of one stream. */
   perStream: number;
   /** Bytes left for the whole file. */
   left: number;
@@ -232,7 +236,12 @@ export function streamBytes(stream: unknown, budget: InflateBudget): Uint8Array 
   const dict: PDFDict = stream.dict;
   const filter = dict.lookup(PDFName.of('Filter'));
   const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
-  if (filters.length === 0) return stream.contents.length <= budget.perStream ? stream.contents : null;
+  if (filters.length === 0) {
+    // Plain streams count against the budget too: a form drawn a thousand times is read a thousand times.
+    if (stream.contents.length > Math.min(budget.perStream, budget.left)) return null;
+    budget.left -= stream.contents.length;
+    return stream.contents;
+  }
   if (filters.length !== 1 || filters[0] !== PDFName.of('FlateDecode') || dict.has(PDFName.of('DecodeParms'))) return null;
   const zlib = stream.contents;
   if (budget === OWN_FILE) return unzlibSync(zlib);

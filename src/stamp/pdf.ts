@@ -28,8 +28,12 @@ const INFO_ORDER = 'BinderyOrder';
 const INFO_MARK = 'BinderyLicence';
 /** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
 const MAX_XMP_BYTES = 4 * 1024 * 1024;
-/** What reading an uploaded PDF's text may inflate: 16 MB per stream, 256 MB in all (streams are let go page by page). */
-const READ_BUDGET = { perStream: 16 * 1024 * 1024, total: 256 * 1024 * 1024 };
+/**
+ * What reading an uploaded PDF's text may inflate or read: 16 MB per stream,
+ * 48 MB in all (streams are let go page by page). A 300-page book's pages
+ * hold ~2.5 MB; the cap bounds the time a hostile file can take.
+ */
+const READ_BUDGET = { perStream: 16 * 1024 * 1024, total: 48 * 1024 * 1024 };
 
 /**
  * Stamps a finished PDF for one buyer: the licence line in the footer of

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinderyError } from '../../../src/errors.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
-import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, withDeclaredSize, zipOf } from './hostile-files.ts';
+import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, pdfWithFormFanOut, withDeclaredSize, zipOf } from './hostile-files.ts';
 import { samplePdf } from './sample-files.ts';
 
 const found = (kind: 'epub' | 'pdf') => ({ kind, purchases: [{ purchaseId: ORDER_ID, layers: ['metadata'], textPlaces: 0, licenceMark: MARK }] });
@@ -44,6 +44,13 @@ describe('readMarks on hostile PDFs', () => {
     const started = performance.now();
     expect((await readMarks(pdf)).purchases).toEqual([]);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('reads a page whose forms draw forms 300 times over, four levels deep, in bounded time', async () => {
+    const pdf = await pdfWithFormFanOut(300, 4);
+    const started = performance.now();
+    expect(await readMarks(pdf)).toEqual({ kind: 'pdf', purchases: [] });
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('refuses a truncated PDF', async () => {

@@ -124,3 +124,21 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A PDF whose page draws a form that draws the next form `fanOut` times,
+ * `depth` levels down, each uncompressed: fanOut^depth form readings if
+ * nothing counted them (a "billion laughs" of content streams).
+ */
+export async function pdfWithFormFanOut(fanOut: number, depth: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const page = doc.addPage([200, 200]);
+  let inner = doc.context.register(doc.context.stream('BT ET', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 200, 200] }));
+  for (let level = 0; level < depth; level++) {
+    const form = doc.context.stream('/X Do\n'.repeat(fanOut), { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 200, 200], Resources: { XObject: { X: inner } } });
+    inner = doc.context.register(form);
+  }
+  page.node.setXObject(PDFName.of('X'), inner);
+  page.node.addContentStream(doc.context.register(doc.context.stream('/X Do')));
+  return doc.save({ useObjectStreams: false });
+}
