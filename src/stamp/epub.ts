@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { LICENCE_NS, licenceSchema, type Licence } from '../licence.ts';
-import { licenceLine } from './licence-line.ts';
+import { licenceLine, type StampOptions } from './licence-line.ts';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
 import { languageOf } from '../language/index.ts';
@@ -32,7 +32,7 @@ interface ManifestItem {
  *
  * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
  */
-export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array {
+export function stampEpub(bytes: Uint8Array, licenceInput: Licence, options: Pick<StampOptions, 'line'> = {}): Uint8Array {
   const licence = licenceSchema.parse(licenceInput);
   const files = unzipEpub(bytes);
   const opfPath = rootfilePath(files);
@@ -45,7 +45,7 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence): Uint8Array 
   const dir = anchorItem?.href.includes('/') ? anchorItem.href.slice(0, anchorItem.href.lastIndexOf('/') + 1) : '';
   const href = `${dir}${LICENCE_ID}.xhtml`;
   const stylesheets = anchorItem ? stylesheetLinks(strFromU8(files[opfDir + anchorItem.href])) : '';
-  const page = licencePage(licence, language(opf), stylesheets);
+  const page = licencePage(licenceLine(licence, options.line), licence.mark, language(opf), stylesheets);
 
   let stamped = withPrefix(opf);
   stamped = stamped.replace(
@@ -81,7 +81,7 @@ function markChapters(files: Record<string, Uint8Array>, opfDir: string, spine: 
 
 /** EPUB's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
 export const epubStamper = {
-  stamp: async (bytes: Uint8Array, licence: Licence) => stampEpub(bytes, licence),
+  stamp: async (bytes: Uint8Array, licence: Licence, options?: StampOptions) => stampEpub(bytes, licence, options),
   read: async (bytes: Uint8Array) => readEpubMarks(bytes),
 };
 
@@ -218,7 +218,7 @@ function stylesheetLinks(xhtml: string): string {
   return [...xhtml.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*\/?>/g)].map(([tag]) => (tag.endsWith('/>') ? tag : tag.replace(/>$/, '/>'))).join('');
 }
 
-function licencePage(licence: Licence, lang: string, stylesheets: string): string {
+function licencePage(line: string, mark: string, lang: string, stylesheets: string): string {
   const words = languageOf(lang).words.licence;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
@@ -231,9 +231,9 @@ ${stylesheets}
 <body>
 <section id="${LICENCE_ID}" class="${LICENCE_ID}">
 <h1>${words.title}</h1>
-<p xml:lang="en" lang="en">${attr(licenceLine(licence))}</p>
+<p xml:lang="en" lang="en">${attr(line)}</p>
 <p>${words.note}</p>
-<p xml:lang="en" lang="en"><small>Licence mark urn:uuid:${licence.mark}</small></p>
+<p xml:lang="en" lang="en"><small>Licence mark urn:uuid:${mark}</small></p>
 </section>
 </body>
 </html>

@@ -94,6 +94,13 @@ describe('stampEpub', () => {
     expect(marks.purchases).toMatchObject([{ purchaseId: licence.orderId, layers: ['text'] }]);
   });
 
+  it('prints on the licence page only what the deployment chose', async () => {
+    const files = unzipSync(stampEpub(sampleEpub(), licence, { line: 'purchase' }));
+    const page = strFromU8(files['EPUB/bindery-licence.xhtml']);
+    expect(page).toContain(`Licensed copy · purchase ${licence.orderId}`);
+    expect(page).not.toContain(licence.email);
+  });
+
   it('refuses to stamp a file twice', () => {
     expect(() => stampEpub(stampEpub(sampleEpub(), licence), licence)).toThrow(/already stamped/);
   });
