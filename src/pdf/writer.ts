@@ -4,6 +4,7 @@ import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
 import { languageOf } from '../language/index.ts';
 import { addLinkAnnotations } from './annotations.ts';
+import { fileCrossReferencesInOrder } from './cross-references.ts';
 import type { Frame } from './boxes.ts';
 import { embedFonts, type FontBook } from './fonts.ts';
 import { drawCover, drawTitlePage, partOpening, tableOfContents, type ContentsLine } from './front-matter.ts';
@@ -34,6 +35,7 @@ export const pdfWriter: Writer = {
  * so it fails the build at once, naming the article (and line) being drawn.
  */
 async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
+  fileCrossReferencesInOrder();
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(pdf, await ctx.fonts());
   const where: Where = { file: 'book.yaml' };
