@@ -22,8 +22,10 @@ const MARK_SIZE = 0.025;
 /** Visible characters after a mark before the next one, placed at the next sentence or clause end. */
 const SPACING = 110;
 const FIRST_CODE = 0x41;
-const LATIN_END = /[.!?;:,)"'’”]/;
-const CJK_END = /[。！？；：，、」』）》]/;
+const LATIN_END = new Set('.!?;:,)"\'’”');
+const CJK_END = new Set('。！？；：，、」』）》');
+/** What a glyph maps to when it shows no character: nothing, or white space. */
+const blank = (text: string | null) => text === null || text === '' || text === ' ' || text === '\u00a0' || text === '\u3000';
 
 const glyphName = (ch: string) => `uni${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -69,13 +71,13 @@ export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
     const { codes, font } = run;
     for (let i = 0; i < codes.length; i++) {
       const text = font.text(codes[i]);
-      if (!text.trim()) continue;
+      if (blank(text)) continue;
       since += text.length;
-      const cjk = CJK_END.test(text);
-      if (!cjk && !LATIN_END.test(text)) continue;
+      const cjk = CJK_END.has(text);
+      if (!cjk && !LATIN_END.has(text)) continue;
       const next = i + 1 < codes.length ? font.text(codes[i + 1]) : null;
       // A Latin stop ends a sentence before a space, or at the end of its run (a line end or a justified gap).
-      const isEnd = cjk ? !next || !CJK_END.test(next) : next === null || !next.trim();
+      const isEnd = cjk ? next === null || !CJK_END.has(next) : blank(next);
       if (!isEnd) continue;
       lastEnd = { x: endOf(run, i), y: run.y };
       if (since >= SPACING) {
