@@ -13,7 +13,7 @@ const RARE: { name: string; test: (cp: number) => boolean }[] = [
   { name: 'CJK Extension A', test: (cp) => cp >= 0x3400 && cp <= 0x4dbf },
   { name: 'CJK Extension B or later', test: (cp) => (cp >= 0x20000 && cp <= 0x2f7ff) || (cp >= 0x30000 && cp <= 0x3ffff) },
   { name: 'CJK compatibility supplement', test: (cp) => cp >= 0x2f800 && cp <= 0x2fa1f },
-  { name: 'emoji', test: (cp) => EMOJI.test(String.fromCodePoint(cp)) },
+  { name: 'emoji', test: (cp) => ((cp >= 0x2300 && cp <= 0x2bff) || (cp >= 0x1f000 && cp <= 0x1faff)) && EMOJI.test(String.fromCodePoint(cp)) },
   { name: 'private use', test: (cp) => (cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000 },
 ];
 /** Emoji shown as pictures by default (not ©, ® or digits, which fonts draw as text). */
@@ -27,7 +27,8 @@ export function rareCharacterWarnings(chapter: Chapter): Warning[] {
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       if (ch === '\n') line++;
-      if (cp < 0x2300 || found.has(ch)) continue;
+      // Most of a book: Latin, CJK punctuation, the unified ideographs, full-width forms.
+      if (cp < 0x2300 || (cp >= 0x3000 && cp < 0x3400) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xff00 && cp <= 0xffef) || found.has(ch)) continue;
       const kind = RARE.find((r) => r.test(cp));
       if (kind) found.set(ch, { kind: kind.name, line });
     }

@@ -44,7 +44,12 @@ export function curlQuotes(nodes: Inline[]): Inline[] {
       before = leaf.atom.slice(-1) || before;
       continue;
     }
-    const chars = [...leaf.text.value];
+    const value = leaf.text.value;
+    if (!value.includes('"') && !value.includes("'")) {
+      before = value.slice(-1) || before;
+      continue;
+    }
+    const chars = [...value];
     chars.forEach((ch, i) => {
       if (ch === '"' || ch === "'") chars[i] = curl(ch, before, chars[i + 1] ?? nextChar(leaves, leaf), open);
       before = chars[i];
