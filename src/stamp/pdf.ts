@@ -59,7 +59,7 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   });
   writeInfo(doc, licence);
   writeXmp(doc, licence);
-  return doc.save({ useObjectStreams: true });
+  return doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
 }
 
 /** PDF's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
@@ -136,7 +136,8 @@ async function licenceLineOps(doc: PDFDocument, text: string, loadFont: StampOpt
 
 async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
   try {
-    return await PDFDocument.load(bytes, { updateMetadata: false });
+    // pdf-lib yields to the event loop every 100 objects by default (for a browser's UI); a stamp or a verify has nothing to yield to.
+    return await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: Infinity });
   } catch (err) {
     throw unreadablePdf(err);
   }
