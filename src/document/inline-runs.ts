@@ -1,4 +1,4 @@
-import type { Block, Inline } from './model.ts';
+import { inlineText, type Block, type Inline, type SpanTag } from './model.ts';
 
 /**
  * Replaces every run of inline content in `blocks` — paragraphs, headings and
@@ -27,4 +27,41 @@ export function mapInlineRuns(blocks: Block[], transform: (run: Inline[]) => Inl
         break;
     }
   }
+}
+
+/** One leaf of a run's text in reading order: a text node (which a pass may rewrite), an opaque atom with the text it shows, or null for a hard break. */
+export type TextLeaf = { text: { type: 'text'; value: string } } | { atom: string } | null;
+
+/** Object replacement character: an image counts as neither a letter, CJK nor a space. */
+const OBJECT = '\ufffc';
+
+/**
+ * The leaves of a run, so a pass can look at a character's neighbours across
+ * node boundaries (`**粗**\n體`, `"*word*"`). Code spans, images and the
+ * `literal` spans are atoms: their text is context, never rewritten.
+ */
+export function textLeaves(nodes: readonly Inline[], literal: ReadonlySet<SpanTag> = new Set(), out: TextLeaf[] = []): TextLeaf[] {
+  for (const node of nodes) {
+    switch (node.type) {
+      case 'text':
+        out.push({ text: node });
+        break;
+      case 'break':
+        out.push(null);
+        break;
+      case 'code':
+        out.push({ atom: node.value });
+        break;
+      case 'image':
+        out.push({ atom: OBJECT });
+        break;
+      case 'span':
+        if (literal.has(node.tag)) out.push({ atom: inlineText(node.children) });
+        else textLeaves(node.children, literal, out);
+        break;
+      default:
+        textLeaves(node.children, literal, out);
+    }
+  }
+  return out;
 }

@@ -81,7 +81,8 @@ function convertInlineElement(el: Element, line: number): Inline[] {
       return [{ type: 'strike', children: children() }];
     case 'code':
     case 'tt':
-      return [{ type: 'code', value: textContent(el) }];
+      // CommonMark: a line ending inside a code span is a space.
+      return [{ type: 'code', value: textContent(el).replace(/\r?\n/g, ' ') }];
     case 'br':
       return [{ type: 'break' }];
     case 'a': {

@@ -1,5 +1,6 @@
 import { softBreakJoiner } from '../language/index.ts';
-import type { Block, Inline } from './model.ts';
+import { textLeaves } from './inline-runs.ts';
+import type { Inline } from './model.ts';
 
 /**
  * Soft line breaks — a paragraph wrapped in the Markdown source — are joined
@@ -14,12 +15,6 @@ import type { Block, Inline } from './model.ts';
 /** A source line break with the spaces around it (trailing spaces of the line, indentation of the next). */
 const SOFT_BREAK = /[ \t]*\r?\n[ \t]*/g;
 
-/** The text of one inline leaf, in reading order; `null` is a hard break. */
-type Leaf = { text: { type: 'text'; value: string } } | { atom: string } | null;
-
-/** Object replacement character: an image counts as neither CJK nor space. */
-const OBJECT = '\ufffc';
-
 /**
  * Joins the soft line breaks of one run of inline nodes. Neighbours are found
  * across node boundaries (`**粗**\n體` joins with nothing), as pandoc does
@@ -28,8 +23,7 @@ const OBJECT = '\ufffc';
  * @example joinSoftBreaks([{ type: 'text', value: '第一\n行 and\nmore' }]) // [{ type: 'text', value: '第一行 and more' }]
  */
 export function joinSoftBreaks(nodes: Inline[]): Inline[] {
-  const leaves: Leaf[] = [];
-  collect(nodes, leaves);
+  const leaves = textLeaves(nodes);
   const source = leaves.map((leaf) => (leaf === null ? null : 'text' in leaf ? leaf.text.value : leaf.atom));
   leaves.forEach((leaf, i) => {
     if (leaf === null || !('text' in leaf)) return;
@@ -44,29 +38,6 @@ export function joinSoftBreaks(nodes: Inline[]): Inline[] {
     });
   });
   return prune(nodes);
-}
-
-function collect(nodes: readonly Inline[], out: Leaf[]): void {
-  for (const node of nodes) {
-    switch (node.type) {
-      case 'text':
-        out.push({ text: node });
-        break;
-      case 'break':
-        out.push(null);
-        break;
-      case 'code':
-        // CommonMark: a line ending inside a code span is a space.
-        node.value = node.value.replace(/\r?\n/g, ' ');
-        out.push({ atom: node.value });
-        break;
-      case 'image':
-        out.push({ atom: OBJECT });
-        break;
-      default:
-        collect(node.children, out);
-    }
-  }
 }
 
 /** The nearest character in the leaves before (`step` −1) or after (+1) leaf `i`; undefined at a hard break or the block's edge. */

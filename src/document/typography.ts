@@ -1,5 +1,6 @@
 import { isCjkWide } from '../language/index.ts';
-import type { Inline } from './model.ts';
+import { textLeaves, type TextLeaf } from './inline-runs.ts';
+import type { Inline, SpanTag } from './model.ts';
 
 /**
  * Straight quotes typed on a keyboard become typographic ones, by
@@ -19,10 +20,7 @@ type Straight = keyof typeof OPENING;
 /** After these a quote opens: brackets, dashes and other opening quotes. */
 const OPENS_AFTER = new Set([...'([{<\u2014\u2013-/\u201c\u2018\u300c\u300e\uff08']);
 /** Inline spans whose text is literal, like code. */
-const LITERAL_SPANS = new Set(['kbd', 'samp', 'var']);
-
-/** Text leaves of a run in reading order; a code span or image is an opaque atom, a hard break ends the context. */
-type Leaf = { text: { type: 'text'; value: string } } | { atom: string } | null;
+const LITERAL_SPANS: ReadonlySet<SpanTag> = new Set(['kbd', 'samp', 'var']);
 
 /**
  * Curls the straight quotes of one run of inline nodes, in place; context
@@ -31,8 +29,7 @@ type Leaf = { text: { type: 'text'; value: string } } | { atom: string } | null;
  * @example curlQuotes([{ type: 'text', value: `"Don't," she said.` }]) // [{ type: 'text', value: '“Don’t,” she said.' }]
  */
 export function curlQuotes(nodes: Inline[]): Inline[] {
-  const leaves: Leaf[] = [];
-  collect(nodes, leaves);
+  const leaves = textLeaves(nodes, LITERAL_SPANS);
   const open = { '"': 0, "'": 0 };
   let before: string | undefined;
   for (const leaf of leaves) {
@@ -83,33 +80,8 @@ function isCjk(c: string): boolean {
   return isCjkWide(c.codePointAt(0)!);
 }
 
-function collect(nodes: readonly Inline[], out: Leaf[]): void {
-  for (const node of nodes) {
-    switch (node.type) {
-      case 'text':
-        out.push({ text: node });
-        break;
-      case 'break':
-        out.push(null);
-        break;
-      case 'code':
-        out.push({ atom: node.value });
-        break;
-      case 'image':
-        out.push({ atom: '\ufffc' });
-        break;
-      case 'span':
-        if (LITERAL_SPANS.has(node.tag)) out.push({ atom: 'x' });
-        else collect(node.children, out);
-        break;
-      default:
-        collect(node.children, out);
-    }
-  }
-}
-
 /** The first character after `leaf` in the run, across nodes; undefined at a hard break or the end. */
-function nextChar(leaves: readonly Leaf[], leaf: Leaf): string | undefined {
+function nextChar(leaves: readonly TextLeaf[], leaf: TextLeaf): string | undefined {
   for (let j = leaves.indexOf(leaf) + 1; j < leaves.length; j++) {
     const next = leaves[j];
     if (next === null) return undefined;
