@@ -1,4 +1,4 @@
-/** The licence a sold copy carries: who bought it, and how it is marked. Shared by the stampers, the format registry and commerce. */
+/** The licence a sold copy carries: who bought it, how it is marked and what reading the marks finds. Shared by the stampers, the format registry and commerce. */
 import { z } from 'zod';
 import { emailAddressSchema } from './email.ts';
 
@@ -17,3 +17,40 @@ export type HiddenLicence = Pick<Licence, 'orderId' | 'mark'>;
 
 /** Namespace of Bindery's licence metadata (XMP in PDF, a declared prefix in EPUB OPF). */
 export const LICENCE_NS = 'https://bindery.dev/ns/licence#';
+
+/**
+ * What the visible licence line shows, chosen per deployment (`LICENCE_LINE`):
+ * the buyer's e-mail and the purchase id (the default, so a copy leads back
+ * to one purchase by eye), the e-mail only, or the purchase id only (for
+ * publishers who would not print an address). The hidden layers carry the
+ * purchase id whatever the choice.
+ */
+export type LicenceLineContent = 'email-and-purchase' | 'email' | 'purchase';
+
+/** How a stamper prints the visible line. */
+export interface StampOptions {
+  /** What the line shows. */
+  line?: LicenceLineContent;
+  /**
+   * The book's body font (TrueType/OpenType bytes), loaded on first use: the
+   * PDF line is set in it, subset to the line's characters, so any address
+   * prints. Without it (or when it resolves to null: a store whose fonts were
+   * never uploaded) the line falls back to Helvetica, which prints `?` for
+   * what WinAnsi lacks.
+   */
+  font?: () => Promise<Uint8Array | null>;
+}
+
+/** Where a purchase was found: the file's metadata, the invisible text layer, or the printed licence line. */
+export type Layer = 'metadata' | 'text' | 'visible';
+export const LAYERS: readonly Layer[] = ['metadata', 'text', 'visible'];
+
+/** One purchase a file carries. */
+export interface FoundPurchase {
+  purchaseId: string;
+  layers: Layer[];
+  /** Places in the text layer that carried the purchase id (0 when the layer did not). */
+  textPlaces: number;
+  /** The per-order licence mark the metadata carried, to check against the order; null without metadata. */
+  licenceMark: string | null;
+}

@@ -1,5 +1,5 @@
 import { BinderyError } from '../errors.ts';
-import { MarkTally, type FoundPurchase } from '../stamp/marks.ts';
+import type { FoundPurchase } from '../licence.ts';
 import { FORMAT_REGISTRY, FORMATS, formatOfBytes, type Format } from './registry.ts';
 
 /** What `readMarks` finds in an input: its kind, and every purchase marked in it. */
@@ -19,6 +19,8 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 export async function readMarks(bytes: Uint8Array, { isText = false } = {}): Promise<Marks> {
   if (isText) {
     if (bytes.length > MAX_TEXT_BYTES) throw new BinderyError('payload-too-large', `the text is larger than ${MAX_TEXT_BYTES / 1024 / 1024} MB: paste the passage that leaked`, { field: 'text' });
+    // Loaded on first use, as the registry loads each format's stamper.
+    const { MarkTally } = await import('../stamp/marks.ts');
     const tally = new MarkTally();
     tally.addText(new TextDecoder().decode(bytes));
     return { kind: 'text', purchases: tally.list() };

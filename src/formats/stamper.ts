@@ -1,6 +1,4 @@
-import type { Licence } from '../licence.ts';
-import type { StampOptions } from '../stamp/licence-line.ts';
-import type { FoundPurchase } from '../stamp/marks.ts';
+import type { FoundPurchase, Licence, StampOptions } from '../licence.ts';
 
 /** Per-buyer marks on a finished file of one format: a pure transform, and its inverse for verification. */
 export interface Stamper {

@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
-import { LICENCE_NS, licenceSchema, type Licence } from '../licence.ts';
-import { licenceLine, type StampOptions } from './licence-line.ts';
+import { LICENCE_NS, licenceSchema, type FoundPurchase, type Licence, type StampOptions } from '../licence.ts';
+import { licenceLine } from './licence-line.ts';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
 import { languageOf } from '../language/index.ts';
@@ -8,7 +8,7 @@ import { attr, unescapeXml } from '../xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
 import { markXhtml } from './epub-text.ts';
 import { isMarkable, textMark } from './text-mark.ts';
-import { MarkTally, type FoundPurchase } from './marks.ts';
+import { MarkTally } from './marks.ts';
 
 const LICENCE_ID = 'bindery-licence';
 const PREFIX = `bindery: ${LICENCE_NS}`;

@@ -3,21 +3,8 @@
  * readers of every format and of pasted text report here, and verify answers
  * from it.
  */
+import { LAYERS, type FoundPurchase, type Layer } from '../licence.ts';
 import { findTextMarks } from './text-mark.ts';
-
-/** Where a purchase was found: the file's metadata, the invisible text layer, or the printed licence line. */
-export type Layer = 'metadata' | 'text' | 'visible';
-export const LAYERS: readonly Layer[] = ['metadata', 'text', 'visible'];
-
-/** One purchase a file carries. */
-export interface FoundPurchase {
-  purchaseId: string;
-  layers: Layer[];
-  /** Places in the text layer that carried the purchase id (0 when the layer did not). */
-  textPlaces: number;
-  /** The per-order licence mark the metadata carried, to check against the order; null without metadata. */
-  licenceMark: string | null;
-}
 
 /** A purchase id as printed in the visible licence line. */
 const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;

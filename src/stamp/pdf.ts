@@ -12,9 +12,9 @@ import {
 } from '@cantoo/pdf-lib';
 import fontkit from '@cantoo/fontkit';
 import { BinderyError } from '../errors.ts';
-import { licenceSchema, type HiddenLicence, type Licence } from '../licence.ts';
-import { licenceLine, type StampOptions } from './licence-line.ts';
-import { MarkTally, type FoundPurchase } from './marks.ts';
+import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type StampOptions } from '../licence.ts';
+import { licenceLine } from './licence-line.ts';
+import { MarkTally } from './marks.ts';
 import { textLayerOps } from './pdf-mark-layer.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { pageText } from './pdf-text.ts';

@@ -12,7 +12,7 @@ import { readMarks } from '../../src/formats/read-stamp.ts';
 import type { Licence } from '../../src/licence.ts';
 import { buildBook } from '../../src/pipeline/build.ts';
 import { stampEpub } from '../../src/stamp/epub.ts';
-import { LAYERS, type Layer } from '../../src/stamp/marks.ts';
+import { LAYERS, type Layer } from '../../src/licence.ts';
 import { stampPdf } from '../../src/stamp/pdf.ts';
 import { MARK_ALPHABET } from '../../src/stamp/text-mark.ts';
 import { describeWithTools, TOOLS, type Tool } from '../support/tools.ts';
