@@ -1,14 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { applyLocalMigrations, ensureDevVars, startDevServer, uploadLocalFonts, type DevServer } from '../src/cli/dev-server.ts';
+import { ensureDevVars } from '../src/cli/dev-server.ts';
 import { processIo } from '../src/cli/io.ts';
 import { pushBook } from '../src/cli/push.ts';
+import { ROOT, startTestWorker } from '../tests/support/test-worker.ts';
 import { median } from './child.ts';
 
 /**
@@ -23,7 +20,6 @@ import { median } from './child.ts';
  * measures a running `npm start` instead (its admin token is read from .dev.vars).
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SLUG = 'remote-newsroom-playbook';
 const CONNECTIONS = 8;
 /** The download and the plain read alternate, so a neighbour's load on the shared cores hits both alike. */
@@ -109,45 +105,15 @@ interface MeasuredServer {
   stop(): Promise<void>;
 }
 
-/** A running `npm start` named by BINDERY_URL, or a wrangler dev of our own with throw-away state. */
+/** A running `npm start` named by BINDERY_URL, or a wrangler dev of our own with throw-away state (the e2e tests' start-up). */
 async function serverToMeasure(): Promise<MeasuredServer> {
   if (process.env.BINDERY_URL) {
     const { adminToken } = await ensureDevVars(ROOT);
     return { url: process.env.BINDERY_URL.replace(/\/$/, ''), adminToken, stop: async () => {} };
   }
   const adminToken = `bnd_bench_${randomBytes(16).toString('hex')}`;
-  const persistTo = await mkdtemp(join(tmpdir(), 'bindery-bench-http-'));
-  const options = { root: ROOT, persistTo };
-  let server: DevServer | undefined;
-  const stop = async () => {
-    await server?.stop();
-    await rm(persistTo, { recursive: true, force: true });
-  };
-  try {
-    await applyLocalMigrations(options);
-    await uploadLocalFonts(options);
-    const secret = () => randomBytes(24).toString('hex');
-    server = await startDevServer({
-      ...options,
-      port: await freePort(),
-      vars: { ADMIN_TOKEN: adminToken, SIGNING_KEY: secret(), STRIPE_SECRET_KEY: `sk_test_${secret()}`, STRIPE_WEBHOOK_SECRET: `whsec_${secret()}` },
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url: server.url, adminToken, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+  const worker = await startTestWorker('bench-http', { ADMIN_TOKEN: adminToken });
+  return { url: worker.url, adminToken, stop: worker.stop };
 }
 
 /**
