@@ -100,6 +100,8 @@ export interface PublicationRecord {
   /** The edition's date, YYYY-MM-DD. */
   date: string;
   publishedAt: string;
+  /** Articles the build left out because their contributors' consent did not allow them (its changelog). */
+  removedArticles: number;
 }
 
 /** The edition's file in `format`, the book's or its free sample's; undefined when the build wrote none. */
@@ -195,7 +197,8 @@ export class EditionRepository {
   async publications(slug: string): Promise<PublicationRecord[]> {
     const rows = await this.db
       .prepare(
-        `SELECT p.build_id AS buildId, json_extract(bu.meta, '$.date') AS date, p.published_at AS publishedAt
+        `SELECT p.build_id AS buildId, json_extract(bu.meta, '$.date') AS date, p.published_at AS publishedAt,
+                coalesce(json_array_length(bu.facts, '$.removed'), 0) AS removedArticles
          FROM publications p JOIN builds bu ON bu.id = p.build_id WHERE p.book_slug = ? ORDER BY p.id DESC`,
       )
       .bind(slug)

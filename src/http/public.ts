@@ -89,6 +89,10 @@ const AccessibilitySchema = z
   })
   .openapi('Accessibility', { description: 'schema.org accessibility properties, as in the EPUB package metadata' });
 
+const PublicationSchema = EditionSchema.extend({
+  removedArticles: z.number().int().openapi({ description: 'Articles this edition left out because their contributors withdrew consent (its changelog)' }),
+}).openapi('Publication');
+
 const PublicBookSchema = z
   .object({
     slug: bookSlugSchema,
@@ -130,7 +134,7 @@ const TocPartSchema = z
 
 const PublicBookDetailSchema = PublicBookSchema.extend({
   toc: z.array(TocPartSchema),
-  editions: z.array(EditionSchema).openapi({ description: 'Every publication of the book, newest first (a rollback republishes an earlier build)' }),
+  editions: z.array(PublicationSchema).openapi({ description: 'Every publication of the book, newest first (a rollback republishes an earlier build)' }),
 }).openapi('PublicBookDetail');
 
 const BookListSchema = z
@@ -164,7 +168,7 @@ function presentDetail(origin: string, book: PublishedBookDetail): z.output<type
   return {
     ...presentBook(origin, book),
     toc: groupToc(book.chapters),
-    editions: book.history.map((h) => ({ id: h.buildId, date: h.date, publishedAt: h.publishedAt })),
+    editions: book.history.map((h) => ({ id: h.buildId, date: h.date, publishedAt: h.publishedAt, removedArticles: h.removedArticles })),
   };
 }
 

@@ -60,6 +60,8 @@ export interface StoreWords {
   emailHint: string;
   editions: string;
   edition: (date: string) => string;
+  /** An edition's changelog line: articles left out because their contributors withdrew consent. */
+  removedAtRequest: (articles: number) => string;
   free: string;
   notFound: string;
   notFoundText: string;
@@ -119,6 +121,7 @@ export const ENGLISH: Words = {
     emailHint: 'We send the download links to this address.',
     editions: 'Edition history',
     edition: (date) => `Edition of ${date}`,
+    removedAtRequest: (n) => `${n === 1 ? 'one article' : `${n} articles`} removed at ${n === 1 ? 'its contributor’s' : 'their contributors’'} request`,
     free: 'Free',
     notFound: 'Not found',
     notFoundText: 'There is no book at this address.',
@@ -170,6 +173,7 @@ export const TRADITIONAL_CHINESE: Words = {
     emailHint: '下載連結會寄到這個地址。',
     editions: '版本紀錄',
     edition: (date) => `${date} 版`,
+    removedAtRequest: (n) => `應撰稿人要求移除 ${n} 篇文章`,
     free: '免費',
     notFound: '找不到',
     notFoundText: '這個網址沒有書。',
@@ -215,6 +219,7 @@ export const SIMPLIFIED_CHINESE: Words = {
     email: '电子邮件地址',
     emailHint: '下载链接会发送到这个地址。',
     editions: '版本记录',
+    removedAtRequest: (n) => `应撰稿人要求移除 ${n} 篇文章`,
     free: '免费',
     notFoundText: '这个网址没有书。',
     backToCatalog: '返回书目',

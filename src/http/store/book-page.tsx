@@ -163,6 +163,7 @@ export function BookPage({ book, origin }: { book: PublishedBookDetail; origin: 
             {book.history.map((h) => (
               <li>
                 {t.edition(formatDate(h.date, lang))}
+                {h.removedArticles ? `${language.cjk ? '：' : ': '}${t.removedAtRequest(h.removedArticles)}` : null}
               </li>
             ))}
           </ul>

@@ -167,6 +167,16 @@ describe('a contributor withdrawing consent', () => {
       expect(await everyObjectText(await buildFile(edition.buildId, 'pdf'))).not.toContain('Harbour interview');
     }
 
+    // Readers see the removal in the book's edition history, without the contributor's name.
+    const history = (await (await SELF.fetch(`${ORIGIN}/api/v1/books/coast-guide`)).json()) as { editions: { id: string; removedArticles: number }[] };
+    expect(history.editions.map((e) => [e.id, e.removedArticles])).toEqual([
+      [after.editions.find((e: { book: string }) => e.book === 'coast-guide').buildId, 1],
+      [original['coast-guide'], 0],
+    ]);
+    const bookPage = await (await SELF.fetch(`${ORIGIN}/books/coast-guide`)).text();
+    expect(bookPage).toContain('one article removed at its contributor’s request');
+    expect(bookPage).not.toContain('Mei Lin');
+
     // The bundle's free sample was its first article; now it is the next one.
     const sample = epubText(new Uint8Array(await (await SELF.fetch(`${ORIGIN}/api/v1/books/coast-bundle/sample.epub`)).arrayBuffer())).text;
     expect(sample).not.toContain('quokka');

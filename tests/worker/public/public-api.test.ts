@@ -131,7 +131,7 @@ describe('GET /api/v1/books/{slug}', () => {
       ['Part Two', ['比較', '成本']],
     ]);
     expect(book.toc[0].chapters[0].headings.map((h) => h.text)).toEqual(['First section', 'Second section']);
-    expect(book.editions).toEqual([{ id: book.edition.id, date: '2025-10-15', publishedAt: '2025-10-15T10:00:00.000Z' }]);
+    expect(book.editions).toEqual([{ id: book.edition.id, date: '2025-10-15', publishedAt: '2025-10-15T10:00:00.000Z', removedArticles: 0 }]);
   });
 
   it('answers unknown and unpublished books with a 404 problem', async () => {
