@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { epubcheck, EPUBCHECK_CLEAN } from '../../support/epubcheck.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { a11ySource } from './a11y-book.ts';
 import { BOOKS, buildEpub, unzipText } from './epub-files.ts';
@@ -93,16 +90,10 @@ describe('EPUB accessibility metadata', () => {
   });
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'bindery-a11y-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describeWithTools([TOOLS.epubcheck], 'EPUBCheck accepts the accessibility metadata', () => {
   it('passes a book with book.yaml overrides and an undescribed image with 0 errors and 0 warnings', async () => {
     const yaml = 'accessibility:\n  accessibilityHazard: [noFlashingHazard]\n  certifiedBy: Example Lab\n';
-    const file = join(dir, 'a11y.epub');
-    writeFileSync(file, await buildEpub(a11ySource({ yaml, markdown: '![](images/checker.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' })));
-    const run = spawnSync('java', ['-jar', '/usr/share/java/epubcheck.jar', file], { encoding: 'utf8', timeout: 120_000 });
-    const report = `${run.stdout}\n${run.stderr}`;
-    expect(/Messages: .*/.exec(report)?.[0], report).toBe('Messages: 0 fatals / 0 errors / 0 warnings / 0 infos');
+    const { summary, report } = await epubcheck(await buildEpub(a11ySource({ yaml, markdown: '![](images/checker.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' })), 'a11y');
+    expect(summary, report).toBe(EPUBCHECK_CLEAN);
   });
 });

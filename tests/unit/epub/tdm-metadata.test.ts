@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinderyError } from '../../../src/errors.ts';
+import { epubcheck, EPUBCHECK_CLEAN } from '../../support/epubcheck.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { a11ySource } from './a11y-book.ts';
 import { BOOKS, buildEpub, unzipText } from './epub-files.ts';
@@ -45,15 +42,9 @@ describe('The publisher’s text and data mining reservation in the EPUB package
   });
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'bindery-tdm-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 describeWithTools([TOOLS.epubcheck], 'EPUBCheck accepts the TDMRep metadata', () => {
   it('passes a book with a reservation and a policy with 0 errors and 0 warnings', async () => {
-    const file = join(dir, 'tdm.epub');
-    writeFileSync(file, await buildEpub(withPolicy));
-    const run = spawnSync('java', ['-jar', '/usr/share/java/epubcheck.jar', file], { encoding: 'utf8', timeout: 120_000 });
-    const report = `${run.stdout}\n${run.stderr}`;
-    expect(/Messages: .*/.exec(report)?.[0], report).toBe('Messages: 0 fatals / 0 errors / 0 warnings / 0 infos');
+    const { summary, report } = await epubcheck(await buildEpub(withPolicy), 'tdm');
+    expect(summary, report).toBe(EPUBCHECK_CLEAN);
   });
 });
