@@ -6,6 +6,18 @@ import { baseStyle, shapeInlines, shapeText, type ShapeContext, type Style } fro
 import type { StructNode } from './structure.ts';
 import { tableBoxes } from './table.ts';
 
+/**
+ * Widow and orphan control: the first two and the last two lines of a run of
+ * lines stay on one page (a page break falls only where at least two lines
+ * are on each side), by chaining them with keepWithNext. A heading, kept with
+ * the first line, so carries two lines with it.
+ */
+function keepEndsTogether(lines: readonly Box[]): void {
+  if (lines.length < 2) return;
+  lines[0].keepWithNext = true;
+  lines[lines.length - 2].keepWithNext = true;
+}
+
 /** What laying out one chapter needs. */
 export interface LayoutContext {
   shape: ShapeContext;
@@ -109,6 +121,7 @@ async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutC
   const flush = () => {
     if (text.some((n) => !(n.type === 'text' && !n.value.trim()) && n.type !== 'break')) {
       const boxes = tagBoxes(textBoxes(shapeInlines(text, baseStyle('regular', TYPE.body), ctx.shape), frame, { leading: bodyLeading(ctx), justify: true }), parent.add('P'));
+      keepEndsTogether(boxes);
       if (out.length && boxes[0]) boxes[0].spaceBefore = TYPE.body * 0.5;
       out.push(...boxes);
     }
@@ -230,11 +243,15 @@ function codeBlock(value: string, frame: Frame, ctx: LayoutContext, node: Struct
   const style = baseStyle('mono', TYPE.code);
   // Code is not prose: its Latin words are not tagged as English (nor are they in the EPUB).
   const shape = { ...ctx.shape, language: null };
-  const lines: Box[] = [spacer(inner, pad)];
+  const lines: Box[] = [];
   for (const source of value.replace(/\t/g, '    ').split('\n')) {
     const boxes = textBoxes(shapeText(source, style, shape), inner, { leading, justify: false, keepIndent: true });
     lines.push(...(boxes.length ? tagBoxes(boxes, node) : [spacer(inner, leading)]));
   }
-  lines.push(spacer(inner, pad));
-  return lines;
+  // No single line (a lone `{` or `}`) on either side of a page break, and the band's padding stays with its lines.
+  keepEndsTogether(lines);
+  const top = spacer(inner, pad);
+  top.keepWithNext = true;
+  if (lines.length) lines[lines.length - 1].keepWithNext = true;
+  return [top, ...lines, spacer(inner, pad)];
 }
