@@ -7,9 +7,9 @@
 // Built from strings, not regex literals: bundlers escape strings to ASCII, and one
 // non-Latin-1 character in the Worker script makes V8 hold all of it at two bytes a character.
 
-/** Closing brackets and quotes, pauses and stops, iteration marks, prolonged sound marks, units. */
+/** Closing brackets and quotes, pauses and stops, dashes and ellipses, interpuncts (・‧·), iteration marks, prolonged sound marks, units. */
 const NO_LINE_START = new Set(
-  [...'。，、．；：？！」』）》〉】〕｝〗〙〛’”…‥—–・·～ー々ゝゞヽヾ％‰℃°′″)]}>.,;:?!%'].map((c) => c.codePointAt(0)!),
+  [...'。，、．；：？！」』）》〉】〕｝〗〙〛’”…‥—–・‧·～ー々ゝゞヽヾ％‰℃°′″)]}>.,;:?!%'].map((c) => c.codePointAt(0)!),
 );
 
 /** Opening brackets and quotes. */

@@ -24,8 +24,9 @@ export interface TextChar extends Measured {
   glyph: PlacedGlyph;
   style: Style;
   /**
-   * On a replacement box: the characters it stands for (a whole emoji
-   * sequence), so the PDF can hand them to copy, search and text extraction.
+   * On a replacement box or a substituted glyph (a dash drawn as a rule): the
+   * characters it stands for (a whole emoji sequence, `—`), so the PDF can hand
+   * them to copy, search and text extraction.
    */
   actualText?: string;
   /** The language of words in another one than the text around them (English inside Chinese). */
@@ -71,7 +72,31 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
     if ((isHan(prev) && isLatinOrDigit(cur)) || (isLatinOrDigit(prev) && isHan(cur))) out[i].gapBefore = out[i].style.size / 4;
   }
   compressPunctuation(out, ctx.fonts);
+  drawDashPairsAsRules(out, ctx.fonts);
   return out;
+}
+
+const EM_DASH = 0x2014;
+/** BOX DRAWINGS LIGHT HORIZONTAL: a full-em rule on the CJK centre line, ink edge to edge. */
+const FULL_EM_RULE = 0x2500;
+
+/**
+ * The 破折號 `——` is one rule two ems wide (clreq §3.3.4). The font's em dash
+ * is a Latin dash 0.894 em wide set low, so two of them show a gap and sit
+ * below the Han centre line; each dash of a pair is drawn with the full-em
+ * rule glyph instead, and keeps `—` as its text for copy, search and extraction.
+ */
+function drawDashPairsAsRules(chars: TextChar[], fonts: FontBook): void {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c.codePoint !== EM_DASH || (chars[i - 1]?.codePoint !== EM_DASH && chars[i + 1]?.codePoint !== EM_DASH)) continue;
+    if (c.glyph.face !== fonts.faces.regular && c.glyph.face !== fonts.faces.bold) continue;
+    const rule = c.glyph.face.glyph(FULL_EM_RULE);
+    if (!rule) continue;
+    c.glyph = rule;
+    c.width = (rule.advance * c.style.size) / 1000;
+    c.actualText = '—';
+  }
 }
 
 const OPENING = new Set([...'「『（《〈【〔｛〖〘〚'].map((c) => c.codePointAt(0)!));
@@ -87,11 +112,21 @@ function isCjkPunctuation(cp: number): boolean {
  * more punctuation is set half-width, dropping the blank half after its
  * glyph. Without this 」。 leaves a hole, and a long run of closing brackets
  * cannot fit on one line (none of them may start the next).
+ *
+ * An opening bracket after an opening bracket or a centred mark (「『, （《,
+ * ：「, 。「) has its blank half before its glyph instead. That half is taken
+ * from the mark before it: set half-width, its ink (on its right half for an
+ * opening bracket, in the middle for a centred mark) still clears the
+ * bracket's ink, which moves half an em closer.
  */
 function compressPunctuation(chars: TextChar[], fonts: FontBook): void {
   for (let i = 0; i + 1 < chars.length; i++) {
     const c = chars[i];
-    if (c.glyph.face !== fonts.faces.regular || !CLOSING.has(c.codePoint) || !isCjkPunctuation(chars[i + 1].codePoint)) continue;
+    if (c.glyph.face !== fonts.faces.regular) continue;
+    const next = chars[i + 1].codePoint;
+    const closingRun = CLOSING.has(c.codePoint) && isCjkPunctuation(next);
+    const openingRun = OPENING.has(next) && (OPENING.has(c.codePoint) || CENTRED.has(c.codePoint));
+    if (!closingRun && !openingRun) continue;
     const half = fonts.halfWidthPunctuation(c.codePoint);
     if (!half) continue;
     c.glyph = half;

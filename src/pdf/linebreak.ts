@@ -152,6 +152,9 @@ function emergencyBreak(chars: readonly Measured[], start: number, overflowAt: n
   return violates(end) ? overflowAt : end;
 }
 
+/** `——` and `……`: one mark two ems wide, so justification never opens a gap inside them. */
+const KEPT_TOGETHER = new Set([0x2014, 0x2026]);
+
 /**
  * Extra space before each character of a full line so that it fills `width`:
  * the slack goes evenly into every gap next to a CJK character and into every
@@ -166,6 +169,7 @@ export function justify(chars: readonly Measured[], line: LineRange, width: numb
   for (let i = line.start + 1; i < line.end; i++) {
     const prev = chars[i - 1].codePoint;
     const cur = chars[i].codePoint;
+    if (prev === cur && KEPT_TOGETHER.has(cur)) continue;
     if (prev === SPACE || isCjk(prev) || (isCjk(cur) && cur !== SPACE)) slots.push(i);
   }
   if (slots.length === 0) return null;
