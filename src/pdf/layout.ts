@@ -10,7 +10,8 @@ import { tableBoxes } from './table.ts';
  * Widow and orphan control: the first two and the last two lines of a run of
  * lines stay on one page (a page break falls only where at least two lines
  * are on each side), by chaining them with keepWithNext. A heading, kept with
- * the first line, so carries two lines with it.
+ * the first line, so carries two lines with it (layoutBlocks extends the chain
+ * past a one-line block).
  */
 function keepEndsTogether(lines: readonly Box[]): void {
   if (lines.length < 2) return;
@@ -56,6 +57,8 @@ async function layoutBlocks(blocks: readonly Block[], frame: Frame, ctx: LayoutC
   for (const [i, block] of blocks.entries()) {
     const boxes = await layoutBlock(block, frame, ctx, chapterId, parent);
     if (i > 0 && boxes[0]) boxes[0].spaceBefore = Math.max(boxes[0].spaceBefore, TYPE.body * TYPE.paragraphGap);
+    // A heading keeps with two lines of what follows: a one-line block under it also holds on to the next block's first line.
+    if (i > 0 && blocks[i - 1].type === 'heading' && boxes.length === 1) boxes[0].keepWithNext = true;
     out.push(...boxes);
   }
   return out;

@@ -12,8 +12,8 @@ import { describeWithTools, TOOLS } from '../../support/tools.ts';
  * Issue 11, PDF item 4: widows and orphans. A chapter of paragraphs, `<br>`
  * line groups, code blocks and headings of many lengths, so that page breaks
  * fall at every position inside them. Every printed line starts with the id of
- * the block it belongs to (p = paragraph, b = `<br>` lines, c = code, h =
- * heading), so the extracted text tells which block each line of a page is in.
+ * the block it belongs to (p = paragraph, q = a one-line paragraph after a
+ * heading, b = `<br>` lines, c = code, h = heading), so the extracted text tells which block each line of a page is in.
  */
 const PARAGRAPH_LINES = [3, 1, 5, 2, 4, 7, 3, 6, 2, 5];
 const CODE_LINES = [3, 5, 2, 8, 4, 6];
@@ -26,7 +26,7 @@ function chapter(): string {
   let paragraph = 0;
   for (let n = 1; n <= 100; n++) {
     const id = String(n).padStart(3, '0');
-    if (n % 9 === 0) blocks.push(`## h${id} Section heading`);
+    if (n % 9 === 0) blocks.push(`## h${id} Section heading`, `q${id} a one-line paragraph under it.`);
     else if (n % 6 === 0) {
       const lines = CODE_LINES[code++ % CODE_LINES.length];
       const body = Array.from({ length: lines }, (_, i) => `c${id} ${i === 0 ? '{' : i === lines - 1 ? '}' : `  "key${i}": ${i},`}`);
@@ -56,7 +56,7 @@ function bodyLines(text: string): string[][] {
   return text.split('\f').map((page) =>
     page
       .split('\n')
-      .map((line) => /^\s*([pbch]\d{3})\b/.exec(line)?.[1])
+      .map((line) => /^\s*([pbchq]\d{3})\b/.exec(line)?.[1])
       .filter((id): id is string => id !== undefined),
   );
 }
