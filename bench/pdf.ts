@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,8 +36,8 @@ async function readFonts(paths: Record<keyof FontSet, string>): Promise<FontSet>
   return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono) };
 }
 
-/** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build. */
-export async function measurePdf(fontPaths: Record<keyof FontSet, string>): Promise<PdfMeasurement> {
+/** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build, and writes the last PDF to `output`. */
+export async function measurePdf(fontPaths: Record<keyof FontSet, string>, output: string): Promise<PdfMeasurement> {
   const { syntheticSource } = await import('./synthetic.ts');
   const source = syntheticSource();
   const fonts = await readFonts(fontPaths);
@@ -50,16 +51,20 @@ export async function measurePdf(fontPaths: Record<keyof FontSet, string>): Prom
   const times: number[] = [];
   let bytes = 0;
   let pages = 0;
+  let pdf: Uint8Array = new Uint8Array();
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
     const result = await buildBook(source, { formats: ['pdf'], fonts: async () => fonts, onProgress: sample });
     sample();
     times.push(performance.now() - start);
     bytes = result.files[0].size;
+    pdf = result.files[0].bytes;
     pages = result.files[0].pages ?? 0;
     gc?.();
   }
   clearInterval(timer);
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(output, pdf);
   return { times, peakHeap, peakRss: process.resourceUsage().maxRSS * 1024, bytes, pages };
 }
 
@@ -68,13 +73,41 @@ async function runChild(dir: string, fontPaths: Record<keyof FontSet, string>): 
   await bundleForChild(
     fileURLToPath(import.meta.url),
     bundle,
-    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]))) + '\\n');`,
+    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]), process.argv[4])) + '\\n');`,
     ['@myriaddreamin/typst-ts-node-compiler'],
   );
-  const args = [MEASURE_FLAG, JSON.stringify(fontPaths)];
+  const args = [MEASURE_FLAG, JSON.stringify(fontPaths), join(dir, 'book.pdf')];
   const measurement = runMeasuringChild<PdfMeasurement>(bundle, args);
   // A Worker isolate caps the JS heap: the same builds must finish with old space capped.
   return { ...measurement, fitsHeapCap: fitsHeapCap(bundle, args, HEAP_CAP_MB), fitsTarget: fitsHeapCap(bundle, args, HEAP_TARGET_MB) };
+}
+
+/**
+ * Short pages: pages whose body (running header and folio left out) has two
+ * lines of text or fewer, as `pdftotext -layout` prints them. A chapter's last
+ * page may be short; the other short pages are what widow, orphan and
+ * keep-with-next control should leave none of. Pages without a running header
+ * (cover, title page, chapter openings) are chapter starts, not counted.
+ */
+function shortPages(file: string, bookTitle: string): { all: number; notChapterEnd: number } | null {
+  let text: string;
+  try {
+    text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  } catch {
+    return null;
+  }
+  const pages = text.split('\f').map((page) => page.split('\n').map((line) => line.trim()).filter(Boolean));
+  const hasHeader = (lines: string[] | undefined) => lines !== undefined && lines.length > 0 && lines[0].startsWith(bookTitle);
+  let all = 0;
+  let notChapterEnd = 0;
+  pages.forEach((lines, i) => {
+    if (!hasHeader(lines)) return;
+    const body = lines.slice(1).filter((line, j, rest) => !(j === rest.length - 1 && /^\d+$/.test(line)));
+    if (body.length > 2) return;
+    all++;
+    if (hasHeader(pages[i + 1])) notChapterEnd++;
+  });
+  return { all, notChapterEnd };
 }
 
 /** Typst markup text: every markup character escaped. */
@@ -183,8 +216,14 @@ export async function runPdfBench(source: BookSource): Promise<void> {
     // heapUsed sampled every 2 ms includes garbage not yet collected, so it depends on GC timing;
     // finishing with old space capped is the firm bound.
     console.log(`      peak RSS ${mb(pdf.peakRss)}, peak JS heap (sampled, garbage included) ${mb(pdf.peakHeap)}`);
-    console.log(`      builds with the JS heap capped at ${HEAP_CAP_MB} MB: ${pdf.fitsHeapCap ? 'yes' : 'NO'}; at ${HEAP_TARGET_MB} MB: ${pdf.fitsTarget ? 'yes' : 'NO'}`);
     const { document } = await prepareBook(source, { formats: ['pdf'] });
+    const short = shortPages(join(dir, 'book.pdf'), document.meta.title);
+    console.log(
+      short
+        ? `      pages with 2 body lines or fewer: ${short.notChapterEnd} besides chapter ends (${short.all} with chapter ends)`
+        : '      short pages not counted: pdftotext (poppler-utils) is not installed',
+    );
+    console.log(`      builds with the JS heap capped at ${HEAP_CAP_MB} MB: ${pdf.fitsHeapCap ? 'yes' : 'NO'}; at ${HEAP_TARGET_MB} MB: ${pdf.fitsTarget ? 'yes' : 'NO'}`);
     const typst = await typstTimes(typstSource(document), fontPaths);
     if (!typst) {
       console.log('Typst (@myriaddreamin/typst-ts-node-compiler) not installed: comparison skipped');
