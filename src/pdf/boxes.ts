@@ -14,7 +14,7 @@ export interface Box {
   height: number;
   /** Space above the box; dropped when the box starts a page. */
   spaceBefore: number;
-  /** Keep on the same page as the next box (headings, a table's header row). */
+  /** Keep on the same page as the next box: headings, a table's header row, and the lines that must not stand alone at a page's foot or top (widows and orphans). */
   keepWithNext?: boolean;
   /** Start a new page before this box. */
   pageBreak?: boolean;
