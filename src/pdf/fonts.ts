@@ -16,6 +16,7 @@ interface FontkitFont {
   descent: number;
   hasGlyphForCodePoint(codePoint: number): boolean;
   glyphForCodePoint(codePoint: number): FontkitGlyph;
+  layout(text: string, features: string[]): { glyphs: FontkitGlyph[] };
 }
 
 /**
@@ -48,6 +49,7 @@ export class Face {
   readonly descent: number;
   private readonly scale: number;
   private readonly cache = new Map<number, PlacedGlyph | null>();
+  private readonly variants = new Map<string, PlacedGlyph | null>();
   private readonly embedder: SubsetEmbedder;
 
   /**
@@ -84,6 +86,26 @@ export class Face {
       }
     }
     this.cache.set(codePoint, placed);
+    return placed;
+  }
+
+  /**
+   * The glyph an OpenType substitution (`pwid`: proportional widths) puts in
+   * place of a code point's, or null when the face has none. The glyph keeps
+   * the code point, so the PDF's ToUnicode still maps it back to it.
+   */
+  variant(codePoint: number, feature: string): PlacedGlyph | null {
+    const key = `${feature}:${codePoint}`;
+    let placed = this.variants.get(key);
+    if (placed !== undefined) return placed;
+    placed = null;
+    const base = this.glyph(codePoint);
+    const glyph = base && this.embedder.font.layout(String.fromCodePoint(codePoint), [feature]).glyphs[0];
+    if (glyph && glyph.id !== 0) {
+      const scaled = { id: glyph.id, codePoints: [codePoint], advanceWidth: glyph.advanceWidth * this.advanceScale };
+      placed = { face: this, hex: this.include(scaled), advance: scaled.advanceWidth * this.scale };
+    }
+    this.variants.set(key, placed);
     return placed;
   }
 

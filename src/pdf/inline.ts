@@ -1,5 +1,5 @@
 import type { Inline, InternalTarget } from '../document/model.ts';
-import type { Language } from '../language/index.ts';
+import { isCjkWide, type Language } from '../language/index.ts';
 import { COLOURS, type Rgb } from './geometry.ts';
 import type { FaceName, FontBook, PlacedGlyph } from './fonts.ts';
 import { HARD_BREAK, isHan, isLatinOrDigit, type Measured } from './linebreak.ts';
@@ -73,7 +73,30 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
   }
   compressPunctuation(out, ctx.fonts);
   drawDashPairsAsRules(out, ctx.fonts);
+  setLatinQuotesProportional(out, ctx.fonts);
   return out;
+}
+
+const CURLY_QUOTES = new Set([0x2018, 0x2019, 0x201c, 0x201d]);
+
+/**
+ * The book face is a CJK face: its curly quotes are full-width, which leaves
+ * holes in Latin text (`contributor’ s`, `said, “ Verify`). Among Latin text
+ * they take the face's proportional forms (OpenType `pwid`), as a Latin font
+ * sets them; beside CJK text they stay full-width.
+ */
+function setLatinQuotesProportional(chars: TextChar[], fonts: FontBook): void {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (!CURLY_QUOTES.has(c.codePoint) || (c.glyph.face !== fonts.faces.regular && c.glyph.face !== fonts.faces.bold)) continue;
+    const before = chars[i - 1]?.codePoint;
+    const after = chars[i + 1]?.codePoint;
+    if ((before !== undefined && isCjkWide(before)) || (after !== undefined && isCjkWide(after))) continue;
+    const proportional = c.glyph.face.variant(c.codePoint, 'pwid');
+    if (!proportional) continue;
+    c.glyph = proportional;
+    c.width = (proportional.advance * c.style.size) / 1000;
+  }
 }
 
 const EM_DASH = 0x2014;
