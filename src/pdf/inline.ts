@@ -12,6 +12,10 @@ export interface Style {
   size: number;
   color: Rgb;
   oblique: boolean;
+  /** Inside Markdown emphasis: Han and kana take emphasis dots (著重號) instead of the slant. */
+  emphasis?: boolean;
+  /** Draw an emphasis dot under each Han or kana character of the run. */
+  emphasisDots?: boolean;
   underline: boolean;
   strike: boolean;
   /** Baseline shift in points (superscript > 0). */
@@ -74,7 +78,27 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
   compressPunctuation(out, ctx.fonts);
   drawDashPairsAsRules(out, ctx.fonts);
   setLatinQuotesProportional(out, ctx.fonts);
+  setCjkEmphasis(out);
   return out;
+}
+
+/**
+ * clreq: Chinese emphasis is dots under the characters (著重號), never a
+ * synthetic slant, which Han glyphs are not drawn for. Emphasised Han and
+ * kana stand upright with a dot under each; CJK punctuation stands upright
+ * without one; Latin text keeps the slant.
+ */
+function setCjkEmphasis(chars: TextChar[]): void {
+  const variants = new Map<Style, { dotted: Style; upright: Style }>();
+  for (const c of chars) {
+    if (!c.style.emphasis || !c.style.oblique || !isCjkWide(c.codePoint)) continue;
+    let variant = variants.get(c.style);
+    if (!variant) {
+      variant = { dotted: { ...c.style, oblique: false, emphasisDots: true }, upright: { ...c.style, oblique: false } };
+      variants.set(c.style, variant);
+    }
+    c.style = isHan(c.codePoint) ? variant.dotted : variant.upright;
+  }
 }
 
 const CURLY_QUOTES = new Set([0x2018, 0x2019, 0x201c, 0x201d]);
@@ -226,7 +250,7 @@ function appendInlines(out: TextChar[], nodes: readonly Inline[], style: Style, 
         appendInlines(out, node.children, { ...style, face: style.face === 'mono' ? 'mono' : 'bold' }, ctx);
         break;
       case 'emphasis':
-        appendInlines(out, node.children, { ...style, oblique: true }, ctx);
+        appendInlines(out, node.children, { ...style, oblique: true, emphasis: true }, ctx);
         break;
       case 'strike':
         appendInlines(out, node.children, { ...style, strike: true }, ctx);
