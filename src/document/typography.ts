@@ -32,28 +32,35 @@ export function curlQuotes(nodes: Inline[]): Inline[] {
   const leaves = textLeaves(nodes, LITERAL_SPANS);
   const open = { '"': 0, "'": 0 };
   let before: string | undefined;
-  for (const leaf of leaves) {
+  leaves.forEach((leaf, index) => {
     if (leaf === null) {
       before = undefined;
-      continue;
+      return;
     }
     if ('atom' in leaf) {
-      before = leaf.atom.slice(-1) || before;
-      continue;
+      before = lastChar(leaf.atom) ?? before;
+      return;
     }
     const value = leaf.text.value;
     if (!value.includes('"') && !value.includes("'")) {
-      before = value.slice(-1) || before;
-      continue;
+      before = lastChar(value) ?? before;
+      return;
     }
     const chars = [...value];
     chars.forEach((ch, i) => {
-      if (ch === '"' || ch === "'") chars[i] = curl(ch, before, chars[i + 1] ?? nextChar(leaves, leaf), open);
+      if (ch === '"' || ch === "'") chars[i] = curl(ch, before, chars[i + 1] ?? nextChar(leaves, index), open);
       before = chars[i];
     });
     leaf.text.value = chars.join('');
-  }
+  });
   return nodes;
+}
+
+/** The last character of `text`, whole when it is outside the BMP (CJK Extension B); undefined for empty text. */
+function lastChar(text: string): string | undefined {
+  if (!text) return undefined;
+  const low = text.charCodeAt(text.length - 1);
+  return low >= 0xdc00 && low <= 0xdfff && text.length > 1 ? text.slice(-2) : text.slice(-1);
 }
 
 /** Curls the quotes of plain text, such as a chapter title. */
@@ -80,9 +87,9 @@ function isCjk(c: string): boolean {
   return isCjkWide(c.codePointAt(0)!);
 }
 
-/** The first character after `leaf` in the run, across nodes; undefined at a hard break or the end. */
-function nextChar(leaves: readonly TextLeaf[], leaf: TextLeaf): string | undefined {
-  for (let j = leaves.indexOf(leaf) + 1; j < leaves.length; j++) {
+/** The first character after leaf `index` in the run, across nodes; undefined at a hard break or the end. */
+function nextChar(leaves: readonly TextLeaf[], index: number): string | undefined {
+  for (let j = index + 1; j < leaves.length; j++) {
     const next = leaves[j];
     if (next === null) return undefined;
     const text = 'atom' in next ? next.atom : next.text.value;

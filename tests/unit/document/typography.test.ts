@@ -18,6 +18,7 @@ describe('Straight quotes become typographic quotes in the document model', () =
     ['a decade', "the '90s newsroom", 'the ’90s newsroom'],
     ['quotes around emphasis', '"*Always*" check', '“Always” check'],
     ['an apostrophe after a code span', "`git`'s log", 'git’s log'],
+    ['a quote after a rare Han character (outside the BMP) in emphasis', '**𠀀**"好"', '𠀀“好”'],
     ['straight quotes in Chinese text', '他說"先查證"再發布，\'AI\' 也一樣', '他說“先查證”再發布，‘AI’ 也一樣'],
   ])('%s', (_label, markdown, expected) => {
     expect(textOf(markdown)).toBe(expected);
