@@ -31,6 +31,11 @@ export function resolveTdm(stated: z.output<typeof tdmSchema> | undefined, fallb
   return { reserved: stated.reservation, ...(stated.reservation && stated.policy ? { policy: stated.policy } : {}) };
 }
 
+/** A resolved reservation written back as book.yaml's `tdm:` (a snapshot records the deployment's so a rebuild states the same). */
+export function tdmSetting(tdm: TdmReservation): z.output<typeof tdmSchema> {
+  return { reservation: tdm.reserved, ...(tdm.policy ? { policy: tdm.policy } : {}) };
+}
+
 /** The stored form (edition metadata, snapshots): already resolved. */
 export const tdmReservationSchema = z.object({ reserved: z.boolean(), policy: httpsUrl.optional() });
 

@@ -80,10 +80,7 @@ export class Face {
     const font = this.embedder.font;
     if (font.hasGlyphForCodePoint(codePoint)) {
       const glyph = font.glyphForCodePoint(codePoint);
-      if (glyph.id !== 0) {
-        const scaled = this.advanceScale === 1 ? glyph : { id: glyph.id, codePoints: glyph.codePoints, advanceWidth: glyph.advanceWidth * this.advanceScale };
-        placed = { face: this, hex: this.include(scaled), advance: scaled.advanceWidth * this.scale };
-      }
+      if (glyph.id !== 0) placed = this.place(glyph);
     }
     this.cache.set(codePoint, placed);
     return placed;
@@ -101,12 +98,15 @@ export class Face {
     placed = null;
     const base = this.glyph(codePoint);
     const glyph = base && this.embedder.font.layout(String.fromCodePoint(codePoint), [feature]).glyphs[0];
-    if (glyph && glyph.id !== 0) {
-      const scaled = { id: glyph.id, codePoints: [codePoint], advanceWidth: glyph.advanceWidth * this.advanceScale };
-      placed = { face: this, hex: this.include(scaled), advance: scaled.advanceWidth * this.scale };
-    }
+    if (glyph && glyph.id !== 0) placed = this.place({ id: glyph.id, codePoints: [codePoint], advanceWidth: glyph.advanceWidth });
     this.variants.set(key, placed);
     return placed;
+  }
+
+  /** Puts a glyph into the subset, with this face's advance scale. */
+  private place(glyph: FontkitGlyph): PlacedGlyph {
+    const scaled = this.advanceScale === 1 ? glyph : { id: glyph.id, codePoints: glyph.codePoints, advanceWidth: glyph.advanceWidth * this.advanceScale };
+    return { face: this, hex: this.include(scaled), advance: scaled.advanceWidth * this.scale };
   }
 
   private include(glyph: FontkitGlyph): string {

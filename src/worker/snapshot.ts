@@ -6,7 +6,7 @@ import { ArticleRepository, type ArticleForBuild } from '../catalog/articles.ts'
 import { BookRepository } from '../catalog/books.ts';
 import type { Bundle } from '../catalog/schemas.ts';
 import { applyConsent } from './withheld-content.ts';
-import type { TdmReservation } from '../tdm.ts';
+import { tdmSetting, type TdmReservation } from '../tdm.ts';
 
 /**
  * Freezes a book's current content for a build: a book's stored manifest, or
@@ -30,7 +30,7 @@ export async function snapshotBook(db: D1Database, slug: string, tdmDefault: Tdm
   if (definition.kind === 'bundle' && !manifest.date) consented.manifest.date = newestDate(consented.ids.map((i) => found.get(i.id)!));
   return {
     slug,
-    manifest: { ...consented.manifest, slug, tdm: manifest.tdm ?? { reservation: tdmDefault.reserved, ...(tdmDefault.policy ? { policy: tdmDefault.policy } : {}) } },
+    manifest: { ...consented.manifest, slug, tdm: manifest.tdm ?? tdmSetting(tdmDefault) },
     articles: consented.ids.map(({ id }) => found.get(id)!).map(({ id, markdown, assets }) => {
       const withheldImages = consented.withheldImages.get(id);
       return { id, markdown, assets, ...(withheldImages ? { withheldImages } : {}) };
