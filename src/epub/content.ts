@@ -1,6 +1,7 @@
 import type { Align, Block, Chapter, Inline, ListItem } from '../document/model.ts';
 import { inlineText } from '../document/model.ts';
 import { firstColumnHeadsRows, hasUsefulAlt } from '../document/accessibility.ts';
+import { externalUrl } from '../document/urls.ts';
 import type { Language } from '../language/index.ts';
 import { languageText } from './language-text.ts';
 import { chapterHref, type EpubAsset } from './layout.ts';
@@ -170,12 +171,3 @@ function linkHref(link: Extract<Inline, { type: 'link' }>, ctx: ContentContext, 
   return external;
 }
 
-/** An http(s) or mailto URL in its normalised, percent-encoded form; undefined for anything else. */
-export function externalUrl(href: string): string | undefined {
-  if (!/^(https?:\/\/|mailto:)/i.test(href.trim())) return undefined;
-  try {
-    return new URL(href.trim()).href;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,5 +1,5 @@
 import type { BookMeta, Chapter } from '../document/model.ts';
-import { externalUrl } from './content.ts';
+import { displayUrl, externalUrl } from '../document/urls.ts';
 import type { Language } from '../language/index.ts';
 import { attrs, text, XML_DECLARATION } from '../xml.ts';
 import { languageText } from './language-text.ts';
@@ -95,12 +95,4 @@ export function chapterPage(chapter: Chapter, language: Language, bookLanguage: 
 function inBookLanguage(words: string, chapterLanguage: Language, bookLanguage: Language): string {
   if (chapterLanguage.tag === bookLanguage.tag) return languageText(words, bookLanguage);
   return `<span${attrs({ lang: bookLanguage.tag, 'xml:lang': bookLanguage.tag })}>${languageText(words, bookLanguage)}</span>`;
-}
-
-function displayUrl(url: string): string {
-  try {
-    return decodeURI(url);
-  } catch {
-    return url;
-  }
 }

@@ -1,4 +1,6 @@
 import type { Block, Chapter, Inline } from '../document/model.ts';
+import { displayUrl, externalUrl } from '../document/urls.ts';
+import type { Language } from '../language/index.ts';
 import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, tagBoxes, textBoxes, type Box, type Frame } from './boxes.ts';
 import { COLOURS, TYPE, type Rgb } from './geometry.ts';
 import type { ImageStore } from './images.ts';
@@ -28,6 +30,8 @@ export interface LayoutContext {
   /** Height of the text block, so figures never outgrow a page. */
   pageTextHeight: number;
   warn: (line: number, message: string) => void;
+  /** The book's language: its words label the chapter opening (原文出處 / Source). */
+  bookLanguage: Language;
   /** Tells the caller which source line is being set, so glyph warnings can name it. */
   at: (line: number) => void;
 }
@@ -47,9 +51,25 @@ export async function layoutChapter(chapter: Chapter, frame: Frame, ctx: LayoutC
     if (lines[0]) lines[0].spaceBefore = 4;
     boxes.push(...lines);
   }
+  const source = chapter.source ? externalUrl(chapter.source) : undefined;
+  if (source) boxes.push(...sourceLine(source, frame, ctx, section));
   boxes.push({ height: 0, spaceBefore: TYPE.body * 2, draw: () => {} });
   boxes.push(...(await layoutBlocks(chapter.blocks, frame, ctx, chapter.id, section)));
   return boxes;
+}
+
+/**
+ * 原文出處 / Source: the book's label (in the book's language, tagged so when
+ * the chapter's differs), then the URL as a link, as the EPUB prints it.
+ */
+function sourceLine(source: string, frame: Frame, ctx: LayoutContext, section: StructNode): Box[] {
+  const style = baseStyle('regular', TYPE.small, COLOURS.muted);
+  const label = shapeText(ctx.bookLanguage.words.book.source, style, { ...ctx.shape, language: ctx.bookLanguage });
+  if (ctx.shape.language?.tag !== ctx.bookLanguage.tag) for (const c of label) c.lang ??= ctx.bookLanguage.tag;
+  const url = shapeInlines([{ type: 'link', href: source, children: [{ type: 'text', value: displayUrl(source) }] }], style, ctx.shape);
+  const lines = tagBoxes(textBoxes([...label, ...url], frame, { leading: TYPE.small * 1.6, justify: false }), section.add('P'));
+  if (lines[0]) lines[0].spaceBefore = 2;
+  return lines;
 }
 
 async function layoutBlocks(blocks: readonly Block[], frame: Frame, ctx: LayoutContext, chapterId: string, parent: StructNode): Promise<Box[]> {

@@ -96,6 +96,7 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
       shape,
       images,
       cjk,
+      bookLanguage: languageOf(doc.meta.language),
       pageTextHeight: textHeight(g),
       warn: (line, message) => ctx.warn({ file: chapter.file, line, message }),
       at: (line) => (where.line = line),

@@ -101,6 +101,13 @@ export function readObjects(file: string): PdfObjects {
   return { get, stream, catalog, pages };
 }
 
+/** A page's content streams, decoded and joined. */
+export function contentOf(objects: PdfObjects, page: Record<string, Value>): string {
+  const contents = page['/Contents'];
+  const refs = Array.isArray(contents) ? contents : [contents];
+  return refs.map((ref) => objects.stream(ref)?.data ?? '').join('\n');
+}
+
 /** The kids of a structure element as an array. */
 export function kidsOf(element: Record<string, Value>): Value[] {
   const k = element['/K'];

@@ -13,7 +13,7 @@ import { FORMAT_REGISTRY } from '../../../src/formats/registry.ts';
 import { buildBook } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { languageOf } from '../../../src/language/index.ts';
-import { elements, kidsOf, markedContent, readObjects, structText, textOf, type Element, type PdfObjects, type Sequence, type Value } from './structure-reader.ts';
+import { contentOf, elements, kidsOf, markedContent, readObjects, structText, textOf, type Element, type PdfObjects, type Sequence, type Value } from './structure-reader.ts';
 
 /**
  * Issue 12: the PDF is tagged (toward PDF/UA-1). The edge-case book is read
@@ -361,11 +361,4 @@ function parentTreeOf(objects: PdfObjects): Map<number, Value> {
   };
   visit(objects.get(root['/ParentTree']) as Record<string, Value>);
   return entries;
-}
-
-/** A page's content streams, decoded and joined. */
-function contentOf(objects: PdfObjects, page: Record<string, Value>): string {
-  const contents = page['/Contents'];
-  const refs = Array.isArray(contents) ? contents : [contents];
-  return refs.map((ref) => objects.stream(ref)?.data ?? '').join('\n');
 }
