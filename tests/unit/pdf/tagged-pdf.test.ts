@@ -9,6 +9,7 @@ import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { MemorySource } from '../../../src/content/source.ts';
 import { inlineText, type Block, type BookDocument, type Inline } from '../../../src/document/model.ts';
 import { walkBlocks } from '../../../src/document/parse.ts';
+import { displayUrl, externalUrl } from '../../../src/document/urls.ts';
 import { FORMAT_REGISTRY } from '../../../src/formats/registry.ts';
 import { buildBook } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
@@ -165,6 +166,9 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'tagged PDF: structure tree, mark
     const links: Inline[] = [];
     const collect = (nodes: readonly Inline[]) => nodes.forEach((n) => (n.type === 'link' ? links.push(n) : 'children' in n && collect(n.children)));
     for (const chapter of document.chapters) {
+      // The source under the byline links to its readable URL.
+      const source = chapter.source && externalUrl(chapter.source);
+      if (source) links.push({ type: 'link', href: source, children: [{ type: 'text', value: displayUrl(source) }] });
       walkBlocks(chapter.blocks, (block) => {
         if (block.type === 'paragraph' || block.type === 'heading') collect(block.children);
         if (block.type === 'table') [...block.header, ...block.rows.flat()].forEach(collect);
