@@ -282,13 +282,15 @@ export class PageCanvas {
     this.emit(owner, `${this.content.strokeState(stroke, width)}${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S`);
   }
 
-  image(ref: PDFRef, x: number, y: number, w: number, h: number): void {
+  /** Draws an image (or SVG form) into the box at x, y; with `clip`, only what falls inside that rectangle shows. */
+  image(ref: PDFRef, x: number, y: number, w: number, h: number, clip?: { x: number; y: number; w: number; h: number }): void {
     let name = this.imageNames.get(ref);
     if (!name) {
       name = this.page.node.newXObject('Im', ref).toString();
       this.imageNames.set(ref, name);
     }
-    this.emit(this.contentOwner, `q ${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${name} Do Q`);
+    const clipPath = clip ? `${num(clip.x)} ${num(clip.y)} ${num(clip.w)} ${num(clip.h)} re W n ` : '';
+    this.emit(this.contentOwner, `q ${clipPath}${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${name} Do Q`);
   }
 
   /** Compresses the page's operators into its content stream and lets go of them. */

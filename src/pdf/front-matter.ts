@@ -18,25 +18,28 @@ function centred(canvas: PageCanvas, g: PageGeometry, shape: ShapeContext, text:
 }
 
 /**
- * The cover: the book's cover image scaled onto the page, or, without one
- * (or when it cannot be embedded), the generated cover every format shares.
- * Either is one Figure (`figure`, carrying the alt text); the ground is an artifact.
+ * The cover: the book's cover image filling the page, or, without one (or
+ * when it cannot be embedded), the generated cover every format shares.
+ * Either is one Figure (`figure`, carrying the alt text); the generated
+ * cover's ground is an artifact.
+ *
+ * An image of other proportions than the page is scaled to cover it and
+ * centred, and the page clips what overhangs (CSS `object-fit: cover`): no
+ * letterbox strips beside or above it. The image is embedded as supplied.
  */
 export async function drawCover(canvas: PageCanvas, doc: BookDocument, g: PageGeometry, shape: ShapeContext, images: ImageStore, warn: (message: string) => void, figure: StructNode): Promise<void> {
-  const ground = rgb(COVER_COLOURS.ground);
   if (doc.meta.cover) {
     const image = await images.get(doc.meta.cover);
     if (!('problem' in image)) {
-      const scale = Math.min(g.width / image.width, g.height / image.height);
+      const scale = Math.max(g.width / image.width, g.height / image.height);
       const w = image.width * scale;
       const h = image.height * scale;
-      canvas.fillRect(0, 0, g.width, g.height, ground);
-      canvas.tagged(figure, () => canvas.image(image.ref, (g.width - w) / 2, (g.height - h) / 2, w, h));
+      canvas.tagged(figure, () => canvas.image(image.ref, (g.width - w) / 2, (g.height - h) / 2, w, h, { x: 0, y: 0, w: g.width, h: g.height }));
       return;
     }
     warn(`cover: ${image.problem}; a generated cover is used instead`);
   }
-  canvas.fillRect(0, 0, g.width, g.height, ground);
+  canvas.fillRect(0, 0, g.width, g.height, rgb(COVER_COLOURS.ground));
   canvas.tagged(figure, () => drawDesign(canvas, coverDesign(doc.meta, languageOf(doc.meta.language)), g, shape));
 }
 

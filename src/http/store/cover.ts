@@ -56,7 +56,7 @@ function rectBands(r: CoverRect, scale: number): [number, number, number, number
 }
 
 /** A minimal PNG: 8-bit RGB, one IDAT, rows already prefixed with their filter byte. */
-function encodePng(width: number, height: number, filteredRows: Uint8Array): Uint8Array {
+export function encodePng(width: number, height: number, filteredRows: Uint8Array): Uint8Array {
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
