@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBook, prepareBook } from '../src/pipeline/build.ts';
-import type { FontSet } from '../src/formats/writer.ts';
+import type { FaceRole, FontSet } from '../src/formats/writer.ts';
 import type { BookSource } from '../src/content/source.ts';
 import type { Block, BookDocument, Inline } from '../src/document/model.ts';
-import { cliFontPaths } from '../src/cli/fonts.ts';
+import { cliFallbackFontPaths, cliFontPaths } from '../src/cli/fonts.ts';
 import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './child.ts';
 
 /**
@@ -31,13 +31,14 @@ interface PdfMeasurement {
 }
 
 
-async function readFonts(paths: Record<keyof FontSet, string>): Promise<FontSet> {
+async function readFonts(paths: Record<FaceRole, string>): Promise<FontSet> {
   const { readFile } = await import('node:fs/promises');
-  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono) };
+  const fallbacks = cliFallbackFontPaths();
+  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role) => readFile(fallbacks[role]) };
 }
 
 /** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build, and writes the last PDF to `output`. */
-export async function measurePdf(fontPaths: Record<keyof FontSet, string>, output: string): Promise<PdfMeasurement> {
+export async function measurePdf(fontPaths: Record<FaceRole, string>, output: string): Promise<PdfMeasurement> {
   const { syntheticSource } = await import('./synthetic.ts');
   const source = syntheticSource();
   const fonts = await readFonts(fontPaths);
@@ -68,7 +69,7 @@ export async function measurePdf(fontPaths: Record<keyof FontSet, string>, outpu
   return { times, peakHeap, peakRss: process.resourceUsage().maxRSS * 1024, bytes, pages };
 }
 
-async function runChild(dir: string, fontPaths: Record<keyof FontSet, string>): Promise<PdfMeasurement & { fitsHeapCap: boolean; fitsTarget: boolean }> {
+async function runChild(dir: string, fontPaths: Record<FaceRole, string>): Promise<PdfMeasurement & { fitsHeapCap: boolean; fitsTarget: boolean }> {
   const bundle = join(dir, 'pdf-bench.mjs');
   await bundleForChild(
     fileURLToPath(import.meta.url),
@@ -181,7 +182,7 @@ export function typstSource(doc: BookDocument): string {
 }
 
 /** Typst's wall time for the same book, median of RUNS, fonts loaded once (as our CLI loads them once). */
-async function typstTimes(source: string, fontPaths: Record<keyof FontSet, string>): Promise<{ times: number[]; pages: number; bytes: number } | null> {
+async function typstTimes(source: string, fontPaths: Record<FaceRole, string>): Promise<{ times: number[]; pages: number; bytes: number } | null> {
   let NodeCompiler;
   try {
     ({ NodeCompiler } = await import('@myriaddreamin/typst-ts-node-compiler'));

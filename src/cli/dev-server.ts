@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64url } from '../crypto.ts';
-import { FONT_FILES } from '../pdf/font-keys.ts';
-import { cliFontPaths } from './fonts.ts';
+import { FALLBACK_FONT_FILES, FONT_FILES } from '../pdf/font-keys.ts';
+import { cliFontPath } from './fonts.ts';
 
 /** The secrets `wrangler dev` reads from `.dev.vars`; random values are fine locally. */
 const DEV_SECRETS = ['ADMIN_TOKEN', 'SIGNING_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
@@ -65,11 +65,10 @@ export async function applyLocalMigrations(options: DevOptions): Promise<void> {
   await wrangler(options, ['d1', 'migrations', 'apply', 'DB', '--local']);
 }
 
-/** Puts the PDF fonts into the local R2 bucket under the keys the consumer reads. */
+/** Puts the PDF fonts, fallback faces included, into the local R2 bucket under the keys the consumer reads. */
 export async function uploadLocalFonts(options: DevOptions): Promise<void> {
-  const paths = cliFontPaths();
-  for (const font of FONT_FILES) {
-    await wrangler(options, ['r2', 'object', 'put', `bindery-books/${font.r2Key}`, '--file', paths[font.role], '--local']);
+  for (const font of [...FONT_FILES, ...FALLBACK_FONT_FILES]) {
+    await wrangler(options, ['r2', 'object', 'put', `bindery-books/${font.r2Key}`, '--file', cliFontPath(font), '--local']);
   }
 }
 

@@ -1,21 +1,31 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FontSet } from '../formats/writer.ts';
-import { FONT_FILES } from '../pdf/font-keys.ts';
+import type { FaceRole, FallbackRole, FontSet } from '../formats/writer.ts';
+import { FALLBACK_FONT_FILES, FONT_FILES, type FontFile } from '../pdf/font-keys.ts';
 
 const require = createRequire(import.meta.url);
 
+/** Absolute path of a font file inside node_modules. */
+export const cliFontPath = (font: FontFile<string>): string => join(dirname(require.resolve(`${font.pkg}/package.json`)), font.file);
+
 /** Absolute paths of the PDF fonts inside node_modules, by role. */
-export function cliFontPaths(): Record<keyof FontSet, string> {
-  const paths = {} as Record<keyof FontSet, string>;
-  for (const font of FONT_FILES) paths[font.role] = join(dirname(require.resolve(`${font.pkg}/package.json`)), font.file);
+export function cliFontPaths(): Record<FaceRole, string> {
+  const paths = {} as Record<FaceRole, string>;
+  for (const font of FONT_FILES) paths[font.role] = cliFontPath(font);
   return paths;
 }
 
-/** Reads the PDF fonts from node_modules: the CLI's `WriterContext.fonts`. */
+/** Absolute paths of the PDF's fallback faces inside node_modules, by role. */
+export function cliFallbackFontPaths(): Record<FallbackRole, string> {
+  const paths = {} as Record<FallbackRole, string>;
+  for (const font of FALLBACK_FONT_FILES) paths[font.role] = cliFontPath(font);
+  return paths;
+}
+
+/** Reads the PDF fonts from node_modules: the CLI's `WriterContext.fonts`. Fallback faces are read when the PDF writer asks. */
 export async function loadCliFonts(): Promise<FontSet> {
   const paths = cliFontPaths();
   const [regular, bold, mono] = await Promise.all([readFile(paths.regular), readFile(paths.bold), readFile(paths.mono)]);
-  return { regular, bold, mono };
+  return { regular, bold, mono, fallback: (role) => readFile(cliFallbackFontPaths()[role]) };
 }

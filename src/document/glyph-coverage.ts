@@ -3,11 +3,13 @@ import { inlineText, type Block, type Chapter } from './model.ts';
 import { walkBlocks } from './parse.ts';
 
 /**
- * Characters that the fonts of common reading systems (and the PDF's Noto
- * Sans TC cut) lack, so a reader sees a box: rare Han outside the BMP's
- * unified block, emoji, and private-use code points. The build keeps them
- * (the text stays searchable) and warns once per chapter, at the first line
- * each appears, so an editor can replace or explain them.
+ * Characters that the fonts of common reading systems lack, so an EPUB
+ * reader may see a box: rare Han outside the BMP's unified block, emoji, and
+ * private-use code points. The build keeps them (the text stays searchable)
+ * and warns once per chapter, at the first line each appears, so an editor
+ * can replace or explain them. The PDF embeds its own faces, fallbacks
+ * included (src/pdf/fallback-faces.ts): its writer warns only for a
+ * character none of them has.
  */
 const RARE: { name: string; test: (cp: number) => boolean }[] = [
   { name: 'CJK Extension A', test: (cp) => cp >= 0x3400 && cp <= 0x4dbf },
@@ -41,7 +43,7 @@ export function rareCharacterWarnings(chapter: Chapter): Warning[] {
   return [...byLine].map(([line, chars]) => ({
     file: chapter.file,
     line,
-    message: `${chars.join(', ')}: most reading systems' fonts and the PDF's font lack ${chars.length > 1 ? 'these; they' : 'this; it'} may show as a box`,
+    message: `${chars.join(', ')}: most reading systems' fonts lack ${chars.length > 1 ? 'these; they' : 'this; it'} may show as a box in the EPUB`,
   }));
 }
 

@@ -1,11 +1,16 @@
 import type { BookDocument } from '../document/model.ts';
 import type { Format } from './registry.ts';
 
+/** The faces a PDF is set in. */
+export type FaceRole = 'regular' | 'bold' | 'mono';
+
+/** Faces a PDF falls back to for characters the book's faces lack (src/pdf/font-keys.ts says which files). */
+export type FallbackRole = 'hk' | 'emoji';
+
 /** The fonts a PDF is set in. The CLI reads them from node_modules; the Worker from R2. */
-export interface FontSet {
-  regular: Uint8Array;
-  bold: Uint8Array;
-  mono: Uint8Array;
+export interface FontSet extends Record<FaceRole, Uint8Array> {
+  /** Reads a fallback face's file: called only for a book with a character that face is tried for. */
+  fallback(role: FallbackRole): Promise<Uint8Array>;
 }
 
 export interface WriterContext {

@@ -1,8 +1,9 @@
 import fontkit from '@cantoo/fontkit';
-import type { PDFDocument, PDFFont, PDFRef } from '@cantoo/pdf-lib';
-import type { FontSet } from '../formats/writer.ts';
+import { CustomFontSubsetEmbedder, PDFFont, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
+import type { FaceRole, FallbackRole, FontSet } from '../formats/writer.ts';
+import { fallbacksNeeded } from './fallback-faces.ts';
 
-export type FaceName = keyof FontSet;
+export type FaceName = FaceRole;
 
 interface FontkitGlyph {
   id: number;
@@ -16,7 +17,7 @@ interface FontkitFont {
   descent: number;
   hasGlyphForCodePoint(codePoint: number): boolean;
   glyphForCodePoint(codePoint: number): FontkitGlyph;
-  layout(text: string, features: string[]): { glyphs: FontkitGlyph[] };
+  layout(text: string, features?: string[]): { glyphs: FontkitGlyph[] };
 }
 
 /**
@@ -43,33 +44,57 @@ export interface PlacedGlyph {
   advance: number;
 }
 
-/** One embedded face: a per-character glyph cache over the embedded, subset font. */
+/**
+ * One face: a per-character glyph cache over a subset font. The book's faces
+ * are font resources of the PDF from the start; a fallback face becomes one
+ * with its first glyph, so a face nothing is drawn with is never embedded.
+ */
 export class Face {
   readonly ascent: number;
   readonly descent: number;
   private readonly scale: number;
   private readonly cache = new Map<number, PlacedGlyph | null>();
   private readonly variants = new Map<string, PlacedGlyph | null>();
-  private readonly embedder: SubsetEmbedder;
+  private font: PDFFont | undefined;
 
   /**
+   * @param register makes the face a font resource of the PDF, on first use.
    * @param advanceScale scales every advance this face reports and writes to
    * the PDF's /W widths: 0.5 gives half-width cuts of full-width punctuation.
    */
   constructor(
     readonly name: string,
-    readonly pdfFont: PDFFont,
+    private readonly embedder: SubsetEmbedder,
+    private readonly register: () => PDFFont,
     private readonly advanceScale = 1,
   ) {
-    this.embedder = (pdfFont as unknown as { embedder: SubsetEmbedder }).embedder;
     const font = this.embedder.font;
     this.scale = 1000 / font.unitsPerEm;
     this.ascent = font.ascent * this.scale;
     this.descent = font.descent * this.scale;
   }
 
+  /** A face already embedded in the document (pdf-lib's `embedFont`). */
+  static of(name: string, pdfFont: PDFFont, advanceScale = 1): Face {
+    return new Face(name, (pdfFont as unknown as { embedder: SubsetEmbedder }).embedder, () => pdfFont, advanceScale);
+  }
+
+  get pdfFont(): PDFFont {
+    return (this.font ??= this.register());
+  }
+
   get ref(): PDFRef {
     return this.pdfFont.ref;
+  }
+
+  /** Whether a glyph of this face has been drawn (put into its subset). */
+  get used(): boolean {
+    return this.font !== undefined;
+  }
+
+  /** Whether the face maps a code point to a glyph, without putting it into the subset. */
+  has(codePoint: number): boolean {
+    return this.embedder.font.hasGlyphForCodePoint(codePoint) && this.embedder.font.glyphForCodePoint(codePoint).id !== 0;
   }
 
   /** The glyph for a code point, or null when this face has none. */
@@ -103,6 +128,22 @@ export class Face {
     return placed;
   }
 
+  /**
+   * The one glyph the face's own substitutions (ccmp, liga) draw a sequence
+   * of code points with — an emoji ZWJ sequence, flag, keycap or skin tone —
+   * or null when they give none or more than one.
+   */
+  sequence(text: string): PlacedGlyph | null {
+    const key = `sequence:${text}`;
+    let placed = this.variants.get(key);
+    if (placed !== undefined) return placed;
+    const { glyphs } = this.embedder.font.layout(text);
+    const [glyph] = glyphs;
+    placed = glyphs.length === 1 && glyph.id !== 0 ? this.place({ id: glyph.id, codePoints: glyph.codePoints, advanceWidth: glyph.advanceWidth }) : null;
+    this.variants.set(key, placed);
+    return placed;
+  }
+
   /** Puts a glyph into the subset, with this face's advance scale. */
   private place(glyph: FontkitGlyph): PlacedGlyph {
     const scaled = this.advanceScale === 1 ? glyph : { id: glyph.id, codePoints: glyph.codePoints, advanceWidth: glyph.advanceWidth * this.advanceScale };
@@ -110,6 +151,7 @@ export class Face {
   }
 
   private include(glyph: FontkitGlyph): string {
+    this.font ??= this.register();
     const known = this.embedder.glyphIdMap.get(glyph.id);
     if (known !== undefined) return hex4(known);
     const subsetId = this.embedder.subset.includeGlyph(glyph);
@@ -125,13 +167,22 @@ function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
 
+/** An emoji sequence drawn as one glyph, at `index` in the text it was found in. */
+export interface DrawnSequence {
+  index: number;
+  text: string;
+  glyph: PlacedGlyph;
+}
+
 /** The faces of a book and the fallback chain between them. */
 export class FontBook {
   private readonly replacement: PlacedGlyph;
 
+  /** @param fallbacks the fallback faces this book's text needs, in chain order (src/pdf/fallback-faces.ts). */
   constructor(
     readonly faces: Record<FaceName, Face>,
     private readonly halfWidth: Face,
+    private readonly fallbacks: ReadonlyMap<FallbackRole, Face> = new Map(),
   ) {
     this.replacement = faces.regular.glyph(0x25a1) ?? faces.regular.glyph(0x3f)!;
   }
@@ -149,29 +200,72 @@ export class FontBook {
   /**
    * The glyph for a character in the wanted face, falling back to the Sans TC
    * regular face (CJK inside code, symbols missing from the bold cut), then to
-   * a visible replacement box. `missing` is true when no face has the glyph.
+   * the first fallback face that has it (Noto Sans HK, Noto Emoji), then to a
+   * visible replacement box. `missing` is true when no face has the glyph.
    */
   resolve(face: FaceName, codePoint: number): { glyph: PlacedGlyph; missing: boolean } {
-    const glyph = this.faces[face].glyph(codePoint) ?? this.faces.regular.glyph(codePoint);
+    let glyph = this.faces[face].glyph(codePoint) ?? this.faces.regular.glyph(codePoint);
+    for (const fallback of this.fallbacks.values()) glyph ??= fallback.glyph(codePoint);
     return glyph ? { glyph, missing: false } : { glyph: this.replacement, missing: true };
+  }
+
+  /**
+   * The emoji sequences of a text (ZWJ sequences, flags, keycaps, skin tones)
+   * that the emoji face draws as one glyph each; the rest of the text is
+   * resolved character by character.
+   */
+  *emojiSequences(text: string): Generator<DrawnSequence> {
+    const emoji = this.fallbacks.get('emoji');
+    if (!emoji) return;
+    for (const match of text.matchAll(EMOJI_SEQUENCE)) {
+      const glyph = emoji.sequence(match[0]);
+      if (glyph) yield { index: match.index, text: match[0], glyph };
+    }
+  }
+
+  /** Writes the fallback faces a glyph was drawn with into the PDF; the others leave no trace. Call once, before saving. */
+  async embedUsedFallbacks(): Promise<void> {
+    for (const face of this.fallbacks.values()) if (face.used) await face.pdfFont.embed();
   }
 }
 
+/** A pictograph with its skin tone or variation selector. */
+const EMOJI_PIECE = String.raw`\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?`;
+/** Emoji sequences of more than one visible code point: ZWJ sequences first, so 👩🏽‍💻 is not cut after 🏽. */
+const EMOJI_SEQUENCE = new RegExp(
+  [
+    String.raw`${EMOJI_PIECE}(?:\u200D${EMOJI_PIECE})+`,
+    String.raw`\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|[\u{E0020}-\u{E007E}]+\u{E007F})`,
+    String.raw`\p{Regional_Indicator}{2}`,
+    String.raw`[#*0-9]\uFE0F?\u20E3`,
+  ].join('|'),
+  'gu',
+);
+
 /**
- * Embeds the three faces as subsets. Subset fonts get the six-letter tag PDF
+ * Embeds the three faces as subsets, and reads the fallback faces the text
+ * needs (each still embedded only once a glyph of it is drawn). Subset fonts get the six-letter tag PDF
  * readers (and `pdffonts`) recognise; it is derived from the face name so
  * builds stay byte-identical.
  */
-export async function embedFonts(pdf: PDFDocument, fonts: FontSet): Promise<FontBook> {
+export async function embedFonts(pdf: PDFDocument, fonts: FontSet, texts: readonly string[]): Promise<FontBook> {
   pdf.registerFontkit(fontkit);
   const embed = async (name: string, bytes: Uint8Array, postscript: string, tag: string, advanceScale = 1) =>
-    new Face(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }), advanceScale);
+    Face.of(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }), advanceScale);
+  const regular = await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG');
+  const fallbacks = new Map<FallbackRole, Face>();
+  for (const fallback of fallbacksNeeded(texts, (codePoint) => !regular.has(codePoint))) {
+    const embedder = await CustomFontSubsetEmbedder.for(fontkit, await fonts.fallback(fallback.role), fallback.name);
+    const face = new Face(fallback.role, embedder as unknown as SubsetEmbedder, () => PDFFont.of(pdf.context.nextRef(), pdf, embedder));
+    fallbacks.set(fallback.role, face);
+  }
   return new FontBook(
     {
-      regular: await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG'),
+      regular,
       bold: await embed('bold', fonts.bold, 'NotoSansTC-Bold', 'BNDBLD'),
       mono: await embed('mono', fonts.mono, 'JetBrainsMono-Regular', 'BNDMON'),
     },
     await embed('half', fonts.regular, 'NotoSansTC-Regular', 'BNDHLF', 0.5),
+    fallbacks,
   );
 }

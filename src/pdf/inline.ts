@@ -196,19 +196,19 @@ function extendsPrevious(cp: number, prev: number | undefined): boolean {
 function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeContext, lang?: string): void {
   let previousMissing: number | undefined;
   let joined = false;
-  for (const ch of text) {
+  const appendChar = (ch: string): void => {
     let cp = ch.codePointAt(0)!;
     if (cp === ZWJ) joined = true;
     if (isInvisible(cp)) {
       // A joiner or variation selector inside an emoji belongs to the text its box stands for.
       if (previousMissing !== undefined) out[out.length - 1].actualText += ch;
-      continue;
+      return;
     }
     if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (cp === HARD_BREAK) {
       out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style, lang });
       previousMissing = undefined;
-      continue;
+      return;
     }
     const { glyph, missing } = ctx.fonts.resolve(style.face, cp);
     if (missing) {
@@ -219,15 +219,25 @@ function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeConte
       joined = false;
       if (partOfPrevious) {
         out[out.length - 1].actualText += ch;
-        continue;
+        return;
       }
       out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, actualText: ch, lang });
-      continue;
+      return;
     }
     previousMissing = undefined;
     joined = false;
     out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, lang });
+  };
+  // An emoji sequence the emoji face draws as one glyph (👩‍💻, 👍🏽, 🇹🇼, 1️⃣) keeps all its code points as its text.
+  let at = 0;
+  for (const sequence of ctx.fonts.emojiSequences(text)) {
+    for (const ch of text.slice(at, sequence.index)) appendChar(ch);
+    out.push({ codePoint: sequence.text.codePointAt(0)!, width: (sequence.glyph.advance * style.size) / 1000, gapBefore: 0, glyph: sequence.glyph, style, actualText: sequence.text, lang });
+    previousMissing = undefined;
+    joined = false;
+    at = sequence.index + sequence.text.length;
   }
+  for (const ch of text.slice(at)) appendChar(ch);
 }
 
 function appendInlines(out: TextChar[], nodes: readonly Inline[], style: Style, ctx: ShapeContext): void {

@@ -6,6 +6,7 @@ import { languageOf } from '../language/index.ts';
 import { addLinkAnnotations } from './annotations.ts';
 import { fileCrossReferencesInOrder } from './cross-references.ts';
 import type { Frame } from './boxes.ts';
+import { documentTexts } from './fallback-faces.ts';
 import { embedFonts, type FontBook } from './fonts.ts';
 import { drawCover, drawTitlePage, partOpening, tableOfContents, type ContentsLine } from './front-matter.ts';
 import { pageGeometry, textHeight, textWidth } from './geometry.ts';
@@ -37,7 +38,7 @@ export const pdfWriter: Writer = {
 async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
   fileCrossReferencesInOrder();
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  const fonts = await embedFonts(pdf, await ctx.fonts());
+  const fonts = await embedFonts(pdf, await ctx.fonts(), documentTexts(doc));
   const where: Where = { file: 'book.yaml' };
   try {
     return await drawBook(pdf, fonts, doc, ctx, where);
@@ -127,6 +128,7 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   pageLabels(pdf, front.pageCount);
   tree.write();
   await setMetadata(pdf, doc.meta);
+  await fonts.embedUsedFallbacks();
   ctx.onProgress?.(1, 'saved');
   // pdf-lib yields to the event loop every objectsPerTick objects (1 ms each in Node); the build is CPU-bound, so it never needs to.
   const bytes = await pdf.save({ useObjectStreams: true, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY });

@@ -1,7 +1,7 @@
 import { BuildRepository, type BuildFile, type BuildRecord } from '../catalog/builds.ts';
 import { buildFormats, buildMessageSchema, editionFileKey, editionMetaOf, fileFormat, snapshotKey } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
-import { FONT_FILES } from '../pdf/font-keys.ts';
+import { FALLBACK_FONT_FILES, FONT_FILES } from '../pdf/font-keys.ts';
 import type { BookDocument } from '../document/model.ts';
 import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '../pipeline/build.ts';
 import { sampleDocument } from '../pipeline/sample.ts';
@@ -9,7 +9,7 @@ import { StorageSource, type BookSnapshot } from './storage-source.ts';
 import { publishAwaitedRebuild } from './consent-rebuilds.ts';
 import { EditionContentRepository } from '../catalog/edition-contents.ts';
 import type { Format } from '../formats/registry.ts';
-import type { FontSet } from '../formats/writer.ts';
+import type { FaceRole, FallbackRole, FontSet } from '../formats/writer.ts';
 
 /** Attempts before an unexpected error (R2 or D1 hiccup) fails the build; content errors fail at once. */
 const MAX_ATTEMPTS = 3;
@@ -155,19 +155,27 @@ export async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: Bu
   return rows;
 }
 
-/** Fonts come from R2 (too big to bundle), read only when a PDF is written. */
+/**
+ * Fonts come from R2 (too big to bundle), read only when a PDF is written;
+ * a fallback face only when the PDF writer asks for it, once per build.
+ */
 export function lazyFonts(bucket: Pick<R2Bucket, 'get'>): () => Promise<FontSet> {
   let loading: Promise<FontSet> | undefined;
+  const read = async (r2Key: string) => {
+    const object = await bucket.get(r2Key);
+    if (!object) throw new BinderyError('missing-file', `font "${r2Key}" is not in the R2 bucket; upload the fonts (see README, Deploy)`);
+    return new Uint8Array(await object.arrayBuffer());
+  };
+  const fallbacks = new Map<FallbackRole, Promise<Uint8Array>>();
+  const fallback = (role: FallbackRole) => {
+    let bytes = fallbacks.get(role);
+    if (!bytes) fallbacks.set(role, (bytes = read(FALLBACK_FONT_FILES.find((font) => font.role === role)!.r2Key)));
+    return bytes;
+  };
   return () =>
     (loading ??= (async () => {
-      const entries = await Promise.all(
-        FONT_FILES.map(async (font) => {
-          const object = await bucket.get(font.r2Key);
-          if (!object) throw new BinderyError('missing-file', `font "${font.r2Key}" is not in the R2 bucket; upload the fonts (see README, Deploy)`);
-          return [font.role, new Uint8Array(await object.arrayBuffer())] as const;
-        }),
-      );
-      return Object.fromEntries(entries) as unknown as FontSet;
+      const entries = await Promise.all(FONT_FILES.map(async (font) => [font.role, await read(font.r2Key)] as const));
+      return { ...(Object.fromEntries(entries) as Record<FaceRole, Uint8Array>), fallback };
     })());
 }
 

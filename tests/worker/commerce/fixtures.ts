@@ -4,10 +4,10 @@ import { BookRepository } from '../../../src/catalog/books.ts';
 import { BuildRepository } from '../../../src/catalog/builds.ts';
 import { apiManifestSchema } from '../../../src/catalog/schemas.ts';
 import { storeFiles } from '../../../src/worker/consumer.ts';
-import type { FontSet } from '../../../src/formats/writer.ts';
+import type { FaceRole, FontSet } from '../../../src/formats/writer.ts';
 import { signStripePayload } from '../../../src/commerce/stripe-signature.ts';
 import { MemorySource } from '../../../src/content/source.ts';
-import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
+import { FALLBACK_FONT_FILES, FONT_FILES } from '../../../src/pdf/font-keys.ts';
 
 export const ORIGIN = 'https://bindery.test';
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -30,10 +30,9 @@ const SOURCE = new MemorySource(
 let built: Promise<BuildResult> | undefined;
 
 async function fonts(): Promise<FontSet> {
-  const entries = await Promise.all(
-    FONT_FILES.map(async (font) => [font.role, new Uint8Array(await (await env.TEST_FONTS.fetch(`https://fonts/${font.r2Key}`)).arrayBuffer())] as const),
-  );
-  return Object.fromEntries(entries) as unknown as FontSet;
+  const read = async (r2Key: string) => new Uint8Array(await (await env.TEST_FONTS.fetch(`https://fonts/${r2Key}`)).arrayBuffer());
+  const entries = await Promise.all(FONT_FILES.map(async (font) => [font.role, await read(font.r2Key)] as const));
+  return { ...(Object.fromEntries(entries) as Record<FaceRole, Uint8Array>), fallback: (role) => read(FALLBACK_FONT_FILES.find((font) => font.role === role)!.r2Key) };
 }
 
 /** The fixture book built once per test file through the one build path (EPUB and PDF writers). */
