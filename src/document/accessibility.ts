@@ -1,5 +1,5 @@
 import { languageOf } from '../language/index.ts';
-import { inlineText, type Block, type BookDocument, type Inline } from './model.ts';
+import { childBlocks, inlineRunsOf, inlineText, type Block, type BookDocument, type Inline } from './model.ts';
 
 /** EPUB Accessibility 1.1 metadata of a book: derived from its content, then the publisher's book.yaml overrides applied. */
 export interface Accessibility {
@@ -60,22 +60,8 @@ export function imagesOf(doc: BookDocument): ImageNode[] {
   };
   const blocks = (nodes: readonly Block[]) => {
     for (const b of nodes) {
-      switch (b.type) {
-        case 'heading':
-        case 'paragraph':
-          inlines(b.children);
-          break;
-        case 'list':
-          b.items.forEach((i) => blocks(i.children));
-          break;
-        case 'table':
-          b.header.forEach(inlines);
-          b.rows.forEach((r) => r.forEach(inlines));
-          break;
-        case 'quote':
-          blocks(b.children);
-          break;
-      }
+      inlineRunsOf(b).forEach(inlines);
+      childBlocks(b).forEach(blocks);
     }
   };
   doc.chapters.forEach((c) => blocks(c.blocks));

@@ -8,7 +8,7 @@ import { sniffImage } from './image-info.ts';
 import { sanitizeSvg } from './svg.ts';
 import { curlQuotesInText } from './typography.ts';
 import { rareCharacterWarnings } from './glyph-coverage.ts';
-import { inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
+import { inlineRunsOf, inlineText, type Inline, type Asset, type BookDocument, type BookMeta, type Chapter, type Part } from './model.ts';
 import { parseMarkdown, walkBlocks, walkInlines } from './parse.ts';
 import { DEFAULT_TDM, resolveTdm } from '../tdm.ts';
 
@@ -106,10 +106,7 @@ function replaceImage(chapter: Chapter, image: Inline, replacement: Inline[]): v
     if (i !== -1) nodes.splice(i, 1, ...replacement);
     for (const n of nodes) if ('children' in n) replace(n.children);
   };
-  walkBlocks(chapter.blocks, (b) => {
-    if (b.type === 'heading' || b.type === 'paragraph') replace(b.children);
-    else if (b.type === 'table') [...b.header, ...b.rows.flat()].forEach(replace);
-  });
+  walkBlocks(chapter.blocks, (b) => inlineRunsOf(b).forEach(replace));
 }
 
 function chapterId(index: number): string {

@@ -65,6 +65,8 @@ function blockTexts(block: Block): [string, number][] {
     case 'code':
       // The value starts on the line after the opening fence.
       return [[block.value, block.line + 1]];
+    case 'definitionList':
+      return block.items.flatMap((item) => item.terms.map((term, i): [string, number] => [inlineText(term), item.line + i]));
     default:
       return [];
   }

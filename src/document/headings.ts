@@ -1,5 +1,5 @@
 import type { Warning } from '../errors.ts';
-import { inlineText, type Block } from './model.ts';
+import { childBlocks, inlineText, type Block } from './model.ts';
 
 /**
  * An article's headings, arranged under its chapter title: the title is the
@@ -63,14 +63,13 @@ export function sameTitle(heading: string, title: string): boolean {
   return a !== '' && a === key(title);
 }
 
-/** Every heading of the blocks in document order, including those inside quotes and list items. */
+/** Every heading of the blocks in document order, including those inside quotes, list items and definitions. */
 function headingsOf(blocks: readonly Block[]): Extract<Block, { type: 'heading' }>[] {
   const out: Extract<Block, { type: 'heading' }>[] = [];
   const visit = (list: readonly Block[]) => {
     for (const block of list) {
       if (block.type === 'heading') out.push(block);
-      else if (block.type === 'quote') visit(block.children);
-      else if (block.type === 'list') for (const item of block.items) visit(item.children);
+      else childBlocks(block).forEach(visit);
     }
   };
   visit(blocks);

@@ -1,10 +1,10 @@
 import { inlineText, type Block, type Inline, type SpanTag } from './model.ts';
 
 /**
- * Replaces every run of inline content in `blocks` — paragraphs, headings and
- * table cells, nested in quotes and lists too — with `transform(run)`, in
- * place. The document-model passes that work on running text (joining soft
- * breaks, curling quotes) share it.
+ * Replaces every run of inline content in `blocks` — paragraphs, headings,
+ * table cells and definition terms, nested in quotes, lists and definitions
+ * too — with `transform(run)`, in place. The document-model passes that work
+ * on running text (joining soft breaks, curling quotes) share it.
  */
 export function mapInlineRuns(blocks: Block[], transform: (run: Inline[]) => Inline[]): void {
   for (const block of blocks) {
@@ -22,6 +22,12 @@ export function mapInlineRuns(blocks: Block[], transform: (run: Inline[]) => Inl
         break;
       case 'list':
         for (const item of block.items) mapInlineRuns(item.children, transform);
+        break;
+      case 'definitionList':
+        for (const item of block.items) {
+          item.terms = item.terms.map(transform);
+          for (const definition of item.definitions) mapInlineRuns(definition, transform);
+        }
         break;
       default:
         break;

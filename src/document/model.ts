@@ -40,12 +40,21 @@ export type Block =
   | { type: 'table'; align: Align[]; header: Inline[][]; rows: Inline[][][]; line: number }
   | { type: 'code'; lang?: string; value: string; line: number }
   | { type: 'quote'; children: Block[]; line: number }
+  | { type: 'definitionList'; items: DefinitionItem[]; line: number }
   | { type: 'thematicBreak'; line: number };
 
 export interface ListItem {
   /** null for ordinary items; true/false for GFM task list items. */
   checked: boolean | null;
   children: Block[];
+}
+
+/** One entry of a definition list: one or more terms, then their definitions. */
+export interface DefinitionItem {
+  /** Each term is one source line; the first is on `line`, the next on the line below. */
+  terms: Inline[][];
+  definitions: Block[][];
+  line: number;
 }
 
 export interface HeadingRef {
@@ -124,6 +133,35 @@ export interface BookDocument {
   chapters: Chapter[];
   parts: Part[];
   assets: Map<string, Asset>;
+}
+
+/** The block lists a block holds: a quote's, each list item's, each definition. */
+export function childBlocks(block: Block): Block[][] {
+  switch (block.type) {
+    case 'quote':
+      return [block.children];
+    case 'list':
+      return block.items.map((item) => item.children);
+    case 'definitionList':
+      return block.items.flatMap((item) => item.definitions);
+    default:
+      return [];
+  }
+}
+
+/** The runs of inline content a block itself holds (not those of its child blocks): its text, a table's cells, a definition list's terms. */
+export function inlineRunsOf(block: Block): Inline[][] {
+  switch (block.type) {
+    case 'heading':
+    case 'paragraph':
+      return [block.children];
+    case 'table':
+      return [...block.header, ...block.rows.flat()];
+    case 'definitionList':
+      return block.items.flatMap((item) => item.terms);
+    default:
+      return [];
+  }
 }
 
 /** Plain text of inline nodes: for titles, alt text, search and checks. */

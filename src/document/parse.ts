@@ -1,5 +1,6 @@
-import { Lexer, Parser, Renderer, type Token, type Tokens } from 'marked';
-import type { Block, Inline, ListItem } from './model.ts';
+import { Marked, Parser, Renderer, type Token, type Tokens } from 'marked';
+import { childBlocks, inlineRunsOf, type Block, type Inline, type ListItem } from './model.ts';
+import { definitionListExtension, type DefinitionListToken } from './definition-lists.ts';
 import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
 import { mapInlineRuns } from './inline-runs.ts';
@@ -15,6 +16,9 @@ class MarkingRenderer extends Renderer {
 
 const OPTIONS = { gfm: true, breaks: false, renderer: new MarkingRenderer() };
 
+/** GitHub-flavoured Markdown plus definition lists (definition-lists.ts). */
+const MARKDOWN = new Marked({ gfm: true, extensions: [definitionListExtension] });
+
 /**
  * Markdown → document model. marked's lexer gives the block structure;
  * inline content goes through marked's inline renderer and then the
@@ -29,7 +33,7 @@ const OPTIONS = { gfm: true, breaks: false, renderer: new MarkingRenderer() };
  * @param headings the article's title (a first heading repeating it is dropped), its file and a sink for warnings.
  */
 export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
-  const tokens = new Lexer({ gfm: true }).lex(markdown);
+  const tokens = MARKDOWN.lexer(markdown);
   const blocks = convertTokens(tokens, markdown, startLine);
   mapInlineRuns(blocks, joinSoftBreaks);
   arrangeHeadings(blocks, headings);
@@ -107,6 +111,18 @@ function convertToken(token: Token, line: number): Block[] {
       return [{ type: 'thematicBreak', line }];
     case 'html':
       return htmlToBlocks((token as Tokens.HTML).text, line);
+    case 'definitionList': {
+      const t = token as DefinitionListToken;
+      const items = t.items.map((item) => {
+        const first = line + item.terms[0].lineOffset;
+        return {
+          terms: item.terms.map((term) => inlines(term.tokens, line + term.lineOffset)),
+          definitions: item.definitions.map((d) => convertTokens(d.tokens, d.text, line + d.lineOffset)),
+          line: first,
+        };
+      });
+      return [{ type: 'definitionList', items, line }];
+    }
     default:
       // space, def (link definitions are applied by the lexer), checkbox
       return [];
@@ -121,12 +137,11 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Visits every block, depth first, including those inside quotes and list items. */
+/** Visits every block, depth first, including those inside quotes, list items and definitions. */
 export function walkBlocks(blocks: readonly Block[], visit: (block: Block) => void): void {
   for (const block of blocks) {
     visit(block);
-    if (block.type === 'quote') walkBlocks(block.children, visit);
-    else if (block.type === 'list') for (const item of block.items) walkBlocks(item.children, visit);
+    for (const children of childBlocks(block)) walkBlocks(children, visit);
   }
 }
 
@@ -138,11 +153,5 @@ export function walkInlines(blocks: readonly Block[], visit: (node: Inline) => v
       if ('children' in node) visitAll(node.children);
     }
   };
-  walkBlocks(blocks, (block) => {
-    if (block.type === 'heading' || block.type === 'paragraph') visitAll(block.children);
-    else if (block.type === 'table') {
-      block.header.forEach(visitAll);
-      block.rows.forEach((row) => row.forEach(visitAll));
-    }
-  });
+  walkBlocks(blocks, (block) => inlineRunsOf(block).forEach(visitAll));
 }

@@ -51,6 +51,8 @@ function renderBlock(block: Block, ctx: ContentContext): string {
     }
     case 'quote':
       return `<blockquote>\n${renderBlocks(block.children, ctx)}</blockquote>\n`;
+    case 'definitionList':
+      return renderDefinitionList(block, ctx);
     case 'thematicBreak':
       return '<hr/>\n';
   }
@@ -71,6 +73,14 @@ function renderItem(item: ListItem, ctx: ContentContext): string {
   const [first, ...rest] = item.children;
   const head = first?.type === 'paragraph' && !soleImage(first.children) ? `<p>${box}${renderInlines(first.children, ctx, first.line)}</p>\n` : `${box}${first ? renderBlock(first, ctx) : ''}`;
   return `<li class="task">${head}${renderBlocks(rest, ctx)}</li>\n`;
+}
+
+function renderDefinitionList(block: Extract<Block, { type: 'definitionList' }>, ctx: ContentContext): string {
+  const items = block.items.map((item) => {
+    const terms = item.terms.map((term, i) => `<dt>${renderInlines(term, ctx, item.line + i)}</dt>\n`).join('');
+    return `${terms}${item.definitions.map((d) => `<dd>${renderBlocks(d, ctx)}</dd>\n`).join('')}`;
+  });
+  return `<dl>\n${items.join('')}</dl>\n`;
 }
 
 const ALIGN_CLASS: Record<Exclude<Align, null>, string> = { left: 'align-left', center: 'align-center', right: 'align-right' };

@@ -93,6 +93,13 @@ li > p { margin: 0.2em 0; }
 ul.tasks { list-style: none; padding-left: 0.6em; }
 .checkbox { font-family: sans-serif; }
 
+/* Definition lists hang as the PDF sets them: the term bold on its own line, its definitions indented as list items are. */
+dl { margin: 0.8em 0; }
+dt { font-weight: bold; margin: 0.6em 0 0; page-break-after: avoid; break-after: avoid; }
+dt:first-child { margin-top: 0; }
+dd { margin: 0.2em 0 0 1.8em; }
+dd > p { margin: 0.2em 0; }
+
 hr { border: none; border-top: 1px solid #999; margin: 1.5em 20%; }
 
 figure { margin: 1.2em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }

@@ -116,6 +116,8 @@ async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapt
       };
       return layoutBlocks(block.children, inner, ctx, chapterId, parent.add('BlockQuote'));
     }
+    case 'definitionList':
+      return definitionList(block, frame, ctx, chapterId, parent);
     case 'code':
       return codeBlock(block.value, frame, ctx, parent.add('Code'));
     case 'table':
@@ -212,6 +214,9 @@ async function figure(image: Image, frame: Frame, ctx: LayoutContext, parent: St
   ];
 }
 
+/** How far list items and definitions are set in from the text around them. */
+const LIST_INDENT = TYPE.body * 1.5;
+
 /** Bullet and its /ListNumbering name (ISO 32000-1 §14.8.5.5), by nesting depth. */
 const BULLETS = [
   ['•', 'Disc'],
@@ -231,7 +236,7 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
   });
   const shaped = markers.map((m) => shapeText(m, markerStyle, ctx.shape));
   const widest = Math.max(...shaped.map((s) => s.reduce((w, c) => w + c.width, 0)));
-  const indent = Math.max(TYPE.body * 1.5, widest + TYPE.body * 0.6);
+  const indent = Math.max(LIST_INDENT, widest + TYPE.body * 0.6);
   const inner: Frame = { x: frame.x + indent, width: frame.width - indent, decorations: frame.decorations, listDepth: depth + 1 };
   const out: Box[] = [];
   for (const [i, item] of block.items.entries()) {
@@ -250,6 +255,37 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
     };
     if (i > 0) first.spaceBefore = Math.max(first.spaceBefore, TYPE.body * 0.25);
     out.push(...boxes);
+  }
+  return out;
+}
+
+/**
+ * A definition list, hanging: each term in bold on its own line at the
+ * frame's edge, its definitions below it, indented as list items are. A term
+ * keeps with the first two lines of its definition. Tagged as a list
+ * (PDF/UA-1 has no definition list): L › LI › (Lbl, LBody), the terms the
+ * label and the definitions the body.
+ */
+async function definitionList(block: Extract<Block, { type: 'definitionList' }>, frame: Frame, ctx: LayoutContext, chapterId: string, parent: StructNode): Promise<Box[]> {
+  const listNode = parent.add('L', { attributes: { O: 'List', ListNumbering: 'None' } });
+  const inner: Frame = { ...frame, x: frame.x + LIST_INDENT, width: frame.width - LIST_INDENT };
+  const out: Box[] = [];
+  for (const [i, item] of block.items.entries()) {
+    const itemNode = listNode.add('LI');
+    const label = itemNode.add('Lbl');
+    const terms = item.terms.flatMap((term, n) => {
+      ctx.at(item.line + n);
+      return tagBoxes(textBoxes(shapeInlines(term, baseStyle('bold', TYPE.body), ctx.shape), frame, { leading: bodyLeading(ctx), justify: false }), label);
+    });
+    for (const line of terms) line.keepWithNext = true;
+    if (i > 0 && terms[0]) terms[0].spaceBefore = TYPE.body * TYPE.paragraphGap;
+    const body = itemNode.add('LBody');
+    out.push(...terms);
+    for (const [j, definition] of item.definitions.entries()) {
+      const boxes = await layoutBlocks(definition, inner, ctx, chapterId, body);
+      if (boxes[0]) boxes[0].spaceBefore = j === 0 ? TYPE.body * 0.2 : Math.max(boxes[0].spaceBefore, TYPE.body * 0.4);
+      out.push(...boxes);
+    }
   }
   return out;
 }

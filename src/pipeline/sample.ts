@@ -42,6 +42,11 @@ function withoutLinksOutside(blocks: readonly Block[], kept: ReadonlySet<string>
         return { ...block, children: withoutLinksOutside(block.children, kept) };
       case 'list':
         return { ...block, items: block.items.map((item) => ({ ...item, children: withoutLinksOutside(item.children, kept) })) };
+      case 'definitionList':
+        return {
+          ...block,
+          items: block.items.map((item) => ({ ...item, terms: item.terms.map(inlines), definitions: item.definitions.map((d) => withoutLinksOutside(d, kept)) })),
+        };
       default:
         return block;
     }

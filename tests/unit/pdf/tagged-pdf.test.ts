@@ -127,14 +127,19 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'tagged PDF: structure tree, mark
     expect(headings).toEqual(expected);
   });
 
-  it('tags lists as L › LI › Lbl + LBody, the label carrying the number', () => {
-    const lists: Extract<Block, { type: 'list' }>[] = [];
-    for (const chapter of document.chapters) walkBlocks(chapter.blocks, (block) => void (block.type === 'list' && lists.push(block)));
+  it('tags lists as L › LI › Lbl + LBody, the label carrying the number (a definition list\'s: its terms)', () => {
+    const lists: Extract<Block, { type: 'list' | 'definitionList' }>[] = [];
+    for (const chapter of document.chapters) walkBlocks(chapter.blocks, (block) => void ((block.type === 'list' || block.type === 'definitionList') && lists.push(block)));
     const tagged = elements(edge.tree, 'L');
     expect(tagged.length).toBe(lists.length);
     lists.forEach((list, i) => {
       const items = (tagged[i].kids as Element[]).filter((k) => k.type === 'LI');
       expect(items.length).toBe(list.items.length);
+      if (list.type === 'definitionList') {
+        items.forEach((item, j) => expect(shown(textOf(item.kids[0] as Element))).toBe(shown(list.items[j].terms.map((t) => inlineText(t)).join(''))));
+        expect(tagged[i].attributes).toContain('/ListNumbering /None');
+        return;
+      }
       items.forEach((item, j) => {
         expect((item.kids as Element[]).map((k) => k.type)).toEqual(['Lbl', 'LBody']);
         if (list.ordered) expect(textOf(item.kids[0] as Element)).toBe(`${list.start + j}.`);
