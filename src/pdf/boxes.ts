@@ -35,6 +35,8 @@ export interface Box {
   minHeight?: number;
   /** The structure element the box's text and images belong to; without one they are artifacts. */
   tag?: StructNode;
+  /** Decorations that run on through `spaceBefore` when the box does not start a page: a quote's rule between its paragraphs. */
+  bridge?: readonly Decoration[];
   draw(canvas: PageCanvas, top: number): void;
 }
 

@@ -92,6 +92,8 @@ class Operators {
 export class PageCanvas {
   private readonly content = new Operators();
   private readonly underlay = new Operators();
+  /** Underlay rectangles that a fill right below them extends, by x, width and colour: their operator's index, colour operator and extent. */
+  private readonly columns = new Map<string, { index: number; colour: string; top: number; bottom: number }>();
   private readonly fontNames = new Map<Face, string>();
   private readonly imageNames = new Map<PDFRef, string>();
   readonly links: LinkArea[] = [];
@@ -247,9 +249,27 @@ export class PageCanvas {
     return element;
   }
 
-  /** A filled rectangle: a tint, a rule or a placeholder's ground, never content. */
+  /**
+   * A filled rectangle: a tint, a rule or a placeholder's ground, never
+   * content. One that continues an earlier one of the underlay straight
+   * below it (same x, width and colour) extends it: a quote's rule or a code
+   * block's tint, drawn line by line, is one rectangle on each page.
+   */
   fillRect(x: number, y: number, w: number, h: number, fill: Rgb): void {
-    this.decoration((state) => `${state.fillColour(fill)}${num(x)} ${num(y)} ${num(w)} ${num(h)} re f`);
+    if (this.forced) {
+      this.decoration((state) => `${state.fillColour(fill)}${num(x)} ${num(y)} ${num(w)} ${num(h)} re f`);
+      return;
+    }
+    const key = `${num(x)} ${num(w)} ${colour(fill, 'rg')}`;
+    const above = this.columns.get(key);
+    if (above && Math.abs(above.bottom - (y + h)) < 0.01) {
+      above.bottom = y;
+      this.underlay.ops[above.index] = `${above.colour}${num(x)} ${num(y)} ${num(w)} ${num(above.top - y)} re f`;
+      return;
+    }
+    const rg = this.underlay.fillColour(fill);
+    this.columns.set(key, { index: this.underlay.ops.length, colour: rg, top: y + h, bottom: y });
+    this.underlay.ops.push(`${rg}${num(x)} ${num(y)} ${num(w)} ${num(h)} re f`);
   }
 
   strokeRect(x: number, y: number, w: number, h: number, stroke: Rgb, width: number): void {
@@ -303,6 +323,7 @@ export class PageCanvas {
     this.page.node.addContentStream(pdf.context.register(stream));
     this.content.ops.length = 0;
     this.underlay.ops.length = 0;
+    this.columns.clear();
   }
 }
 

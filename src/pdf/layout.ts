@@ -1,7 +1,7 @@
 import type { Block, Chapter, Inline } from '../document/model.ts';
 import { displayUrl, externalUrl } from '../document/urls.ts';
 import type { Language } from '../language/index.ts';
-import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, tagBoxes, textBoxes, type Box, type Frame } from './boxes.ts';
+import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, tagBoxes, textBoxes, type Box, type Decoration, type Frame } from './boxes.ts';
 import { COLOURS, TYPE, type Rgb } from './geometry.ts';
 import type { ImageStore } from './images.ts';
 import { baseStyle, shapeInlines, shapeText, type ShapeContext, type Style } from './inline.ts';
@@ -108,13 +108,13 @@ async function layoutBlock(block: Block, frame: Frame, ctx: LayoutContext, chapt
     case 'list':
       return list(block, frame, ctx, chapterId, parent);
     case 'quote': {
-      const rule = frame.x + 1;
-      const inner: Frame = {
-        x: frame.x + TYPE.body * 1.2,
-        width: frame.width - TYPE.body * 1.2,
-        decorations: [...frame.decorations, (canvas, top, height) => canvas.fillRect(rule, top - height, 2, height, COLOURS.quoteRule)],
-      };
-      return layoutBlocks(block.children, inner, ctx, chapterId, parent.add('BlockQuote'));
+      const x = frame.x + 1;
+      const rule: Decoration = (canvas, top, height) => canvas.fillRect(x, top - height, 2, height, COLOURS.quoteRule);
+      const inner: Frame = { x: frame.x + TYPE.body * 1.2, width: frame.width - TYPE.body * 1.2, decorations: [...frame.decorations, rule] };
+      const boxes = await layoutBlocks(block.children, inner, ctx, chapterId, parent.add('BlockQuote'));
+      // One rule down the whole quote: it runs on through the space between its paragraphs (on one page).
+      for (const box of boxes.slice(1)) box.bridge = [...(box.bridge ?? []), rule];
+      return boxes;
     }
     case 'definitionList':
       return definitionList(block, frame, ctx, chapterId, parent);

@@ -88,11 +88,14 @@ export class Paginator {
 
   /** Draws a box at the current position; a repeat (a table header carried over) is drawn as an artifact, its content being tagged once. */
   private put(box: Box, repeat = false): void {
-    if (!this.empty) this.y -= box.spaceBefore;
-    for (const key of box.anchors ?? []) this.destinations.set(key, { page: this.canvas!.page.ref, pageIndex: this.pages.length - 1, y: this.y });
+    const canvas = this.canvas!;
+    if (!this.empty) {
+      for (const decoration of box.bridge ?? []) decoration(canvas, this.y, box.spaceBefore);
+      this.y -= box.spaceBefore;
+    }
+    for (const key of box.anchors ?? []) this.destinations.set(key, { page: canvas.page.ref, pageIndex: this.pages.length - 1, y: this.y });
     if (box.runningTitle !== undefined) this.title = box.runningTitle;
     if (box.suppressHeader && this.empty) this.headerless = true;
-    const canvas = this.canvas!;
     const top = this.y;
     if (repeat) canvas.artifact('Pagination', () => box.draw(canvas, top));
     else canvas.tagged(box.tag, () => box.draw(canvas, top));
