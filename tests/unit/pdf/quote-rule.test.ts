@@ -94,7 +94,7 @@ describeWithTools([TOOLS.poppler], "a block quote's rule in the PDF", () => {
   it('continues the rule of a quote broken over pages from the top of the text area, unbroken on both pages', () => {
     const long = quotePages('b');
     expect(long.length).toBeGreaterThanOrEqual(2);
-    const textTop = pageGeometry(undefined).top;
+    const textTop = pageGeometry('a5').top;
     for (const [n, page] of long.entries()) {
       const marks = page.words.filter((w) => /^b\d+$/.test(w.text));
       const runs = ruleRuns(page);
