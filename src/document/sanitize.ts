@@ -1,6 +1,6 @@
 import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
-import { SPAN_TAGS, type Align, type Block, type Inline, type SpanTag } from './model.ts';
+import { SPAN_TAGS, type Align, type Block, type DefinitionItem, type Inline, type SpanTag } from './model.ts';
 
 /**
  * Allow-list conversion of HTML (raw HTML from Markdown, and the inline HTML
@@ -22,9 +22,9 @@ function dropsContent(tag: string): boolean {
 }
 
 const SPANS = new Set<string>(SPAN_TAGS);
-const CONTAINERS = new Set(['div', 'section', 'article', 'aside', 'header', 'footer', 'main', 'nav', 'figure', 'details', 'center', 'dl', 'address', 'body', 'html', 'hgroup']);
+const CONTAINERS = new Set(['div', 'section', 'article', 'aside', 'header', 'footer', 'main', 'nav', 'figure', 'details', 'center', 'address', 'body', 'html', 'hgroup']);
 const PARAGRAPHS = new Set(['p', 'figcaption', 'summary', 'dt', 'dd', 'caption', 'legend']);
-const BLOCK_TAGS = new Set([...CONTAINERS, ...PARAGRAPHS, 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'hr', 'table']);
+const BLOCK_TAGS = new Set([...CONTAINERS, ...PARAGRAPHS, 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'blockquote', 'pre', 'hr', 'table']);
 
 /** Attribute the Markdown renderer puts on images written as `![]()`, to tell them from raw `<img>`. */
 export const MARKDOWN_IMAGE = 'data-bindery-md';
@@ -157,9 +157,37 @@ function convertBlockElement(el: Element, line: number): Block[] {
       return [{ type: 'thematicBreak', line }];
     case 'table':
       return [convertTable(el, line)];
+    case 'dl':
+      return convertDefinitionList(el, line);
     default:
       return [];
   }
+}
+
+/**
+ * `<dl>` as the Markdown definition list is: consecutive `<dt>`s are the
+ * terms of the `<dd>`s after them (a `<div>` may group them, as HTML allows).
+ * A `<dd>` before any term is an ordinary block; a term with no definition
+ * gets an empty one, so the EPUB's `<dl>` stays valid.
+ */
+function convertDefinitionList(dl: Element, line: number): Block[] {
+  const before: Block[] = [];
+  const items: DefinitionItem[] = [];
+  const entries = dl.children.filter(isElement).flatMap((c) => (c.name === 'div' ? c.children.filter(isElement) : [c]));
+  for (const el of entries) {
+    const last = items[items.length - 1];
+    if (el.name === 'dt') {
+      const term = trimInlines(mergeText(convertInlines(el.children, line)));
+      if (last && last.definitions.length === 0) last.terms.push(term);
+      else items.push({ terms: [term], definitions: [], line });
+    } else if (el.name === 'dd') {
+      const blocks = convertBlocks(el.children, line);
+      if (last) last.definitions.push(blocks);
+      else before.push(...blocks);
+    }
+  }
+  for (const item of items) if (item.definitions.length === 0) item.definitions.push([]);
+  return items.length ? [...before, { type: 'definitionList', items, line }] : before;
 }
 
 function convertTable(table: Element, line: number): Block {

@@ -105,6 +105,17 @@ describe('definition lists (pandoc definition_lists, PHP Markdown Extra)', () =>
     expect(list.type === 'list' && list.items.map((i) => i.children.map((b) => b.type))).toEqual([['definitionList'], ['paragraph']]);
   });
 
+  it('reads raw HTML <dl> into the same block: <dt>s as the terms of the <dd>s after them, <div> groups too, scripts dropped', () => {
+    const html = '<dl>\n<dd>Before any term.</dd>\n<dt>One</dt><dt>Uno</dt><dd><p>First.</p><p>Second.</p></dd>\n<div><dt>Two<script>alert(1)</script></dt><dd>Deux.</dd></div>\n<dt>Three</dt>\n</dl>\n';
+    const blocks = parseMarkdown(html);
+    expect(blocks.map((b) => b.type)).toEqual(['paragraph', 'definitionList']);
+    expect((blocks[1] as DefinitionList).items.map(shown)).toEqual([
+      { terms: ['One', 'Uno'], definitions: [['paragraph: First.', 'paragraph: Second.']] },
+      { terms: ['Two'], definitions: [['paragraph: Deux.']] },
+      { terms: ['Three'], definitions: [[]] },
+    ]);
+  });
+
   it('gives the list, each item and each definition block its line in the file, so warnings name it', () => {
     const [dl] = lists('Intro.\n\nFirst\n:   one\n\n    two\n\nSecond\nThird 𠀀\n\n:   three\n', 10);
     expect(dl.line).toBe(12);
