@@ -95,8 +95,8 @@ ul.tasks { list-style: none; padding-left: 0.6em; }
 
 /* Definition lists hang as the PDF sets them: the term bold on its own line, its definitions indented as list items are. */
 dl { margin: 0.8em 0; }
-dt { font-weight: bold; margin: 0.6em 0 0; page-break-after: avoid; break-after: avoid; }
-dt:first-child { margin-top: 0; }
+dt { font-weight: bold; margin: 0; page-break-after: avoid; break-after: avoid; }
+dd + dt { margin-top: 0.6em; }
 dd { margin: 0.2em 0 0 1.8em; }
 dd > p { margin: 0.2em 0; }
 
