@@ -58,10 +58,11 @@ export function fallbacksNeeded(texts: readonly string[], lacks: (codePoint: num
 }
 
 /**
- * Every string of a document the PDF may draw: metadata, chapters, parts and
- * the text inside SVG images. It takes ids, paths and URLs too: a fallback
- * loaded for nothing is never embedded, while a character missed here would
- * be drawn as a box.
+ * Every string of a document the PDF may draw: metadata, chapters and parts.
+ * It takes ids, paths and URLs too: a fallback loaded for nothing is never
+ * embedded, while a character missed here would be drawn as a box. SVG
+ * images are left out: pdf-lib's drawSvg sets their text in the book faces
+ * only (src/pdf/svg.ts).
  */
 export function documentTexts(doc: BookDocument): string[] {
   const texts: string[] = [];
@@ -73,7 +74,5 @@ export function documentTexts(doc: BookDocument): string[] {
   visit(doc.meta);
   visit(doc.chapters);
   visit(doc.parts);
-  const decoder = new TextDecoder();
-  for (const asset of doc.assets.values()) if (asset.mediaType === 'image/svg+xml') texts.push(decoder.decode(asset.bytes));
   return texts;
 }
