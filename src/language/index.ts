@@ -6,6 +6,7 @@ export { isProhibitedLineEnd, isProhibitedLineStart } from './kinsoku.ts';
 export { isCjkAmbiguousPunctuation, isCjkWide, softBreakJoiner } from './cjk.ts';
 export { consentWords, type ConsentWords } from './consent-words.ts';
 export { isLatinLetter, joinsLatinWords, latinWordsLanguage, type TextRun } from './runs.ts';
+export { hyphenationFor, type Hyphenate } from './hyphenation.ts';
 
 /**
  * The writing system a tag is set in (ISO 15924): Traditional or Simplified

@@ -1,7 +1,8 @@
 import type { PageCanvas } from './draw.ts';
 import type { Rgb } from './geometry.ts';
 import type { ShapeContext, TextChar } from './inline.ts';
-import { breakLines, breakOpportunities, justify, type LineRange } from './linebreak.ts';
+import { breakLines, breakOpportunities, justify, rangeWidth, type LineRange } from './linebreak.ts';
+import { breakParagraph } from './optimal-fit.ts';
 import type { StructNode } from './structure.ts';
 
 /**
@@ -96,11 +97,23 @@ export function baselineOffset(chars: readonly TextChar[], start: number, end: n
   return (leading - content) / 2 + (ascent * size) / 1000;
 }
 
-/** Breaks measured text into lines that fit `frame`, one box per line. */
+/** Breaks measured text into lines that fit `frame`, one box per line: a justified paragraph by total fit, other text greedily. */
 export function textBoxes(chars: TextChar[], frame: Frame, options: TextOptions): Box[] {
   if (chars.length === 0) return [];
-  const lines = breakLines(chars, breakOpportunities(chars.map((c) => c.codePoint)), frame.width, options.keepIndent);
+  const opportunities = breakOpportunities(chars.map((c) => c.codePoint));
+  const lines = options.justify ? breakParagraph(chars, opportunities, frame.width) : breakLines(chars, opportunities, frame.width, options.keepIndent);
   return lines.map((line) => lineBox(chars, line, frame, options));
+}
+
+/**
+ * Draws a broken line's characters, then the hyphen where it ends inside a
+ * word: an artifact (ISO 32000-1 §14.8.2.2.3), so the tagged text, and what a
+ * screen reader reads, keeps the word whole.
+ */
+function drawLine(canvas: PageCanvas, chars: readonly TextChar[], line: LineRange, x: number, baseline: number, extra?: Float64Array | null): void {
+  const pen = canvas.textLine(chars, line.start, line.end, x, baseline, extra);
+  const hyphen = line.hyphenated ? chars[line.end - 1].hyphen : undefined;
+  if (hyphen) canvas.artifact('Layout', () => canvas.textLine([hyphen], 0, 1, pen, baseline));
 }
 
 export function lineBox(chars: TextChar[], line: LineRange, frame: Frame, options: TextOptions): Box {
@@ -114,18 +127,12 @@ export function lineBox(chars: TextChar[], line: LineRange, frame: Frame, option
       const extra = options.justify ? justify(chars, line, frame.width) : null;
       let x = frame.x;
       if (options.align && options.align !== 'left' && !extra) {
-        const w = naturalWidth(chars, line);
+        const w = rangeWidth(chars, line);
         x += options.align === 'center' ? (frame.width - w) / 2 : frame.width - w;
       }
-      canvas.textLine(chars, line.start, line.end, x, baseline, extra);
+      drawLine(canvas, chars, line, x, baseline, extra);
     },
   };
-}
-
-function naturalWidth(chars: readonly TextChar[], line: LineRange): number {
-  let w = 0;
-  for (let i = line.start; i < line.end; i++) w += chars[i].width + (i > line.start ? chars[i].gapBefore : 0);
-  return w;
 }
 
 /** Lines of text broken to a width, for cells and captions that are drawn as one unit. */
@@ -142,9 +149,9 @@ export function breakText(chars: TextChar[], width: number): TextBlock {
 export function drawTextBlock(canvas: PageCanvas, block: TextBlock, x: number, top: number, width: number, leading: number, align: 'left' | 'center' | 'right' = 'left'): void {
   block.lines.forEach((line, i) => {
     const lineTop = top - i * leading;
-    const w = naturalWidth(block.chars, line);
+    const w = rangeWidth(block.chars, line);
     const dx = align === 'center' ? (width - w) / 2 : align === 'right' ? width - w : 0;
-    canvas.textLine(block.chars, line.start, line.end, x + dx, lineTop - baselineOffset(block.chars, line.start, line.end, leading));
+    drawLine(canvas, block.chars, line, x + dx, lineTop - baselineOffset(block.chars, line.start, line.end, leading));
   });
 }
 

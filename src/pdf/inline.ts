@@ -1,5 +1,5 @@
 import type { Inline, InternalTarget } from '../document/model.ts';
-import { isCjkWide, type Language } from '../language/index.ts';
+import { isCjkWide, isLatinLetter, type Hyphenate, type Language } from '../language/index.ts';
 import { COLOURS, type Rgb } from './geometry.ts';
 import type { FaceName, FontBook, PlacedGlyph } from './fonts.ts';
 import { HARD_BREAK, isHan, isLatinOrDigit, type Measured } from './linebreak.ts';
@@ -35,6 +35,8 @@ export interface TextChar extends Measured {
   actualText?: string;
   /** The language of words in another one than the text around them (English inside Chinese). */
   lang?: string;
+  /** At a hyphenation point: the hyphen drawn after this character when a line ends here. */
+  hyphen?: TextChar;
 }
 
 export interface ShapeContext {
@@ -47,6 +49,8 @@ export interface ShapeContext {
    * cover, read as its alt text).
    */
   language: Language | null;
+  /** The hyphenator for words in a language, where the book's patterns were loaded; null: no hyphenation. */
+  hyphenation?: (lang: string) => Hyphenate | null;
 }
 
 export function baseStyle(face: FaceName, size: number, color: Rgb = COLOURS.text): Style {
@@ -79,7 +83,66 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
   drawDashPairsAsRules(out, ctx.fonts);
   setLatinQuotesProportional(out, ctx.fonts);
   setCjkEmphasis(out);
+  markHyphenationPoints(out, ctx);
   return out;
+}
+
+const SPACE = 0x20;
+/** A word containing one of these is a URL, an address, a path or a handle: never hyphenated. */
+const NOT_PROSE = new Set([...'/@_\\:=#.'].map((c) => c.codePointAt(0)!));
+
+/**
+ * Marks where words may be hyphenated (see src/language/hyphenation.ts): in
+ * prose words of five letters or more in a language with patterns, not in
+ * code, URLs, numbers, acronyms or CamelCase names. A full stop or comma
+ * ending a word does not make it a URL.
+ */
+function markHyphenationPoints(chars: TextChar[], ctx: ShapeContext): void {
+  if (!ctx.hyphenation) return;
+  const ownLatin = ctx.language && !ctx.language.cjk ? ctx.language.tag : null;
+  const hyphens = new Map<Style, TextChar>();
+  for (let i = 0; i < chars.length; ) {
+    if (chars[i].codePoint === SPACE || chars[i].codePoint === HARD_BREAK) {
+      i++;
+      continue;
+    }
+    let end = i;
+    let prose = true;
+    while (end < chars.length && chars[end].codePoint !== SPACE && chars[end].codePoint !== HARD_BREAK) {
+      const c = chars[end];
+      const trailing = end + 1 === chars.length || chars[end + 1].codePoint === SPACE || chars[end + 1].codePoint === HARD_BREAK;
+      if (c.style.face === 'mono' || (c.codePoint >= 0x30 && c.codePoint <= 0x39) || (NOT_PROSE.has(c.codePoint) && !trailing)) prose = false;
+      end++;
+    }
+    if (prose) {
+      for (let w = i; w < end; ) {
+        if (!isLatinLetter(chars[w].codePoint)) {
+          w++;
+          continue;
+        }
+        let wordEnd = w;
+        while (wordEnd < end && isLatinLetter(chars[wordEnd].codePoint)) wordEnd++;
+        const lang = chars[w].lang ?? ownLatin;
+        const hyphenate = lang ? ctx.hyphenation(lang) : null;
+        const word = String.fromCodePoint(...chars.slice(w, wordEnd).map((c) => c.codePoint));
+        if (hyphenate && wordEnd - w >= 5 && !/.\p{Lu}/u.test(word)) {
+          for (const point of hyphenate(word)) {
+            const before = chars[w + point - 1];
+            let hyphen = hyphens.get(before.style);
+            if (!hyphen || hyphen.lang !== before.lang) {
+              const glyph = ctx.fonts.resolve(before.style.face, 0x2d).glyph;
+              hyphen = { codePoint: 0x2d, width: (glyph.advance * before.style.size) / 1000, gapBefore: 0, glyph, style: before.style, lang: before.lang };
+              hyphens.set(before.style, hyphen);
+            }
+            before.hyphen = hyphen;
+            before.hyphenAfter = hyphen.width;
+          }
+        }
+        w = wordEnd;
+      }
+    }
+    i = end;
+  }
 }
 
 /**

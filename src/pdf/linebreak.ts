@@ -3,8 +3,11 @@ import { isProhibitedLineEnd, isProhibitedLineStart } from '../language/index.ts
 
 /**
  * Line breaking: UAX #14 opportunities narrowed by the line-start and line-end
- * prohibitions of W3C clreq (kinsoku; the one list is in src/language), greedy
- * filling, and justification that spreads the slack over inter-character gaps.
+ * prohibitions of W3C clreq (kinsoku; the one list is in src/language), plus
+ * hyphenation points marked by the shaper. Justified paragraphs are broken
+ * by total fit (Knuth–Plass, see optimal-fit.ts); everything else greedily.
+ * Justification spreads a line's slack over word spaces and the gaps next to
+ * CJK characters in proportion to how far each may stretch.
  */
 
 export const HARD_BREAK = 0x0a;
@@ -73,6 +76,8 @@ export interface Measured {
   width: number;
   /** Extra space before this character when it does not start a line (the Han–Latin quarter em). */
   gapBefore: number;
+  /** Set where a word may be hyphenated after this character: the width of the hyphen then drawn. */
+  hyphenAfter?: number;
 }
 
 export interface LineRange {
@@ -82,6 +87,8 @@ export interface LineRange {
   end: number;
   /** True for a paragraph's last line and lines ended by a hard break: those stay ragged. */
   last: boolean;
+  /** The line ends inside a word at a hyphenation point: a hyphen is drawn after it. */
+  hyphenated?: boolean;
 }
 
 /** The natural width of `chars[start..end)` set on one line. */
@@ -89,6 +96,11 @@ export function lineWidth(chars: readonly Measured[], start: number, end: number
   let w = 0;
   for (let i = start; i < end; i++) w += chars[i].width + (i > start ? chars[i].gapBefore : 0);
   return w;
+}
+
+/** The natural width of a broken line, its hyphen included. */
+export function rangeWidth(chars: readonly Measured[], line: LineRange): number {
+  return lineWidth(chars, line.start, line.end) + (line.hyphenated ? (chars[line.end - 1].hyphenAfter ?? 0) : 0);
 }
 
 /**
@@ -104,6 +116,7 @@ export function breakLines(chars: readonly Measured[], opportunities: Uint8Array
     let lastBreak = -1;
     let end = chars.length;
     let hard = false;
+    let hyphenated = false;
     for (let i = start; i < chars.length; i++) {
       const c = chars[i];
       if (c.codePoint === HARD_BREAK) {
@@ -119,7 +132,12 @@ export function breakLines(chars: readonly Measured[], opportunities: Uint8Array
       if (i > start && opportunities[i] !== Break.None) lastBreak = i;
       const w = c.width + (i > start ? c.gapBefore : 0);
       if (x + w > width + 0.01 && i > start && c.codePoint !== SPACE) {
-        end = lastBreak > start ? lastBreak : emergencyBreak(chars, start, i);
+        if (lastBreak > start) end = lastBreak;
+        else {
+          const hyphenAt = hyphenationBefore(chars, start, i, width);
+          hyphenated = hyphenAt !== null;
+          end = hyphenAt ?? emergencyBreak(chars, start, i);
+        }
         break;
       }
       x += w;
@@ -127,14 +145,26 @@ export function breakLines(chars: readonly Measured[], opportunities: Uint8Array
     let drawnEnd = end;
     while (drawnEnd > start && chars[drawnEnd - 1].codePoint === SPACE) drawnEnd--;
     const next = hard ? end + (chars[end]?.codePoint === HARD_BREAK ? 1 : 0) : skipSpaces(chars, end);
-    lines.push({ start, end: drawnEnd, last: hard || next >= chars.length });
+    lines.push({ start, end: drawnEnd, last: hard || next >= chars.length, ...(hyphenated ? { hyphenated } : {}) });
     if (hard && next >= chars.length) break;
     start = next;
   }
   return lines;
 }
 
-function skipSpaces(chars: readonly Measured[], from: number): number {
+/**
+ * A word longer than what is left of a line is hyphenated at its last
+ * hyphenation point that fits, hyphen included, rather than cut at the margin.
+ */
+function hyphenationBefore(chars: readonly Measured[], start: number, overflowAt: number, width: number): number | null {
+  for (let end = overflowAt - 1; end > start; end--) {
+    const hyphen = chars[end - 1].hyphenAfter;
+    if (hyphen !== undefined && lineWidth(chars, start, end) + hyphen <= width + 0.01) return end;
+  }
+  return null;
+}
+
+export function skipSpaces(chars: readonly Measured[], from: number): number {
   let i = from;
   while (i < chars.length && chars[i].codePoint === SPACE) i++;
   return i;
@@ -156,30 +186,56 @@ function emergencyBreak(chars: readonly Measured[], start: number, overflowAt: n
 const KEPT_TOGETHER = new Set([0x2014, 0x2026]);
 
 /**
- * Extra space before each character of a full line so that it fills `width`:
- * the slack goes evenly into every gap next to a CJK character and into every
- * space. Returns null when the line has no gap to stretch (it stays ragged).
+ * How far the gap before `chars[i]` may stretch when justifying (its share
+ * of a line's slack): half a word space after a space (a space grows to 1.5×
+ * at the line's natural stretch) and a tenth of a CJK character next to one.
+ */
+export function stretchBefore(chars: readonly Measured[], i: number): number {
+  const prev = chars[i - 1].codePoint;
+  const cur = chars[i].codePoint;
+  if (prev === cur && KEPT_TOGETHER.has(cur)) return 0;
+  if (prev === SPACE) return chars[i - 1].width / 2;
+  if (isCjk(cur) && cur !== SPACE) return chars[i].width / 10;
+  if (isCjk(prev)) return chars[i - 1].width / 10;
+  return 0;
+}
+
+/** How far the gap before `chars[i]` may shrink: a word space to two thirds; CJK gaps not at all. */
+export function shrinkBefore(chars: readonly Measured[], i: number): number {
+  return chars[i - 1].codePoint === SPACE ? chars[i - 1].width / 3 : 0;
+}
+
+/**
+ * A line stretched further than this many times its stretchability (word
+ * spaces over 3.5× their width) is left ragged rather than torn apart.
+ */
+export const MAX_STRETCH_RATIO = 5;
+
+/**
+ * How far a full line must stretch (> 0) or shrink (< 0) to fill `width`, as a
+ * share of what its gaps allow: 1 is every word space at 1.5×. Infinity when
+ * it has slack and no gap to put it in.
+ */
+export function adjustmentRatio(chars: readonly Measured[], line: LineRange, width: number): number {
+  const slack = width - rangeWidth(chars, line);
+  if (Math.abs(slack) <= 0.01) return 0;
+  let room = 0;
+  for (let i = line.start + 1; i < line.end; i++) room += slack > 0 ? stretchBefore(chars, i) : shrinkBefore(chars, i);
+  return room > 0 ? slack / room : slack > 0 ? Infinity : -Infinity;
+}
+
+/**
+ * Extra space (negative: less) before each character of a full line so that
+ * it fills `width`, shared out by each gap's stretch or shrink. Returns null
+ * for a last line, a line with no gap to adjust, or one that would stretch
+ * past MAX_STRETCH_RATIO (it stays ragged).
  */
 export function justify(chars: readonly Measured[], line: LineRange, width: number): Float64Array | null {
   const count = line.end - line.start;
   if (line.last || count < 2) return null;
-  const slack = width - lineWidth(chars, line.start, line.end);
-  if (slack <= 0.01) return null;
-  const slots: number[] = [];
-  for (let i = line.start + 1; i < line.end; i++) {
-    const prev = chars[i - 1].codePoint;
-    const cur = chars[i].codePoint;
-    if (prev === cur && KEPT_TOGETHER.has(cur)) continue;
-    if (prev === SPACE || isCjk(prev) || (isCjk(cur) && cur !== SPACE)) slots.push(i);
-  }
-  if (slots.length === 0) return null;
-  const each = slack / slots.length;
-  // A line that would need CJK gaps wider than half a character (or word spaces
-  // wider than one and a half) is left ragged rather than torn apart.
-  const spaces = slots.filter((i) => chars[i - 1].codePoint === SPACE).length;
-  const limit = spaces * 2 > slots.length ? 1.5 : 0.5;
-  if (each > (limit * (width - slack)) / count) return null;
+  const ratio = adjustmentRatio(chars, line, width);
+  if (ratio === 0 || !Number.isFinite(ratio) || ratio > MAX_STRETCH_RATIO || ratio < -1) return null;
   const extra = new Float64Array(count);
-  for (const i of slots) extra[i - line.start] = each;
+  for (let i = line.start + 1; i < line.end; i++) extra[i - line.start] = ratio * (ratio > 0 ? stretchBefore(chars, i) : shrinkBefore(chars, i));
   return extra;
 }

@@ -2,7 +2,7 @@ import { PDFDocument } from '@cantoo/pdf-lib';
 import type { RenderedFile, Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
-import { languageOf } from '../language/index.ts';
+import { hyphenationFor, languageOf, latinWordsLanguage } from '../language/index.ts';
 import { addLinkAnnotations } from './annotations.ts';
 import { fileCrossReferencesInOrder } from './cross-references.ts';
 import type { Frame } from './boxes.ts';
@@ -72,6 +72,12 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
       ctx.warn({ file: where.file, ...(where.line ? { line: where.line } : {}), message: `no font has a glyph for "${char}" (${code}); drawn as a box` });
     },
     language: null,
+    hyphenation: await hyphenationFor(
+      [doc.meta.language, ...doc.chapters.map((chapter) => chapter.lang ?? doc.meta.language)].map((tag) => {
+        const language = languageOf(tag);
+        return latinWordsLanguage(language.cjk) ?? language.tag;
+      }),
+    ),
   };
 
   const body = new Paginator(pdf, g, { bookTitle: doc.meta.title, numbered: true }, shape, tree, () => pdf.addPage([g.width, g.height]));
