@@ -1,4 +1,4 @@
-import { Break, breakLines, HARD_BREAK, MAX_STRETCH_RATIO, shrinkBefore, skipSpaces, stretchBefore, type LineRange, type Measured } from './linebreak.ts';
+import { Break, breakLines, HARD_BREAK, shrinkBefore, skipSpaces, stretchBefore, type LineRange, type Measured } from './linebreak.ts';
 
 /**
  * Total-fit line breaking (Knuth & Plass, "Breaking Paragraphs into Lines",
@@ -10,11 +10,9 @@ import { Break, breakLines, HARD_BREAK, MAX_STRETCH_RATIO, shrinkBefore, skipSpa
  * Each line's badness is 100·r³ for its adjustment ratio r (see
  * `adjustmentRatio`); demerits add a penalty per hyphen, more for two
  * hyphenated lines in a row, a hyphen before the last line, or a tight line
- * next to a loose one, with plain TeX's values. A line
- * may not shrink below its spaces' two thirds; a line that cannot stretch
- * (no gap) is allowed at a large badness so that a paragraph always has a
- * solution, and a word wider than the measure hands the paragraph to the
- * greedy breaker, which hyphenates or cuts it.
+ * next to a loose one, with plain TeX's values. A line may not shrink below
+ * its spaces' two thirds; a word wider than the measure hands the paragraph
+ * to the greedy breaker, which hyphenates or cuts it.
  */
 
 // plain TeX's \linepenalty, \hyphenpenalty, \doublehyphendemerits, \finalhyphendemerits and \adjdemerits.
@@ -23,8 +21,14 @@ const HYPHEN_PENALTY = 50;
 const DOUBLE_HYPHEN_DEMERITS = 10000;
 const FINAL_HYPHEN_DEMERITS = 5000;
 const FITNESS_DEMERITS = 10000;
-/** A line with slack and nothing to stretch, or too much to stretch (it is set ragged): allowed, at TeX's "infinitely bad". */
-const AWFUL_BADNESS = 10000;
+/**
+ * A line with slack and no gap to put it in. TeX caps badness at 10,000 and
+ * rejects lines beyond its tolerance; here no line is rejected for being loose
+ * (a paragraph always has a solution), so badness keeps growing past the cap
+ * (two lines at 3× beat one at 6×) and an unstretchable line costs as much as
+ * a line stretched 20-fold.
+ */
+const AWFUL_BADNESS = 100 * 20 ** 3;
 
 function fitnessClass(ratio: number): number {
   if (ratio < -0.5) return 0;
@@ -116,7 +120,7 @@ function breakSegment(chars: readonly Measured[], opportunities: Uint8Array, sta
       } else if (slack > 0.01) {
         const room = between(stretch, lineStart, drawnEnd);
         ratio = room > 0 ? slack / room : Infinity;
-        badness = ratio > MAX_STRETCH_RATIO ? AWFUL_BADNESS : Math.min(100 * ratio ** 3, AWFUL_BADNESS);
+        badness = room > 0 ? 100 * ratio ** 3 : AWFUL_BADNESS;
       }
       const fitness = fitnessClass(ratio);
       let base = (LINE_PENALTY + badness) ** 2;
