@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64url } from '../crypto.ts';
 import { FALLBACK_FONT_FILES, FONT_FILES } from '../pdf/font-keys.ts';
@@ -65,10 +66,19 @@ export async function applyLocalMigrations(options: DevOptions): Promise<void> {
   await wrangler(options, ['d1', 'migrations', 'apply', 'DB', '--local']);
 }
 
-/** Puts the PDF fonts, fallback faces included, into the local R2 bucket under the keys the consumer reads. */
+/**
+ * Puts the PDF fonts, fallback faces included, into the local R2 bucket under
+ * the keys the consumer reads: one wrangler run for all five (~5 s), where one
+ * run per file took ~4 s each.
+ */
 export async function uploadLocalFonts(options: DevOptions): Promise<void> {
-  for (const font of [...FONT_FILES, ...FALLBACK_FONT_FILES]) {
-    await wrangler(options, ['r2', 'object', 'put', `bindery-books/${font.r2Key}`, '--file', cliFontPath(font), '--local']);
+  const dir = await mkdtemp(join(tmpdir(), 'bindery-fonts-'));
+  try {
+    const list = join(dir, 'fonts.json');
+    await writeFile(list, JSON.stringify([...FONT_FILES, ...FALLBACK_FONT_FILES].map((font) => ({ key: font.r2Key, file: cliFontPath(font) }))));
+    await wrangler(options, ['r2', 'bulk', 'put', 'bindery-books', '--filename', list, '--local']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
