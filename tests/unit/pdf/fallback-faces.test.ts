@@ -131,6 +131,11 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a PDF with emoji and rare Han', 
     for (const warning of rare) expect(warning.message).toMatch(/may show as a box in the EPUB$/);
   });
 
+  it('is byte-identical when built twice', async () => {
+    const again = await buildBook(WITH_FALLBACKS, { formats: ['pdf'], fonts: loadCliFonts });
+    expect(Buffer.compare(Buffer.from(again.files[0].bytes), Buffer.from(built.files[0].bytes))).toBe(0);
+  });
+
   it('reads and embeds no fallback face for a book without such characters', () => {
     expect(readWithout).toEqual([]);
     expect(fontsOf(withoutFile).map((f) => f.name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/NotoSansHK|NotoEmoji/)]));
