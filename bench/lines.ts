@@ -28,7 +28,7 @@ export async function runLinesBench(): Promise<void> {
   const { document } = await prepareBook(new DirectorySource(BOOK), { formats: ['pdf'] });
   const pdf = await PDFDocument.create();
   const shape: ShapeContext = {
-    fonts: await embedFonts(pdf, await loadCliFonts()),
+    fonts: await embedFonts(pdf, await loadCliFonts(), []),
     onMissingGlyph() {},
     language: languageOf(document.meta.language),
     hyphenation: await hyphenationFor([document.meta.language]),

@@ -74,7 +74,7 @@ describe('English paragraphs of the sample book at the PDF measure', () => {
   beforeAll(async () => {
     ({ document } = await prepareBook(new DirectorySource('books/remote-newsroom-playbook'), { formats: ['pdf'] }));
     const shape: ShapeContext = {
-      fonts: await embedFonts(await PDFDocument.create(), await loadCliFonts()),
+      fonts: await embedFonts(await PDFDocument.create(), await loadCliFonts(), []),
       onMissingGlyph() {},
       language: languageOf(document.meta.language),
       hyphenation: await hyphenationFor([document.meta.language]),
