@@ -20,6 +20,13 @@ body {
   widows: 2;
 }
 
+/* Justified English, as the PDF sets it: hyphenated where the reading system has the language's patterns. */
+:lang(en) {
+  -webkit-hyphens: auto;
+  hyphens: auto;
+}
+code, pre { -webkit-hyphens: manual; hyphens: manual; }
+
 :root:lang(zh), :root:lang(ja) {
   /* Collapse the doubled space between adjacent full-width punctuation. */
   text-spacing-trim: space-first;
