@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBook, prepareBook } from '../src/pipeline/build.ts';
-import type { FaceRole, FontSet } from '../src/formats/writer.ts';
+import type { FaceRole, FallbackRole, FontSet } from '../src/formats/writer.ts';
 import type { BookSource } from '../src/content/source.ts';
 import type { Block, BookDocument, Inline } from '../src/document/model.ts';
 import { cliFallbackFontPaths, cliFontPaths } from '../src/cli/fonts.ts';
@@ -31,17 +31,17 @@ interface PdfMeasurement {
 }
 
 
-async function readFonts(paths: Record<FaceRole, string>): Promise<FontSet> {
+/** The child reads fonts by the paths its parent resolved: the bundle runs from a temporary directory, outside node_modules. */
+async function readFonts(paths: Record<FaceRole, string>, fallbacks: Record<FallbackRole, string>): Promise<FontSet> {
   const { readFile } = await import('node:fs/promises');
-  const fallbacks = cliFallbackFontPaths();
   return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role) => readFile(fallbacks[role]) };
 }
 
 /** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build, and writes the last PDF to `output`. */
-export async function measurePdf(fontPaths: Record<FaceRole, string>, output: string): Promise<PdfMeasurement> {
+export async function measurePdf(fontPaths: Record<FaceRole, string>, fallbackPaths: Record<FallbackRole, string>, output: string): Promise<PdfMeasurement> {
   const { syntheticSource } = await import('./synthetic.ts');
   const source = syntheticSource();
-  const fonts = await readFonts(fontPaths);
+  const fonts = await readFonts(fontPaths, fallbackPaths);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   let peakHeap = 0;
@@ -74,10 +74,10 @@ async function runChild(dir: string, fontPaths: Record<FaceRole, string>): Promi
   await bundleForChild(
     fileURLToPath(import.meta.url),
     bundle,
-    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]), process.argv[4])) + '\\n');`,
+    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]), JSON.parse(process.argv[4]), process.argv[5])) + '\\n');`,
     ['@myriaddreamin/typst-ts-node-compiler'],
   );
-  const args = [MEASURE_FLAG, JSON.stringify(fontPaths), join(dir, 'book.pdf')];
+  const args = [MEASURE_FLAG, JSON.stringify(fontPaths), JSON.stringify(cliFallbackFontPaths()), join(dir, 'book.pdf')];
   const measurement = runMeasuringChild<PdfMeasurement>(bundle, args);
   // A Worker isolate caps the JS heap: the same builds must finish with old space capped.
   return { ...measurement, fitsHeapCap: fitsHeapCap(bundle, args, HEAP_CAP_MB), fitsTarget: fitsHeapCap(bundle, args, HEAP_TARGET_MB) };
@@ -232,7 +232,7 @@ export async function runPdfBench(source: BookSource): Promise<void> {
     }
     const typstMs = median(typst.times);
     console.log(`Typst ${typst.pages} pages → ${mb(typst.bytes)}, wall time ${typstMs.toFixed(0)} ms (median of ${RUNS}: ${typst.times.map((t) => t.toFixed(0)).join(', ')} ms)`);
-    console.log(`      Bindery PDF / Typst = ${(pdfMs / typstMs).toFixed(2)}× (target ≤ 1.0)`);
+    console.log(`      Bindery PDF / Typst = ${(pdfMs / typstMs).toFixed(2)}× (goal ≤ 0.8)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
