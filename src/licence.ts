@@ -1,16 +1,20 @@
 /** The licence a sold copy carries: who bought it, how it is marked and what reading the marks finds. Shared by the stampers, the format registry and commerce. */
 import { z } from 'zod';
+import { printableName } from './buyer-name.ts';
 import { emailAddressSchema } from './email.ts';
 
 /** Who a stamped copy belongs to: printed visibly and hidden in the file's metadata. */
 export const licenceSchema = z.object({
   email: emailAddressSchema,
+  /** The buyer's name, printed where the deployment's licence line shows it (see `printableName`). */
+  name: z.string().max(400).nullish().transform(printableName),
   /** The order's opaque purchase id (`pur_…`); never a payment provider's id. */
   orderId: z.string().min(1).max(255),
   /** Per-order identifier (a UUID), kept with the order so a stamp can be checked against it. */
   mark: z.uuid(),
 });
-export type Licence = z.infer<typeof licenceSchema>;
+/** A licence as stampers take it; they parse it (`licenceSchema`) before use. */
+export type Licence = z.input<typeof licenceSchema>;
 
 /** The part of a licence hidden in a stamped file's metadata: enough to find the order and check its mark. */
 export type HiddenLicence = Pick<Licence, 'orderId' | 'mark'>;
@@ -21,11 +25,12 @@ export const LICENCE_NS = 'https://bindery.dev/ns/licence#';
 /**
  * What the visible licence line shows, chosen per deployment (`LICENCE_LINE`):
  * the buyer's e-mail and the purchase id (the default, so a copy leads back
- * to one purchase by eye), the e-mail only, or the purchase id only (for
- * publishers who would not print an address). The hidden layers carry the
- * purchase id whatever the choice.
+ * to one purchase by eye), the e-mail only, the buyer's name and the purchase
+ * id (the name the payer gave at checkout; the purchase id alone where there
+ * is none), or the purchase id only (for publishers who would print no
+ * personal data). The hidden layers carry the purchase id whatever the choice.
  */
-export type LicenceLineContent = 'email-and-purchase' | 'email' | 'purchase';
+export type LicenceLineContent = 'email-and-purchase' | 'email' | 'name' | 'purchase';
 
 /** How a stamper prints the visible line. */
 export interface StampOptions {

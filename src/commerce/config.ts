@@ -15,7 +15,7 @@ const configSchema = z.object({
   MAIL_API_URL: z.url().optional(),
   MAIL_API_KEY: z.string().optional(),
   MAIL_FROM: z.string().default('Bindery <no-reply@bindery.dev>'),
-  /** What the visible licence line of a sold copy shows: `email-and-purchase`, `email` or `purchase`. */
+  /** What the visible licence line of a sold copy shows: `email-and-purchase`, `email`, `name` (with the purchase id) or `purchase`. */
   LICENCE_LINE: licenceLineSchema.default('email-and-purchase'),
 });
 

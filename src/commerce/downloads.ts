@@ -199,7 +199,7 @@ export class Downloads {
     const original = await this.bucket.get(originalKey);
     if (!original) throw new BinderyError('internal', `edition file ${originalKey} is missing from storage`);
     const bytes = new Uint8Array(await original.arrayBuffer());
-    const licence = { email: order.email, orderId: order.id, mark: order.licenceMark };
+    const licence = { email: order.email, name: order.buyerName, orderId: order.id, mark: order.licenceMark };
     const format = FORMAT_REGISTRY[formatId];
     const font = async () => {
       const object = await this.bucket.get(BODY_FONT_KEY);

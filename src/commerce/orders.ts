@@ -2,6 +2,7 @@ import { newId, nowIso } from '../catalog/clock.ts';
 import { toHex } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import { normaliseEmail } from '../email.ts';
+import { printableName } from '../buyer-name.ts';
 
 export interface Order {
   /** The opaque purchase id (`pur_…`): the only name of an order a person or a file ever sees. */
@@ -13,6 +14,8 @@ export interface Order {
   source: 'stripe' | 'grant';
   paymentIntent: string | null;
   licenceMark: string;
+  /** The payer's name, kept only where the licence line prints it; null otherwise. */
+  buyerName: string | null;
   /** Why the order was held for the publisher's review instead of granted; null when it was granted. */
   reviewReason: string | null;
   createdAt: string;
@@ -41,6 +44,8 @@ export interface NewOrder {
   currency: string;
   source: Order['source'];
   paymentIntent?: string | null;
+  /** The payer's name, for a deployment whose licence line prints it. */
+  buyerName?: string | null;
   /** Set when the payment does not match what the checkout asked: the order is kept, its entitlement held. */
   reviewReason?: string | null;
 }
@@ -54,7 +59,7 @@ export interface Reversal {
 }
 
 const ORDER_COLUMNS = `o.id, o.book_slug AS bookSlug, o.email, o.amount, o.currency, o.source,
-  o.payment_intent AS paymentIntent, o.licence_mark AS licenceMark, o.review_reason AS reviewReason, o.created_at AS createdAt`;
+  o.payment_intent AS paymentIntent, o.licence_mark AS licenceMark, o.buyer_name AS buyerName, o.review_reason AS reviewReason, o.created_at AS createdAt`;
 const ENTITLEMENT_COLUMNS = `e.id AS e_id, e.order_id AS e_orderId, e.email AS e_email, e.book_slug AS e_bookSlug,
   e.created_at AS e_createdAt, e.revoked_at AS e_revokedAt, e.revoke_reason AS e_revokeReason`;
 
@@ -97,10 +102,10 @@ export class OrderRepository {
     const [inserted] = await this.db.batch([
       this.db
         .prepare(
-          `INSERT INTO orders (id, checkout_session_id, book_slug, email, amount, currency, source, payment_intent, licence_mark, review_reason, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkout_session_id) DO NOTHING`,
+          `INSERT INTO orders (id, checkout_session_id, book_slug, email, amount, currency, source, payment_intent, licence_mark, buyer_name, review_reason, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkout_session_id) DO NOTHING`,
         )
-        .bind(id, session, order.bookSlug, email, order.amount, order.currency.toUpperCase(), order.source, order.paymentIntent ?? null, crypto.randomUUID(), review, now),
+        .bind(id, session, order.bookSlug, email, order.amount, order.currency.toUpperCase(), order.source, order.paymentIntent ?? null, crypto.randomUUID(), printableName(order.buyerName), review, now),
       // Only with a new order (a replayed session inserted none): its entitlement, held when the order is under review.
       this.db
         .prepare(
@@ -257,6 +262,7 @@ export function orderFromRow(row: OrderRow): OrderWithEntitlement {
     source: row.source,
     paymentIntent: row.paymentIntent,
     licenceMark: row.licenceMark,
+    buyerName: row.buyerName,
     reviewReason: row.reviewReason,
     createdAt: row.createdAt,
     entitlement: entitlement(row),

@@ -17,7 +17,7 @@ const sessionSchema = z.object({
   amount_total: z.number().int().nonnegative().nullable(),
   currency: z.string().nullable(),
   customer_email: z.string().nullish(),
-  customer_details: z.object({ email: z.string().nullish() }).nullish(),
+  customer_details: z.object({ email: z.string().nullish(), name: z.string().max(1000).nullish() }).nullish(),
   total_details: z.object({ amount_discount: z.number().int().nullish() }).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
   payment_intent: z.string().nullish(),
@@ -54,6 +54,8 @@ export interface StoreLookup {
   checkout(sessionId: string): Promise<StartedCheckout | null>;
   /** The book's current price in minor units, or null when it has none. */
   bookPrice(slug: string): Promise<{ amount: number; currency: string } | null>;
+  /** Whether the deployment prints buyers' names on their copies: only then is the payer's name kept. */
+  keepsBuyerNames?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function applyStripeEvent(event: StripeEvent, orders: OrderReposito
         currency: currency || 'XXX',
         source: 'stripe',
         paymentIntent: session.payment_intent ?? null,
+        buyerName: store.keepsBuyerNames ? session.customer_details?.name : null,
         reviewReason: paymentMismatch(session, slug, await askedPrice(store, session.id, slug)),
       });
       return { kind: 'order', ...result };

@@ -67,6 +67,7 @@ export function webhookRoutes() {
               },
             ),
           checkout: (sessionId) => checkouts.get(sessionId),
+          keepsBuyerNames: settings.LICENCE_LINE === 'name',
           bookPrice: async (slug) => {
             const price = (await editions.published(slug))?.meta.price;
             return price ? { amount: toMinorUnits(price.amount, price.currency), currency: price.currency } : null;

@@ -64,3 +64,22 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a stamped ai-video-handbook PDF'
     expect(await readMarks(stamped)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], licenceMark: licence.mark }] });
   });
 });
+
+describeWithTools([TOOLS.poppler], "a copy licensed by the buyer's name (LICENCE_LINE=name)", () => {
+  it("prints the payer's name in the book's font, cleaned of formatting characters, with the purchase id; without a name, the purchase id alone", async () => {
+    const font = async () => (await loadCliFonts()).regular;
+    // A right-to-left override and a zero-width joiner (one of the text layer's marks) must not reach the page.
+    const named = { ...licence, name: '王小明\u202e  Ana\u200d Lía' };
+    const stamped = await stampPdf(pdf.bytes, named, { line: 'name', font });
+    const path = join(dir, 'named.pdf');
+    writeFileSync(path, stamped);
+    const first = execFileSync('pdftotext', ['-enc', 'UTF-8', '-f', '2', '-l', '2', path, '-'], { encoding: 'utf8' });
+    expect(first).toContain(`Licensed to 王小明 Ana Lía · purchase ${licence.orderId}`);
+    expect(first).not.toContain(licence.email);
+    expect(await readMarks(stamped)).toMatchObject({ purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'] }] });
+
+    const page = (bytes: Uint8Array) => strFromU8(Object.entries(unzipSync(bytes)).find(([name]) => name.endsWith('bindery-licence.xhtml'))![1]);
+    expect(page(stampEpub(epub, named, { line: 'name' }))).toContain(`Licensed to 王小明 Ana Lía · purchase ${licence.orderId}`);
+    expect(page(stampEpub(epub, { ...licence, name: ' \u200b ' }, { line: 'name' }))).toContain(`Licensed copy · purchase ${licence.orderId}`);
+  });
+});
