@@ -46,9 +46,20 @@ export interface StampOptions {
   font?: () => Promise<Uint8Array | null>;
 }
 
-/** Where a purchase was found: the file's metadata, the invisible text layer, or the printed licence line. */
-export type Layer = 'metadata' | 'text' | 'visible';
-export const LAYERS: readonly Layer[] = ['metadata', 'text', 'visible'];
+/** Where a purchase was found: the file's metadata, the invisible text layer, the PDF's line positions (layout), or the printed licence line. */
+export type Layer = 'metadata' | 'text' | 'layout' | 'visible';
+export const LAYERS: readonly Layer[] = ['metadata', 'text', 'layout', 'visible'];
+
+/** What reading a file's marks may use besides the file. */
+export interface ReadOptions {
+  /**
+   * The unstamped PDF editions the file may be a copy of, given the purchases
+   * the other layers found (none, when they were all removed): the layout
+   * layer is read against each in turn until one matches. Without it the
+   * layout layer is not read.
+   */
+  editions?: (purchaseIds: string[]) => AsyncIterable<Uint8Array>;
+}
 
 /** One purchase a file carries. */
 export interface FoundPurchase {
@@ -56,6 +67,8 @@ export interface FoundPurchase {
   layers: Layer[];
   /** Places in the text layer that carried the purchase id (0 when the layer did not). */
   textPlaces: number;
+  /** Text lines whose positions carried the purchase id (0 when the layout layer did not). */
+  layoutLines: number;
   /** The per-order licence mark the metadata carried, to check against the order; null without metadata. */
   licenceMark: string | null;
 }

@@ -32,6 +32,8 @@ const verificationSchema = z.object({
       purchasedAt: z.string(),
       layers: z.array(z.string()),
       textPlaces: z.number(),
+      /** Absent from a store that predates the layout layer. */
+      layoutLines: z.number().optional(),
       confidence: z.string(),
       editions: z.array(z.object({ buildId: z.string(), format: z.string(), stampedAt: z.string() })),
     }),
@@ -108,7 +110,8 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
   io.stdout(`${options.file} (${found.kind}): ${found.purchases.length} purchase${found.purchases.length === 1 ? '' : 's'} found\n`);
   for (const p of found.purchases) {
     io.stdout(`  ${p.purchaseId}  ${p.bookSlug}  bought ${p.purchasedAt.slice(0, 10)} by ${p.email}\n`);
-    io.stdout(`    marks: ${p.layers.join(', ')}${p.textPlaces ? ` (text in ${p.textPlaces} places)` : ''}; confidence ${p.confidence}\n`);
+    const counts = [p.textPlaces ? `text in ${p.textPlaces} places` : '', p.layoutLines ? `layout in ${p.layoutLines} lines` : ''].filter(Boolean).join(', ');
+    io.stdout(`    marks: ${p.layers.join(', ')}${counts ? ` (${counts})` : ''}; confidence ${p.confidence}\n`);
     for (const e of p.editions) io.stdout(`    stamped ${e.format} of build ${e.buildId} on ${e.stampedAt.slice(0, 10)}\n`);
   }
   if (found.unknownPurchaseIds.length) io.stdout(`  also marked, unknown here: ${found.unknownPurchaseIds.join(', ')}\n`);

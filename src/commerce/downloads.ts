@@ -100,6 +100,28 @@ export async function stampedCopiesOf(db: D1Database, orderId: string): Promise<
   return rows.results;
 }
 
+/** Purchases whose editions verify looks up at most (a collage names a few; a hostile file could name thousands). */
+const MAX_NAMED_PURCHASES = 20;
+
+/**
+ * The R2 keys of the unstamped PDF editions a leaked PDF may be a copy of,
+ * for reading its layout layer: those stamped for the purchases the other
+ * layers named or, when none did (every other layer removed), the `limit`
+ * editions most recently stamped for anyone.
+ */
+export async function stampedPdfEditionKeys(db: D1Database, purchaseIds: string[], limit: number): Promise<string[]> {
+  const named = purchaseIds.slice(0, MAX_NAMED_PURCHASES);
+  const rows = await db
+    .prepare(
+      `SELECT f.r2_key AS r2Key FROM stamped_files s JOIN build_files f ON f.build_id = s.build_id AND f.format = 'pdf'
+       WHERE s.format = 'pdf' ${named.length ? `AND s.order_id IN (${named.map(() => '?').join(', ')})` : ''}
+       GROUP BY f.r2_key ORDER BY MAX(s.created_at) DESC LIMIT ?`,
+    )
+    .bind(...named, limit)
+    .all<{ r2Key: string }>();
+  return rows.results.map((row) => row.r2Key);
+}
+
 /**
  * Gated downloads: a link is checked (signature, expiry), then the order
  * behind it (entitlement not revoked, same book, an edition of that book),

@@ -1,5 +1,5 @@
 import { BinderyError } from '../errors.ts';
-import type { FoundPurchase } from '../licence.ts';
+import type { FoundPurchase, ReadOptions } from '../licence.ts';
 import { FORMAT_REGISTRY, FORMATS, formatOfBytes, type Format } from './registry.ts';
 
 /** What `readMarks` finds in an input: its kind, and every purchase marked in it. */
@@ -14,9 +14,10 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 
 /**
  * Every purchase marked in a file (told by its first bytes, not its name,
- * loading only that format's stamper) or in pasted text (`isText`).
+ * loading only that format's stamper) or in pasted text (`isText`);
+ * `editions` lets the PDF reader read the layout layer.
  */
-export async function readMarks(bytes: Uint8Array, { isText = false } = {}): Promise<Marks> {
+export async function readMarks(bytes: Uint8Array, { isText = false, editions }: { isText?: boolean } & ReadOptions = {}): Promise<Marks> {
   if (isText) {
     if (bytes.length > MAX_TEXT_BYTES) throw new BinderyError('payload-too-large', `the text is larger than ${MAX_TEXT_BYTES / 1024 / 1024} MB: paste the passage that leaked`, { field: 'text' });
     // Loaded on first use, as the registry loads each format's stamper.
@@ -30,5 +31,5 @@ export async function readMarks(bytes: Uint8Array, { isText = false } = {}): Pro
     const expected = FORMATS.map((f) => `${/^[AEIOU]/.test(FORMAT_REGISTRY[f].label) ? 'an' : 'a'} ${FORMAT_REGISTRY[f].label}`).join(' or ');
     throw new BinderyError('invalid-input', `expected ${expected} file, or text sent as text/plain`, { field: 'file' });
   }
-  return { kind: format, purchases: await (await FORMAT_REGISTRY[format].stamper()).read(bytes) };
+  return { kind: format, purchases: await (await FORMAT_REGISTRY[format].stamper()).read(bytes, { editions }) };
 }

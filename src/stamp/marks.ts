@@ -13,11 +13,12 @@ const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;
 export class MarkTally {
   readonly #found = new Map<string, FoundPurchase>();
 
-  add(purchaseId: string, layer: Layer, detail: { places?: number; licenceMark?: string } = {}): void {
+  add(purchaseId: string, layer: Layer, detail: { places?: number; lines?: number; licenceMark?: string } = {}): void {
     let entry = this.#found.get(purchaseId);
-    if (!entry) this.#found.set(purchaseId, (entry = { purchaseId, layers: [], textPlaces: 0, licenceMark: null }));
+    if (!entry) this.#found.set(purchaseId, (entry = { purchaseId, layers: [], textPlaces: 0, layoutLines: 0, licenceMark: null }));
     if (!entry.layers.includes(layer)) entry.layers.push(layer);
     if (detail.places) entry.textPlaces += detail.places;
+    if (detail.lines) entry.layoutLines += detail.lines;
     if (detail.licenceMark) entry.licenceMark = detail.licenceMark;
   }
 
@@ -27,7 +28,7 @@ export class MarkTally {
     if (visible) for (const [id] of text.matchAll(PRINTED_ID)) this.add(id, 'visible');
   }
 
-  /** Every purchase found, in layer order (metadata, then text, then visible), then by id. */
+  /** Every purchase found, in layer order (metadata, text, layout, visible), then by id. */
   list(): FoundPurchase[] {
     for (const entry of this.#found.values()) entry.layers.sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
     return [...this.#found.values()].sort((a, b) => LAYERS.indexOf(a.layers[0]) - LAYERS.indexOf(b.layers[0]) || a.purchaseId.localeCompare(b.purchaseId));
@@ -35,13 +36,14 @@ export class MarkTally {
 }
 
 /**
- * How sure a finding is that the file came from that purchase. The text layer
- * cannot be written without the stamper's code, and metadata whose licence
+ * How sure a finding is that the file came from that purchase. The text and
+ * layout layers cannot be written without the stamper's code (the layout
+ * layer not without the unstamped edition either), and metadata whose licence
  * mark matches the order's cannot be guessed: high. A purchase id in
  * metadata alone, without its mark, could have been typed in: medium. A
  * printed id alone is what anyone can edit or copy from another file: low.
  */
 export function confidenceOf(found: FoundPurchase, markMatches: boolean): 'high' | 'medium' | 'low' {
-  if (found.layers.includes('text') || (found.layers.includes('metadata') && markMatches)) return 'high';
+  if (found.layers.includes('text') || found.layers.includes('layout') || (found.layers.includes('metadata') && markMatches)) return 'high';
   return found.layers.includes('metadata') ? 'medium' : 'low';
 }

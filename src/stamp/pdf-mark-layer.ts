@@ -12,10 +12,8 @@
  * mapped by a ToUnicode CMap: Ghostscript drops the CMap, and text extraction
  * then reads the names. Marks are Artifacts: assistive technology skips them.
  */
-import { PDFArray, PDFDict, PDFName, type PDFDocument, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
-import { fontReader, type FontReader } from './pdf-fonts.ts';
-import { endOf, visitPageText, type ShownRun } from './pdf-text.ts';
-import { OWN_FILE, streamBytes } from './pdf-syntax.ts';
+import { PDFName, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
+import { endOf, type ShownRun } from './pdf-text.ts';
 import { MARK_ALPHABET } from './text-mark.ts';
 
 const MARK_SIZE = 0.025;
@@ -93,62 +91,16 @@ export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
 }
 
 /**
- * The text Bindery's PDF writer drew on a page, read by the one shape its
- * text objects have — `BT [/F 10 Tf] [colour] x y Td|Tm [<glyphs> n <glyphs>] TJ ET`,
- * the font carried over from the previous object when unchanged (or
- * `<glyphs> Tj` as pdf-lib draws) — with a regular expression over the whole
- * content: the general walker (pdf-text.ts, for files from anywhere) costs
- * seconds on a 300-page book, this a fraction of it.
+ * The operators that draw `mark` into each page's text flow, by page index
+ * (empty for a page without text), placed by the page's runs as they will be
+ * drawn (pdf-own-text.ts, after the layout layer moved them); the caller adds
+ * them to the pages.
  */
-function writerRuns(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontReader>): ShownRun[] {
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
-  const content = streams.map((stream) => LATIN1.decode(streamBytes(stream, OWN_FILE) ?? new Uint8Array())).join('\n');
-  const fontDicts = page.node.Resources()?.lookup(PDFName.of('Font'));
-  const runs: ShownRun[] = [];
-  let font: FontReader | null = null;
-  let fontSize = 0;
-  for (const [, state, x, y, shown] of content.matchAll(WRITER_TEXT)) {
-    const tf = SET_FONT.exec(state);
-    if (tf) {
-      const dict = fontDicts instanceof PDFDict ? fontDicts.lookup(PDFName.of(tf[1])) : undefined;
-      font = dict instanceof PDFDict ? (fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, OWN_FILE)).get(dict)!) : null;
-      fontSize = Number(tf[2]);
-    }
-    if (!font) continue;
-    let pen = Number(x);
-    for (const [, hex, adjust] of shown.matchAll(TJ_ITEM)) {
-      if (adjust !== undefined) {
-        pen -= (Number(adjust) / 1000) * fontSize;
-        continue;
-      }
-      const codes: number[] = [];
-      const step = font.codeBytes * 2;
-      for (let k = 0; k + step <= hex.length; k += step) codes.push(parseInt(hex.slice(k, k + step), 16));
-      if (!codes.length) continue;
-      const run = { font, codes, x: pen, y: Number(y), size: fontSize };
-      runs.push(run);
-      pen = endOf(run, codes.length - 1);
-    }
-  }
-  return runs;
-}
-
-const LATIN1 = new TextDecoder('latin1');
-const WRITER_TEXT = /\bBT\s([^[<]*?)(-?[\d.]+)\s+(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/g;
-const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
-const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
-
-/** The operators that draw `mark` into each page's text flow, by page index (empty for a page without text); the caller adds them to the pages. */
-export function textLayerOps(doc: PDFDocument, mark: string): string[] {
+export function textLayerOps(doc: PDFDocument, mark: string, runsByPage: ShownRun[][]): string[] {
   const font = markFont(doc);
-  const fonts = new Map<unknown, FontReader>();
   const codes = [...mark].map((ch) => String.fromCharCode(FIRST_CODE + MARK_ALPHABET.indexOf(ch as (typeof MARK_ALPHABET)[number]))).join('');
-  return doc.getPages().map((page) => {
-    const runs = writerRuns(doc, page, fonts);
-    // A page drawn in another shape (a writer change, a PDF from elsewhere) is read by the general walker instead.
-    if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push(run));
-    const places = markPlaces(runs);
+  return doc.getPages().map((page, i) => {
+    const places = markPlaces(runsByPage[i]);
     if (places.length === 0) return '';
     const name = page.node.newFontDictionary('BinderyMark', font).toString();
     return places.map(({ x, y }) => `/Artifact BMC BT ${name} ${MARK_SIZE} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm (${codes}) Tj ET EMC`).join('\n');

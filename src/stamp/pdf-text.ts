@@ -3,11 +3,11 @@
  * the text layer is placed by (in Bindery's own PDFs) and read from (in any
  * PDF, after qpdf, Ghostscript or cairo rewrote it).
  */
-import { PDFArray, PDFDict, PDFName, PDFRawStream, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import { codesOf, fontReader, type FontReader } from './pdf-fonts.ts';
 import { operations, streamBytes, type InflateBudget, type Operand } from './pdf-syntax.ts';
 
-/** One shown string: its character codes in one font, from `x` on baseline `y`, in the coordinates of its text object. */
+/** One shown string: its character codes in one font, from `x` on baseline `y` at `size`, all in page space (the text and graphics matrices applied). */
 export interface ShownRun {
   font: FontReader;
   codes: number[];
@@ -25,8 +25,33 @@ export const endOf = (run: ShownRun, index: number): number => {
 
 /** Forms drawn inside forms are followed this deep, no deeper: a file that nests them in a loop still ends. */
 const MAX_FORM_DEPTH = 4;
+/** Saved graphics states kept at most: a content stream that only saves cannot grow the stack without bound. */
+const MAX_SAVED_STATES = 256;
 
-/** Calls `visit` for every string a page shows, in content order, following Form XObjects. */
+/** An affine matrix [a b c d e f], as PDF writes it. */
+type Matrix = [number, number, number, number, number, number];
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+/** `m` then `n`: the matrix that maps a point by `m` first. */
+const times = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
+];
+const matrixOf = (operands: Operand[]): Matrix => {
+  const n = operands.slice(0, 6).map((v) => (typeof v === 'number' ? v : 0));
+  return n.length === 6 ? (n as Matrix) : IDENTITY;
+};
+
+/**
+ * Calls `visit` for every string a page shows, in content order, following
+ * Form XObjects, with its position in page space: the current matrix (`cm`,
+ * saved and restored by q/Q, a form's /Matrix) and the text matrix (Tm, Td,
+ * TD, T*) applied, so that a file rewritten by Ghostscript or cairo, which
+ * place text their own way, reads at the same positions as the original.
+ */
 export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBudget, visit: (run: ShownRun) => void): void {
   const contents = page.node.Contents();
   const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
@@ -37,35 +62,49 @@ export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBu
     joined.set(part, at);
     at += part.length + 1;
   }
-  walk(doc, joined, page.node.Resources(), budget, visit, 0, new Map());
+  walk(doc, joined, page.node.Resources(), budget, visit, 0, new Map(), IDENTITY);
 }
 
-function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefined, budget: InflateBudget, visit: (run: ShownRun) => void, depth: number, fonts: Map<unknown, FontReader>): void {
+function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefined, budget: InflateBudget, visit: (run: ShownRun) => void, depth: number, fonts: Map<unknown, FontReader>, base: Matrix): void {
   const fontDicts = resources?.lookup(PDFName.of('Font'));
   const xobjects = resources?.lookup(PDFName.of('XObject'));
   let font: FontReader | null = null;
   let size = 0;
-  let lineX = 0;
-  let lineY = 0;
-  let x = 0;
+  let ctm = base;
+  const saved: Matrix[] = [];
+  /** The text line matrix, and how far the text has advanced along it (in text space). */
+  let line: Matrix = IDENTITY;
+  let advance = 0;
   let leading = 0;
   const show = (bytes: Operand) => {
     if (!(bytes instanceof Uint8Array) || !font) return;
     const codes = codesOf(bytes, font.codeBytes);
-    const start = x;
-    for (const code of codes) x += (font.width(code) / 1000) * size;
-    if (codes.length) visit({ font, codes, x: start, y: lineY, size });
+    const start = advance;
+    for (const code of codes) advance += (font.width(code) / 1000) * size;
+    if (!codes.length) return;
+    const [a, b, c, d, e, f] = times(line, ctm);
+    // Glyph widths are measured along the baseline; a run is as large on the page as its matrix scales it vertically.
+    visit({ font, codes, x: a * start + e, y: b * start + f, size: size * Math.hypot(c, d) });
   };
   const nextLine = (dx: number, dy: number) => {
-    lineX += dx;
-    lineY += dy;
-    x = lineX;
+    line = times([1, 0, 0, 1, dx, dy], line);
+    advance = 0;
   };
   for (const { op, operands } of operations(content)) {
     const n = (k: number) => (typeof operands[k] === 'number' ? (operands[k] as number) : 0);
     switch (op) {
+      case 'q':
+        if (saved.length < MAX_SAVED_STATES) saved.push(ctm);
+        break;
+      case 'Q':
+        ctm = saved.pop() ?? ctm;
+        break;
+      case 'cm':
+        ctm = times(matrixOf(operands), ctm);
+        break;
       case 'BT':
-        lineX = lineY = x = 0;
+        line = IDENTITY;
+        advance = 0;
         break;
       case 'Tf': {
         const name = operands[0];
@@ -75,8 +114,8 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
         break;
       }
       case 'Tm':
-        lineX = x = n(4);
-        lineY = n(5);
+        line = matrixOf(operands);
+        advance = 0;
         break;
       case 'Td':
         nextLine(n(0), n(1));
@@ -104,7 +143,7 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
         break;
       case 'TJ':
         for (const item of Array.isArray(operands[0]) ? operands[0] : []) {
-          if (typeof item === 'number') x -= (item / 1000) * size;
+          if (typeof item === 'number') advance -= (item / 1000) * size;
           else show(item);
         }
         break;
@@ -115,24 +154,26 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
         if (!(form instanceof PDFRawStream) || form.dict.lookup(PDFName.of('Subtype')) !== PDFName.of('Form')) break;
         const bytes = streamBytes(form, budget);
         const formResources = form.dict.lookup(PDFName.of('Resources'));
-        if (bytes) walk(doc, bytes, formResources instanceof PDFDict ? formResources : resources, budget, visit, depth + 1, fonts);
+        const matrix = form.dict.lookup(PDFName.of('Matrix'));
+        const formMatrix = matrix instanceof PDFArray ? matrixOf(matrix.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : 0))) : IDENTITY;
+        if (bytes) walk(doc, bytes, formResources instanceof PDFDict ? formResources : resources, budget, visit, depth + 1, fonts, times(formMatrix, ctm));
         break;
       }
     }
   }
 }
 
-/** Every character a page shows, joined in content order: what the text layer and printed ids are read from. */
-export function pageText(doc: PDFDocument, page: PDFPage, budget: InflateBudget): string {
+/** Every character of a page's runs, joined in content order: what the text layer and printed ids are read from. */
+export function textOfRuns(runs: ShownRun[]): string {
   let text = '';
   let lastY = NaN;
   let lastEnd = NaN;
-  visitPageText(doc, page, budget, (run) => {
+  for (const run of runs) {
     // A new line or a gap reads as a space, so that a printed purchase id stays a word of its own.
     if (run.y !== lastY || Math.abs(run.x - lastEnd) > run.size * 0.2) text += ' ';
     for (const code of run.codes) text += run.font.text(code);
     lastY = run.y;
     lastEnd = endOf(run, run.codes.length - 1);
-  });
+  }
   return text;
 }

@@ -5,19 +5,23 @@ import {
   PDFDocument,
   PDFHexString,
   PDFName,
-  PDFRawStream,
+  PDFRef,
+  type PDFPage,
   PDFString,
   StandardFonts,
   type PDFFont,
 } from '@cantoo/pdf-lib';
 import fontkit from '@cantoo/fontkit';
 import { BinderyError } from '../errors.ts';
-import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type StampOptions } from '../licence.ts';
+import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type ReadOptions, type StampOptions } from '../licence.ts';
 import { licenceLine } from './licence-line.ts';
 import { MarkTally } from './marks.ts';
+import { codedLines, layoutShifts, readLayout, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
 import { textLayerOps } from './pdf-mark-layer.ts';
+import { readOwnPage, shiftedContent } from './pdf-own-text.ts';
+import type { FontReader } from './pdf-fonts.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
-import { pageText } from './pdf-text.ts';
+import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
 import { isMarkable, textMark } from './text-mark.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
 
@@ -51,7 +55,7 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   const licence = licenceSchema.parse(licenceInput);
   const doc = await loadPdf(bytes);
   // Read the pages' text before anything is added to them; marks and the licence line then go in one content stream per page.
-  const marks = isMarkable(licence.orderId) ? textLayerOps(doc, textMark(licence.orderId)) : [];
+  const marks = isMarkable(licence.orderId) ? markedLayers(doc, licence.orderId) : [];
   const lines = await licenceLineOps(doc, licenceLine(licence, options.line), options.font);
   isolatePageContents(doc);
   doc.getPages().forEach((page, i) => {
@@ -62,14 +66,43 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   return doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
 }
 
+/**
+ * The layout layer and the text layer: every page's lines moved by the
+ * purchase's shifts (its content rewritten), and the text layer's operators
+ * by page index, placed on the lines where they now are.
+ */
+function markedLayers(doc: PDFDocument, purchaseId: string): string[] {
+  const fonts = new Map<unknown, FontReader>();
+  const pages = doc.getPages().map((page) => readOwnPage(doc, page, fonts));
+  const shifts = layoutShifts(pages.map((page) => textLines(page.runs)), purchaseId);
+  doc.getPages().forEach((page, i) => {
+    if (!pages[i].runs.some((run) => shifts.has(run))) return;
+    replaceContent(doc, page, shiftedContent(pages[i], (run) => shifts.get(run) ?? 0));
+  });
+  const moved = pages.map((page) => page.runs.map((run) => ({ ...run, y: run.y + (shifts.get(run) ?? 0) })));
+  return textLayerOps(doc, textMark(purchaseId), moved);
+}
+
+/** Gives a page one new content stream, and drops the ones it replaces (pdf-lib would still write them, unshifted). */
+function replaceContent(doc: PDFDocument, page: PDFPage, content: string): void {
+  const contents = page.node.get(PDFName.of('Contents'));
+  const old = contents instanceof PDFRef ? doc.context.lookup(contents) : contents;
+  const refs = old instanceof PDFArray ? old.asArray() : [contents];
+  for (const ref of refs) if (ref instanceof PDFRef) doc.context.delete(ref);
+  if (contents instanceof PDFRef && old instanceof PDFArray) doc.context.delete(contents);
+  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream(content)));
+}
+
 /** PDF's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
 export const pdfStamper = { stamp: stampPdf, read: readPdfMarks };
 
 /**
  * Every purchase a PDF carries: the licence in Info (XMP as a fallback), the
- * text layer and printed purchase ids in every page's text.
+ * text layer and printed purchase ids in every page's text, and — when
+ * `options.editions` gives the unstamped editions it may be a copy of — the
+ * layout layer, read against the first edition whose lines it matches.
  */
-export async function readPdfMarks(bytes: Uint8Array): Promise<FoundPurchase[]> {
+export async function readPdfMarks(bytes: Uint8Array, options: ReadOptions = {}): Promise<FoundPurchase[]> {
   // pdf-lib recovers what it can from a cut-off file; a licence read from part of a file proves nothing.
   if (!new TextDecoder().decode(bytes.subarray(-1024)).includes('%%EOF')) {
     throw new BinderyError('invalid-input', 'the PDF is truncated: it does not end with %%EOF', { field: 'file' });
@@ -80,12 +113,33 @@ export async function readPdfMarks(bytes: Uint8Array): Promise<FoundPurchase[]> 
     const metadata = readMetadata(doc);
     if (metadata) tally.add(metadata.orderId, 'metadata', { licenceMark: metadata.mark });
     const budget: InflateBudget = { perStream: READ_BUDGET.perStream, left: READ_BUDGET.total };
-    for (const page of doc.getPages()) tally.addText(pageText(doc, page, budget));
+    const lines: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][] = [];
+    for (const page of doc.getPages()) {
+      const runs: ShownRun[] = [];
+      visitPageText(doc, page, budget, (run) => runs.push(run));
+      tally.addText(textOfRuns(runs));
+      if (options.editions) lines.push(textLines(runs).map(({ y, key, codeKey }) => ({ y, key, codeKey })));
+    }
+    if (options.editions) {
+      for await (const edition of options.editions(tally.list().map((found) => found.purchaseId))) {
+        const layout = readLayout(lines, await editionLayout(edition));
+        if (!layout) continue;
+        tally.add(layout.purchaseId, 'layout', { lines: layout.lines });
+        break;
+      }
+    }
     return tally.list();
   } catch (err) {
     // A file pdf-lib half-parsed fails later, with whatever error its missing parts cause.
     throw unreadablePdf(err);
   }
+}
+
+/** An unstamped edition's coded lines, read as the stamper read them. */
+async function editionLayout(bytes: Uint8Array): Promise<Map<string, CodedLine>> {
+  const doc = await loadPdf(bytes);
+  const fonts = new Map<unknown, FontReader>();
+  return codedLines(doc.getPages().map((page) => textLines(readOwnPage(doc, page, fonts).runs)));
 }
 
 function readMetadata(doc: PDFDocument): HiddenLicence | null {

@@ -45,6 +45,12 @@ export function textMark(purchaseId: string): string {
   return out;
 }
 
+/** The mark's symbols (0–3, two bits each): what the layout layer writes as line shifts. */
+export const markSymbols = (purchaseId: string): number[] => [...textMark(purchaseId)].map((ch) => SYMBOL.get(ch)!);
+
+/** The purchase id MARK_LENGTH symbols carry, or null when their CRC does not check. */
+export const purchaseOfSymbols = (symbols: number[]): string | null => (symbols.length === MARK_LENGTH ? decode(symbols, 0) : null);
+
 /** What the text layer of some text holds: each purchase id found, with how many places carried it. */
 export type TextMarks = Map<string, number>;
 

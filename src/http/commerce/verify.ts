@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { stampedCopiesOf } from '../../commerce/downloads.ts';
+import { stampedCopiesOf, stampedPdfEditionKeys } from '../../commerce/downloads.ts';
 import { OrderRepository } from '../../commerce/orders.ts';
 import { BinderyError } from '../../errors.ts';
 import { readMarks } from '../../formats/read-stamp.ts';
@@ -14,6 +14,20 @@ import { adminProblems, OrderSchema, orderView, security } from './order-view.ts
 
 /** Uploaded books for verification can be large PDFs, but must leave room to read them in a 128 MB isolate. */
 const MAX_VERIFY_BYTES = 64 * 1024 * 1024;
+/**
+ * Editions a PDF's layout layer is read against when no other layer names a
+ * purchase: the most recently sold. Each is read whole (about a second for
+ * 300 pages), so a copy of an edition last sold long ago needs another layer.
+ */
+const LAYOUT_EDITIONS = 4;
+
+/** The unstamped PDF editions in R2 a leaked PDF may be a copy of, one at a time (each is let go before the next is read). */
+async function* pdfEditions(env: EditorEnv['Bindings'], purchaseIds: string[]): AsyncIterable<Uint8Array> {
+  for (const key of await stampedPdfEditionKeys(env.DB, purchaseIds, LAYOUT_EDITIONS)) {
+    const object = await env.BOOKS.get(key);
+    if (object) yield new Uint8Array(await object.arrayBuffer());
+  }
+}
 const uploadedFile = z
   .custom<Blob>((value) => value instanceof Blob, 'send the file in a multipart field named "file"')
   .openapi({ type: 'string', format: 'binary' });
@@ -25,11 +39,14 @@ const FoundPurchaseSchema = z
     bookSlug: z.string(),
     email: z.string().openapi({ description: "The buyer's e-mail: for the publisher only" }),
     purchasedAt: z.string(),
-    layers: z.array(z.enum(LAYERS as [string, ...string[]])).openapi({ description: 'Where the purchase was found: metadata (PDF Info/XMP, EPUB OPF), text (the invisible text layer), visible (the printed licence line)' }),
+    layers: z.array(z.enum(LAYERS as [string, ...string[]])).openapi({
+      description: 'Where the purchase was found: metadata (PDF Info/XMP, EPUB OPF), text (the invisible text layer), layout (PDF line positions against the edition), visible (the printed licence line)',
+    }),
     textPlaces: z.number().int().openapi({ description: 'How many places of the text layer carried the purchase id' }),
+    layoutLines: z.number().int().openapi({ description: 'How many text lines of a PDF carried the purchase id in their positions' }),
     markMatches: z.boolean().openapi({ description: "Whether the metadata's licence mark is the order's own (false without metadata)" }),
     confidence: z.enum(['high', 'medium', 'low']).openapi({
-      description: 'high: the text layer, or metadata with the order’s own mark; medium: a purchase id in metadata without its mark; low: only a printed purchase id, which anyone can edit',
+      description: 'high: the text or layout layer, or metadata with the order’s own mark; medium: a purchase id in metadata without its mark; low: only a printed purchase id, which anyone can edit',
     }),
     editions: z.array(z.object({ buildId: z.string(), format: z.enum(FORMATS), stampedAt: z.string() })).openapi({ description: 'The editions stamped for this purchase: where the file can have come from' }),
     order: OrderSchema,
@@ -88,7 +105,7 @@ export function verifyRoutes() {
       const isText = (file ? file.type : type).startsWith('text/plain');
       // The file itself is the bad input here: it arrived whole but is empty or cannot be read as a book (422, not 400).
       if (bytes.length === 0) throw new BinderyError('unreadable-file', 'the upload is empty: send the EPUB, the PDF or the pasted text', { field: 'file' });
-      const marks = await readMarks(bytes, { isText }).catch((err: unknown) => {
+      const marks = await readMarks(bytes, { isText, editions: (purchaseIds) => pdfEditions(c.env, purchaseIds) }).catch((err: unknown) => {
         throw err instanceof BinderyError && err.code === 'invalid-input' ? new BinderyError('unreadable-file', err.message, err.where, { cause: err }) : err;
       });
       const orders = new OrderRepository(c.env.DB);
@@ -108,6 +125,7 @@ export function verifyRoutes() {
           purchasedAt: order.createdAt,
           layers: found.layers,
           textPlaces: found.textPlaces,
+          layoutLines: found.layoutLines,
           markMatches,
           confidence: confidenceOf(found, markMatches),
           editions: await stampedCopiesOf(c.env.DB, order.id),

@@ -35,7 +35,7 @@ describe('stampPdf', () => {
 
   it('marks the purchase in metadata, the text layer and the printed line, where readMarks finds them', async () => {
     const marks = await readMarks(await stampPdf(await samplePdf(2), licence));
-    expect(marks).toEqual({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], textPlaces: 2, licenceMark: licence.mark }] });
+    expect(marks).toEqual({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], textPlaces: 2, layoutLines: 0, licenceMark: licence.mark }] });
   });
 
   it('finds no purchase in an unstamped file', async () => {

@@ -1,0 +1,186 @@
+/**
+ * The PDF layout layer: the purchase id written in the drawing itself, as
+ * tiny vertical shifts of whole text lines (line-shift coding, Brassil et al.
+ * 1995), so that it survives what rewrites a PDF (qpdf, Ghostscript, cairo)
+ * and the loss of the invisible text layer. It is read by comparing a copy's
+ * line positions with the edition's own.
+ *
+ * The code is the text layer's (text-mark.ts): the 128 bits of the purchase
+ * id and a CRC-16 as 72 two-bit symbols. Each coded line carries one symbol
+ * as one of four shifts, −3, −1, +1 or +3 × LEVEL points (at most 0.36 pt,
+ * a thirtieth of a 10.5 pt line, the width of a hairline). Coded lines are
+ * the lines whose text is unique in the edition (a running head or a folio
+ * repeats, so a copy's line could not be told back to its place), numbered
+ * through the book; line n carries symbol n mod 72, so the code repeats
+ * every 72 lines (four pages or so) and a copy's symbols are voted over every
+ * repeat. The symbol is scrambled with a value drawn from n, so that every
+ * page has lines shifted both ways and a page's own offset can be measured.
+ */
+import { MARK_ALPHABET, markSymbols, purchaseOfSymbols, MARK_LENGTH } from './text-mark.ts';
+import type { ShownRun } from './pdf-text.ts';
+
+/**
+ * The step between shift levels, in points: the smallest shift is ±LEVEL,
+ * the largest ±3 × LEVEL. Ghostscript and cairo keep baselines to 0.01 pt or
+ * better (measured: docs/decisions.md), a tenth of what tells two levels
+ * apart; a multiple of 0.01 so that the writer's two-decimal baselines stay
+ * exact.
+ */
+export const LEVEL = 0.12;
+const LEVELS = [-3, -1, 1, 3];
+/** Runs whose baselines are this close are one line (a shifted line moves whole; rewriting tools round a little). */
+const SAME_LINE = 0.05;
+/** A line shorter than this (a list number, a folio) is too likely to repeat to be told back to its place. */
+const MIN_KEY_LENGTH = 4;
+const INVISIBLE = new RegExp(`[\\s${MARK_ALPHABET.join('')}]`, 'gu');
+
+/** A text line: the runs on one baseline, and what identifies it. */
+export interface TextLine {
+  y: number;
+  /** The line's characters left to right, without white space or mark characters. */
+  key: string;
+  /**
+   * The line's glyph codes left to right: what identifies it after Ghostscript,
+   * which keeps the codes of the book's fonts but drops their ToUnicode maps.
+   */
+  codeKey: string;
+  runs: ShownRun[];
+}
+
+/** A page's runs grouped into lines, top to bottom. */
+export function textLines(runs: ShownRun[]): TextLine[] {
+  const sorted = runs.filter((run) => run.size >= 1).sort((a, b) => b.y - a.y);
+  const lines: TextLine[] = [];
+  let current: ShownRun[] = [];
+  const close = () => {
+    if (!current.length) return;
+    const ordered = [...current].sort((a, b) => a.x - b.x);
+    const key = ordered
+      .map((run) => run.codes.map((code) => run.font.text(code)).join(''))
+      .join('')
+      .normalize('NFKC')
+      .replace(INVISIBLE, '');
+    const codeKey = `#${ordered.map((run) => run.codes.map((code) => code.toString(16)).join(' ')).join(' ')}`;
+    lines.push({ y: current.reduce((sum, run) => sum + run.y, 0) / current.length, key, codeKey, runs: current });
+    current = [];
+  };
+  for (const run of sorted) {
+    if (current.length && current[0].y - run.y > SAME_LINE) close();
+    current.push(run);
+  }
+  close();
+  return lines;
+}
+
+/** Where a coded line of the edition is: its number in the code and its baseline. */
+export interface CodedLine {
+  index: number;
+  y: number;
+}
+
+/**
+ * The edition's coded lines, by their text and by their glyph codes: lines
+ * whose text appears once in the whole book, numbered in reading order.
+ */
+export function codedLines(pages: TextLine[][]): Map<string, CodedLine> {
+  const seen = new Map<string, number>();
+  for (const line of pages.flat()) {
+    if (line.key.length < MIN_KEY_LENGTH) continue;
+    seen.set(line.key, (seen.get(line.key) ?? 0) + 1);
+    seen.set(line.codeKey, (seen.get(line.codeKey) ?? 0) + 1);
+  }
+  const coded = new Map<string, CodedLine>();
+  let index = 0;
+  for (const line of pages.flat()) {
+    if (seen.get(line.key) !== 1) continue;
+    const place = { index: index++, y: line.y };
+    coded.set(line.key, place);
+    if (seen.get(line.codeKey) === 1) coded.set(line.codeKey, place);
+  }
+  return coded;
+}
+
+/** The scrambling value of line n: a fixed hash, so the reader can undo it. */
+const scramble = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>> 29) & 3;
+
+/** How far line n moves for a purchase's symbols, in points. */
+const shiftOf = (n: number, symbols: number[]): number => LEVEL * LEVELS[symbols[n % symbols.length] ^ scramble(n)];
+
+/**
+ * The shift of every line that carries the purchase id, by page: a map from
+ * each of its runs to how far it moves, in points.
+ */
+export function layoutShifts(pages: TextLine[][], purchaseId: string): Map<ShownRun, number> {
+  const symbols = markSymbols(purchaseId);
+  const coded = codedLines(pages);
+  const shifts = new Map<ShownRun, number>();
+  for (const line of pages.flat()) {
+    const place = coded.get(line.key);
+    if (!place) continue;
+    const by = Math.round(shiftOf(place.index, symbols) * 100) / 100;
+    for (const run of line.runs) shifts.set(run, by);
+  }
+  return shifts;
+}
+
+/** What a copy's lines told: the purchase, and how many lines carried it. */
+export interface LayoutFinding {
+  purchaseId: string;
+  lines: number;
+}
+
+/** Rounds of deciding each line's level and fitting the page geometry again to the decided shifts. */
+const FIT_ROUNDS = 4;
+
+/**
+ * The purchase a copy's line positions carry against the edition's coded
+ * lines, or null: when too few lines match, when the shifts do not sit on the
+ * code's levels (an unstamped copy, another edition), or when the CRC fails.
+ * `pages` are the copy's lines page by page, in page space.
+ *
+ * A rewriting tool may move and scale the whole drawing a little (cairo sets
+ * an A5 page 0.12% smaller): the copy's baselines are fitted as
+ * `scale × edition baseline + offset`, first over the unknown shifts (they
+ * average out), then again over the shifts each line was read as.
+ */
+export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>): LayoutFinding | null {
+  const matched: { index: number; y: number; at: number; level: number }[] = [];
+  for (const line of pages.flat()) {
+    const place = edition.get(line.key) ?? edition.get(line.codeKey);
+    if (place) matched.push({ index: place.index, y: line.y, at: place.y, level: -1 });
+  }
+  if (matched.length < MARK_LENGTH) return null;
+  let fit = fitLine(matched.map((m) => [m.at, m.y]));
+  let misfit = 0;
+  for (let round = 0; round < FIT_ROUNDS; round++) {
+    misfit = 0;
+    for (const m of matched) {
+      const step = (m.y - fit.offset) / fit.scale - m.at;
+      m.level = Math.max(0, Math.min(3, Math.round((step / LEVEL + 3) / 2)));
+      misfit += Math.min(1, Math.abs(step / LEVEL - LEVELS[m.level]));
+    }
+    fit = fitLine(matched.map((m) => [m.at + LEVEL * LEVELS[m.level], m.y]));
+  }
+  // Shifts off the levels by half a level on average are no code: the copy is unstamped or of another edition.
+  if (misfit / matched.length > 0.5) return null;
+  const votes = Array.from({ length: MARK_LENGTH }, () => [0, 0, 0, 0]);
+  for (const { index, level } of matched) votes[index % MARK_LENGTH][level ^ scramble(index)]++;
+  if (votes.some((v) => v.every((n) => n === 0))) return null;
+  const purchaseId = purchaseOfSymbols(votes.map((v) => v.indexOf(Math.max(...v))));
+  return purchaseId ? { purchaseId, lines: matched.length } : null;
+}
+
+/** Least squares `y = scale × x + offset` through the points. */
+function fitLine(points: [number, number][]): { scale: number; offset: number } {
+  const n = points.length;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  const scale = sxx > 0 ? sxy / sxx : 1;
+  return { scale, offset: my - scale * mx };
+}

@@ -1,0 +1,94 @@
+/**
+ * The text of a PDF Bindery's own writer drew (src/pdf/draw.ts), read fast
+ * and in a form the stamper can rewrite: every run with where its baseline
+ * number is written in the page's content, so that the layout layer can move
+ * whole lines and the text layer can place its marks on them.
+ */
+import { PDFArray, PDFDict, PDFName, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
+import { fontReader, type FontReader } from './pdf-fonts.ts';
+import { OWN_FILE, streamBytes } from './pdf-syntax.ts';
+import { endOf, visitPageText, type ShownRun } from './pdf-text.ts';
+
+/** A run of a page in the writer's shape: `baselineAt` is where its y number starts in the page's content (-1 when it is not written there). */
+export interface OwnRun extends ShownRun {
+  baselineAt: number;
+  /** The y number as written, to be replaced whole. */
+  baselineText: string;
+}
+
+/** One page of a Bindery PDF: its content streams decoded and joined, and the runs they show. */
+export interface OwnPage {
+  content: string;
+  runs: OwnRun[];
+}
+
+const LATIN1 = new TextDecoder('latin1');
+const WRITER_TEXT = /\bBT\s([^[<]*?)(-?[\d.]+)\s+(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/dg;
+const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
+const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
+
+/**
+ * The text Bindery's PDF writer drew on a page, read by the one shape its
+ * text objects have — `BT [/F 10 Tf] [colour] x y Td|Tm [<glyphs> n <glyphs>] TJ ET`,
+ * the font carried over from the previous object when unchanged (or
+ * `<glyphs> Tj` as pdf-lib draws) — with a regular expression over the whole
+ * content: the general walker (pdf-text.ts, for files from anywhere) costs
+ * seconds on a 300-page book, this a fraction of it. A page drawn in another
+ * shape (a writer change, a PDF from elsewhere) is read by the general walker
+ * instead, and its runs cannot be moved.
+ */
+export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontReader>): OwnPage {
+  const contents = page.node.Contents();
+  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+  const content = streams.map((stream) => LATIN1.decode(streamBytes(stream, OWN_FILE) ?? new Uint8Array())).join('\n');
+  const fontDicts = page.node.Resources()?.lookup(PDFName.of('Font'));
+  const runs: OwnRun[] = [];
+  let font: FontReader | null = null;
+  let fontSize = 0;
+  for (const match of content.matchAll(WRITER_TEXT)) {
+    const [, state, x, y, shown] = match;
+    const tf = SET_FONT.exec(state);
+    if (tf) {
+      const dict = fontDicts instanceof PDFDict ? fontDicts.lookup(PDFName.of(tf[1])) : undefined;
+      font = dict instanceof PDFDict ? (fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, OWN_FILE)).get(dict)!) : null;
+      fontSize = Number(tf[2]);
+    }
+    if (!font) continue;
+    let pen = Number(x);
+    for (const [, hex, adjust] of shown.matchAll(TJ_ITEM)) {
+      if (adjust !== undefined) {
+        pen -= (Number(adjust) / 1000) * fontSize;
+        continue;
+      }
+      const codes: number[] = [];
+      const step = font.codeBytes * 2;
+      for (let k = 0; k + step <= hex.length; k += step) codes.push(parseInt(hex.slice(k, k + step), 16));
+      if (!codes.length) continue;
+      const run = { font, codes, x: pen, y: Number(y), size: fontSize, baselineAt: match.indices![3][0], baselineText: y };
+      runs.push(run);
+      pen = endOf(run, codes.length - 1);
+    }
+  }
+  if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push({ ...run, baselineAt: -1, baselineText: '' }));
+  return { content, runs };
+}
+
+/**
+ * The page's content with runs moved up or down: `shift` gives, per run, how
+ * far (in points, 0 to leave it). Only the baseline numbers change; marked
+ * content, fonts and everything else stay byte for byte.
+ */
+export function shiftedContent(page: OwnPage, shift: (run: OwnRun) => number): string {
+  const edits = new Map<number, OwnRun & { by: number }>();
+  for (const run of page.runs) {
+    const by = shift(run);
+    if (by !== 0 && run.baselineAt >= 0) edits.set(run.baselineAt, { ...run, by });
+  }
+  let out = '';
+  let from = 0;
+  for (const [at, edit] of [...edits].sort((a, b) => a[0] - b[0])) {
+    out += page.content.slice(from, at) + String(Math.round((edit.y + edit.by) * 100) / 100);
+    from = at + edit.baselineText.length;
+  }
+  return out + page.content.slice(from);
+}
