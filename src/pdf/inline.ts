@@ -84,7 +84,30 @@ export function shapeInlines(nodes: readonly Inline[], style: Style, ctx: ShapeC
   setLatinQuotesProportional(out, ctx.fonts);
   setCjkEmphasis(out);
   markHyphenationPoints(out, ctx);
+  markUrlBreaks(out);
   return out;
+}
+
+const SLASH = 0x2f;
+const COLON = 0x3a;
+
+/**
+ * A URL may break anywhere, without a hyphen (one added would read as part of
+ * it): otherwise the only breaks in `https://example.com/archive/2025/…` are
+ * after its slashes, and a line before a long segment is left with a gap so
+ * wide the justifier has to stretch every character of it. Never inside `://`.
+ */
+function markUrlBreaks(chars: TextChar[]): void {
+  for (let i = 2; i + 1 < chars.length; i++) {
+    if (chars[i].codePoint !== SLASH || chars[i - 1].codePoint !== SLASH || chars[i - 2].codePoint !== COLON) continue;
+    let start = i - 2;
+    while (start > 0 && isLatinLetter(chars[start - 1].codePoint)) start--;
+    if (start === i - 2) continue;
+    let end = i + 1;
+    while (end < chars.length && chars[end].codePoint > SPACE && chars[end].codePoint !== HARD_BREAK && !isCjkWide(chars[end].codePoint)) end++;
+    for (let k = i; k < end - 1; k++) if (chars[k].hyphenAfter === undefined) chars[k].hyphenAfter = 0;
+    i = end;
+  }
 }
 
 const SPACE = 0x20;

@@ -76,7 +76,11 @@ export interface Measured {
   width: number;
   /** Extra space before this character when it does not start a line (the Han–Latin quarter em). */
   gapBefore: number;
-  /** Set where a word may be hyphenated after this character: the width of the hyphen then drawn. */
+  /**
+   * Set where a line may end inside a word after this character — a
+   * hyphenation point, or any point of a URL — to the width of what is then
+   * drawn at the line's end: a hyphen, or nothing in a URL.
+   */
   hyphenAfter?: number;
 }
 

@@ -121,6 +121,8 @@ describeWithTools([TOOLS.poppler], 'hyphenated English in a built PDF', () => {
   let pdf: string;
   const words = ['Newsroom', 'independently', 'accountability', 'transparency', 'infrastructure', 'verification', 'correspondents', 'collaboration'];
   const LONG = 'Newsroomaccountabilityinfrastructure';
+  const URL = `https://example.com/api/v2/archive/2025/01/31/${Array.from({ length: 4 }, (_, i) => `segment-0${i}-abcdefghijklmnopqrstuvwxyz`).join('/')}`;
+  const URL_PARAGRAPH = `作為裸網址（GFM autolink）：${URL}，後面接著正常文字。`;
   const text = Array.from({ length: 60 }, (_, i) => words[(i * 7) % words.length] + (i % 5 === 4 ? '.' : '')).join(' ');
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'bindery-english-lines-'));
@@ -128,7 +130,7 @@ describeWithTools([TOOLS.poppler], 'hyphenated English in a built PDF', () => {
       'english-lines',
       new Map([
         ['book.yaml', 'title: English lines\nauthors: [Test]\nlanguage: en\ndate: 2025-01-15\npage: a5\nchapters:\n  - articles/one.md\n'],
-        ['articles/one.md', `---\ntitle: One\n---\n\n${text}\n\n| A | B | C |\n|--|--|--|\n| ${LONG} | ${LONG} | ${LONG} |\n`],
+        ['articles/one.md', `---\ntitle: One\n---\n\n${text}\n\n| A | B | C |\n|--|--|--|\n| ${LONG} | ${LONG} | ${LONG} |\n\n${URL_PARAGRAPH}\n`],
       ]),
     );
     const result = await buildBook(source, { formats: ['pdf'], fonts: loadCliFonts });
@@ -146,5 +148,9 @@ describeWithTools([TOOLS.poppler], 'hyphenated English in a built PDF', () => {
     // Table columns narrower than a word split it at a hyphenation point, with a hyphen, not at the margin.
     expect(layout).toMatch(/^Newsroom[a-z]+-\s+Newsroom[a-z]+-\s+Newsroom[a-z]+-\n/m);
     expect(plain.match(new RegExp(LONG, 'g'))).toHaveLength(3);
+    // A URL breaks anywhere (no hyphen added), so the line before its long segments is filled, not stretched apart.
+    const urlLines = layout.split('\n').filter((line) => line.includes('作') || /segment-0\d/.test(line));
+    expect(urlLines[0]).toMatch(/^作為裸網址（GFM autolink）：https:\/\/example\.com\/api\/v2\/arch/);
+    expect(urlLines.map((line) => line.trim()).join('')).toContain(URL.replace('https://', ''));
   });
 });
