@@ -68,14 +68,16 @@ export async function applyLocalMigrations(options: DevOptions): Promise<void> {
 
 /**
  * Puts the PDF fonts, fallback faces included, into the local R2 bucket under
- * the keys the consumer reads: one wrangler run for all five (~5 s), where one
- * run per file took ~4 s each.
+ * the keys the consumer reads: one wrangler run for all of them (~5 s), where
+ * one run per file took ~4 s each. A face from a Debian package is uploaded
+ * when it is installed (fonts-hanazono).
  */
 export async function uploadLocalFonts(options: DevOptions): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bindery-fonts-'));
   try {
     const list = join(dir, 'fonts.json');
-    await writeFile(list, JSON.stringify([...FONT_FILES, ...FALLBACK_FONT_FILES].map((font) => ({ key: font.r2Key, file: cliFontPath(font) }))));
+    const fonts = [...FONT_FILES, ...FALLBACK_FONT_FILES].filter((font) => !('debianPackage' in font) || existsSync(font.path));
+    await writeFile(list, JSON.stringify(fonts.map((font) => ({ key: font.r2Key, file: cliFontPath(font) }))));
     await wrangler(options, ['r2', 'bulk', 'put', 'bindery-books', '--filename', list, '--local']);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,12 +5,16 @@ import type { Format } from './registry.ts';
 export type FaceRole = 'regular' | 'bold' | 'mono';
 
 /** Faces a PDF falls back to for characters the book's faces lack (src/pdf/font-keys.ts says which files). */
-export type FallbackRole = 'hk' | 'emoji';
+export type FallbackRole = 'hk' | 'emoji' | 'hanazono';
 
 /** The fonts a PDF is set in. The CLI reads them from node_modules; the Worker from R2. */
 export interface FontSet extends Record<FaceRole, Uint8Array> {
-  /** Reads a fallback face's file: called only for a book with a character that face is tried for. */
-  fallback(role: FallbackRole): Promise<Uint8Array>;
+  /**
+   * Reads a fallback face's file: called only for a book with a character that
+   * face is tried for. Undefined for a face from a Debian package that is not
+   * installed (or not uploaded to R2): its characters are drawn as boxes.
+   */
+  fallback(role: FallbackRole): Promise<Uint8Array | undefined>;
 }
 
 export interface WriterContext {

@@ -15,6 +15,21 @@ export interface FontFile<Role extends string = FaceRole> {
   r2Key: string;
 }
 
+/**
+ * A face that no npm package carries, read from where a Debian package puts
+ * it. It is optional: a build without it draws its characters as boxes and
+ * its warning says how to install it.
+ */
+export interface DebianFontFile<Role extends string = FallbackRole> {
+  role: Role;
+  /** Debian package that ships the file. */
+  debianPackage: string;
+  /** Where that package installs the file. */
+  path: string;
+  /** Object key in the Worker's R2 bucket. */
+  r2Key: string;
+}
+
 export const FONT_FILES: readonly FontFile[] = [
   { role: 'regular', pkg: '@expo-google-fonts/noto-sans-tc', file: '400Regular/NotoSansTC_400Regular.ttf', r2Key: 'fonts/NotoSansTC-Regular.ttf' },
   { role: 'bold', pkg: '@expo-google-fonts/noto-sans-tc', file: '700Bold/NotoSansTC_700Bold.ttf', r2Key: 'fonts/NotoSansTC-Bold.ttf' },
@@ -22,7 +37,17 @@ export const FONT_FILES: readonly FontFile[] = [
 ];
 
 /** The fallback faces' files, read only by a PDF build that needs them (src/pdf/fallback-faces.ts). */
-export const FALLBACK_FONT_FILES: readonly FontFile<FallbackRole>[] = [
+export const FALLBACK_FONT_FILES: readonly (FontFile<FallbackRole> | DebianFontFile)[] = [
   { role: 'hk', pkg: '@expo-google-fonts/noto-sans-hk', file: '400Regular/NotoSansHK_400Regular.ttf', r2Key: 'fonts/NotoSansHK-Regular.ttf' },
   { role: 'emoji', pkg: '@expo-google-fonts/noto-emoji', file: '400Regular/NotoEmoji_400Regular.ttf', r2Key: 'fonts/NotoEmoji-Regular.ttf' },
+  // Hanazono Mincho A (free licence of GlyphWiki and SIL OFL): the BMP, Extension A and the commonest Extension B characters.
+  { role: 'hanazono', debianPackage: 'fonts-hanazono', path: '/usr/share/fonts/truetype/hanazono/HanaMinA.ttf', r2Key: 'fonts/HanaMinA.ttf' },
 ];
+
+/** How to get an optional face that a build lacked, for its warning. */
+export function installHint(role: FallbackRole): string | undefined {
+  const font = FALLBACK_FONT_FILES.find((f) => f.role === role);
+  if (!font || !('debianPackage' in font)) return undefined;
+  const name = font.path.slice(font.path.lastIndexOf('/') + 1);
+  return `${name} is not installed (apt-get install ${font.debianPackage}; a Worker reads it from R2 at ${font.r2Key})`;
+}

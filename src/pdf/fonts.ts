@@ -1,7 +1,8 @@
 import fontkit from '@cantoo/fontkit';
 import { CustomFontSubsetEmbedder, PDFFont, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
 import type { FaceRole, FallbackRole, FontSet } from '../formats/writer.ts';
-import { fallbacksNeeded } from './fallback-faces.ts';
+import { type FallbackFace, fallbacksNeeded } from './fallback-faces.ts';
+import { installHint } from './font-keys.ts';
 
 export type FaceName = FaceRole;
 
@@ -178,11 +179,15 @@ export interface DrawnSequence {
 export class FontBook {
   private readonly replacement: PlacedGlyph;
 
-  /** @param fallbacks the fallback faces this book's text needs, in chain order (src/pdf/fallback-faces.ts). */
+  /**
+   * @param fallbacks the fallback faces this book's text needs, in chain order (src/pdf/fallback-faces.ts).
+   * @param absent the optional fallback faces it needs that are not installed.
+   */
   constructor(
     readonly faces: Record<FaceName, Face>,
     private readonly halfWidth: Face,
     private readonly fallbacks: ReadonlyMap<FallbackRole, Face> = new Map(),
+    private readonly absent: readonly FallbackFace[] = [],
   ) {
     this.replacement = faces.regular.glyph(0x25a1) ?? faces.regular.glyph(0x3f)!;
   }
@@ -200,13 +205,20 @@ export class FontBook {
   /**
    * The glyph for a character in the wanted face, falling back to the Sans TC
    * regular face (CJK inside code, symbols missing from the bold cut), then to
-   * the first fallback face that has it (Noto Sans HK, Noto Emoji), then to a
+   * the first fallback face that has it (Noto Sans HK, Noto Emoji, Hanazono
+   * Mincho A), then to a
    * visible replacement box. `missing` is true when no face has the glyph.
    */
   resolve(face: FaceName, codePoint: number): { glyph: PlacedGlyph; missing: boolean } {
     let glyph = this.faces[face].glyph(codePoint) ?? this.faces.regular.glyph(codePoint);
     for (const fallback of this.fallbacks.values()) glyph ??= fallback.glyph(codePoint);
     return glyph ? { glyph, missing: false } : { glyph: this.replacement, missing: true };
+  }
+
+  /** How to install the missing optional face that is tried for a character drawn as a box, if there is one. */
+  absentFaceHint(char: string): string | undefined {
+    const face = this.absent.find((f) => new RegExp(f.triedFor.source, 'u').test(char));
+    return face && installHint(face.role);
   }
 
   /**
@@ -254,8 +266,14 @@ export async function embedFonts(pdf: PDFDocument, fonts: FontSet, texts: readon
     Face.of(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }), advanceScale);
   const regular = await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG');
   const fallbacks = new Map<FallbackRole, Face>();
+  const absent: FallbackFace[] = [];
   for (const fallback of fallbacksNeeded(texts, (codePoint) => !regular.has(codePoint))) {
-    const embedder = await CustomFontSubsetEmbedder.for(fontkit, await fonts.fallback(fallback.role), fallback.name);
+    const bytes = await fonts.fallback(fallback.role);
+    if (!bytes) {
+      absent.push(fallback);
+      continue;
+    }
+    const embedder = await CustomFontSubsetEmbedder.for(fontkit, bytes, fallback.name);
     const face = new Face(fallback.role, embedder as unknown as SubsetEmbedder, () => PDFFont.of(pdf.context.nextRef(), pdf, embedder));
     fallbacks.set(fallback.role, face);
   }
@@ -267,5 +285,6 @@ export async function embedFonts(pdf: PDFDocument, fonts: FontSet, texts: readon
     },
     await embed('half', fonts.regular, 'NotoSansTC-Regular', 'BNDHLF', 0.5),
     fallbacks,
+    absent,
   );
 }

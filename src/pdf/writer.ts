@@ -69,7 +69,8 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
       if (reported.has(key)) return;
       reported.add(key);
       const code = [...char].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
-      ctx.warn({ file: where.file, ...(where.line ? { line: where.line } : {}), message: `no font has a glyph for "${char}" (${code}); drawn as a box` });
+      const hint = fonts.absentFaceHint(char);
+      ctx.warn({ file: where.file, ...(where.line ? { line: where.line } : {}), message: `no font has a glyph for "${char}" (${code}); drawn as a box${hint ? `: ${hint}` : ''}` });
     },
     language: null,
     hyphenation: await hyphenationFor(

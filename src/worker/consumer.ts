@@ -166,10 +166,16 @@ export function lazyFonts(bucket: Pick<R2Bucket, 'get'>): () => Promise<FontSet>
     if (!object) throw new BinderyError('missing-file', `font "${r2Key}" is not in the R2 bucket; upload the fonts (see README, Deploy)`);
     return new Uint8Array(await object.arrayBuffer());
   };
-  const fallbacks = new Map<FallbackRole, Promise<Uint8Array>>();
+  // A face from a Debian package is optional: not uploaded, its characters are drawn as boxes with a warning.
+  const readFallback = async (font: (typeof FALLBACK_FONT_FILES)[number]) => {
+    if (!('debianPackage' in font)) return read(font.r2Key);
+    const object = await bucket.get(font.r2Key);
+    return object ? new Uint8Array(await object.arrayBuffer()) : undefined;
+  };
+  const fallbacks = new Map<FallbackRole, Promise<Uint8Array | undefined>>();
   const fallback = (role: FallbackRole) => {
     let bytes = fallbacks.get(role);
-    if (!bytes) fallbacks.set(role, (bytes = read(FALLBACK_FONT_FILES.find((font) => font.role === role)!.r2Key)));
+    if (!bytes) fallbacks.set(role, (bytes = readFallback(FALLBACK_FONT_FILES.find((font) => font.role === role)!)));
     return bytes;
   };
   return () =>

@@ -16,6 +16,8 @@ export const TOOLS = {
   qpdf: { name: 'qpdf', pkg: 'qpdf', command: 'qpdf', args: ['--version'] },
   poppler: { name: 'poppler-utils', pkg: 'poppler-utils', command: 'pdftotext', args: ['-v'] },
   chromium: { name: 'Chromium', pkg: 'chromium', command: '/usr/bin/chromium', args: ['--version'] },
+  // Hanazono Mincho A, the PDF's last CJK fallback face (src/pdf/font-keys.ts): a file, not a command.
+  hanazono: { name: 'Hanazono Mincho', pkg: 'fonts-hanazono', command: 'test', args: ['-f', '/usr/share/fonts/truetype/hanazono/HanaMinA.ttf'] },
 } satisfies Record<string, Tool>;
 
 const cache = new Map<string, boolean>();

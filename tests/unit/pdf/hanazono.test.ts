@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCliFonts } from '../../../src/cli/fonts.ts';
+import { MemorySource } from '../../../src/content/source.ts';
+import type { FallbackRole, FontSet } from '../../../src/formats/writer.ts';
+import { buildBook, type BuildResult } from '../../../src/pipeline/build.ts';
+import { describeWithTools, TOOLS } from '../../support/tools.ts';
+
+/**
+ * Issue 11, glyph coverage: Han characters that neither Noto Sans TC nor
+ * Noto Sans HK has (Extension B, Extension A, the unified block) are drawn
+ * from Hanazono Mincho A (Debian's fonts-hanazono), the last CJK face before
+ * the box; without that package they stay boxes and the warning says how to
+ * install it.
+ */
+
+/** The edge-case book's rare characters: two of Extension B, one written in Japanese (𩸽), one of Extension A, one unified. */
+const RARE = ['𠀀', '𪚥', '𩸽', '㐀', '靐'];
+/** Extension B, in Hanazono Mincho B only: still a box, with no face to install for it. */
+const BEYOND = '𠀁';
+
+function book(slug: string): MemorySource {
+  return new MemorySource(
+    slug,
+    new Map([
+      ['book.yaml', `title: 罕用字\nslug: ${slug}\nlanguage: zh-Hant\nauthors: [編輯室]\ndate: 2025-10-15\nchapters:\n  - articles/01.md\n`],
+      ['articles/01.md', `---\ntitle: 缺字\n---\n\n罕用字 ${[...RARE, BEYOND].join(' ')} 完\n`],
+    ]),
+  );
+}
+
+/** The CLI's fonts, recording which fallback faces the writer reads; `absent` ones read as not installed. */
+function recordingFonts(fonts: FontSet, read: FallbackRole[], absent: FallbackRole[] = []): () => Promise<FontSet> {
+  return async () => ({ ...fonts, fallback: async (role) => (read.push(role), absent.includes(role) ? undefined : fonts.fallback(role)) });
+}
+
+const boxWarnings = (result: BuildResult) => result.facts.warnings.filter((w) => /no font has a glyph/.test(w.message));
+
+describe('a book with rare Han characters, built where fonts-hanazono is not installed', () => {
+  it('draws them as boxes and warns, with file and line, how to get the face that has them', async () => {
+    const read: FallbackRole[] = [];
+    const built = await buildBook(book('without-hanazono'), { formats: ['pdf'], fonts: recordingFonts(await loadCliFonts(), read, ['hanazono']) });
+    expect(read).toEqual(['hanazono']);
+    const warnings = boxWarnings(built);
+    expect(warnings.map((w) => w.message.match(/"(.+?)"/)![1])).toEqual([...RARE, BEYOND]);
+    for (const warning of warnings) {
+      expect(warning).toMatchObject({ file: 'articles/01.md', line: 5 });
+      expect(warning.message).toMatch(/drawn as a box: HanaMinA\.ttf is not installed \(apt-get install fonts-hanazono; a Worker reads it from R2 at fonts\/HanaMinA\.ttf\)$/);
+    }
+  }, 60_000);
+});
+
+describeWithTools([TOOLS.qpdf, TOOLS.poppler, TOOLS.hanazono], 'a PDF with rare Han characters drawn from Hanazono Mincho A', () => {
+  const work = mkdtempSync(join(tmpdir(), 'bindery-hanazono-'));
+  const file = join(work, 'rare.pdf');
+  const read: FallbackRole[] = [];
+  let built: BuildResult;
+
+  beforeAll(async () => {
+    built = await buildBook(book('hanazono'), { formats: ['pdf'], fonts: recordingFonts(await loadCliFonts(), read) });
+    writeFileSync(file, built.files[0].bytes);
+  }, 60_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+
+  it('embeds HanaMinA as a subset, read once, and passes qpdf --check', () => {
+    expect(read).toEqual(['hanazono']);
+    const rows = run('pdffonts', [file]).trim().split('\n').slice(2).map((row) => row.trim().split(/\s+/));
+    const hanazono = rows.find((cells) => cells[0] === 'BNDHMA+HanaMinA');
+    expect(hanazono, 'pdffonts lists BNDHMA+HanaMinA').toBeDefined();
+    expect(hanazono!.slice(-5, -2)).toEqual(['yes', 'yes', 'yes']);
+    const check = run('qpdf', ['--check', file]);
+    expect(check).toContain('No syntax or stream encoding errors found');
+    expect(check).not.toMatch(/WARNING/i);
+  });
+
+  it('gives the characters back to text extraction', () => {
+    const words = run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']).split(/\s+/);
+    for (const char of [...RARE, BEYOND]) expect(words, char).toContain(char);
+  });
+
+  it('warns only about the character Hanazono Mincho A lacks, with nothing to install for it', () => {
+    expect(boxWarnings(built).map((w) => w.message)).toEqual([`no font has a glyph for "${BEYOND}" (U+20001); drawn as a box`]);
+  });
+
+  it('draws each with a glyph of its own at 150 dpi, not the box', () => {
+    const page = 4;
+    const bbox = run('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), file, '-']);
+    const boxes = new Map([...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<\/word>/g)].map((w) => [w[5], w.slice(1, 5).map(Number)]));
+    const prefix = join(work, 'page');
+    run('pdftoppm', ['-gray', '-r', '150', '-f', String(page), '-l', String(page), '-singlefile', file, prefix]);
+    const image = readPgm(`${prefix}.pgm`);
+    const bitmaps = [...RARE, BEYOND].map((char) => {
+      const box = boxes.get(char);
+      expect(box, `${char} is on page ${page}`).toBeDefined();
+      const bitmap = inkOf(image, box!.map((v) => (v * 150) / 72));
+      expect(bitmap.split('1').length - 1, `${char} has ink`).toBeGreaterThan(20);
+      return bitmap;
+    });
+    // The last one is the box: every other bitmap differs from it and from each other.
+    expect(new Set(bitmaps).size).toBe(RARE.length + 1);
+  });
+});
+
+interface Gray {
+  width: number;
+  pixels: Uint8Array;
+}
+
+function readPgm(path: string): Gray {
+  const bytes = readFileSync(path);
+  const header = bytes.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!;
+  return { width: Number(header[1]), pixels: bytes.subarray(header[0].length) };
+}
+
+/** The dark pixels of a box of the page, row by row, as a string of 0 and 1. */
+function inkOf(image: Gray, [x0, y0, x1, y1]: number[]): string {
+  let bits = '';
+  for (let y = Math.floor(y0); y < Math.ceil(y1); y++) for (let x = Math.floor(x0); x < Math.ceil(x1); x++) bits += image.pixels[y * image.width + x] < 128 ? '1' : '0';
+  return bits;
+}
