@@ -19,6 +19,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['./tests/support/epubcheck-server.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
