@@ -24,7 +24,12 @@ export interface WriterContext {
   onProgress?: (fraction: number, label: string) => void;
   /** Adds a located, non-fatal problem (missing glyph, unsupported image in PDF…). */
   warn: (warning: { file: string; line?: number; message: string }) => void;
+  /** The runtime's native raw DEFLATE, where it has one (the CLI: Node's zlib); writers fall back to a portable one. */
+  deflateRaw?: DeflateRaw;
 }
+
+/** Raw DEFLATE (RFC 1951) of some bytes. */
+export type DeflateRaw = (data: Uint8Array) => Uint8Array;
 
 export interface RenderedFile {
   bytes: Uint8Array;

@@ -7,7 +7,7 @@ import { walkInlines } from '../document/parse.ts';
 import { BinderyError } from '../errors.ts';
 import { sha256Hex } from '../crypto.ts';
 import { FORMAT_REGISTRY, isFormat, type Format } from '../formats/registry.ts';
-import type { FontSet } from '../formats/writer.ts';
+import type { DeflateRaw, FontSet } from '../formats/writer.ts';
 
 /** Bumped when writer output changes, so old content hashes do not name new bytes. */
 export const BUILDER_VERSION = '5';
@@ -46,6 +46,7 @@ export interface BuildOptions {
   fonts: () => Promise<FontSet>;
   sourceDateEpoch?: number;
   onProgress?: (fraction: number, label: string) => void;
+  deflateRaw?: DeflateRaw;
 }
 
 export interface BuildResult {
@@ -90,6 +91,7 @@ export async function renderDocument(document: BookDocument, hash: string, optio
     const writer = await entry.writer();
     const rendered = await writer.render(document, {
       fonts: options.fonts,
+      deflateRaw: options.deflateRaw,
       warn: (w) => warnings.push(w),
       onProgress: (f, label) => options.onProgress?.((i + f) / options.formats.length, `${format}: ${label}`),
     });
