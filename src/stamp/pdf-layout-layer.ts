@@ -32,6 +32,8 @@ const LEVELS = [-3, -1, 1, 3];
 const SAME_LINE = 0.05;
 /** A line shorter than this (a list number, a folio) is too likely to repeat to be told back to its place. */
 const MIN_KEY_LENGTH = 4;
+/** What identifies a line is its first characters or codes: enough to tell lines apart, bounded for a hostile file's endless lines. */
+const MAX_KEY_LENGTH = 48;
 const INVISIBLE = new RegExp(`[\\s${MARK_ALPHABET.join('')}]`, 'gu');
 
 /** A text line: the runs on one baseline, and what identifies it. */
@@ -58,9 +60,9 @@ export function textLines(runs: ShownRun[]): TextLine[] {
     const key = ordered
       .map((run) => run.codes.map((code) => run.font.text(code)).join(''))
       .join('')
-      .normalize('NFKC')
-      .replace(INVISIBLE, '');
-    const codeKey = `#${ordered.map((run) => run.codes.map((code) => code.toString(16)).join(' ')).join(' ')}`;
+      .replace(INVISIBLE, '')
+      .slice(0, MAX_KEY_LENGTH);
+    const codeKey = `#${String.fromCharCode(...ordered.flatMap((run) => run.codes).slice(0, MAX_KEY_LENGTH))}`;
     lines.push({ y: current.reduce((sum, run) => sum + run.y, 0) / current.length, key, codeKey, runs: current });
     current = [];
   };

@@ -79,16 +79,16 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
  * content, fonts and everything else stay byte for byte.
  */
 export function shiftedContent(page: OwnPage, shift: (run: OwnRun) => number): string {
-  const edits = new Map<number, OwnRun & { by: number }>();
-  for (const run of page.runs) {
-    const by = shift(run);
-    if (by !== 0 && run.baselineAt >= 0) edits.set(run.baselineAt, { ...run, by });
-  }
-  let out = '';
+  const parts: string[] = [];
   let from = 0;
-  for (const [at, edit] of [...edits].sort((a, b) => a[0] - b[0])) {
-    out += page.content.slice(from, at) + String(Math.round((edit.y + edit.by) * 100) / 100);
-    from = at + edit.baselineText.length;
+  // Runs come in content order; the runs of one text object share its baseline number, and the line's shift.
+  for (const run of page.runs) {
+    if (run.baselineAt < from) continue;
+    const by = shift(run);
+    if (by === 0) continue;
+    parts.push(page.content.slice(from, run.baselineAt), String(Math.round((run.y + by) * 100) / 100));
+    from = run.baselineAt + run.baselineText.length;
   }
-  return out + page.content.slice(from);
+  parts.push(page.content.slice(from));
+  return parts.join('');
 }

@@ -38,6 +38,8 @@ const MAX_XMP_BYTES = 4 * 1024 * 1024;
  * hold ~2.5 MB; the cap bounds the time a hostile file can take.
  */
 const READ_BUDGET = { perStream: 16 * 1024 * 1024, total: 48 * 1024 * 1024 };
+/** Lines kept for the layout layer (a 1,000-page book has about 40,000), so that a hostile file's endless ones cannot fill memory. */
+const MAX_LAYOUT_LINES = 60_000;
 
 /**
  * Stamps a finished PDF for one buyer: the licence line in the footer of
@@ -108,31 +110,37 @@ export async function readPdfMarks(bytes: Uint8Array, options: ReadOptions = {})
     throw new BinderyError('invalid-input', 'the PDF is truncated: it does not end with %%EOF', { field: 'file' });
   }
   const doc = await loadPdf(bytes);
+  const tally = new MarkTally();
+  const lines: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][] = [];
+  let kept = 0;
   try {
-    const tally = new MarkTally();
     const metadata = readMetadata(doc);
     if (metadata) tally.add(metadata.orderId, 'metadata', { licenceMark: metadata.mark });
     const budget: InflateBudget = { perStream: READ_BUDGET.perStream, left: READ_BUDGET.total };
-    const lines: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][] = [];
     for (const page of doc.getPages()) {
       const runs: ShownRun[] = [];
       visitPageText(doc, page, budget, (run) => runs.push(run));
       tally.addText(textOfRuns(runs));
-      if (options.editions) lines.push(textLines(runs).map(({ y, key, codeKey }) => ({ y, key, codeKey })));
-    }
-    if (options.editions) {
-      for await (const edition of options.editions(tally.list().map((found) => found.purchaseId))) {
-        const layout = readLayout(lines, await editionLayout(edition));
-        if (!layout) continue;
-        tally.add(layout.purchaseId, 'layout', { lines: layout.lines });
-        break;
+      if (options.editions && kept < MAX_LAYOUT_LINES) {
+        const pageLines = textLines(runs).slice(0, MAX_LAYOUT_LINES - kept);
+        lines.push(pageLines.map(({ y, key, codeKey }) => ({ y, key, codeKey })));
+        kept += pageLines.length;
       }
     }
-    return tally.list();
   } catch (err) {
     // A file pdf-lib half-parsed fails later, with whatever error its missing parts cause.
     throw unreadablePdf(err);
   }
+  // Outside the try: an edition that cannot be read is the store's failure, not the upload's.
+  if (options.editions) {
+    for await (const edition of options.editions(tally.list().map((found) => found.purchaseId))) {
+      const layout = readLayout(lines, await editionLayout(edition));
+      if (!layout) continue;
+      tally.add(layout.purchaseId, 'layout', { lines: layout.lines });
+      break;
+    }
+  }
+  return tally.list();
 }
 
 /** An unstamped edition's coded lines, read as the stamper read them. */

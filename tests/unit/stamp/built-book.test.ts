@@ -3,8 +3,9 @@ import type { Licence } from '../../../src/licence.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream } from '@cantoo/pdf-lib';
 import { strFromU8, unzipSync } from 'fflate';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBook, type BuiltFile } from '../../../src/pipeline/build.ts';
 import { DirectorySource } from '../../../src/cli/directory-source.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
@@ -62,6 +63,34 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a stamped ai-video-handbook PDF'
     const info = (file: string) => execFileSync('pdfinfo', [file], { encoding: 'utf8' }).split('\n').filter((l) => /^(Title|Author|Subject|Keywords|Creator|Producer|Pages):/.test(l));
     expect(info(path)).toEqual(info(original));
     expect(await readMarks(stamped)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], licenceMark: licence.mark }] });
+  });
+});
+
+describe('the layout layer of a stamped ai-video-handbook PDF', () => {
+  it('moves text lines by at most 0.36 pt and changes nothing else in the pages: operators, marked content and links stay', async () => {
+    const [original, stamped] = [await PDFDocument.load(pdf.bytes), await PDFDocument.load(await stampPdf(pdf.bytes, licence))];
+    /** A page's operators and operands, without the q/Q the stamper wraps around them, and without the stream it adds (`drop`). */
+    const tokens = (doc: PDFDocument, i: number, drop: number) => {
+      const contents = doc.getPages()[i].node.Contents()!;
+      const streams = contents instanceof PDFArray ? contents.asArray().slice(0, contents.size() - drop) : [contents];
+      return streams
+        .flatMap((ref) => strFromU8(decodePDFRawStream(doc.context.lookup(ref) as PDFRawStream).decode(), true).split(/\s+/))
+        .filter((token) => token && token !== 'q' && token !== 'Q');
+    };
+    let moved = 0;
+    for (let i = 0; i < pdf.pages!; i++) {
+      const [before, after] = [tokens(original, i, 0), tokens(stamped, i, 1)];
+      expect(after.length, `page ${i + 1}`).toBe(before.length);
+      for (let k = 0; k < before.length; k++) {
+        if (before[k] === after[k]) continue;
+        expect(after[k + 1], `page ${i + 1}, token ${k}`).toBe('Td');
+        expect(Math.abs(Number(after[k]) - Number(before[k])), `page ${i + 1}: ${before[k]} → ${after[k]}`).toBeLessThanOrEqual(0.36 + 1e-9);
+        moved++;
+      }
+      const rects = (doc: PDFDocument) => doc.getPages()[i].node.Annots()?.asArray().map((ref) => String(doc.context.lookup(ref, PDFDict).get(PDFName.of('Rect'))));
+      expect(rects(stamped), `page ${i + 1} links`).toEqual(rects(original));
+    }
+    expect(moved).toBeGreaterThan(300);
   });
 });
 

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { FontReader } from '../../../src/stamp/pdf-fonts.ts';
+import { codedLines, LEVEL, layoutShifts, readLayout, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
+import type { ShownRun } from '../../../src/stamp/pdf-text.ts';
+
+const ANA = 'pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d';
+const BEN = 'pur_ffeeddccbbaa99887766554433221100';
+
+/** A font whose codes are the characters themselves. */
+const font: FontReader = { baseFont: 'Serif', codeBytes: 2, text: (code) => String.fromCharCode(code), width: () => 500 };
+const run = (text: string, y: number, x = 50): ShownRun => ({ font, codes: [...text].map((ch) => ch.charCodeAt(0)), x, y, size: 10 });
+
+/** An edition of 12 pages, 24 lines each, under a running head that repeats on every page. */
+const edition: ShownRun[][] = Array.from({ length: 12 }, (_, page) => [
+  run('A Running Head', 560),
+  ...Array.from({ length: 24 }, (_, line) => run(`Page ${page} line ${line} says something of its own`, 530 - line * 20)),
+]);
+const editionLines = edition.map(textLines);
+
+/** A copy of the edition for a purchase, its baselines put through `transform` (what a rewriting tool does to them). */
+function copyFor(purchaseId: string, transform = (y: number) => y): Pick<TextLine, 'y' | 'key' | 'codeKey'>[][] {
+  const shifts = layoutShifts(editionLines, purchaseId);
+  return edition.map((runs) => textLines(runs.map((r) => ({ ...r, y: transform(r.y + (shifts.get(r) ?? 0)) }))));
+}
+
+describe('the layout layer code', () => {
+  it('moves every line whose text is unique by ±0.12 or ±0.36 pt, and the repeated running head not at all', () => {
+    const shifts = layoutShifts(editionLines, ANA);
+    expect(shifts.size).toBe(12 * 24);
+    expect(new Set([...shifts.values()].map((by) => Math.abs(by)))).toEqual(new Set([LEVEL, 3 * LEVEL]));
+    expect(edition.every((runs) => !shifts.has(runs[0]))).toBe(true);
+  });
+
+  it("reads each buyer's copy back as its own purchase, and the unstamped edition as none", () => {
+    const coded = codedLines(editionLines);
+    expect(readLayout(copyFor(ANA), coded)).toEqual({ purchaseId: ANA, lines: 288 });
+    expect(readLayout(copyFor(BEN), coded)).toEqual({ purchaseId: BEN, lines: 288 });
+    expect(readLayout(editionLines, coded)).toBeNull();
+  });
+
+  it('reads a copy that a tool scaled and moved (cairo sets A5 0.12% smaller) and rounded to 0.01 pt', () => {
+    const coded = codedLines(editionLines);
+    const cairo = (y: number) => Math.round((0.998785 * y + 0.724) * 100) / 100;
+    expect(readLayout(copyFor(ANA, cairo), coded)?.purchaseId).toBe(ANA);
+  });
+
+  it('reads three pages of 24 lines cut out of the book (72 lines carry one whole code), and not two', () => {
+    const coded = codedLines(editionLines);
+    expect(readLayout(copyFor(ANA).slice(5, 7), coded)).toBeNull();
+    expect(readLayout(copyFor(ANA).slice(5, 8), coded)?.purchaseId).toBe(ANA);
+  });
+
+  it('finds nothing in a copy of another edition, or in lines moved at random', () => {
+    const coded = codedLines(editionLines);
+    const other = codedLines(edition.map((runs) => textLines(runs.map((r) => ({ ...r, codes: [...r.codes, 0x2e] })))));
+    expect(readLayout(copyFor(ANA), other)).toBeNull();
+    let seed = 7;
+    const jitter = (y: number) => y + (((seed = (seed * 48271) % 2147483647) / 2147483647) - 0.5) * 0.8;
+    expect(readLayout(copyFor(ANA, jitter), coded)).toBeNull();
+  });
+});
