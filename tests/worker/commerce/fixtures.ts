@@ -59,9 +59,13 @@ let buildCounter = 0;
  * by the consumer's store step, completed and published. Only the rendering is
  * shared between slugs (one build per test file), and the content hash is
  * made unique per call. Calling it again for the same slug publishes a new edition.
+ * `source` publishes another book instead (built for that call).
  */
-export async function publishBook(slug: string, options: { price?: { amount: number; currency: string } | null; title?: string } = {}): Promise<PublishedBook> {
-  const { files, facts, document } = await builtBook();
+export async function publishBook(
+  slug: string,
+  options: { price?: { amount: number; currency: string } | null; title?: string; source?: MemorySource } = {},
+): Promise<PublishedBook> {
+  const { files, facts, document } = await (options.source ? buildBook(options.source, { formats: ['epub', 'pdf'], fonts }) : builtBook());
   const buildId = `bld_${slug.replace(/-/g, '')}_${++buildCounter}`;
   const contentHash = `${buildCounter.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`;
   const title = options.title ?? BOOK_TITLE;
