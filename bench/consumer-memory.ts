@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { prepareBook } from '../src/pipeline/build.ts';
 import { lazyFonts, renderEdition } from '../src/worker/consumer.ts';
@@ -6,7 +7,7 @@ import { cliFontPath } from '../src/cli/fonts.ts';
 import { DirectorySource } from '../src/cli/directory-source.ts';
 import type { BookSource } from '../src/content/source.ts';
 import { FALLBACK_FONT_FILES, FONT_FILES } from '../src/pdf/font-keys.ts';
-import { syntheticSource } from './synthetic.ts';
+import { syntheticBook, syntheticSource } from './synthetic.ts';
 import { mb } from './child.ts';
 
 /**
@@ -27,7 +28,8 @@ async function fontBucket(): Promise<Pick<R2Bucket, 'get'>> {
   const objects = new Map<string, Uint8Array>();
   for (const font of FONT_FILES) objects.set(font.r2Key, new Uint8Array(await readFile(cliFontPath(font))));
   // A fallback face is read from disk only when the build asks for it, so its bytes count in that build's peak alone.
-  const fallbacks = new Map(FALLBACK_FONT_FILES.map((font) => [font.r2Key, cliFontPath(font)]));
+  // A face from a Debian package that is not installed is missing from the bucket, as it would be in R2.
+  const fallbacks = new Map(FALLBACK_FONT_FILES.filter((font) => !('debianPackage' in font) || existsSync(font.path)).map((font) => [font.r2Key, cliFontPath(font)]));
   return {
     get: async (key: string) => {
       const bytes = objects.get(key);
@@ -70,15 +72,29 @@ async function measure(name: string, source: BookSource): Promise<void> {
 await measure('ai-video-handbook (zh-Hant, 5 chapters)', new DirectorySource('books/ai-video-handbook'));
 /** The same book with one more paragraph: emoji and 𰻞, so both fallback faces (Noto Sans HK, Noto Emoji) are read and embedded. */
 class WithFallbackCharacters extends DirectorySource {
+  constructor(
+    dir: string,
+    private readonly paragraph = '備援字型：😀❤️👩‍💻👍🏽🇹🇼，𰻞𰻞麵。',
+  ) {
+    super(dir);
+  }
+
   override async read(path: string): Promise<Uint8Array | null> {
     const bytes = await super.read(path);
     if (path !== 'articles/01-landscape.md' || !bytes) return bytes;
-    return new TextEncoder().encode(`${new TextDecoder().decode(bytes)}\n\n備援字型：😀❤️👩‍💻👍🏽🇹🇼，𰻞𰻞麵。\n`);
+    return new TextEncoder().encode(`${new TextDecoder().decode(bytes)}\n\n${this.paragraph}\n`);
   }
 }
+/** Han characters no Noto face has, drawn from Hanazono Mincho A (fonts-hanazono; boxes where it is not installed). */
+const RARE_HAN = '罕用字：𠀀、𪚥、𩸽、㐀、靐。';
 await measure('remote-newsroom-playbook (en, 4 chapters)', new DirectorySource('books/remote-newsroom-playbook'));
 await measure('synthetic zh-Hant, 100 chapters', syntheticSource());
 // Again, warm: the first build above also pays for compiling the writers' code.
 await measure('ai-video-handbook again (warm)', new DirectorySource('books/ai-video-handbook'));
 // Warm too, beside the run above: the same book with the paragraph that reads and embeds both fallback faces.
 await measure('ai-video-handbook + a paragraph drawn from both fallback faces', new WithFallbackCharacters('books/ai-video-handbook'));
+// Warm: the same book, and the 100-chapter one, with a paragraph drawn from Hanazono Mincho A (22.7 MB file).
+await measure('ai-video-handbook + a paragraph drawn from Hanazono Mincho A', new WithFallbackCharacters('books/ai-video-handbook', RARE_HAN));
+const rareBook = syntheticBook();
+rareBook.chapters[0].body += `\n\n${RARE_HAN}\n`;
+await measure('synthetic zh-Hant, 100 chapters + a paragraph drawn from Hanazono Mincho A', syntheticSource(rareBook));
