@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { STRIPE_TEST_BASE, stripeStubOutbound } from './src/cli/stripe-stand-in.ts';
 import { cliFontPath } from './src/cli/fonts.ts';
@@ -10,9 +11,13 @@ import { FALLBACK_FONT_FILES, FONT_FILES } from './src/pdf/font-keys.ts';
  * - unit: pure src/ modules and checks with real tools (EPUBCheck, qpdf, poppler) in Node;
  * - worker: the Worker inside workerd with real local R2, D1 and Queue bindings;
  * - e2e: `wrangler dev` plus the CLI and a real Chromium.
+ * The unit project checks EPUBs in one shared EPUBCheck JVM (tests/support/epubcheck-server.ts).
  */
 export default defineConfig({
   test: {
+    // Vitest's default is one worker less than the cores: one file at a time on a 2-core CI machine, while
+    // most files wait on a subprocess (EPUBCheck, Chromium, wrangler, workerd) and leave a core idle.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {
@@ -66,9 +71,12 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          // One wrangler dev with both sample books on sale, shared by the files that only buy and browse.
+          globalSetup: ['./tests/support/sample-store.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
+          // Files run beside the unit and worker files: each starts its own wrangler on a free port with its own
+          // state, or uses the shared store with its own buyer address; they mostly wait on wrangler and Chromium.
         },
       },
     ],

@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
-import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
+import { openSampleStore, type SampleStore } from '../support/sample-store.ts';
+import { ROOT } from '../support/test-worker.ts';
 import { describeWithTools, TOOLS } from '../support/tools.ts';
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots', 'accessibility');
@@ -36,9 +33,8 @@ const FOCUS_RING = `(() => {
 })()`;
 
 describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (axe-core in Chromium) and works by keyboard alone', () => {
-  const webhookSecret = `whsec_a11y_${randomBytes(12).toString('hex')}`;
-  let worker: TestWorker | undefined;
-  let stripe: Awaited<ReturnType<typeof startStripeStub>> | undefined;
+  // Both sample books on sale in the run's shared wrangler dev (tests/support/sample-store.ts).
+  let worker: SampleStore | undefined;
   let browser: Browser | undefined;
   let axeSource = '';
   /** Pages only a purchase reaches, filled in by the keyboard test. */
@@ -48,18 +44,8 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    const adminToken = `bnd_e2e_${randomBytes(16).toString('hex')}`;
-    stripe = await startStripeStub();
-    worker = await startTestWorker('accessibility', {
-      ADMIN_TOKEN: adminToken,
-      STRIPE_API_BASE: stripe.url,
-      STRIPE_SECRET_KEY: 'sk_test_bindery_a11y',
-      STRIPE_WEBHOOK_SECRET: webhookSecret,
-    });
-    stripe.stub.webhook = { url: `${worker.url}/webhooks/stripe`, secret: webhookSecret };
-    for (const book of ['books/remote-newsroom-playbook', 'books/ai-video-handbook']) {
-      await promisify(execFile)('node', ['bin/bindery.js', 'push', book, '--api', worker.url, '--token', adminToken, '--publish', '--quiet'], { cwd: ROOT, timeout: 240_000 });
-    }
+    worker = await openSampleStore();
+    const { adminToken } = worker;
     // A contributor's consent page in each of its languages, opened by the link the editor API hands out.
     for (const [language, article] of [['en', 'remote-newsroom-playbook/01-foundations'], ['zh-Hant', 'ai-video-handbook/01-landscape']] as const) {
       const res = await fetch(`${worker.url}/api/v1/consents`, {
@@ -75,13 +61,11 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    // Building both books' EPUB and PDF in wrangler dev's queue takes minutes on a busy 2-core machine.
-  }, 600_000);
+    // The first file to open the store waits for wrangler dev and both books' builds.
+  }, 900_000);
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.stop();
-    await stripe?.close();
   });
 
   /** Presses Tab until `matches` holds for the focused element, checking that each stop shows a focus ring. */
@@ -120,7 +104,7 @@ describeWithTools([TOOLS.chromium], 'every storefront page meets WCAG 2.1 AA (ax
     await page.keyboard.type('keyboard-reader@example.com');
     await tabTo(page, (f) => f.tag === 'BUTTON', 1);
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Buy for $12');
-    await Promise.all([page.waitForURL(new RegExp(`^${stripe!.url}/c/pay/`)), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(new RegExp(`^${worker!.stripeUrl}/c/pay/`)), page.keyboard.press('Enter')]);
 
     // Stripe's page is Stripe's; the stand-in's Pay button is reached the same way.
     await tabTo(page, (f) => f.tag === 'BUTTON' && f.name === 'Pay');

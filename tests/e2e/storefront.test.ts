@@ -1,46 +1,32 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
-import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
+import { openSampleStore, stripeSession, type SampleStore } from '../support/sample-store.ts';
+import { ROOT } from '../support/test-worker.ts';
 import { describeWithTools, TOOLS } from '../support/tools.ts';
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const run = promisify(execFile);
 
 describeWithTools([TOOLS.chromium], 'storefront in Chromium against wrangler dev', () => {
-  let worker: TestWorker | undefined;
-  let stripe: Awaited<ReturnType<typeof startStripeStub>> | undefined;
+  // Both sample books on sale in the run's shared wrangler dev (tests/support/sample-store.ts).
+  let worker: SampleStore | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
-    const adminToken = `bnd_e2e_${randomBytes(16).toString('hex')}`;
-    stripe = await startStripeStub();
-    // The stub wants an `sk_test_` key, as Stripe's test mode does.
-    worker = await startTestWorker('storefront', { ADMIN_TOKEN: adminToken, STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_bindery_e2e' });
-    for (const book of ['books/remote-newsroom-playbook', 'books/ai-video-handbook']) {
-      await run('node', ['bin/bindery.js', 'push', book, '--api', worker.url, '--token', adminToken, '--publish', '--quiet'], {
-        cwd: ROOT,
-        timeout: 240_000,
-      });
-    }
+    worker = await openSampleStore();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-  });
+    // The first file to open the store waits for wrangler dev and both books' builds.
+  }, 900_000);
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.stop();
-    await stripe?.close();
   });
 
   it('takes a reader from the catalog to a book page, its free sample and the checkout redirect', async () => {
@@ -83,8 +69,8 @@ describeWithTools([TOOLS.chromium], 'storefront in Chromium against wrangler dev
     expect(await page.locator(':focus').textContent()).toBe('Buy for $12');
     const [checkout] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/checkout')), page.keyboard.press('Enter')]);
     expect(checkout.status(), checkout.status() === 303 ? '' : await checkout.text()).toBe(303);
-    await page.waitForURL(new RegExp(`^${stripe!.url}/c/pay/cs_test_`));
-    const session = [...stripe!.stub.sessions.values()].at(-1)!;
+    await page.waitForURL(new RegExp(`^${worker!.stripeUrl}/c/pay/cs_test_`));
+    const session = await stripeSession(worker!, page.url().split('/').pop()!);
     expect(session).toMatchObject({ customer_email: 'reader@example.com', metadata: { slug: 'remote-newsroom-playbook' }, currency: 'usd' });
     await page.close();
   });
