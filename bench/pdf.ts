@@ -7,7 +7,7 @@ import { buildBook, prepareBook } from '../src/pipeline/build.ts';
 import type { FaceRole, FallbackRole, FontSet } from '../src/formats/writer.ts';
 import type { BookSource } from '../src/content/source.ts';
 import type { Block, BookDocument, Inline } from '../src/document/model.ts';
-import { cliFallbackFontPaths, cliFontPaths } from '../src/cli/fonts.ts';
+import { cliFallbackFontPaths, cliFontPaths, readFallbackFont } from '../src/cli/fonts.ts';
 import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './child.ts';
 
 /**
@@ -34,7 +34,7 @@ interface PdfMeasurement {
 /** The child reads fonts by the paths its parent resolved: the bundle runs from a temporary directory, outside node_modules. */
 async function readFonts(paths: Record<FaceRole, string>, fallbacks: Record<FallbackRole, string>): Promise<FontSet> {
   const { readFile } = await import('node:fs/promises');
-  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role) => readFile(fallbacks[role]) };
+  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role) => readFallbackFont(fallbacks[role]) };
 }
 
 /** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build, and writes the last PDF to `output`. */
