@@ -8,23 +8,22 @@
  * The code is the text layer's (text-mark.ts): the 128 bits of the purchase
  * id and a CRC-16 as 72 two-bit symbols. Each coded line carries one symbol
  * as one of four shifts, −3, −1, +1 or +3 × LEVEL points (at most 0.36 pt,
- * a thirtieth of a 10.5 pt line, the width of a hairline). Coded lines are
- * the lines whose text is unique in the edition (a running head or a folio
- * repeats, so a copy's line could not be told back to its place), numbered
- * through the book; line n carries symbol n mod 72, so the code repeats
- * every 72 lines (four pages or so) and a copy's symbols are voted over every
- * repeat. The symbol is scrambled with a value drawn from n, so that every
- * page has lines shifted both ways and a page's own offset can be measured.
+ * 2% of the leading). Coded lines are the lines whose text is unique in the
+ * edition (a running head or a folio repeats, so a copy's line could not be
+ * told back to its place), numbered through the book; line n carries symbol
+ * n mod 72, so the code repeats every 72 lines (four pages or so) and a
+ * copy's symbols are voted over every repeat. The symbol is scrambled with a
+ * value drawn from n, so that runs of equal symbols do not draw a pattern.
  */
 import { MARK_ALPHABET, markSymbols, purchaseOfSymbols, MARK_LENGTH } from './text-mark.ts';
 import type { ShownRun } from './pdf-text.ts';
 
 /**
- * The step between shift levels, in points: the smallest shift is ±LEVEL,
- * the largest ±3 × LEVEL. Ghostscript and cairo keep baselines to 0.01 pt or
- * better (measured: docs/decisions.md), a tenth of what tells two levels
- * apart; a multiple of 0.01 so that the writer's two-decimal baselines stay
- * exact.
+ * Half the step between shift levels, in points: the smallest shift is
+ * ±LEVEL, the largest ±3 × LEVEL. Ghostscript and cairo keep baselines to
+ * 0.0004 pt once their scale and offset are fitted (measured:
+ * docs/decisions.md), 1/300 of the margin a level has; a whole hundredth so
+ * that the writer's two-decimal baselines stay exact.
  */
 export const LEVEL = 0.12;
 const LEVELS = [-3, -1, 1, 3];
@@ -56,14 +55,18 @@ export function textLines(runs: ShownRun[]): TextLine[] {
   let current: ShownRun[] = [];
   const close = () => {
     if (!current.length) return;
-    const ordered = [...current].sort((a, b) => a.x - b.x);
-    const key = ordered
-      .map((run) => run.codes.map((code) => run.font.text(code)).join(''))
-      .join('')
-      .replace(INVISIBLE, '')
-      .slice(0, MAX_KEY_LENGTH);
-    const codeKey = `#${String.fromCharCode(...ordered.flatMap((run) => run.codes).slice(0, MAX_KEY_LENGTH))}`;
-    lines.push({ y: current.reduce((sum, run) => sum + run.y, 0) / current.length, key, codeKey, runs: current });
+    current.sort((a, b) => a.x - b.x);
+    let key = '';
+    let codeKey = '#';
+    let y = 0;
+    for (const run of current) {
+      y += run.y;
+      for (const code of run.codes) {
+        if (codeKey.length <= MAX_KEY_LENGTH) codeKey += String.fromCharCode(code);
+        if (key.length < MAX_KEY_LENGTH) key += run.font.text(code).replace(INVISIBLE, '');
+      }
+    }
+    lines.push({ y: y / current.length, key: key.slice(0, MAX_KEY_LENGTH), codeKey, runs: current });
     current = [];
   };
   for (const run of sorted) {
@@ -153,6 +156,7 @@ export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], e
   }
   if (matched.length < MARK_LENGTH) return null;
   let fit = fitLine(matched.map((m) => [m.at, m.y]));
+  if (!(fit.scale > 0.5 && fit.scale < 2)) return null;
   let misfit = 0;
   for (let round = 0; round < FIT_ROUNDS; round++) {
     misfit = 0;
@@ -162,6 +166,8 @@ export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], e
       misfit += Math.min(1, Math.abs(step / LEVEL - LEVELS[m.level]));
     }
     fit = fitLine(matched.map((m) => [m.at + LEVEL * LEVELS[m.level], m.y]));
+    // No tool halves or doubles a page's height and keeps its text: lines that fit so are not this edition's.
+    if (!(fit.scale > 0.5 && fit.scale < 2)) return null;
   }
   // Shifts off the levels by half a level on average are no code: the copy is unstamped or of another edition.
   if (misfit / matched.length > 0.5) return null;

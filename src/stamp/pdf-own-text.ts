@@ -16,14 +16,15 @@ export interface OwnRun extends ShownRun {
   baselineText: string;
 }
 
-/** One page of a Bindery PDF: its content streams decoded and joined, and the runs they show. */
+/** One page of a Bindery PDF: its content streams decoded and joined (as bytes, and as the Latin-1 text of the same bytes), and the runs they show. */
 export interface OwnPage {
+  bytes: Uint8Array;
   content: string;
   runs: OwnRun[];
 }
 
 const LATIN1 = new TextDecoder('latin1');
-const WRITER_TEXT = /\bBT\s([^[<]*?)(-?[\d.]+)\s+(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/dg;
+const WRITER_TEXT = /\bBT(\s[^[<]*?)(-?[\d.]+)(\s+)(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/g;
 const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
 const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
 
@@ -40,13 +41,18 @@ const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
 export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown, FontReader>): OwnPage {
   const contents = page.node.Contents();
   const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
-  const content = streams.map((stream) => LATIN1.decode(streamBytes(stream, OWN_FILE) ?? new Uint8Array())).join('\n');
+  const parts = streams.map((stream) => streamBytes(stream, OWN_FILE) ?? new Uint8Array());
+  const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length + 1, -1)).fill(0x0a);
+  parts.reduce((at, part) => (bytes.set(part, at), at + part.length + 1), 0);
+  const content = LATIN1.decode(bytes);
   const fontDicts = page.node.Resources()?.lookup(PDFName.of('Font'));
   const runs: OwnRun[] = [];
   let font: FontReader | null = null;
   let fontSize = 0;
   for (const match of content.matchAll(WRITER_TEXT)) {
-    const [, state, x, y, shown] = match;
+    const [, state, x, space, y, shown] = match;
+    // Where the y number starts: after `BT`, the state, x and the space after it.
+    const baselineAt = match.index + 2 + state.length + x.length + space.length;
     const tf = SET_FONT.exec(state);
     if (tf) {
       const dict = fontDicts instanceof PDFDict ? fontDicts.lookup(PDFName.of(tf[1])) : undefined;
@@ -64,13 +70,13 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
       const step = font.codeBytes * 2;
       for (let k = 0; k + step <= hex.length; k += step) codes.push(parseInt(hex.slice(k, k + step), 16));
       if (!codes.length) continue;
-      const run = { font, codes, x: pen, y: Number(y), size: fontSize, baselineAt: match.indices![3][0], baselineText: y };
+      const run = { font, codes, x: pen, y: Number(y), size: fontSize, baselineAt, baselineText: y };
       runs.push(run);
       pen = endOf(run, codes.length - 1);
     }
   }
   if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push({ ...run, baselineAt: -1, baselineText: '' }));
-  return { content, runs };
+  return { bytes, content, runs };
 }
 
 /**
@@ -78,17 +84,26 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
  * far (in points, 0 to leave it). Only the baseline numbers change; marked
  * content, fonts and everything else stay byte for byte.
  */
-export function shiftedContent(page: OwnPage, shift: (run: OwnRun) => number): string {
-  const parts: string[] = [];
+export function shiftedContent(page: OwnPage, shift: (run: OwnRun) => number): Uint8Array {
+  const edits: { at: number; end: number; number: string }[] = [];
   let from = 0;
   // Runs come in content order; the runs of one text object share its baseline number, and the line's shift.
   for (const run of page.runs) {
     if (run.baselineAt < from) continue;
     const by = shift(run);
     if (by === 0) continue;
-    parts.push(page.content.slice(from, run.baselineAt), String(Math.round((run.y + by) * 100) / 100));
     from = run.baselineAt + run.baselineText.length;
+    edits.push({ at: run.baselineAt, end: from, number: String(Math.round((run.y + by) * 100) / 100) });
   }
-  parts.push(page.content.slice(from));
-  return parts.join('');
+  const out = new Uint8Array(page.bytes.length + edits.reduce((n, e) => n + e.number.length - (e.end - e.at), 0));
+  let to = 0;
+  from = 0;
+  for (const { at, end, number } of edits) {
+    out.set(page.bytes.subarray(from, at), to);
+    to += at - from;
+    for (let k = 0; k < number.length; k++) out[to++] = number.charCodeAt(k);
+    from = end;
+  }
+  out.set(page.bytes.subarray(from), to);
+  return out;
 }

@@ -12,6 +12,7 @@ import {
   type PDFFont,
 } from '@cantoo/pdf-lib';
 import fontkit from '@cantoo/fontkit';
+import { zlibSync } from 'fflate';
 import { BinderyError } from '../errors.ts';
 import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type ReadOptions, type StampOptions } from '../licence.ts';
 import { licenceLine } from './licence-line.ts';
@@ -79,20 +80,21 @@ function markedLayers(doc: PDFDocument, purchaseId: string): string[] {
   const shifts = layoutShifts(pages.map((page) => textLines(page.runs)), purchaseId);
   doc.getPages().forEach((page, i) => {
     if (!pages[i].runs.some((run) => shifts.has(run))) return;
-    replaceContent(doc, page, shiftedContent(pages[i], (run) => shifts.get(run) ?? 0));
+    replaceContent(doc, page, zlibSync(shiftedContent(pages[i], (run) => shifts.get(run) ?? 0)));
+    // The runs now stand where the page draws them: the text layer is placed on the moved lines.
+    for (const run of pages[i].runs) run.y += shifts.get(run) ?? 0;
   });
-  const moved = pages.map((page) => page.runs.map((run) => ({ ...run, y: run.y + (shifts.get(run) ?? 0) })));
-  return textLayerOps(doc, textMark(purchaseId), moved);
+  return textLayerOps(doc, textMark(purchaseId), pages.map((page) => page.runs));
 }
 
-/** Gives a page one new content stream, and drops the ones it replaces (pdf-lib would still write them, unshifted). */
-function replaceContent(doc: PDFDocument, page: PDFPage, content: string): void {
+/** Gives a page one new (deflated) content stream, and drops the ones it replaces (pdf-lib would still write them, unshifted). */
+function replaceContent(doc: PDFDocument, page: PDFPage, deflated: Uint8Array): void {
   const contents = page.node.get(PDFName.of('Contents'));
   const old = contents instanceof PDFRef ? doc.context.lookup(contents) : contents;
   const refs = old instanceof PDFArray ? old.asArray() : [contents];
   for (const ref of refs) if (ref instanceof PDFRef) doc.context.delete(ref);
   if (contents instanceof PDFRef && old instanceof PDFArray) doc.context.delete(contents);
-  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream(content)));
+  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(deflated, { Filter: 'FlateDecode' })));
 }
 
 /** PDF's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
