@@ -106,11 +106,17 @@ const MAX_NAMED_PURCHASES = 20;
 /**
  * The R2 keys of the unstamped PDF editions a leaked PDF may be a copy of,
  * for reading its layout layer: those stamped for the purchases the other
- * layers named or, when none did (every other layer removed), the `limit`
- * editions most recently stamped for anyone.
+ * layers named or, when none did (every other layer removed) or none of those
+ * is an order here (a forged id), the `limit` editions most recently stamped
+ * for anyone.
  */
 export async function stampedPdfEditionKeys(db: D1Database, purchaseIds: string[], limit: number): Promise<string[]> {
   const named = purchaseIds.slice(0, MAX_NAMED_PURCHASES);
+  const keys = await pdfEditionKeys(db, named, limit);
+  return keys.length || !named.length ? keys : pdfEditionKeys(db, [], limit);
+}
+
+async function pdfEditionKeys(db: D1Database, named: string[], limit: number): Promise<string[]> {
   const rows = await db
     .prepare(
       `SELECT f.r2_key AS r2Key FROM stamped_files s JOIN build_files f ON f.build_id = s.build_id AND f.format = 'pdf'

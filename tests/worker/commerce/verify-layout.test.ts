@@ -1,4 +1,4 @@
-import { PDFArray, PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import { PDFArray, PDFDocument, PDFHexString, PDFName } from '@cantoo/pdf-lib';
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemorySource } from '../../../src/content/source.ts';
@@ -6,6 +6,7 @@ import { editionFileKey } from '../../../src/catalog/editions.ts';
 import { admin, buy, downloadUrl, libraryOf, publishBook, purchaseIdOf, type PublishedBook } from './fixtures.ts';
 
 const SLUG = 'layout-book';
+const FORGED = 'pur_ffffffffffffffffffffffffffffffff';
 /** Characters the book's lines are drawn from, pseudo-randomly, so that every line's text is its own (only unique lines carry the code). */
 const HAN = '生成式影片工具正在改變新聞室的工作方式每一步都要留下紀錄查核來源授權素材剪輯字幕發布流程記者編輯';
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 
 describe('verify reads the PDF layout layer against the edition in R2', () => {
-  it('finds the purchase from line positions alone, once metadata, the text layer and the licence line are gone; the unstamped edition reads as no mark', async () => {
+  it('finds the purchase from line positions alone, once metadata, the text layer and the licence line are gone (or metadata names a forged purchase); the unstamped edition reads as no mark', async () => {
     const buyer = await buy(SLUG);
     const library = await libraryOf(buyer);
     const copy = new Uint8Array(await (await SELF.fetch(downloadUrl(library, SLUG, 'pdf'))).arrayBuffer());
@@ -48,6 +49,15 @@ describe('verify reads the PDF layout layer against the edition in R2', () => {
     const body = (await res.json()) as { purchases: { purchaseId: string; layers: string[]; layoutLines: number; confidence: string }[] };
     expect(body.purchases).toMatchObject([{ purchaseId: await purchaseIdOf(buyer, SLUG), layers: ['layout'], confidence: 'high' }]);
     expect(body.purchases[0].layoutLines).toBeGreaterThanOrEqual(72);
+
+    // Metadata forged to name a purchase that is no order here does not keep the layout layer from being read.
+    const forged = await PDFDocument.load(await doc.save(), { updateMetadata: false });
+    forged.context.trailerInfo.Info = forged.context.register(
+      forged.context.obj({ BinderyOrder: PDFHexString.fromText(FORGED), BinderyLicence: PDFHexString.fromText('urn:uuid:00000000-0000-4000-8000-000000000000') }),
+    );
+    const named = (await (await verify(await forged.save())).json()) as { purchases: { purchaseId: string; layers: string[] }[]; unknownPurchaseIds: string[] };
+    expect(named.purchases).toMatchObject([{ purchaseId: await purchaseIdOf(buyer, SLUG), layers: ['layout'] }]);
+    expect(named.unknownPurchaseIds).toEqual([FORGED]);
 
     const edition = await env.BOOKS.get(editionFileKey(SLUG, published.contentHash, 'pdf', false));
     const unstamped = await verify(new Uint8Array(await edition!.arrayBuffer()));
