@@ -78,23 +78,32 @@ function markedLayers(doc: PDFDocument, purchaseId: string): string[] {
   const fonts = new Map<unknown, FontReader>();
   const pages = doc.getPages().map((page) => readOwnPage(doc, page, fonts));
   const shifts = layoutShifts(pages.map((page) => textLines(page.runs)), purchaseId);
+  const pagesDrawing = new Map<PDFRef, number>();
+  for (const page of doc.getPages()) for (const ref of contentRefs(doc, page)) pagesDrawing.set(ref, (pagesDrawing.get(ref) ?? 0) + 1);
   doc.getPages().forEach((page, i) => {
     if (!pages[i].runs.some((run) => shifts.has(run))) return;
-    replaceContent(doc, page, zlibSync(shiftedContent(pages[i], (run) => shifts.get(run) ?? 0)));
+    replaceContent(doc, page, zlibSync(shiftedContent(pages[i], (run) => shifts.get(run) ?? 0)), pagesDrawing);
     // The runs now stand where the page draws them: the text layer is placed on the moved lines.
     for (const run of pages[i].runs) run.y += shifts.get(run) ?? 0;
   });
   return textLayerOps(doc, textMark(purchaseId), pages.map((page) => page.runs));
 }
 
-/** Gives a page one new (deflated) content stream, and drops the ones it replaces (pdf-lib would still write them, unshifted). */
-function replaceContent(doc: PDFDocument, page: PDFPage, deflated: Uint8Array): void {
-  const contents = page.node.get(PDFName.of('Contents'));
-  const old = contents instanceof PDFRef ? doc.context.lookup(contents) : contents;
-  const refs = old instanceof PDFArray ? old.asArray() : [contents];
-  for (const ref of refs) if (ref instanceof PDFRef) doc.context.delete(ref);
-  if (contents instanceof PDFRef && old instanceof PDFArray) doc.context.delete(contents);
+/**
+ * Gives a page one new (deflated) content stream, and drops the ones it
+ * replaces (pdf-lib would still write them, unshifted) unless another page
+ * draws them too.
+ */
+function replaceContent(doc: PDFDocument, page: PDFPage, deflated: Uint8Array, pagesDrawing: Map<PDFRef, number>): void {
+  for (const ref of contentRefs(doc, page)) if (pagesDrawing.get(ref) === 1) doc.context.delete(ref);
   page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(deflated, { Filter: 'FlateDecode' })));
+}
+
+/** The objects a page's /Contents names: the array (when indirect) and its streams. */
+function contentRefs(doc: PDFDocument, page: PDFPage): PDFRef[] {
+  const contents = page.node.get(PDFName.of('Contents'));
+  const array = contents instanceof PDFRef ? doc.context.lookup(contents) : contents;
+  return [contents, ...(array instanceof PDFArray ? array.asArray() : [])].filter((ref): ref is PDFRef => ref instanceof PDFRef);
 }
 
 /** PDF's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
