@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { MemorySource } from '../../../src/content/source.ts';
 import type { FallbackRole, FontSet } from '../../../src/formats/writer.ts';
 import { buildBook, type BuildResult } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
+import { readPgm, inkOf } from '../../support/pgm.ts';
 
 /**
  * Issue 11, glyph coverage: Han characters that neither Noto Sans TC nor
@@ -106,21 +107,3 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler, TOOLS.hanazono], 'a PDF with rare 
     expect(new Set(bitmaps).size).toBe(RARE.length + 1);
   });
 });
-
-interface Gray {
-  width: number;
-  pixels: Uint8Array;
-}
-
-function readPgm(path: string): Gray {
-  const bytes = readFileSync(path);
-  const header = bytes.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/)!;
-  return { width: Number(header[1]), pixels: bytes.subarray(header[0].length) };
-}
-
-/** The dark pixels of a box of the page, row by row, as a string of 0 and 1. */
-function inkOf(image: Gray, [x0, y0, x1, y1]: number[]): string {
-  let bits = '';
-  for (let y = Math.floor(y0); y < Math.ceil(y1); y++) for (let x = Math.floor(x0); x < Math.ceil(x1); x++) bits += image.pixels[y * image.width + x] < 128 ? '1' : '0';
-  return bits;
-}

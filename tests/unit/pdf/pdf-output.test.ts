@@ -12,6 +12,7 @@ import type { BookDocument, Inline } from '../../../src/document/model.ts';
 import type { Warning } from '../../../src/errors.ts';
 import { pageGeometry } from '../../../src/pdf/geometry.ts';
 import { describeWithTools, hasTool, TOOLS } from '../../support/tools.ts';
+import { readPgm, type Gray } from '../../support/pgm.ts';
 
 const BOOKS = ['books/ai-video-handbook', 'books/remote-newsroom-playbook', 'tests/fixtures/books/edge-cases'];
 /** clreq line-start prohibitions, written out independently of the implementation. */
@@ -238,19 +239,6 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'PDF handbooks checked with qpdf 
     return bitmaps;
   }
 });
-
-interface Gray {
-  width: number;
-  height: number;
-  pixels: Uint8Array;
-}
-
-function readPgm(path: string): Gray {
-  const data = readFileSync(path);
-  const header = data.subarray(0, 64).toString('latin1');
-  const m = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(header)!;
-  return { width: Number(m[1]), height: Number(m[2]), pixels: new Uint8Array(data.subarray(m[0].length)) };
-}
 
 function darkPixels(image: Gray): number {
   let n = 0;

@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+
+/** A greyscale page rendered by `pdftoppm -gray` (binary PGM). */
+export interface Gray {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+export function readPgm(path: string): Gray {
+  const data = readFileSync(path);
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(data.subarray(0, 64).toString('latin1'))!;
+  return { width: Number(header[1]), height: Number(header[2]), pixels: new Uint8Array(data.subarray(header[0].length)) };
+}
+
+/** The dark pixels of a box of the page, row by row, as a string of 0 and 1: a glyph's shape, to tell glyphs apart. */
+export function inkOf(image: Gray, [x0, y0, x1, y1]: readonly number[]): string {
+  let bits = '';
+  for (let y = Math.floor(y0); y < Math.ceil(y1); y++) for (let x = Math.floor(x0); x < Math.ceil(x1); x++) bits += image.pixels[y * image.width + x] < 128 ? '1' : '0';
+  return bits;
+}
