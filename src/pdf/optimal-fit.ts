@@ -11,7 +11,7 @@ import { Break, breakLines, HARD_BREAK, shrinkBefore, skipSpaces, stretchBefore,
  * `adjustmentRatio`); demerits add a penalty per hyphen, more for two
  * hyphenated lines in a row, a hyphen before the last line, or a tight line
  * next to a loose one, with plain TeX's values. A line may not shrink below
- * its spaces' two thirds; a word wider than the measure hands the paragraph
+ * its spaces' three quarters; a word wider than the measure hands the paragraph
  * to the greedy breaker, which hyphenates or cuts it.
  */
 

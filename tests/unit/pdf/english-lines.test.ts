@@ -44,7 +44,7 @@ describe('total-fit line breaking', () => {
     expect(worst(breakLines(chars, opportunities, width))).toBeGreaterThanOrEqual(2);
     const optimal = breakParagraph(chars, opportunities, width);
     expect(worst(optimal)).toBeLessThan(0.5);
-    // Word spaces may shrink to two thirds, never further.
+    // Word spaces may shrink to three quarters, never further.
     for (const line of optimal) expect(adjustmentRatio(chars, line, width)).toBeGreaterThanOrEqual(-1);
     expect(optimal.map((l) => lineText(chars, l)).join(' ')).toBe(text);
   });
