@@ -48,6 +48,17 @@ export interface TextLine {
   runs: ShownRun[];
 }
 
+const visibleTexts = new WeakMap<ShownRun['font'], Map<number, string>>();
+
+/** A code's text without white space or mark characters, remembered per font: a book's lines hold a few thousand distinct codes and hundreds of thousands of glyphs. */
+function visibleText(font: ShownRun['font'], code: number): string {
+  let texts = visibleTexts.get(font);
+  if (!texts) visibleTexts.set(font, (texts = new Map()));
+  let text = texts.get(code);
+  if (text === undefined) texts.set(code, (text = font.text(code).replace(INVISIBLE, '')));
+  return text;
+}
+
 /** A page's runs grouped into lines, top to bottom. */
 export function textLines(runs: ShownRun[]): TextLine[] {
   const sorted = runs.filter((run) => run.size >= 1).sort((a, b) => b.y - a.y);
@@ -62,8 +73,9 @@ export function textLines(runs: ShownRun[]): TextLine[] {
     for (const run of current) {
       y += run.y;
       for (const code of run.codes) {
+        if (codeKey.length > MAX_KEY_LENGTH && key.length >= MAX_KEY_LENGTH) break;
         if (codeKey.length <= MAX_KEY_LENGTH) codeKey += String.fromCharCode(code);
-        if (key.length < MAX_KEY_LENGTH) key += run.font.text(code).replace(INVISIBLE, '');
+        if (key.length < MAX_KEY_LENGTH) key += visibleText(run.font, code);
       }
     }
     lines.push({ y: y / current.length, key: key.slice(0, MAX_KEY_LENGTH), codeKey, runs: current });

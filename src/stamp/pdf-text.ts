@@ -65,6 +65,12 @@ export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBu
   walk(doc, joined, page.node.Resources(), budget, visit, 0, new Map(), IDENTITY);
 }
 
+/** An operand as a number; 0 where it is missing or not a number. */
+function numberAt(operands: readonly Operand[], k: number): number {
+  const operand = operands[k];
+  return typeof operand === 'number' ? operand : 0;
+}
+
 function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefined, budget: InflateBudget, visit: (run: ShownRun) => void, depth: number, fonts: Map<unknown, FontReader>, base: Matrix): void {
   const fontDicts = resources?.lookup(PDFName.of('Font'));
   const xobjects = resources?.lookup(PDFName.of('XObject'));
@@ -91,7 +97,6 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
     advance = 0;
   };
   for (const { op, operands } of operations(content)) {
-    const n = (k: number) => (typeof operands[k] === 'number' ? (operands[k] as number) : 0);
     switch (op) {
       case 'q':
         if (saved.length < MAX_SAVED_STATES) saved.push(ctm);
@@ -110,7 +115,7 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
         const name = operands[0];
         const dict = fontDicts instanceof PDFDict && name && typeof name === 'object' && 'name' in name ? fontDicts.lookup(PDFName.of(name.name)) : undefined;
         font = dict instanceof PDFDict ? (fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, budget)).get(dict)!) : null;
-        size = n(1);
+        size = numberAt(operands, 1);
         break;
       }
       case 'Tm':
@@ -118,14 +123,14 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
         advance = 0;
         break;
       case 'Td':
-        nextLine(n(0), n(1));
+        nextLine(numberAt(operands, 0), numberAt(operands, 1));
         break;
       case 'TD':
-        leading = -n(1);
-        nextLine(n(0), n(1));
+        leading = -numberAt(operands, 1);
+        nextLine(numberAt(operands, 0), numberAt(operands, 1));
         break;
       case 'TL':
-        leading = n(0);
+        leading = numberAt(operands, 0);
         break;
       case 'T*':
         nextLine(0, -leading);

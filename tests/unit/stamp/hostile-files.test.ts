@@ -48,9 +48,11 @@ describe('readMarks on hostile PDFs', () => {
 
   it('reads a page whose forms draw forms 300 times over, four levels deep, in bounded time', async () => {
     const pdf = await pdfWithFormFanOut(300, 4);
-    const started = performance.now();
+    // The work the file costs (CPU time of this test's process), not the wall clock a loaded machine stretches.
+    const started = process.cpuUsage();
     expect(await readMarks(pdf)).toEqual({ kind: 'pdf', purchases: [] });
-    expect(performance.now() - started).toBeLessThan(10_000);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(10_000);
   });
 
   it('refuses a truncated PDF', async () => {
