@@ -97,11 +97,13 @@ export interface DevServer {
  * workerd does not outlive it.
  */
 export async function startDevServer(
-  options: DevOptions & { port: number; timeoutMs?: number; vars?: Record<string, string> },
+  options: DevOptions & { port: number; timeoutMs?: number; vars?: Record<string, string>; inspectorPort?: number },
 ): Promise<DevServer> {
   const persist = options.persistTo ? ['--persist-to', options.persistTo] : [];
   const vars = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]);
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false', ...persist, ...vars];
+  // Two wrangler devs started at once both take the default devtools port (9229) and the second dies.
+  const inspector = options.inspectorPort ? ['--inspector-port', String(options.inspectorPort)] : [];
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(options.port), '--show-interactive-dev-session=false', ...persist, ...inspector, ...vars];
   const child = spawn(wranglerBin(options.root), args, {
     cwd: options.root,
     env: { ...process.env, ...WRANGLER_ENV },

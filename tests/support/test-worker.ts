@@ -51,7 +51,8 @@ export async function startTestWorker(name: string, vars: Record<string, string>
   try {
     await applyLocalMigrations(options);
     await uploadLocalFonts(options);
-    server = await startDevServer({ ...options, port: await freePort(), vars: allVars });
+    // Test workers start side by side (e2e files run in parallel): each gets its own devtools port too.
+    server = await startDevServer({ ...options, port: await freePort(), inspectorPort: await freePort(), vars: allVars });
   } catch (error) {
     await stop();
     throw error;
