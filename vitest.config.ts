@@ -52,6 +52,13 @@ export default defineConfig({
                 PUBLIC_ORIGIN: 'https://bindery.test',
                 TDM_POLICY: 'https://bindery.test/terms/tdm',
               },
+              // Tests hand build messages to the consumer themselves (each file's `consume`): the queue's own delivery
+              // (wrangler.toml: batches of one, at once) would race them, building or claiming a build while a test
+              // stages a crash. Batches of 100 after 60 s never come within a test.
+              queueConsumers: {
+                'bindery-builds': { maxBatchSize: 100, maxBatchTimeout: 60, maxRetries: 3, deadLetterQueue: 'bindery-builds-dlq' },
+                'bindery-builds-dlq': { maxBatchSize: 100, maxBatchTimeout: 60 },
+              },
               // Outbound fetches to the Stripe test host are answered by the local stub (src/cli/stripe-stand-in.ts).
               outboundService: stripeStubOutbound,
             },
