@@ -146,9 +146,9 @@ function markHyphenationPoints(chars: TextChar[], ctx: ShapeContext): void {
         let wordEnd = w;
         while (wordEnd < end && isLatinLetter(chars[wordEnd].codePoint)) wordEnd++;
         const lang = chars[w].lang ?? ownLatin;
-        const hyphenate = lang ? ctx.hyphenation(lang) : null;
-        const word = String.fromCodePoint(...chars.slice(w, wordEnd).map((c) => c.codePoint));
-        if (hyphenate && wordEnd - w >= 5 && !/.\p{Lu}/u.test(word)) {
+        const hyphenate = lang && wordEnd - w >= 5 ? ctx.hyphenation(lang) : null;
+        const word = hyphenate ? String.fromCodePoint(...chars.slice(w, wordEnd).map((c) => c.codePoint)) : '';
+        if (hyphenate && !/.\p{Lu}/u.test(word)) {
           for (const point of hyphenate(word)) {
             const before = chars[w + point - 1];
             let hyphen = hyphens.get(before.style);
