@@ -10,7 +10,7 @@ import type { FallbackRole, FontSet } from '../../../src/formats/writer.ts';
 import { HK_ONLY_CODE_POINTS } from '../../../src/pdf/fallback-faces.ts';
 import { buildBook, type BuildResult } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
-import { readPgm, inkOf } from '../../support/pgm.ts';
+import { inkOf, renderedWords } from '../../support/pgm.ts';
 
 /**
  * Issue 11, glyph coverage: characters the book face (Noto Sans TC) lacks are
@@ -109,16 +109,12 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a PDF with emoji and rare Han', 
 
   it('draws each covered character with a glyph of its own, not the box drawn for a character no face has', () => {
     const page = 4;
-    const bbox = run('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), withFile, '-']);
-    const boxes = new Map([...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<\/word>/g)].map((w) => [w[5], w.slice(1, 5).map(Number)]));
-    const prefix = join(work, 'page');
-    run('pdftoppm', ['-gray', '-r', '150', '-f', String(page), '-l', String(page), '-singlefile', withFile, prefix]);
-    const image = readPgm(`${prefix}.pgm`);
+    const { image, boxes } = renderedWords(withFile, page, work, 150);
     const wanted = [...HAN, ...EMOJI.map((e) => (e === '❤️' ? '❤' : e)), MISSING];
     const bitmaps = wanted.map((char) => {
       const box = boxes.get(char);
       expect(box, `${char} is on page ${page}`).toBeDefined();
-      const bitmap = inkOf(image, box!.map((v) => (v * 150) / 72));
+      const bitmap = inkOf(image, box!);
       expect(bitmap.split('1').length - 1, `${char} has ink`).toBeGreaterThan(20);
       return bitmap;
     });

@@ -8,7 +8,7 @@ import { MemorySource } from '../../../src/content/source.ts';
 import type { FallbackRole, FontSet } from '../../../src/formats/writer.ts';
 import { buildBook, type BuildResult } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
-import { readPgm, inkOf } from '../../support/pgm.ts';
+import { inkOf, renderedWords } from '../../support/pgm.ts';
 
 /**
  * Issue 11, glyph coverage: Han characters that neither Noto Sans TC nor
@@ -91,15 +91,11 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler, TOOLS.hanazono], 'a PDF with rare 
 
   it('draws each with a glyph of its own at 150 dpi, not the box', () => {
     const page = 4;
-    const bbox = run('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), file, '-']);
-    const boxes = new Map([...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<\/word>/g)].map((w) => [w[5], w.slice(1, 5).map(Number)]));
-    const prefix = join(work, 'page');
-    run('pdftoppm', ['-gray', '-r', '150', '-f', String(page), '-l', String(page), '-singlefile', file, prefix]);
-    const image = readPgm(`${prefix}.pgm`);
+    const { image, boxes } = renderedWords(file, page, work, 150);
     const bitmaps = [...RARE, BEYOND].map((char) => {
       const box = boxes.get(char);
       expect(box, `${char} is on page ${page}`).toBeDefined();
-      const bitmap = inkOf(image, box!.map((v) => (v * 150) / 72));
+      const bitmap = inkOf(image, box!);
       expect(bitmap.split('1').length - 1, `${char} has ink`).toBeGreaterThan(20);
       return bitmap;
     });
