@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,17 @@ describe('bindery build', () => {
     const run = await runCli(['build', 'tests/fixtures/books/nowhere', '--out', outArg()]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('tests/fixtures/books/nowhere/book.yaml: book.yaml not found\n');
+  });
+
+  it('reads a chapter symlinked out of the book folder as missing, naming its book.yaml line', async () => {
+    const book = join(out, 'book');
+    mkdirSync(join(book, 'articles'), { recursive: true });
+    writeFileSync(join(out, 'secret.md'), '# Outside\n\nNot part of the book.\n');
+    symlinkSync(join(out, 'secret.md'), join(book, 'articles/one.md'));
+    writeFileSync(join(book, 'book.yaml'), 'title: Linked\nauthors: [A. Writer]\nlanguage: en\ndate: 2025-01-31\nchapters:\n  - articles/one.md\n');
+    const run = await runCli(['check', book]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`${relative(process.cwd(), join(book, 'book.yaml'))}:6: chapter file "articles/one.md" not found (field: chapters.0)\n`);
   });
 
   it.each([
