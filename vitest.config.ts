@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { STRIPE_TEST_BASE, stripeStubOutbound } from './src/cli/stripe-stand-in.ts';
-import { cliFontPath } from './src/cli/fonts.ts';
-import { FALLBACK_FONT_FILES, FONT_FILES } from './src/pdf/font-keys.ts';
+import { fontObjects } from './src/cli/fonts.ts';
 
 /**
  * Three projects:
@@ -38,8 +37,8 @@ export default defineConfig({
               // workerd cannot read node_modules: tests fetch the PDF fonts by R2 key from Node and put them into R2.
               serviceBindings: {
                 TEST_FONTS: async (request: Request) => {
-                  const font = [...FONT_FILES, ...FALLBACK_FONT_FILES].find((f) => f.r2Key === new URL(request.url).pathname.slice(1));
-                  return font ? new Response(await readFile(cliFontPath(font))) : new Response('unknown font', { status: 404 });
+                  const font = (await fontObjects()).find((f) => f.key === new URL(request.url).pathname.slice(1));
+                  return font ? new Response(await readFile(font.file)) : new Response('unknown font', { status: 404 });
                 },
               },
               bindings: {

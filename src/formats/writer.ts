@@ -10,11 +10,12 @@ export type FallbackRole = 'hk' | 'emoji' | 'hanazono';
 /** The fonts a PDF is set in. The CLI reads them from node_modules; the Worker from R2. */
 export interface FontSet extends Record<FaceRole, Uint8Array> {
   /**
-   * Reads a fallback face's file: called only for a book with a character that
-   * face is tried for. Undefined for a face from a Debian package that is not
-   * installed (or not uploaded to R2): its characters are drawn as boxes.
+   * Reads a fallback face's file, or one block of a face stored in blocks
+   * (`block`: its first code point): called only for a book with a character
+   * that face is tried for. Undefined for a face from a Debian package that is
+   * not installed (or not uploaded to R2): its characters are drawn as boxes.
    */
-  fallback(role: FallbackRole): Promise<Uint8Array | undefined>;
+  fallback(role: FallbackRole, block?: number): Promise<Uint8Array | undefined>;
 }
 
 export interface WriterContext {

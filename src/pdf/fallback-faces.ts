@@ -12,6 +12,41 @@ export interface FallbackFace {
    * reads the file.
    */
   triedFor: RegExp;
+  /**
+   * For a face stored in blocks of FACE_BLOCK_SIZE code points, the first
+   * code point of each block it has: a book reads only the blocks holding
+   * its characters (src/cli/face-blocks.ts cuts them).
+   */
+  blocks?: ReadonlySet<number>;
+}
+
+/** A fallback face a book needs: for a face stored in blocks, one entry per block holding a character it lacks. */
+export interface NeededFallback {
+  face: FallbackFace;
+  block?: number;
+}
+
+/** Code points per block of a face stored in blocks: Hanazono Mincho A's 86 blocks are 153 bytes to 654 KB (22.7 MB whole). */
+export const FACE_BLOCK_SIZE = 0x400;
+
+export const blockOf = (codePoint: number): number => codePoint - (codePoint % FACE_BLOCK_SIZE);
+
+/**
+ * The PDF font name of one block of a face stored in blocks: the subset tag's
+ * last two letters count the block (0x8C00 is block 35: `BNDHBJ+HanaMinA`),
+ * so each block is a font of its own and builds stay byte-identical.
+ */
+export function blockFaceName(face: FallbackFace, block: number): string {
+  const index = block / FACE_BLOCK_SIZE;
+  const letter = (n: number) => String.fromCharCode(65 + n);
+  return `${face.name.slice(0, 4)}${letter(Math.floor(index / 26) % 26)}${letter(index % 26)}${face.name.slice(6)}`;
+}
+
+/** Every block start in these [first, end) code point ranges. */
+function blocksIn(ranges: readonly [number, number][]): ReadonlySet<number> {
+  const blocks = new Set<number>();
+  for (const [first, end] of ranges) for (let block = first; block < end; block += FACE_BLOCK_SIZE) blocks.add(block);
+  return blocks;
 }
 
 /**
@@ -46,27 +81,51 @@ export const FALLBACK_CHAIN: readonly FallbackFace[] = [
     // Any Han character the Sans TC cut lacks (5,609 of the unified block, Extension A and B characters), except the
     // ones Noto Sans HK draws: a 22.7 MB file, read only when nothing earlier has the character.
     triedFor: new RegExp(`(?!${HK_ONLY})\\p{Script=Han}`, 'gu'),
+    // The blocks HanaMinA (fonts-hanazono 20170904) has such characters in, from radicals to the compatibility
+    // supplement (tests/unit/pdf/face-blocks.test.ts keeps this true).
+    blocks: blocksIn([
+      [0x2c00, 0xa000],
+      [0xf800, 0xfc00],
+      [0x20000, 0x2d000],
+      [0x2d400, 0x2d800],
+      [0x2e000, 0x2e800],
+      [0x2f800, 0x2fc00],
+    ]),
   },
 ];
 
 /** Any character some fallback face is tried for: most strings of a book have none, and one test skips them. */
 const TRIED_BY_ANY = new RegExp(FALLBACK_CHAIN.map((face) => `(?:${face.triedFor.source})`).join('|'), 'u');
 
-/** The fallback faces some text needs, in chain order: each tried for a character that `lacks` says the book's face has not. */
-export function fallbacksNeeded(texts: readonly string[], lacks: (codePoint: number) => boolean): FallbackFace[] {
-  const needed = new Set<FallbackFace>();
+/**
+ * The fallback faces some text needs, in chain order: each tried for a
+ * character that `lacks` says the book's face has not; a face stored in
+ * blocks once per block holding such a character (blocks it does not have
+ * are not read: their characters stay boxes).
+ */
+export function fallbacksNeeded(texts: readonly string[], lacks: (codePoint: number) => boolean): NeededFallback[] {
+  const needed = new Map<FallbackFace, Set<number>>();
   for (const text of texts) {
     if (!TRIED_BY_ANY.test(text)) continue;
     for (const face of FALLBACK_CHAIN) {
-      if (needed.has(face)) continue;
+      let blocks = needed.get(face);
+      if (blocks && !face.blocks) continue;
       for (const [char] of text.matchAll(face.triedFor)) {
-        if (!lacks(char.codePointAt(0)!)) continue;
-        needed.add(face);
-        break;
+        const codePoint = char.codePointAt(0)!;
+        const block = blockOf(codePoint);
+        if (face.blocks && (!face.blocks.has(block) || blocks?.has(block))) continue;
+        if (!lacks(codePoint)) continue;
+        if (!blocks) needed.set(face, (blocks = new Set()));
+        blocks.add(block);
+        if (!face.blocks) break;
       }
     }
   }
-  return FALLBACK_CHAIN.filter((face) => needed.has(face));
+  return FALLBACK_CHAIN.flatMap((face) => {
+    const blocks = needed.get(face);
+    if (!blocks) return [];
+    return face.blocks ? [...blocks].sort((a, b) => a - b).map((block) => ({ face, block })) : [{ face }];
+  });
 }
 
 /**

@@ -26,7 +26,10 @@ export interface DebianFontFile<Role extends string = FallbackRole> {
   debianPackage: string;
   /** Where that package installs the file. */
   path: string;
-  /** Object key in the Worker's R2 bucket. */
+  /**
+   * Object key in the Worker's R2 bucket; for a face stored in blocks
+   * (src/pdf/fallback-faces.ts), the prefix of its blocks' keys.
+   */
   r2Key: string;
 }
 
@@ -41,13 +44,20 @@ export const FALLBACK_FONT_FILES: readonly (FontFile<FallbackRole> | DebianFontF
   { role: 'hk', pkg: '@expo-google-fonts/noto-sans-hk', file: '400Regular/NotoSansHK_400Regular.ttf', r2Key: 'fonts/NotoSansHK-Regular.ttf' },
   { role: 'emoji', pkg: '@expo-google-fonts/noto-emoji', file: '400Regular/NotoEmoji_400Regular.ttf', r2Key: 'fonts/NotoEmoji-Regular.ttf' },
   // Hanazono Mincho A (free licence of GlyphWiki and SIL OFL): the BMP, Extension A and the commonest Extension B characters.
-  { role: 'hanazono', debianPackage: 'fonts-hanazono', path: '/usr/share/fonts/truetype/hanazono/HanaMinA.ttf', r2Key: 'fonts/HanaMinA.ttf' },
+  // Stored in blocks of 1,024 code points (fonts/HanaMinA/U+8C00.ttf…), cut from the Debian file by src/cli/face-blocks.ts.
+  { role: 'hanazono', debianPackage: 'fonts-hanazono', path: '/usr/share/fonts/truetype/hanazono/HanaMinA.ttf', r2Key: 'fonts/HanaMinA/' },
 ];
+
+/** The file name of one block of a face stored in blocks, after its first code point: `U+8C00.ttf`. */
+export const blockFileName = (block: number): string => `U+${block.toString(16).toUpperCase().padStart(4, '0')}.ttf`;
+
+/** The R2 key of a fallback face, or of one of its blocks. */
+export const fallbackR2Key = (font: { r2Key: string }, block?: number): string => (block === undefined ? font.r2Key : `${font.r2Key}${blockFileName(block)}`);
 
 /** How to get an optional face that a build lacked, for its warning. */
 export function installHint(role: FallbackRole): string | undefined {
   const font = FALLBACK_FONT_FILES.find((f) => f.role === role);
   if (!font || !('debianPackage' in font)) return undefined;
   const name = font.path.slice(font.path.lastIndexOf('/') + 1);
-  return `${name} is not installed (apt-get install ${font.debianPackage}; a Worker reads it from R2 at ${font.r2Key})`;
+  return `${name} is not installed (apt-get install ${font.debianPackage}; a Worker reads it from R2 under ${font.r2Key})`;
 }

@@ -1,7 +1,7 @@
 import fontkit from '@cantoo/fontkit';
 import { CustomFontSubsetEmbedder, PDFFont, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
-import type { FaceRole, FallbackRole, FontSet } from '../formats/writer.ts';
-import { type FallbackFace, fallbacksNeeded } from './fallback-faces.ts';
+import type { FaceRole, FontSet } from '../formats/writer.ts';
+import { blockFaceName, blockOf, fallbacksNeeded, type NeededFallback } from './fallback-faces.ts';
 import { installHint } from './font-keys.ts';
 
 export type FaceName = FaceRole;
@@ -180,14 +180,14 @@ export class FontBook {
   private readonly replacement: PlacedGlyph;
 
   /**
-   * @param fallbacks the fallback faces this book's text needs, in chain order (src/pdf/fallback-faces.ts).
-   * @param absent the optional fallback faces it needs that are not installed.
+   * @param fallbacks the fallback faces (or blocks of them) this book's text needs, in chain order (src/pdf/fallback-faces.ts).
+   * @param absent the optional fallback faces (or blocks) it needs that are not installed.
    */
   constructor(
     readonly faces: Record<FaceName, Face>,
     private readonly halfWidth: Face,
-    private readonly fallbacks: ReadonlyMap<FallbackRole, Face> = new Map(),
-    private readonly absent: readonly FallbackFace[] = [],
+    private readonly fallbacks: readonly Face[] = [],
+    private readonly absent: readonly NeededFallback[] = [],
   ) {
     this.replacement = faces.regular.glyph(0x25a1) ?? faces.regular.glyph(0x3f)!;
   }
@@ -211,14 +211,15 @@ export class FontBook {
    */
   resolve(face: FaceName, codePoint: number): { glyph: PlacedGlyph; missing: boolean } {
     let glyph = this.faces[face].glyph(codePoint) ?? this.faces.regular.glyph(codePoint);
-    for (const fallback of this.fallbacks.values()) glyph ??= fallback.glyph(codePoint);
+    for (const fallback of this.fallbacks) glyph ??= fallback.glyph(codePoint);
     return glyph ? { glyph, missing: false } : { glyph: this.replacement, missing: true };
   }
 
   /** How to install the missing optional face that is tried for a character drawn as a box, if there is one. */
   absentFaceHint(char: string): string | undefined {
-    const face = this.absent.find((f) => new RegExp(f.triedFor.source, 'u').test(char));
-    return face && installHint(face.role);
+    const codePoint = char.codePointAt(0)!;
+    const missing = this.absent.find(({ face, block }) => new RegExp(face.triedFor.source, 'u').test(char) && (block === undefined || block === blockOf(codePoint)));
+    return missing && installHint(missing.face.role);
   }
 
   /**
@@ -227,7 +228,7 @@ export class FontBook {
    * resolved character by character.
    */
   *emojiSequences(text: string): Generator<DrawnSequence> {
-    const emoji = this.fallbacks.get('emoji');
+    const emoji = this.fallbacks.find((face) => face.name === 'emoji');
     if (!emoji) return;
     for (const match of text.matchAll(EMOJI_SEQUENCE)) {
       const glyph = emoji.sequence(match[0]);
@@ -237,7 +238,7 @@ export class FontBook {
 
   /** Writes the fallback faces a glyph was drawn with into the PDF; the others leave no trace. Call once, before saving. */
   async embedUsedFallbacks(): Promise<void> {
-    for (const face of this.fallbacks.values()) if (face.used) await face.pdfFont.embed();
+    for (const face of this.fallbacks) if (face.used) await face.pdfFont.embed();
   }
 }
 
@@ -265,17 +266,17 @@ export async function embedFonts(pdf: PDFDocument, fonts: FontSet, texts: readon
   const embed = async (name: string, bytes: Uint8Array, postscript: string, tag: string, advanceScale = 1) =>
     Face.of(name, await pdf.embedFont(bytes, { subset: true, customName: `${tag}+${postscript}` }), advanceScale);
   const regular = await embed('regular', fonts.regular, 'NotoSansTC-Regular', 'BNDREG');
-  const fallbacks = new Map<FallbackRole, Face>();
-  const absent: FallbackFace[] = [];
-  for (const fallback of fallbacksNeeded(texts, (codePoint) => !regular.has(codePoint))) {
-    const bytes = await fonts.fallback(fallback.role);
+  const fallbacks: Face[] = [];
+  const absent: NeededFallback[] = [];
+  for (const needed of fallbacksNeeded(texts, (codePoint) => !regular.has(codePoint))) {
+    const { face, block } = needed;
+    const bytes = await fonts.fallback(face.role, block);
     if (!bytes) {
-      absent.push(fallback);
+      absent.push(needed);
       continue;
     }
-    const embedder = await CustomFontSubsetEmbedder.for(fontkit, bytes, fallback.name);
-    const face = new Face(fallback.role, embedder as unknown as SubsetEmbedder, () => PDFFont.of(pdf.context.nextRef(), pdf, embedder));
-    fallbacks.set(fallback.role, face);
+    const embedder = await CustomFontSubsetEmbedder.for(fontkit, bytes, block === undefined ? face.name : blockFaceName(face, block));
+    fallbacks.push(new Face(face.role, embedder as unknown as SubsetEmbedder, () => PDFFont.of(pdf.context.nextRef(), pdf, embedder)));
   }
   return new FontBook(
     {

@@ -1,7 +1,7 @@
 import { BuildRepository, type BuildFile, type BuildRecord } from '../catalog/builds.ts';
 import { buildFormats, buildMessageSchema, editionFileKey, editionMetaOf, fileFormat, snapshotKey } from '../catalog/editions.ts';
 import { BinderyError } from '../errors.ts';
-import { FALLBACK_FONT_FILES, FONT_FILES } from '../pdf/font-keys.ts';
+import { FALLBACK_FONT_FILES, fallbackR2Key, FONT_FILES } from '../pdf/font-keys.ts';
 import type { BookDocument } from '../document/model.ts';
 import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '../pipeline/build.ts';
 import { sampleDocument } from '../pipeline/sample.ts';
@@ -167,15 +167,18 @@ export function lazyFonts(bucket: Pick<R2Bucket, 'get'>): () => Promise<FontSet>
     return new Uint8Array(await object.arrayBuffer());
   };
   // A face from a Debian package is optional: not uploaded, its characters are drawn as boxes with a warning.
-  const readFallback = async (font: (typeof FALLBACK_FONT_FILES)[number]) => {
+  const readFallback = async (font: (typeof FALLBACK_FONT_FILES)[number], block: number | undefined) => {
     if (!('debianPackage' in font)) return read(font.r2Key);
-    const object = await bucket.get(font.r2Key);
+    const object = await bucket.get(fallbackR2Key(font, block));
     return object ? new Uint8Array(await object.arrayBuffer()) : undefined;
   };
-  const fallbacks = new Map<FallbackRole, Promise<Uint8Array | undefined>>();
-  const fallback = (role: FallbackRole) => {
-    let bytes = fallbacks.get(role);
-    if (!bytes) fallbacks.set(role, (bytes = readFallback(FALLBACK_FONT_FILES.find((font) => font.role === role)!)));
+  // Keyed by R2 key: one read per face, or per block of a face stored in blocks.
+  const fallbacks = new Map<string, Promise<Uint8Array | undefined>>();
+  const fallback = (role: FallbackRole, block?: number) => {
+    const font = FALLBACK_FONT_FILES.find((f) => f.role === role)!;
+    const key = fallbackR2Key(font, block);
+    let bytes = fallbacks.get(key);
+    if (!bytes) fallbacks.set(key, (bytes = readFallback(font, block)));
     return bytes;
   };
   return () =>

@@ -18,8 +18,14 @@ import { inkOf, renderedWords } from '../../support/pgm.ts';
  * install it.
  */
 
-/** The edge-case book's rare characters: two of Extension B, one written in Japanese (𩸽), one of Extension A, one unified. */
-const RARE = ['𠀀', '𪚥', '𩸽', '㐀', '靐'];
+/**
+ * The edge-case book's rare characters: two of Extension B, one written in
+ * Japanese (𩸽), one of Extension A, one unified; and 赟, the simplified
+ * character the 100-chapter bench book has.
+ */
+const RARE = ['𠀀', '𪚥', '𩸽', '㐀', '靐', '赟'];
+/** The blocks of Hanazono Mincho A those are in, each read once (𠀁 shares 𠀀's). */
+const BLOCKS_READ = ['hanazono U+3400', 'hanazono U+8C00', 'hanazono U+9400', 'hanazono U+20000', 'hanazono U+29C00', 'hanazono U+2A400'];
 /** Extension B, in Hanazono Mincho B only: still a box, with no face to install for it. */
 const BEYOND = '𠀁';
 
@@ -33,23 +39,35 @@ function book(slug: string): MemorySource {
   );
 }
 
-/** The CLI's fonts, recording which fallback faces the writer reads; `absent` ones read as not installed. */
-function recordingFonts(fonts: FontSet, read: FallbackRole[], absent: FallbackRole[] = []): () => Promise<FontSet> {
-  return async () => ({ ...fonts, fallback: async (role) => (read.push(role), absent.includes(role) ? undefined : fonts.fallback(role)) });
+/** What the writer read: each fallback face or block (`hanazono U+8C00`), with its size. */
+type Reads = Map<string, number>;
+
+/** The CLI's fonts, recording which fallback faces (and blocks) the writer reads; `absent` ones read as not installed. */
+function recordingFonts(fonts: FontSet, read: Reads, absent: FallbackRole[] = []): () => Promise<FontSet> {
+  return async () => ({
+    ...fonts,
+    fallback: async (role, block) => {
+      const bytes = absent.includes(role) ? undefined : await fonts.fallback(role, block);
+      const name = block === undefined ? role : `${role} U+${block.toString(16).toUpperCase()}`;
+      expect(read.has(name), `${name} is read once`).toBe(false);
+      read.set(name, bytes?.length ?? 0);
+      return bytes;
+    },
+  });
 }
 
 const boxWarnings = (result: BuildResult) => result.facts.warnings.filter((w) => /no font has a glyph/.test(w.message));
 
 describe('a book with rare Han characters, built where fonts-hanazono is not installed', () => {
   it('draws them as boxes and warns, with file and line, how to get the face that has them', async () => {
-    const read: FallbackRole[] = [];
+    const read: Reads = new Map();
     const built = await buildBook(book('without-hanazono'), { formats: ['pdf'], fonts: recordingFonts(await loadCliFonts(), read, ['hanazono']) });
-    expect(read).toEqual(['hanazono']);
+    expect([...read.keys()]).toEqual(BLOCKS_READ);
     const warnings = boxWarnings(built);
     expect(warnings.map((w) => w.message.match(/"(.+?)"/)![1])).toEqual([...RARE, BEYOND]);
     for (const warning of warnings) {
       expect(warning).toMatchObject({ file: 'articles/01.md', line: 5 });
-      expect(warning.message).toMatch(/drawn as a box: HanaMinA\.ttf is not installed \(apt-get install fonts-hanazono; a Worker reads it from R2 at fonts\/HanaMinA\.ttf\)$/);
+      expect(warning.message).toMatch(/drawn as a box: HanaMinA\.ttf is not installed \(apt-get install fonts-hanazono; a Worker reads it from R2 under fonts\/HanaMinA\/\)$/);
     }
   }, 60_000);
 });
@@ -57,7 +75,7 @@ describe('a book with rare Han characters, built where fonts-hanazono is not ins
 describeWithTools([TOOLS.qpdf, TOOLS.poppler, TOOLS.hanazono], 'a PDF with rare Han characters drawn from Hanazono Mincho A', () => {
   const work = mkdtempSync(join(tmpdir(), 'bindery-hanazono-'));
   const file = join(work, 'rare.pdf');
-  const read: FallbackRole[] = [];
+  const read: Reads = new Map();
   let built: BuildResult;
 
   beforeAll(async () => {
@@ -69,12 +87,18 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler, TOOLS.hanazono], 'a PDF with rare 
 
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
 
-  it('embeds HanaMinA as a subset, read once, and passes qpdf --check', () => {
-    expect(read).toEqual(['hanazono']);
+  it('reads only the blocks of HanaMinA holding the characters, each once: 1.5 MB of the 22.7 MB face', () => {
+    expect([...read.keys()]).toEqual(BLOCKS_READ);
+    const bytes = [...read.values()];
+    for (const size of bytes) expect(size).toBeGreaterThan(10_000);
+    expect(bytes.reduce((a, b) => a + b, 0)).toBeLessThan(2_000_000);
+  });
+
+  it('embeds each block as a subset and passes qpdf --check', () => {
     const rows = run('pdffonts', [file]).trim().split('\n').slice(2).map((row) => row.trim().split(/\s+/));
-    const hanazono = rows.find((cells) => cells[0] === 'BNDHMA+HanaMinA');
-    expect(hanazono, 'pdffonts lists BNDHMA+HanaMinA').toBeDefined();
-    expect(hanazono!.slice(-5, -2)).toEqual(['yes', 'yes', 'yes']);
+    const hanazono = rows.filter((cells) => /^BNDH[A-Z]{2}\+HanaMinA$/.test(cells[0]));
+    expect(hanazono.map((cells) => cells[0]).sort()).toEqual(['BNDHAN', 'BNDHBJ', 'BNDHBL', 'BNDHEY', 'BNDHGL', 'BNDHGN'].map((tag) => `${tag}+HanaMinA`));
+    for (const cells of hanazono) expect(cells.slice(-5, -2)).toEqual(['yes', 'yes', 'yes']);
     const check = run('qpdf', ['--check', file]);
     expect(check).toContain('No syntax or stream encoding errors found');
     expect(check).not.toMatch(/WARNING/i);

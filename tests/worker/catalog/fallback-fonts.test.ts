@@ -1,9 +1,9 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { PDFDict, PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installHint } from '../../../src/pdf/font-keys.ts';
 import worker from '../../../workers/index.ts';
-import { FALLBACK_FONT_FILES, FONT_FILES } from '../../../src/pdf/font-keys.ts';
+import { blockOf } from '../../../src/pdf/fallback-faces.ts';
+import { FALLBACK_FONT_FILES, fallbackR2Key, FONT_FILES, installHint } from '../../../src/pdf/font-keys.ts';
 import { api, article, json, putArticle, putBook } from './api.ts';
 
 /**
@@ -17,17 +17,30 @@ beforeAll(async () => {
   }
 });
 
-/** Hanazono Mincho A from the host, or null where fonts-hanazono is not installed (the service binding cannot read it). */
-async function hanazonoBytes(): Promise<ArrayBuffer | null> {
+/** The rare characters the Hanazono test draws: Extension B (two), one of Extension A, one unified. */
+const RARE = ['𠀀', '𪚥', '𩸽', '㐀', '靐'];
+
+/**
+ * The blocks of Hanazono Mincho A holding RARE, by R2 key, from the host; null
+ * where fonts-hanazono is not installed (the service binding cannot read them).
+ */
+async function hanazonoBlocks(): Promise<Map<string, ArrayBuffer> | null> {
+  const font = FALLBACK_FONT_FILES.find((f) => f.role === 'hanazono')!;
+  const blocks = new Map<string, ArrayBuffer>();
   try {
-    const response = await env.TEST_FONTS.fetch('https://fonts/fonts/HanaMinA.ttf');
-    return response.ok ? await response.arrayBuffer() : null;
+    for (const char of RARE) {
+      const key = fallbackR2Key(font, blockOf(char.codePointAt(0)!));
+      const response = await env.TEST_FONTS.fetch(`https://fonts/${key}`);
+      if (!response.ok) return null;
+      blocks.set(key, await response.arrayBuffer());
+    }
+    return blocks;
   } catch {
     return null;
   }
 }
 
-const hanazono = await hanazonoBytes();
+const hanazono = await hanazonoBlocks();
 
 async function buildPdf(slug: string, body: string): Promise<{ error: unknown; fonts: string[]; warnings: string[] }> {
   await putArticle(`${slug}/01`, article('Emoji', { date: '2025-01-01' }, body));
@@ -60,17 +73,17 @@ describe('PDF fallback faces in the Worker', () => {
   // Skipped, with the reason in its name, where the host lacks fonts-hanazono (.ci/run installs it).
   const skip = hanazono ? '' : ' [skipped: needs fonts-hanazono (apt-get install fonts-hanazono)]';
   it.skipIf(!hanazono)(`draws rare Han characters as boxes, saying how to add the face, while Hanazono Mincho A is not in R2, and from it once uploaded${skip}`, async () => {
-    const bytes = hanazono!;
-    const rare = '罕用字：𠀀、𪚥、𩸽、㐀、靐。\n';
+    const rare = `罕用字：${RARE.join('、')}。\n`;
     const without = await buildPdf('rare-without', rare);
     expect(without.error).toBeNull();
     expect(without.fonts.some((name) => name.includes('HanaMinA'))).toBe(false);
     expect(without.warnings.filter((w) => w.includes(installHint('hanazono')!))).toHaveLength(5);
 
-    await env.BOOKS.put('fonts/HanaMinA.ttf', bytes);
+    for (const [key, bytes] of hanazono!) await env.BOOKS.put(key, bytes);
     const { error, fonts, warnings } = await buildPdf('rare-with', rare);
     expect(error).toBeNull();
-    expect(fonts).toContain('/BNDHMA+HanaMinA');
+    // One font per block the characters are in (0x3400, 0x9400, 0x20000, 0x29C00 and 0x2A400).
+    expect(fonts.filter((name) => /^\/BNDH[A-Z]{2}\+HanaMinA$/.test(name)).sort()).toEqual(['/BNDHAN+HanaMinA', '/BNDHBL+HanaMinA', '/BNDHEY+HanaMinA', '/BNDHGL+HanaMinA', '/BNDHGN+HanaMinA']);
     expect(fonts.some((name) => name.includes('NotoSansHK'))).toBe(false);
     expect(warnings.filter((w) => /no font has a glyph/.test(w))).toEqual([]);
   });
