@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { prepareBook } from '../src/pipeline/build.ts';
 import { lazyFonts, renderEdition } from '../src/worker/consumer.ts';
@@ -17,6 +19,7 @@ import { mb } from './child.ts';
  * a baseline taken after a forced GC.
  *
  * Run: node --expose-gc --import tsx bench/consumer-memory.ts
+ * (add `curve` for the synthetic book at 50/100/200/400 chapters, each in a fresh process).
  */
 const isolateBytes = () => {
   const m = process.memoryUsage();
@@ -48,7 +51,14 @@ async function measure(name: string, source: BookSource): Promise<void> {
   gc();
   const baseline = isolateBytes();
   let peak = baseline;
-  const sample = () => (peak = Math.max(peak, isolateBytes()));
+  let peakParts = '';
+  let progress = 'preparing';
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.heapUsed + m.arrayBuffers <= peak) return;
+    peak = m.heapUsed + m.arrayBuffers;
+    peakParts = `heap ${mb(m.heapUsed)} + ArrayBuffers ${mb(m.arrayBuffers)}, at ${progress}`;
+  };
   const timer = setInterval(sample, 2);
   const started = performance.now();
   const { document, contentHash } = await prepareBook(source, { formats });
@@ -56,7 +66,10 @@ async function measure(name: string, source: BookSource): Promise<void> {
   await renderEdition(document, contentHash, {
     formats,
     fonts: lazyFonts(bucket),
-    onProgress: sample,
+    onProgress: (fraction) => {
+      progress = `${(fraction * 100).toFixed(0)} %`;
+      sample();
+    },
     store: async (files, isSample) => {
       sample();
       for (const f of files) sizes.push(`${isSample ? 'sample-' : ''}${f.format} ${mb(f.size)}${f.pages ? ` ${f.pages}p` : ''}`);
@@ -66,7 +79,25 @@ async function measure(name: string, source: BookSource): Promise<void> {
   clearInterval(timer);
   const ms = performance.now() - started;
   // The baseline holds whatever garbage the previous build left uncollected, so the absolute peak is printed too.
-  console.log(`${name}: peak ${mb(peak - baseline)} above baseline (heap+ArrayBuffers; baseline ${mb(baseline)}, absolute ${mb(peak)}), ${ms.toFixed(0)} ms — ${sizes.join(', ')}`);
+  console.log(`${name}: peak ${mb(peak - baseline)} above baseline (heap+ArrayBuffers; baseline ${mb(baseline)}, absolute ${mb(peak)}: ${peakParts}), ${ms.toFixed(0)} ms — ${sizes.join(', ')}`);
+}
+
+/** Chapter counts of the growth curve (issue 15: a 400-chapter book, ~2,600 pages, within 64 MB above baseline). */
+const CURVE = [50, 100, 200, 400];
+const [mode, count] = process.argv.slice(2);
+if (mode === 'chapters') {
+  // One point of the curve, alone in its process so its baseline holds no other build's garbage.
+  await measure(`synthetic zh-Hant, ${count} chapters`, syntheticSource(syntheticBook(Number(count))));
+  process.exit(0);
+}
+if (mode === 'curve') {
+  console.log('Growth curve: the synthetic zh-Hant book at 50/100/200/400 chapters, each in a fresh process');
+  for (const chapters of CURVE) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'chapters', String(chapters)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`the ${chapters}-chapter build failed (${child.status})`);
+    process.stdout.write(child.stdout);
+  }
+  process.exit(0);
 }
 
 await measure('ai-video-handbook (zh-Hant, 5 chapters)', new DirectorySource('books/ai-video-handbook'));

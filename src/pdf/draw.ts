@@ -313,17 +313,19 @@ export class PageCanvas {
     this.emit(this.contentOwner, `q ${clipPath}${num(w)} 0 0 ${num(h)} ${num(x)} ${num(y)} cm ${name} Do Q`);
   }
 
-  /** Compresses the page's operators into its content stream and lets go of them. */
-  finish(pdf: PDFDocument): void {
+  /** Compresses the page's operators into its content stream, lets go of them, and returns the stream. */
+  finish(pdf: PDFDocument): PDFRef {
     if (this.open !== null) this.content.ops.push('EMC');
     this.open = null;
     // The underlay sets its own colours; the content's first operators set theirs (their state starts unknown).
     const underlay = this.underlay.ops.length ? `${ARTIFACT_BDC.Layout}\nq\n${this.underlay.ops.join('\n')}\nQ\nEMC\n` : '';
-    const stream = pdf.context.flateStream(underlay + this.content.ops.join('\n'));
-    this.page.node.addContentStream(pdf.context.register(stream));
+    const stream = pdf.context.register(pdf.context.flateStream(underlay + this.content.ops.join('\n')));
+    this.page.node.addContentStream(stream);
     this.content.ops.length = 0;
     this.underlay.ops.length = 0;
     this.columns.clear();
+    this.marks.close();
+    return stream;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Box } from './boxes.ts';
 import { PageCanvas, type LinkArea } from './draw.ts';
 import { COLOURS, TYPE, textHeight, textWidth, type PageGeometry } from './geometry.ts';
 import { baseStyle, shapeText, type ShapeContext, type TextChar } from './inline.ts';
+import type { StreamedPdf } from './streamed-file.ts';
 import type { StructureTree } from './structure.ts';
 
 export interface Destination {
@@ -22,13 +23,15 @@ export interface PageChrome {
 /**
  * Stacks boxes onto pages: drops space at a page top, keeps headings with
  * what follows, repeats table headers, and draws the running header and the
- * folio as each page is closed. Closed pages are compressed at once so a
- * long book never holds every page's operators in memory.
+ * folio as each page is closed. A closed page is written out at once (its
+ * compressed content stream, and its dictionary unless a link annotation
+ * still has to join it), so a long book never holds its pages in memory.
  */
 export class Paginator {
   readonly destinations = new Map<string, Destination>();
   readonly links: { page: PDFPage; area: LinkArea }[] = [];
-  readonly pages: PDFPage[] = [];
+  /** The pages made, in order, for the page tree. */
+  readonly pages: PDFRef[] = [];
   private canvas: PageCanvas | null = null;
   private y = 0;
   private empty = true;
@@ -39,6 +42,7 @@ export class Paginator {
 
   constructor(
     private readonly pdf: PDFDocument,
+    private readonly file: StreamedPdf,
     private readonly geometry: PageGeometry,
     private readonly chrome: PageChrome,
     private readonly shape: ShapeContext,
@@ -115,7 +119,7 @@ export class Paginator {
   private newPage(): void {
     this.closePage();
     const page = this.addPage();
-    this.pages.push(page);
+    this.pages.push(page.ref);
     this.canvas = new PageCanvas(page, this.pages.length - 1, this.tree);
     this.y = this.geometry.height - this.geometry.top;
     this.empty = true;
@@ -127,8 +131,10 @@ export class Paginator {
     if (!canvas) return;
     if (!this.headerless && this.chrome.bookTitle) canvas.artifact('Header', () => this.drawHeader(canvas));
     if (this.chrome.numbered) canvas.artifact('Footer', () => this.drawFolio(canvas));
-    canvas.finish(this.pdf);
+    this.file.write(canvas.finish(this.pdf));
     for (const area of canvas.links) this.links.push({ page: canvas.page, area });
+    // A page with links gets its annotations once every page exists (a link may point forward).
+    if (!canvas.links.length) this.file.write(canvas.page.ref);
     this.canvas = null;
   }
 

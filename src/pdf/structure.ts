@@ -1,4 +1,5 @@
 import { PDFName, PDFNumber, PDFObject, type PDFContext, type PDFDocument, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
+import type { StreamedPdf } from './streamed-file.ts';
 
 /** The standard structure types (ISO 32000-1 §14.8.4) the writer tags content with. */
 export type StructType =
@@ -94,7 +95,9 @@ export class StructNode {
 
 /** The marked content of one page: which element each MCID belongs to (its ParentTree entry). */
 export class PageTags {
-  private readonly owners: string[] = [];
+  private owners: string[] = [];
+  /** The entry, once the page is closed: one string instead of one per MCID. */
+  private closed: string | undefined;
 
   constructor(
     readonly ref: PDFRef,
@@ -109,9 +112,15 @@ export class PageTags {
     return mcid;
   }
 
+  /** The page is finished: no more marked content comes. */
+  close(): void {
+    this.closed = this.serialize();
+    this.owners = [];
+  }
+
   /** The ParentTree value: the owner of each MCID, in order. */
   serialize(): string {
-    return `[${this.owners.join(' ')}]`;
+    return this.closed ?? `[${this.owners.join(' ')}]`;
   }
 }
 
@@ -134,7 +143,10 @@ export class StructureTree {
   /** Link elements by the object every character of their link shares. */
   private readonly links = new WeakMap<object, StructNode>();
 
-  constructor(private readonly pdf: PDFDocument) {
+  constructor(
+    private readonly pdf: PDFDocument,
+    private readonly file: StreamedPdf,
+  ) {
     this.context = pdf.context;
     this.root = this.context.nextRef();
     this.document = new StructNode(this, 'Document', this.root);
@@ -183,13 +195,13 @@ export class StructureTree {
 
   /**
    * Writes `section` and every element made since (its content, all drawn
-   * by now) and lets go of them; their Links wait for their annotations.
+   * by now) out to the file and lets go of them; their Links wait for their annotations.
    */
   flush(section: StructNode): void {
     const from = this.pending.lastIndexOf(section);
     for (const node of this.pending.slice(from)) {
       if (node.type === 'Link') this.unannotated.push(node);
-      else this.assign(node.ref, node.serialize());
+      else this.file.writeObject(node.ref, new SerializedObject(node.serialize()));
     }
     this.pending.length = from;
   }

@@ -1,4 +1,4 @@
-import { PDFDocument } from '@cantoo/pdf-lib';
+import { PDFDocument, PDFName, PDFNumber, PDFPage, type PDFRef } from '@cantoo/pdf-lib';
 import type { RenderedFile, Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
@@ -16,6 +16,7 @@ import { layoutChapter } from './layout.ts';
 import { pageLabels, setMetadata } from './metadata.ts';
 import { writeOutline, type OutlineItem } from './outline.ts';
 import { Paginator, type Destination } from './paginate.ts';
+import { StreamedPdf } from './streamed-file.ts';
 import { StructureTree, type StructNode } from './structure.ts';
 
 /** The article (or book.yaml, for front matter) and line being drawn. */
@@ -54,7 +55,9 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont });
   const g = pageGeometry(doc.meta.page);
   const cjk = languageOf(doc.meta.language).cjk;
-  const tree = new StructureTree(pdf);
+  // Finished pages and structure elements are written out as the book is laid out (see streamed-file.ts).
+  const file = new StreamedPdf(pdf.context);
+  const tree = new StructureTree(pdf, file);
   // Front matter is drawn last but read first: its elements are made before the chapters'.
   const cover = tree.document.add('Figure', { alt: doc.meta.title });
   const titlePage = tree.document.add('Sect');
@@ -81,7 +84,14 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
     ),
   };
 
-  const body = new Paginator(pdf, g, { bookTitle: doc.meta.title, numbered: true }, shape, tree, () => pdf.addPage([g.width, g.height]));
+  const newPage = () => {
+    // Not pdf.addPage: it walks the page tree to find the end (a lookup per page, each time) and keeps every page in a cache.
+    const page = PDFPage.create(pdf);
+    page.setSize(g.width, g.height);
+    page.node.setParent(pdf.catalog.get(PDFName.of('Pages')) as PDFRef);
+    return page;
+  };
+  const body = new Paginator(pdf, file, g, { bookTitle: doc.meta.title, numbered: true }, shape, tree, newPage);
   const toc: ContentsLine[] = [];
   const partOf = new Map(doc.parts.flatMap((p, i) => p.chapterIds.map((id) => [id, { part: p, key: `part-${i + 1}` }] as const)));
   const startedParts = new Map<string, StructNode>();
@@ -117,8 +127,7 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
 
   where.file = 'book.yaml';
   where.line = undefined;
-  let inserted = 0;
-  const front = new Paginator(pdf, g, { numbered: false }, shape, tree, () => pdf.insertPage(inserted++, [g.width, g.height]));
+  const front = new Paginator(pdf, file, g, { numbered: false }, shape, tree, newPage);
   // The cover is read as its alt text only: nothing inside it needs a language of its own.
   shape.language = null;
   await drawCover(front.blankPage(), doc, g, shape, images, (message) => ctx.warn({ file: 'book.yaml', message }), cover);
@@ -133,13 +142,20 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   }
   writeOutline(pdf, outlineItems(doc, toc, destinations), g.left);
   pageLabels(pdf, front.pageCount);
+  // The page tree: front matter first (drawn last), then the body.
+  const pages = [...front.pages, ...body.pages];
+  const pageTree = pdf.catalog.Pages();
+  pageTree.set(PDFName.of('Kids'), pdf.context.obj(pages));
+  pageTree.set(PDFName.of('Count'), PDFNumber.of(pages.length));
   tree.write();
   await setMetadata(pdf, doc.meta);
   await fonts.embedUsedFallbacks();
+  // What pdf.save() would do first: write the subset fonts and images into the document.
+  await pdf.flush();
   ctx.onProgress?.(1, 'saved');
-  // pdf-lib yields to the event loop every objectsPerTick objects (1 ms each in Node); the build is CPU-bound, so it never needs to.
-  const bytes = await pdf.save({ useObjectStreams: true, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY });
-  return { bytes, pages: pdf.getPageCount() };
+  const { Root, Info, ID } = pdf.context.trailerInfo;
+  const bytes = file.finish({ Root: Root as PDFRef, ...(Info ? { Info } : {}), ...(ID ? { ID } : {}) });
+  return { bytes, pages: pages.length };
 }
 
 /** Bookmarks mirror the contents: parts, their chapters, and each chapter's level-2 and level-3 headings. */

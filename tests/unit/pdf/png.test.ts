@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PageCanvas } from '../../../src/pdf/draw.ts';
 import { embedOpaquePng } from '../../../src/pdf/png.ts';
 import { StructureTree } from '../../../src/pdf/structure.ts';
+import { StreamedPdf } from '../../../src/pdf/streamed-file.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -73,7 +74,7 @@ describeWithTools([TOOLS.poppler], 'opaque PNGs rendered by poppler', () => {
   async function render(name: string, bytes: Uint8Array): Promise<number[][]> {
     const pdf = await PDFDocument.create();
     const page = pdf.addPage([20, 20]);
-    const canvas = new PageCanvas(page, 0, new StructureTree(pdf));
+    const canvas = new PageCanvas(page, 0, new StructureTree(pdf, new StreamedPdf(pdf.context)));
     const ref: PDFRef = embedOpaquePng(pdf, bytes)!.ref;
     canvas.image(ref, 0, 0, 20, 20);
     canvas.finish(pdf);
