@@ -1,16 +1,17 @@
 import { BinderyError } from '../errors.ts';
 import { processIo, UsageError, type CliIo } from './io.ts';
-import { USAGE } from './usage.ts';
+import { isCommand, printUsage, USAGE, type CommandName } from './usage.ts';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 /**
- * Each command is loaded when it is run, so `bindery --help` (or a mistyped
- * command) starts without the Markdown parser, zod or the writers, and
- * `build`/`check` never load push's HTTP client. In the bundle (dist-cli/)
- * every import() below is a chunk of its own.
+ * Each command is loaded when it is run, so `build`/`check` never load push's
+ * HTTP client, and an EPUB build never the PDF writer. In the bundle
+ * (dist-cli/bindery.cjs) every module behind an import() below is initialised
+ * only when it is imported; `bindery --help` never loads that bundle at all
+ * (src/cli/launch.ts).
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
+const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   build: async () => (await import('./build.ts')).runBuild,
   check: async () => (await import('./check.ts')).runCheck,
   push: async () => (await import('./push.ts')).runPush,
@@ -24,17 +25,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name ? io.stdout : io.stderr)(USAGE);
-    return name ? 0 : 2;
-  }
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!load) {
-    io.stderr(`bindery: unknown command "${name}"\n\n${USAGE}`);
-    return 2;
-  }
+  if (!isCommand(name)) return printUsage(name, io);
   try {
-    return await (await load())(rest, io);
+    return await (await COMMANDS[name]())(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`bindery ${name}: ${error.message}\n\n${USAGE}`);

@@ -78,9 +78,10 @@ describe('the bundled CLI', () => {
     const bare = join(tmp, 'no-bundle');
     mkdirSync(join(bare, 'bin'), { recursive: true });
     copyFileSync(join(ROOT, 'bin/bindery.js'), join(bare, 'bin/bindery.js'));
+    copyFileSync(join(ROOT, 'bin/package.json'), join(bare, 'bin/package.json'));
     const missing = await bindery(['--help'], join(bare, 'bin/bindery.js'));
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('dist-cli/bindery.js');
+    expect(missing.stderr).toContain('dist-cli/launch.cjs');
     expect(missing.stderr).toContain('npm run build:cli');
   });
 });

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+/** A CommonJS script loaded by `requireWithCodeCache`. */
+export interface CachedScript<T> {
+  exports: T;
+  /** How this run compiled the script: from a valid cache, or from source (no cache yet, or a stale, corrupt or rejected one). */
+  cache: 'used' | 'absent' | 'corrupt' | 'rejected' | 'off';
+  /**
+   * Writes V8's code cache for the next run, unless this run used one. Call it
+   * after the work: the cache then holds the bytecode of every function the
+   * run compiled, not just the top level. Never throws: the cache only saves time.
+   */
+  save(): void;
+}
+
+const DIGEST_BYTES = 32;
+
+/**
+ * Loads a CommonJS file the way `require` does, but compiled through V8's
+ * code cache (Node 20 has no `module.enableCompileCache`): a command's first
+ * run writes the bytecode it compiled to `cacheDir`, later runs skip parsing
+ * and compiling it. `label` keeps one cache per kind of run (each command
+ * compiles different functions).
+ *
+ * Safe when stale or damaged: the cache file is named after the script's
+ * SHA-256, the Node version and the CPU architecture, and starts with the
+ * SHA-256 of its own bytes (V8 checks its version and flags, but in release
+ * builds neither the payload's checksum nor the source beyond its length);
+ * anything that does not match is compiled from source and rewritten, and
+ * caches of older scripts under the same label are removed. Files are
+ * written beside their name and renamed into place, so a concurrent run
+ * never reads half a cache. `cacheDir` must be writable only by whoever
+ * may change the script itself (a planted cache is code): the package's own
+ * node_modules/.cache, never a shared temporary folder. Without `cacheDir`
+ * the script is compiled from source.
+ */
+export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, label: string): CachedScript<T> {
+  const bytes = readFileSync(file);
+  const cacheFile = cacheDir && join(cacheDir, `${label}-${sha256(bytes).subarray(0, 8).toString('hex')}-${process.version}-${process.arch}.v8cache`);
+  const { data, state } = cacheFile ? readCache(cacheFile) : { data: undefined, state: 'off' as const };
+  // Node's CommonJS wrapper, so the script sees exports, require, module, __filename and __dirname as under require().
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`, { filename: file, cachedData: data });
+  const cache = data && script.cachedDataRejected ? 'rejected' : state;
+  const module = { exports: {} as T };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  return {
+    exports: module.exports,
+    cache,
+    save: () => {
+      if (cacheFile && cache !== 'used') writeCache(cacheFile, label, script);
+    },
+  };
+}
+
+function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+function readCache(file: string): { data: Buffer | undefined; state: 'used' | 'absent' | 'corrupt' } {
+  let stored: Buffer;
+  try {
+    stored = readFileSync(file);
+  } catch {
+    return { data: undefined, state: 'absent' };
+  }
+  const data = stored.subarray(DIGEST_BYTES);
+  if (stored.length <= DIGEST_BYTES || !sha256(data).equals(stored.subarray(0, DIGEST_BYTES))) return { data: undefined, state: 'corrupt' };
+  return { data, state: 'used' };
+}
+
+function writeCache(file: string, label: string, script: Script): void {
+  try {
+    const data = script.createCachedData();
+    const dir = dirname(file);
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.concat([sha256(data), data]));
+    renameSync(tmp, file);
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(`${label}-`) && name.endsWith('.v8cache') && name !== basename(file)) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    // A read-only install, a full disk: the next run compiles from source again, as without a cache.
+  }
+}

@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { requireWithCodeCache } from './code-cache.ts';
+import { processIo } from './io.ts';
+import { isCommand, printUsage } from './usage.ts';
+
+/**
+ * What `bin/bindery.js` runs: `dist-cli/launch.cjs`, a bundle of this file of
+ * a few KB. The usage is printed from here, so `bindery --help` never compiles
+ * the commands; a command runs `main` from `dist-cli/bindery.cjs` (the bundle
+ * of src/cli/main.ts) through V8's code cache, kept per command in the
+ * package's node_modules/.cache/bindery (`BINDERY_CACHE_DIR` moves it; set to
+ * an empty value it turns the cache off).
+ */
+export async function launch(argv: string[], dist: string, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const [name] = argv;
+  if (!isCommand(name)) return printUsage(name, processIo());
+  const cacheDir = env.BINDERY_CACHE_DIR ?? join(dist, '..', 'node_modules', '.cache', 'bindery');
+  const cli = requireWithCodeCache<{ main: (argv: string[]) => Promise<number> }>(join(dist, 'bindery.cjs'), cacheDir || undefined, name);
+  const code = await cli.exports.main(argv);
+  cli.save();
+  return code;
+}
