@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,9 +17,9 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../../..');
 const BOOK = 'tests/fixtures/books/edge-cases';
 
-async function bindery(args: string[], bin = join(ROOT, 'bin/bindery.js')) {
+async function bindery(args: string[], bin = join(ROOT, 'bin/bindery.js'), env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8' });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -59,6 +59,22 @@ describe('the bundled CLI', () => {
     const inProcess = join(tmp, 'in-process');
     expect((await runCli(['build', BOOK, '--format', 'epub', '--out', inProcess, '--quiet'])).code).toBe(0);
     expect(readFileSync(join(inProcess, 'edge-cases.epub')).equals(epub)).toBe(true);
+  });
+
+  it('writes the code cache after a first build and builds the same bytes from it, or from a damaged one', async () => {
+    const env = { BINDERY_CACHE_DIR: join(tmp, 'cache') };
+    const build = async (out: string) => {
+      const built = await bindery(['build', BOOK, '--format', 'epub', '--out', join(tmp, out), '--quiet'], undefined, env);
+      expect(built.code, built.stderr).toBe(0);
+      return readFileSync(join(tmp, out, 'edge-cases.epub'));
+    };
+    const cold = await build('cold');
+    const [cache] = readdirSync(env.BINDERY_CACHE_DIR);
+    expect(cache).toMatch(/^build-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8cache$/);
+    expect((await build('warm')).equals(cold)).toBe(true);
+    writeFileSync(join(env.BINDERY_CACHE_DIR, cache), 'not a cache');
+    expect((await build('damaged')).equals(cold)).toBe(true);
+    expect(readFileSync(join(env.BINDERY_CACHE_DIR, cache)).byteLength).toBeGreaterThan(1000);
   });
 
   it('builds a PDF, finding the fonts in node_modules from the bundle', async () => {
