@@ -142,13 +142,18 @@ export class Paginator {
     this.closePage();
   }
 
+  /** The running head's text, shaped once per title (a book has few). */
   private chars(text: string): TextChar[] {
     let chars = this.headerCache.get(text);
     if (!chars) {
-      chars = shapeText(text, baseStyle('regular', TYPE.header, COLOURS.muted), this.shape);
+      chars = this.shaped(text);
       this.headerCache.set(text, chars);
     }
     return chars;
+  }
+
+  private shaped(text: string): TextChar[] {
+    return shapeText(text, baseStyle('regular', TYPE.header, COLOURS.muted), this.shape);
   }
 
   private drawHeader(canvas: PageCanvas): void {
@@ -174,7 +179,8 @@ export class Paginator {
 
   private drawFolio(canvas: PageCanvas): void {
     const g = this.geometry;
-    const number = this.chars(String(canvas.index + 1));
+    // Not cached: each folio is drawn once, and a cache of them would grow with the book.
+    const number = this.shaped(String(canvas.index + 1));
     const w = widthOf(number, number.length);
     canvas.textLine(number, 0, number.length, (g.width - w) / 2, g.bottom - TYPE.header * 3.2);
   }
