@@ -123,9 +123,8 @@ function breakSegment(chars: readonly Measured[], opportunities: Uint8Array, sta
         badness = room > 0 ? 100 * ratio ** 3 : AWFUL_BADNESS;
       }
       const fitness = fitnessClass(ratio);
-      const penalty = hyphenated ? HYPHEN_PENALTY ** 2 : 0;
-      let base = (LINE_PENALTY + badness) ** 2 + penalty;
-      if (hyphenated) base += hyphens[a] ? DOUBLE_HYPHEN_DEMERITS : 0;
+      let base = (LINE_PENALTY + badness) ** 2;
+      if (hyphenated) base += HYPHEN_PENALTY ** 2 + (hyphens[a] ? DOUBLE_HYPHEN_DEMERITS : 0);
       // The last full line ending in a hyphen leaves a word's tail alone on the paragraph's last line.
       if (final && hyphens[a]) base += FINAL_HYPHEN_DEMERITS;
       for (let f = 0; f < 4; f++) {
@@ -144,7 +143,7 @@ function breakSegment(chars: readonly Measured[], opportunities: Uint8Array, sta
       // low, none of them can win (a tie keeps the first), so the rest are skipped: in CJK text, where every
       // character is a break, that is most of a line's starts.
       if (!final && slack > 0.01) {
-        const least = (LINE_PENALTY + Math.min(badness, AWFUL_BADNESS)) ** 2 + penalty;
+        const least = (LINE_PENALTY + Math.min(badness, AWFUL_BADNESS)) ** 2 + (hyphenated ? HYPHEN_PENALTY ** 2 : 0);
         let settled = true;
         for (let c = fitness; c < 4 && settled; c++) settled = demerits[4 * k + c] <= least;
         if (settled) break;
