@@ -49,16 +49,17 @@ export function latinWordsLanguage(cjk: boolean): string | null {
 export function languageRuns(value: string, cjk: boolean): TextRun[] {
   const lang = latinWordsLanguage(cjk);
   if (!lang) return value ? [{ text: value }] : [];
-  const chars = [...value];
+  // UTF-16 code units, not code points: letters, digits and joiners are all in the BMP, so a surrogate
+  // (half of any other character) ends a phrase as the whole character would, and runs never split one.
   const runs: TextRun[] = [];
   let plainStart = 0;
-  for (let i = 0; i < chars.length; i++) {
-    const cp = chars[i].codePointAt(0)!;
+  for (let i = 0; i < value.length; i++) {
+    const cp = value.charCodeAt(i);
     if (!isLatinLetter(cp) && !isDigit(cp)) continue;
     let end = i + 1;
     let letters = isLatinLetter(cp);
-    for (let j = i + 1; j < chars.length; j++) {
-      const next = chars[j].codePointAt(0)!;
+    for (let j = i + 1; j < value.length; j++) {
+      const next = value.charCodeAt(j);
       if (isLatinLetter(next) || isDigit(next)) {
         end = j + 1;
         letters ||= isLatinLetter(next);
@@ -68,11 +69,11 @@ export function languageRuns(value: string, cjk: boolean): TextRun[] {
       i = end - 1;
       continue;
     }
-    if (i > plainStart) runs.push({ text: chars.slice(plainStart, i).join('') });
-    runs.push({ text: chars.slice(i, end).join(''), lang });
+    if (i > plainStart) runs.push({ text: value.slice(plainStart, i) });
+    runs.push({ text: value.slice(i, end), lang });
     plainStart = end;
     i = end - 1;
   }
-  if (plainStart < chars.length) runs.push({ text: chars.slice(plainStart).join('') });
+  if (plainStart < value.length) runs.push({ text: value.slice(plainStart) });
   return runs;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { inlineText, type Block } from '../../../src/document/model.ts';
 import { parseMarkdown, walkInlines } from '../../../src/document/parse.ts';
-import { safeHref } from '../../../src/document/sanitize.ts';
+import { parseDocument } from 'htmlparser2';
+import { htmlToInlines, safeHref } from '../../../src/document/sanitize.ts';
 
 function allText(blocks: Block[]): string {
   let out = '';
@@ -92,5 +93,26 @@ describe('Markdown to document model', () => {
   it('starts article headings at level 2 because the chapter title is level 1', () => {
     const blocks = parseMarkdown('# 一\n\n## 二');
     expect(blocks.map((b) => b.type === 'heading' && b.level)).toEqual([2, 3]);
+  });
+});
+
+describe('escaped text rendered by marked', () => {
+  it('becomes the same text node the HTML parser gives, references decoded once', () => {
+    const samples = [
+      '供應商的服務條款會變動，採購前務必確認授權範圍。',
+      'Tom &amp; Jerry &lt;3 &quot;quoted&quot; and it&#39;s &gt; 2',
+      '&amp;lt; stays a reference written as text',
+      'line one\nline two\r\n\ttabbed',
+    ];
+    for (const html of samples) {
+      const parsed = parseDocument(html, { decodeEntities: true }).children.map((node) => (node as { data: string }).data).join('');
+      expect(htmlToInlines(html, 1), html).toEqual([{ type: 'text', value: parsed }]);
+    }
+    expect(htmlToInlines('', 1)).toEqual([]);
+  });
+
+  it('leaves other references and any markup to the parser', () => {
+    expect(htmlToInlines('&copy; 2025 &amp c', 1)).toEqual([{ type: 'text', value: '© 2025 & c' }]);
+    expect(htmlToInlines('a &lt; <em>b</em>', 1)).toEqual([{ type: 'text', value: 'a < ' }, { type: 'emphasis', children: [{ type: 'text', value: 'b' }] }]);
   });
 });

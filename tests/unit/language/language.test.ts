@@ -94,4 +94,8 @@ describe('language runs', () => {
     const text = '「Hello, world.」他說：OK！𠀀 emoji 🎉 end';
     expect(languageOf('zh-Hant').runs(text).map((r) => r.text).join('')).toBe(text);
   });
+
+  it('ends a phrase at a character outside the BMP and never splits one', () => {
+    expect(tagged('zh-Hant', '𠀀API𠀀 Gen-3🎉x')).toBe('𠀀[en:API]𠀀 [en:Gen-3]🎉[en:x]');
+  });
 });
