@@ -80,8 +80,9 @@ function writeCache(file: string, label: string, script: Script): void {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.concat([sha256(data), data]));
     renameSync(tmp, file);
+    const sameLabel = new RegExp(`^${label.replace(/[^\w-]/g, '\\$&')}-[0-9a-f]{16}-.*\\.v8cache$`);
     for (const name of readdirSync(dir)) {
-      if (name.startsWith(`${label}-`) && name.endsWith('.v8cache') && name !== basename(file)) rmSync(join(dir, name), { force: true });
+      if (sameLabel.test(name) && name !== basename(file)) rmSync(join(dir, name), { force: true });
     }
   } catch {
     // A read-only install, a full disk: the next run compiles from source again, as without a cache.

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { requireWithCodeCache } from './code-cache.ts';
 import { processIo } from './io.ts';
 import { isCommand, printUsage } from './usage.ts';
@@ -15,8 +16,21 @@ export async function launch(argv: string[], dist: string, env: Record<string, s
   const [name] = argv;
   if (!isCommand(name)) return printUsage(name, processIo());
   const cacheDir = env.BINDERY_CACHE_DIR ?? join(dist, '..', 'node_modules', '.cache', 'bindery');
-  const cli = requireWithCodeCache<{ main: (argv: string[]) => Promise<number> }>(join(dist, 'bindery.cjs'), cacheDir || undefined, name);
+  const cli = requireWithCodeCache<{ main: (argv: string[]) => Promise<number> }>(join(dist, 'bindery.cjs'), cacheDir || undefined, cacheLabel(argv));
   const code = await cli.exports.main(argv);
   cli.save();
   return code;
+}
+
+/**
+ * One code cache per command and `--format`: a PDF build compiles the PDF
+ * writer and its libraries, and an EPUB build would only pay to load that
+ * bytecode (a cache three times the size). The command checks its own
+ * arguments; an unreadable `--format` here only names a cache.
+ */
+export function cacheLabel(argv: string[]): string {
+  const [name, ...rest] = argv;
+  const { values } = parseArgs({ args: rest, strict: false, allowPositionals: true, options: { format: { type: 'string', short: 'f' } } });
+  const format = typeof values.format === 'string' ? values.format.toLowerCase().replace(/[^a-z]+/g, '+').replace(/^\+|\+$/g, '') : '';
+  return format ? `${name}-${format}` : name;
 }

@@ -70,7 +70,7 @@ describe('the bundled CLI', () => {
     };
     const cold = await build('cold');
     const [cache] = readdirSync(env.BINDERY_CACHE_DIR);
-    expect(cache).toMatch(/^build-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8cache$/);
+    expect(cache).toMatch(/^build-epub-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8cache$/);
     expect((await build('warm')).equals(cold)).toBe(true);
     writeFileSync(join(env.BINDERY_CACHE_DIR, cache), 'not a cache');
     expect((await build('damaged')).equals(cold)).toBe(true);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireWithCodeCache } from '../../../src/cli/code-cache.ts';
+import { cacheLabel } from '../../../src/cli/launch.ts';
 
 /** A script large enough for V8 to cache, that answers with what it was loaded as. */
 const script = (answer: string) => `exports.answer = () => ${JSON.stringify(answer)};\nexports.file = __filename;\nexports.sum = (n) => { let s = 0; for (let i = 0; i < n; i++) s += i; return s; };\n`;
@@ -34,15 +35,17 @@ describe('requireWithCodeCache', () => {
     expect(warm.exports.answer()).toBe('first');
   });
 
-  it('compiles a changed script from source, even of the same length, and replaces the old cache', () => {
-    const [old] = cacheFiles();
+  it('compiles a changed script from source, even of the same length, and replaces the old cache, not those of other labels', () => {
+    writeFileSync(join(cacheDir, 'build-epub-0123456789abcdef-v20.0.0-x64.v8cache'), 'another label');
+    const [old] = cacheFiles().filter((name) => !name.startsWith('build-epub'));
     writeFileSync(file, script('other'));
     const changed = load();
     expect(changed.cache).toBe('absent');
     expect(changed.exports.answer()).toBe('other');
     changed.save();
-    expect(cacheFiles()).toHaveLength(1);
-    expect(cacheFiles()[0]).not.toBe(old);
+    expect(cacheFiles()).toHaveLength(2);
+    expect(cacheFiles()).not.toContain(old);
+    rmSync(join(cacheDir, 'build-epub-0123456789abcdef-v20.0.0-x64.v8cache'));
   });
 
   it('ignores a damaged cache and rewrites it', () => {
@@ -66,5 +69,14 @@ describe('requireWithCodeCache', () => {
     const unwritable = requireWithCodeCache<{ answer(): string }>(file, blocked, 'build');
     expect(() => unwritable.save()).not.toThrow();
     expect(unwritable.exports.answer()).toBe('other');
+  });
+});
+
+describe('cacheLabel', () => {
+  it('keeps one cache per command and format', () => {
+    expect(cacheLabel(['build', 'books/a', '--format', 'epub'])).toBe('build-epub');
+    expect(cacheLabel(['build', '-f', 'epub,pdf', 'books/a'])).toBe('build-epub+pdf');
+    expect(cacheLabel(['build', '--format=../../x', 'books/a'])).toBe('build-x');
+    expect(cacheLabel(['check', 'books/a'])).toBe('check');
   });
 });
