@@ -2,6 +2,7 @@ import { PDFHexString, PDFString, type PDFDocument, type PDFPage } from '@cantoo
 import type { LinkArea } from './draw.ts';
 import { destinationArray } from './outline.ts';
 import type { Destination } from './paginate.ts';
+import type { StreamedPdf } from './streamed-file.ts';
 import type { StructureTree } from './structure.ts';
 
 /**
@@ -9,10 +10,12 @@ import type { StructureTree } from './structure.ts';
  * destinations for links inside the book. Runs after every page exists, so
  * links may point forward. Each annotation joins its Link element (an OBJR
  * there, /StructParent here) and carries the link's text as /Contents.
- * Returns the internal targets that were not found.
+ * Each is written straight out to the file; a page that has links is
+ * written once they are on it. Returns the internal targets that were not found.
  */
 export function addLinkAnnotations(
   pdf: PDFDocument,
+  file: StreamedPdf,
   links: readonly { page: PDFPage; area: LinkArea }[],
   destinations: ReadonlyMap<string, Destination>,
   left: number,
@@ -43,9 +46,10 @@ export function addLinkAnnotations(
       ...(description ? { Contents: PDFHexString.fromText(description) } : {}),
       ...(area.tag ? { StructParent: tree.annotation(area.tag, ref, page.ref) } : {}),
     };
-    pdf.context.assign(ref, pdf.context.obj(annotation as never));
+    file.writeObject(ref, pdf.context.obj(annotation as never));
     page.node.addAnnot(ref);
   }
+  for (const page of new Set(links.map((link) => link.page))) file.write(page.ref);
   return unresolved;
 }
 

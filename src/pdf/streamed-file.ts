@@ -17,6 +17,27 @@ const OBJECTS_PER_STREAM = 50;
 /** Finished bytes are gathered into blocks of this size rather than one small array per object. */
 const BLOCK_BYTES = 64 * 1024;
 
+/** An object's number in the file: a PDFRef, or a FileRef. */
+export interface ObjectRef {
+  readonly objectNumber: number;
+  readonly generationNumber: number;
+}
+
+/**
+ * An object number given out without pdf-lib's PDFRef pool, which keeps every
+ * PDFRef ever made for the rest of the process: a long book's tens of
+ * thousands of structure elements would stay there after the build.
+ */
+export class FileRef implements ObjectRef {
+  readonly generationNumber = 0;
+
+  constructor(readonly objectNumber: number) {}
+
+  toString(): string {
+    return `${this.objectNumber} 0 R`;
+  }
+}
+
 const XREF_FREE = 0;
 const XREF_AT_OFFSET = 1;
 const XREF_IN_STREAM = 2;
@@ -42,7 +63,7 @@ export class StreamedPdf {
   private kinds = new Uint8Array(1024);
   private positions = new Float64Array(1024);
   private indices = new Uint16Array(1024);
-  private batch: [PDFRef, PDFObject][] = [];
+  private batch: [ObjectRef, PDFObject][] = [];
 
   constructor(private readonly context: PDFContext) {
     const header = PDFHeader.forVersion(1, 7);
@@ -61,8 +82,13 @@ export class StreamedPdf {
     this.writeObject(ref, object);
   }
 
-  /** Writes an object that never joins the context (its number from `context.nextRef()`). */
-  writeObject(ref: PDFRef, object: PDFObject): void {
+  /** A new object number, for an object that will be written with `writeObject`. */
+  newRef(): FileRef {
+    return new FileRef(++this.context.largestObjectNumber);
+  }
+
+  /** Writes an object that never joins the context (its number from `newRef()` or `context.nextRef()`). */
+  writeObject(ref: ObjectRef, object: PDFObject): void {
     if (stayOutsideObjectStreams(ref, object)) {
       this.record(ref.objectNumber, XREF_AT_OFFSET, this.size, 0);
       this.append(indirectObjectBytes(ref, object));
@@ -118,7 +144,8 @@ export class StreamedPdf {
     if (!this.batch.length) return;
     const ref = this.context.nextRef();
     this.batch.forEach(([member], i) => this.record(member.objectNumber, XREF_IN_STREAM, ref.objectNumber, i));
-    const stream = PDFObjectStream.withContextAndObjects(this.context, this.batch, true);
+    // The object stream reads only each member's object number.
+    const stream = PDFObjectStream.withContextAndObjects(this.context, this.batch as [PDFRef, PDFObject][], true);
     this.batch = [];
     this.record(ref.objectNumber, XREF_AT_OFFSET, this.size, 0);
     this.append(indirectObjectBytes(ref, stream));
@@ -169,7 +196,7 @@ export class StreamedPdf {
 }
 
 /** What pdf-lib's writer keeps out of object streams: streams, the catalog and the page tree. */
-function stayOutsideObjectStreams(ref: PDFRef, object: PDFObject): boolean {
+function stayOutsideObjectStreams(ref: ObjectRef, object: PDFObject): boolean {
   return (
     object instanceof PDFStream ||
     object instanceof PDFInvalidObject ||
@@ -181,7 +208,7 @@ function stayOutsideObjectStreams(ref: PDFRef, object: PDFObject): boolean {
 }
 
 /** `n 0 obj … endobj` with the blank line pdf-lib puts after each object. */
-function indirectObjectBytes(ref: PDFRef, object: PDFObject): Uint8Array {
+function indirectObjectBytes(ref: ObjectRef, object: PDFObject): Uint8Array {
   const head = `${ref.objectNumber} ${ref.generationNumber} obj\n`;
   const tail = '\nendobj\n\n';
   const bytes = new Uint8Array(head.length + object.sizeInBytes() + tail.length);

@@ -1,5 +1,5 @@
 import { PDFName, PDFNumber, PDFObject, type PDFContext, type PDFDocument, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
-import type { StreamedPdf } from './streamed-file.ts';
+import type { FileRef, StreamedPdf } from './streamed-file.ts';
 
 /** The standard structure types (ISO 32000-1 §14.8.4) the writer tags content with. */
 export type StructType =
@@ -47,7 +47,7 @@ export interface StructProps {
  * dropped: a long book never holds its whole tree as objects.
  */
 export class StructNode {
-  readonly ref: PDFRef;
+  readonly ref: FileRef;
   /** The /K entries, in PDF syntax. */
   private kids: string[] = [];
   /** /Pg: the page of the first marked content, against which bare MCIDs are read. */
@@ -58,7 +58,7 @@ export class StructNode {
   constructor(
     private readonly tree: StructureTree,
     readonly type: StructType,
-    private readonly parent: PDFRef,
+    private readonly parent: FileRef | PDFRef,
     readonly props: StructProps = {},
   ) {
     this.ref = tree.adopt(this);
@@ -153,9 +153,9 @@ export class StructureTree {
   }
 
   /** Gives a new element its object number and keeps it until it is written. */
-  adopt(node: StructNode): PDFRef {
+  adopt(node: StructNode): FileRef {
     this.pending.push(node);
-    return this.context.nextRef();
+    return this.file.newRef();
   }
 
   /** Starts recording a page's marked content; the page gets its ParentTree key and tab order by structure. */
@@ -208,7 +208,7 @@ export class StructureTree {
 
   /** Writes the rest of the tree, the ParentTree, StructTreeRoot and MarkInfo. */
   write(): void {
-    for (const node of [...this.pending, ...this.unannotated]) this.assign(node.ref, node.serialize());
+    for (const node of [...this.pending, ...this.unannotated]) this.file.writeObject(node.ref, new SerializedObject(node.serialize()));
     this.pending = [];
     // Keys were handed out in order: pages as they were made, then annotations.
     const nums = [...this.pages.map((page) => `${page.key} ${page.serialize()}`), ...this.annotations].join(' ');

@@ -137,10 +137,10 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   front.finish();
 
   const destinations = new Map<string, Destination>([...body.destinations, ...front.destinations]);
-  for (const link of addLinkAnnotations(pdf, [...front.links, ...body.links], destinations, g.left, tree)) {
+  for (const link of addLinkAnnotations(pdf, file, [...front.links, ...body.links], destinations, g.left, tree)) {
     ctx.warn({ file: doc.chapters.find((c) => c.id === link)?.file ?? 'book.yaml', message: `link target ${link} has no place in the PDF` });
   }
-  writeOutline(pdf, outlineItems(doc, toc, destinations), g.left);
+  writeOutline(pdf, file, outlineItems(doc, toc, destinations), g.left);
   pageLabels(pdf, front.pageCount);
   // The page tree: front matter first (drawn last), then the body.
   const pages = [...front.pages, ...body.pages];
