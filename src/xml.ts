@@ -8,8 +8,12 @@
 /** Characters XML 1.0 forbids anywhere (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/U+FFFF). */
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Any character `text` would drop or escape (surrogates included, paired or not): most text has none. */
+const NEEDS_ESCAPING = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF&<>]/;
+
 /** Escapes text content: `&`, `<`, `>` (and drops characters XML cannot hold). */
 export function text(value: string): string {
+  if (!NEEDS_ESCAPING.test(value)) return value;
   return value.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -26,11 +26,15 @@ export function rareCharacterWarnings(chapter: Chapter): Warning[] {
   const found = new Map<string, { kind: string; line: number }>();
   const scan = (text: string, firstLine: number) => {
     let line = firstLine;
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      if (ch === '\n') line++;
+    // By code point, without making a string of each character: only the rare ones become one.
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      if (cp === 0x0a) line++;
       // Most of a book: Latin, CJK punctuation, the unified ideographs, full-width forms.
-      if (cp < 0x2300 || (cp >= 0x3000 && cp < 0x3400) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xff00 && cp <= 0xffef) || found.has(ch)) continue;
+      if (cp < 0x2300 || (cp >= 0x3000 && cp < 0x3400) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xff00 && cp <= 0xffef)) continue;
+      const ch = String.fromCodePoint(cp);
+      if (found.has(ch)) continue;
       const kind = RARE.find((r) => r.test(cp));
       if (kind) found.set(ch, { kind: kind.name, line });
     }

@@ -15,6 +15,7 @@ export function languageText(value: string, language: Language, emphasised = fal
   let offset = 0;
   /** Escaped `piece` (which starts at `offset` in `value`), with `<wbr/>` at the break positions inside it. */
   const breakable = (piece: string) => {
+    if (breaks.size === 0) return text(piece);
     let out = '';
     let from = 0;
     for (let i = 1; i <= piece.length; i++) {
