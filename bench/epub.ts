@@ -75,7 +75,7 @@ async function runChild(dir: string): Promise<Measurement> {
   return { ...measurement, fitsHeapCap: fitsHeapCap(bundle, [MEASURE_FLAG], HEAP_CAP_MB), peakRssSmallYoungGen: small.peakRss };
 }
 
-function hasPandoc(): boolean {
+export function hasPandoc(): boolean {
   return spawnSync('pandoc', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
