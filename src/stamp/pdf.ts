@@ -20,6 +20,7 @@ import { MarkTally } from './marks.ts';
 import { codedLines, layoutShifts, readLayout, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
 import { textLayerOps } from './pdf-mark-layer.ts';
 import { readOwnPage, shiftedContent } from './pdf-own-text.ts';
+import { readObjectMap, rewritePdf } from './pdf-rewrite.ts';
 import type { FontReader } from './pdf-fonts.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
@@ -30,6 +31,13 @@ const FOOTER_SIZE = 6.5;
 /** Baseline of the licence line above the bottom edge: below the folio, inside any printer's safe area. */
 const FOOTER_BASELINE = 11;
 const INFO_ORDER = 'BinderyOrder';
+const ENCODER = new TextEncoder();
+/**
+ * Deflate level of the pages a stamp rewrites: every page of a book is
+ * rewritten on a buyer's first download, and level 1 costs a third of the
+ * default's time for content streams 13% larger (measured in docs/decisions.md).
+ */
+const CONTENT_LEVEL = 1;
 const INFO_MARK = 'BinderyLicence';
 /** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
 const MAX_XMP_BYTES = 4 * 1024 * 1024;
@@ -57,46 +65,79 @@ const MAX_LAYOUT_LINES = 60_000;
 export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options: StampOptions = {}): Promise<Uint8Array> {
   const licence = licenceSchema.parse(licenceInput);
   const doc = await loadPdf(bytes);
-  // Read the pages' text before anything is added to them; marks and the licence line then go in one content stream per page.
-  const marks = isMarkable(licence.orderId) ? markedLayers(doc, licence.orderId) : [];
+  const objects = readObjectMap(bytes, doc.context);
+  const edits: ObjectEdits = { changed: new Set(), removed: new Set() };
+  // Read the pages' text before anything is added to them.
+  const marked = isMarkable(licence.orderId) ? markedLayers(doc, licence.orderId) : null;
   const lines = await licenceLineOps(doc, licenceLine(licence, options.line), options.font);
-  isolatePageContents(doc);
+  const pagesDrawing = new Map<PDFRef, number>();
+  for (const page of doc.getPages()) for (const ref of contentRefs(doc, page)) pagesDrawing.set(ref, (pagesDrawing.get(ref) ?? 0) + 1);
+  const isolation = { save: doc.context.register(doc.context.stream('q')), restore: doc.context.register(doc.context.stream('Q')) };
   doc.getPages().forEach((page, i) => {
-    page.node.addContentStream(doc.context.register(doc.context.flateStream(`${marks[i] ? `q\n${marks[i]}\nQ\n` : ''}${lines[i]}`)));
+    const marks = marked?.marks[i];
+    const stamp = `${marks ? `q\n${marks}\nQ\n` : ''}${lines[i]}`;
+    const shifted = marked?.shifted[i];
+    // A page whose lines moved is written anew in one stream, its own drawing bracketed in q … Q so that whatever graphics state it leaves cannot move the stamp.
+    if (shifted) replaceContent(doc, page, [ENCODER.encode('q\n'), shifted, ENCODER.encode(`\nQ\n${stamp}`)], pagesDrawing, edits);
+    else {
+      isolatePageContent(doc, page, isolation);
+      page.node.addContentStream(doc.context.register(doc.context.flateStream(stamp)));
+    }
+    for (const ref of pageObjectRefs(doc, page)) edits.changed.add(ref.objectNumber);
   });
-  writeInfo(doc, licence);
-  writeXmp(doc, licence);
-  return doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
+  writeInfo(doc, licence, edits);
+  writeXmp(doc, licence, edits);
+  if (!objects) return doc.save({ useObjectStreams: true, objectsPerTick: Infinity });
+  // The licence line's font is embedded (subset to the line's characters) when the document is flushed.
+  await doc.flush();
+  return rewritePdf(bytes, objects, doc.context, edits.changed, edits.removed);
+}
+
+/** Object numbers of the edition the stamp rewrote in place, and those it dropped. */
+interface ObjectEdits {
+  changed: Set<number>;
+  removed: Set<number>;
+}
+
+/** A page's own object and the indirect dictionaries its resources live in: what adding a font to the page rewrites. */
+function pageObjectRefs(doc: PDFDocument, page: PDFPage): PDFRef[] {
+  const resources = page.node.get(PDFName.of('Resources'));
+  const fonts = doc.context.lookupMaybe(resources, PDFDict)?.get(PDFName.of('Font'));
+  return [page.ref, resources, fonts].filter((ref): ref is PDFRef => ref instanceof PDFRef);
 }
 
 /**
- * The layout layer and the text layer: every page's lines moved by the
- * purchase's shifts (its content rewritten), and the text layer's operators
- * by page index, placed on the lines where they now are.
+ * The layout layer and the text layer, by page index: each page's content
+ * with its lines moved by the purchase's shifts (null where none moved), and
+ * the text layer's operators, placed on the lines where they now are.
  */
-function markedLayers(doc: PDFDocument, purchaseId: string): string[] {
+function markedLayers(doc: PDFDocument, purchaseId: string): { shifted: (Uint8Array | null)[]; marks: string[] } {
   const fonts = new Map<unknown, FontReader>();
   const pages = doc.getPages().map((page) => readOwnPage(doc, page, fonts));
   const shifts = layoutShifts(pages.map((page) => textLines(page.runs)), purchaseId);
-  const pagesDrawing = new Map<PDFRef, number>();
-  for (const page of doc.getPages()) for (const ref of contentRefs(doc, page)) pagesDrawing.set(ref, (pagesDrawing.get(ref) ?? 0) + 1);
-  doc.getPages().forEach((page, i) => {
-    if (!pages[i].runs.some((run) => shifts.has(run))) return;
-    replaceContent(doc, page, zlibSync(shiftedContent(pages[i], (run) => shifts.get(run) ?? 0)), pagesDrawing);
+  const shifted = pages.map((page) => {
+    if (!page.runs.some((run) => shifts.has(run))) return null;
+    const content = shiftedContent(page, (run) => shifts.get(run) ?? 0);
     // The runs now stand where the page draws them: the text layer is placed on the moved lines.
-    for (const run of pages[i].runs) run.y += shifts.get(run) ?? 0;
+    for (const run of page.runs) run.y += shifts.get(run) ?? 0;
+    return content;
   });
-  return textLayerOps(doc, textMark(purchaseId), pages.map((page) => page.runs));
+  return { shifted, marks: textLayerOps(doc, textMark(purchaseId), pages.map((page) => page.runs)) };
 }
 
 /**
- * Gives a page one new (deflated) content stream, and drops the ones it
- * replaces (pdf-lib would still write them, unshifted) unless another page
- * draws them too.
+ * Gives a page one new content stream, deflated from `parts`, and drops the
+ * ones it replaces unless another page draws them too.
  */
-function replaceContent(doc: PDFDocument, page: PDFPage, deflated: Uint8Array, pagesDrawing: Map<PDFRef, number>): void {
-  for (const ref of contentRefs(doc, page)) if (pagesDrawing.get(ref) === 1) doc.context.delete(ref);
-  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(deflated, { Filter: 'FlateDecode' })));
+function replaceContent(doc: PDFDocument, page: PDFPage, parts: Uint8Array[], pagesDrawing: Map<PDFRef, number>, edits: ObjectEdits): void {
+  for (const ref of contentRefs(doc, page)) {
+    if (pagesDrawing.get(ref) !== 1) continue;
+    doc.context.delete(ref);
+    edits.removed.add(ref.objectNumber);
+  }
+  const content = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  parts.reduce((at, part) => (content.set(part, at), at + part.length), 0);
+  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(zlibSync(content, { level: CONTENT_LEVEL }), { Filter: 'FlateDecode' })));
 }
 
 /** The objects a page's /Contents names: the array (when indirect) and its streams. */
@@ -170,15 +211,12 @@ function readMetadata(doc: PDFDocument): HiddenLicence | null {
   return xmp ? readLicenceFromXmp(xmp) : null;
 }
 
-/** Brackets each page's content in q … Q, so whatever graphics state it leaves cannot move what the stamp draws after it. */
-function isolatePageContents(doc: PDFDocument): void {
-  const save = doc.context.register(doc.context.stream('q'));
-  const restore = doc.context.register(doc.context.stream('Q'));
-  for (const page of doc.getPages()) {
-    const contents = page.node.get(PDFName.of('Contents'));
-    const existing = contents && doc.context.lookup(contents) instanceof PDFArray ? (doc.context.lookup(contents) as PDFArray).asArray() : contents ? [contents] : [];
-    page.node.set(PDFName.of('Contents'), doc.context.obj([save, ...existing, restore]));
-  }
+/** Brackets a page's content in q … Q (two streams every page shares), so whatever graphics state it leaves cannot move what the stamp draws after it. */
+function isolatePageContent(doc: PDFDocument, page: PDFPage, { save, restore }: { save: PDFRef; restore: PDFRef }): void {
+  const contents = page.node.get(PDFName.of('Contents'));
+  const array = contents && doc.context.lookup(contents);
+  const existing = array instanceof PDFArray ? array.asArray() : contents ? [contents] : [];
+  page.node.set(PDFName.of('Contents'), doc.context.obj([save, ...existing, restore]));
 }
 
 /**
@@ -227,12 +265,12 @@ function encodable(text: string, font: PDFFont): string {
   return [...text].map((ch) => (supported.has(ch.codePointAt(0)!) ? ch : '?')).join('');
 }
 
-function writeInfo(doc: PDFDocument, licence: Licence): void {
+function writeInfo(doc: PDFDocument, licence: Licence, edits: ObjectEdits): void {
   let info = doc.context.lookupMaybe(doc.context.trailerInfo.Info, PDFDict);
   if (!info) {
     info = doc.context.obj({});
     doc.context.trailerInfo.Info = doc.context.register(info);
-  }
+  } else if (doc.context.trailerInfo.Info instanceof PDFRef) edits.changed.add(doc.context.trailerInfo.Info.objectNumber);
   info.set(PDFName.of(INFO_ORDER), PDFHexString.fromText(licence.orderId));
   info.set(PDFName.of(INFO_MARK), PDFHexString.fromText(`urn:uuid:${licence.mark}`));
 }
@@ -243,9 +281,17 @@ function readXmp(doc: PDFDocument): string | null {
   return bytes && new TextDecoder().decode(bytes);
 }
 
-/** XMP stays uncompressed, as readers and archivists expect to find it. */
-function writeXmp(doc: PDFDocument, licence: Licence): void {
+/** XMP stays uncompressed, as readers and archivists expect to find it; it takes the place of the edition's packet. */
+function writeXmp(doc: PDFDocument, licence: Licence, edits: ObjectEdits): void {
   const xmp = addLicenceToXmp(readXmp(doc), licence);
   const stream = doc.context.stream(new TextEncoder().encode(xmp), { Type: 'Metadata', Subtype: 'XML' });
+  const existing = doc.catalog.get(PDFName.of('Metadata'));
+  if (existing instanceof PDFRef) {
+    doc.context.assign(existing, stream);
+    edits.changed.add(existing.objectNumber);
+    return;
+  }
   doc.catalog.set(PDFName.of('Metadata'), doc.context.register(stream));
+  const root = doc.context.trailerInfo.Root;
+  if (root instanceof PDFRef) edits.changed.add(root.objectNumber);
 }

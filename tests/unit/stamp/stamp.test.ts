@@ -50,9 +50,11 @@ describe('stampPdf', () => {
     const stamped = await PDFDocument.load(await stampPdf(await source.save(), licence), { updateMetadata: false });
     expect(stamped.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict).get(PDFName.of('Type'))?.toString()).toBe('/StructTreeRoot');
     expect(stamped.catalog.lookup(PDFName.of('MarkInfo'), PDFDict).get(PDFName.of('Marked'))?.toString()).toBe('true');
-    const contents = stamped.getPage(0).node.Contents() as PDFArray;
-    const last = contents.asArray().at(-1)!;
-    const ops = strFromU8(unzlibSync((stamped.context.lookup(last) as PDFRawStream).contents));
+    const contents = stamped.getPage(0).node.Contents()!;
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => stamped.context.lookup(ref)) : [contents];
+    const page = streams.map((stream) => strFromU8(unzlibSync((stream as PDFRawStream).contents))).join('\n');
+    // The stamp follows the page's own drawing, which it brackets in q … Q.
+    const ops = page.slice(page.lastIndexOf('\nQ\nq\n/Artifact BMC') + 3);
     expect(ops).toMatch(/^q\n\/Artifact BMC BT \/BinderyMark\S* 0.025 Tf .* Tj ET EMC\nQ\n/);
     expect(ops).toMatch(/\nq \/Artifact <<\/Type \/Pagination \/Subtype \/Footer>> BDC BT .* Tj ET EMC Q$/);
   });
@@ -120,6 +122,16 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'stamped PDFs under qpdf and popp
       const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
       expect(text, `page ${page}`).toContain(LINE);
     }
+  });
+
+  it('stamps a PDF indexed by a classic cross-reference table (not the writer’s stream) as fully as its own files', async () => {
+    const classic = await (await PDFDocument.load(await samplePdf(3))).save({ useObjectStreams: false });
+    expect(strFromU8(classic.subarray(-64))).toMatch(/startxref/);
+    expect(strFromU8(classic)).toMatch(/\nxref\n/);
+    const stamped = await stampPdf(classic, licence);
+    const check = spawnSync('qpdf', ['--check', writeTemp('classic.pdf', stamped)], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect((await readMarks(stamped)).purchases).toMatchObject([{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'] }]);
   });
 });
 

@@ -1,0 +1,218 @@
+/**
+ * Writes a stamped copy of one of Bindery's own PDFs by copying every object
+ * the stamp did not touch byte for byte from the edition, and serialising only
+ * the ones it changed or added. A whole save through pdf-lib re-serialises and
+ * re-deflates the ~10,000 structure-tree objects of a tagged book on every
+ * download; this writes the same file (a single revision with one
+ * cross-reference stream: nothing unstamped is left to recover by truncation)
+ * at the cost of the changed objects alone.
+ *
+ * Only a file with one cross-reference stream (what the PDF writer produces)
+ * is copied this way; `readObjectMap` answers null for any other, and the
+ * caller saves through pdf-lib instead.
+ */
+import { PDFArray, PDFName, PDFNumber, PDFObjectStream, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from '@cantoo/pdf-lib';
+import { zlibSync } from 'fflate';
+import { streamBytes, OWN_FILE } from './pdf-syntax.ts';
+
+/** Where each object of the edition is: written plainly at a byte range, or packed in an object stream at an index. */
+export interface ObjectMap {
+  plain: Map<number, { start: number; end: number }>;
+  packed: Map<number, { stream: number; index: number }>;
+  /** The cross-reference stream's own object number: never copied. */
+  xrefObject: number;
+  /** The bytes before the first object: the header and its binary comment. */
+  headerEnd: number;
+}
+
+/** Objects per new object stream, as pdf-lib packs them. */
+const OBJECTS_PER_STREAM = 50;
+const LATIN1 = new TextDecoder('latin1');
+
+/**
+ * The edition's object map, read from its cross-reference stream; null when
+ * the file is not a single revision indexed by one cross-reference stream
+ * whose every plain entry points at its object's header.
+ */
+export function readObjectMap(bytes: Uint8Array, context: PDFContext): ObjectMap | null {
+  const tail = LATIN1.decode(bytes.subarray(Math.max(0, bytes.length - 64)));
+  const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
+  if (!startxref) return null;
+  const xrefAt = Number(startxref[1]);
+  const header = /^(\d+) 0 obj\b/.exec(LATIN1.decode(bytes.subarray(xrefAt, xrefAt + 24)));
+  if (!header) return null;
+  const xrefObject = Number(header[1]);
+  const xref = context.lookup(PDFRef.of(xrefObject));
+  if (!(xref instanceof PDFRawStream) || xref.dict.has(PDFName.of('Prev'))) return null;
+  const widths = numbers(xref.dict.get(PDFName.of('W')));
+  const size = xref.dict.get(PDFName.of('Size'));
+  const index = numbers(xref.dict.get(PDFName.of('Index'))) ?? (size instanceof PDFNumber ? [0, size.asNumber()] : null);
+  const table = streamBytes(xref, OWN_FILE);
+  if (!widths || widths.length !== 3 || widths[0] > 1 || widths[1] > 6 || widths[2] > 4 || !index || !table) return null;
+  const entrySize = widths[0] + widths[1] + widths[2];
+  const field = (at: number, width: number, absent: number) => {
+    let value = width === 0 ? absent : 0;
+    for (let k = 0; k < width; k++) value = value * 256 + table[at + k];
+    return value;
+  };
+  const plainAt = new Map<number, number>();
+  const packed = new Map<number, { stream: number; index: number }>();
+  let at = 0;
+  for (let s = 0; s + 1 < index.length; s += 2) {
+    for (let n = index[s]; n < index[s] + index[s + 1]; n++, at += entrySize) {
+      if (at + entrySize > table.length) return null;
+      const type = field(at, widths[0], 1);
+      const second = field(at + widths[0], widths[1], 0);
+      const third = field(at + widths[0] + widths[1], widths[2], 0);
+      if (type === 1 && n !== xrefObject) {
+        if (third !== 0) return null;
+        plainAt.set(n, second);
+      } else if (type === 2) packed.set(n, { stream: second, index: third });
+    }
+  }
+  // Each plain object runs to where the next one (or the cross-reference stream) starts.
+  const starts = [...plainAt.values(), xrefAt].sort((a, b) => a - b);
+  const plain = new Map<number, { start: number; end: number }>();
+  for (const [n, start] of plainAt) {
+    if (!startsObject(bytes, start, n)) return null;
+    const next = starts[lowerBound(starts, start + 1)];
+    plain.set(n, { start, end: next });
+  }
+  return { plain, packed, xrefObject, headerEnd: starts[0] };
+}
+
+/**
+ * The stamped file: the edition's header, then every unchanged object (and
+ * every object stream none of whose objects changed) copied from the edition,
+ * then the `changed` objects, the ones the stamp registered after the
+ * edition's last, and the other objects of any object stream a changed one
+ * was packed in, read from `context`; then a new cross-reference stream.
+ * Objects in `removed` are left out.
+ */
+export function rewritePdf(bytes: Uint8Array, map: ObjectMap, context: PDFContext, changed: Set<number>, removed: Set<number>): Uint8Array {
+  const repacked = new Set<number>();
+  for (const n of [...changed, ...removed]) {
+    const where = map.packed.get(n);
+    if (where) repacked.add(where.stream);
+  }
+  const out = new ByteSink();
+  out.copy(bytes.subarray(0, map.headerEnd));
+  const entries = new Map<number, Entry>();
+  for (const [n, { start, end }] of map.plain) {
+    if (changed.has(n) || removed.has(n) || repacked.has(n)) continue;
+    entries.set(n, { type: 1, offset: out.length });
+    out.copy(bytes.subarray(start, end));
+  }
+  for (const [n, { stream, index }] of map.packed) {
+    if (!repacked.has(stream) && !removed.has(n)) entries.set(n, { type: 2, stream, index });
+  }
+  // What is written anew: changed objects, new ones, and the neighbours of changed objects in their old object streams.
+  const fresh: [PDFRef, PDFObject][] = [];
+  for (const [ref, object] of context.enumerateIndirectObjects()) {
+    const n = ref.objectNumber;
+    if (removed.has(n) || n === map.xrefObject || repacked.has(n)) continue;
+    const where = map.packed.get(n);
+    if (changed.has(n) || (where && repacked.has(where.stream)) || (!where && !map.plain.has(n))) fresh.push([ref, object]);
+  }
+  const loose: [PDFRef, PDFObject][] = [];
+  for (const entry of fresh) {
+    if (entry[1] instanceof PDFStream) {
+      entries.set(entry[0].objectNumber, { type: 1, offset: out.length });
+      out.object(entry[0], entry[1]);
+    } else loose.push(entry);
+  }
+  for (let i = 0; i < loose.length; i += OBJECTS_PER_STREAM) {
+    const chunk = loose.slice(i, i + OBJECTS_PER_STREAM);
+    const ref = context.nextRef();
+    chunk.forEach(([member], index) => entries.set(member.objectNumber, { type: 2, stream: ref.objectNumber, index }));
+    entries.set(ref.objectNumber, { type: 1, offset: out.length });
+    out.object(ref, PDFObjectStream.withContextAndObjects(context, chunk, true));
+  }
+  const xrefRef = context.nextRef();
+  const xrefOffset = out.length;
+  entries.set(xrefRef.objectNumber, { type: 1, offset: xrefOffset });
+  out.object(xrefRef, crossReferenceStream(context, entries));
+  out.text(`startxref\n${xrefOffset}\n%%EOF\n`);
+  return out.bytes();
+}
+
+type Entry = { type: 1; offset: number } | { type: 2; stream: number; index: number };
+
+/** The cross-reference stream for `entries` (one subsection from 0, free entries for the numbers no longer used), carrying the trailer. */
+function crossReferenceStream(context: PDFContext, entries: Map<number, Entry>): PDFRawStream {
+  const size = Math.max(...entries.keys()) + 1;
+  const table = new Uint8Array(size * 7);
+  for (let n = 0; n < size; n++) {
+    const entry = entries.get(n);
+    const at = n * 7;
+    if (!entry) {
+      // Free: object 0 heads the (empty) free list with generation 65535, the others are simply unused.
+      if (n === 0) table.set([0, 0, 0, 0, 0, 0xff, 0xff], at);
+      continue;
+    }
+    const [second, third] = entry.type === 1 ? [entry.offset, 0] : [entry.stream, entry.index];
+    table.set([entry.type, second >>> 24, (second >>> 16) & 0xff, (second >>> 8) & 0xff, second & 0xff, third >>> 8, third & 0xff], at);
+  }
+  const { Root, Info, ID } = context.trailerInfo;
+  const dict = context.obj({ Type: 'XRef', Size: size, W: [1, 4, 2], Index: [0, size], Filter: 'FlateDecode', Root, ...(Info ? { Info } : {}), ...(ID ? { ID } : {}) });
+  return PDFRawStream.of(dict, zlibSync(table));
+}
+
+/** Bytes written in order, with each part's offset known as it is added. */
+class ByteSink {
+  private parts: Uint8Array[] = [];
+  length = 0;
+
+  copy(part: Uint8Array): void {
+    this.parts.push(part);
+    this.length += part.length;
+  }
+
+  text(text: string): void {
+    this.copy(new TextEncoder().encode(text));
+  }
+
+  object(ref: PDFRef, object: PDFObject): void {
+    this.text(`${ref.objectNumber} ${ref.generationNumber} obj\n`);
+    const body = new Uint8Array(object.sizeInBytes());
+    object.copyBytesInto(body, 0);
+    this.copy(body);
+    this.text('\nendobj\n');
+  }
+
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+}
+
+/** The numbers of a PDF array, or null when it is not an array of numbers. */
+function numbers(object: PDFObject | undefined): number[] | null {
+  if (!(object instanceof PDFArray)) return null;
+  const values = object.asArray().map((item) => (item instanceof PDFNumber ? item.asNumber() : NaN));
+  return values.every(Number.isInteger) ? values : null;
+}
+
+/** Whether `n 0 obj` starts at `at`. */
+function startsObject(bytes: Uint8Array, at: number, n: number): boolean {
+  const expected = `${n} 0 obj`;
+  for (let k = 0; k < expected.length; k++) if (bytes[at + k] !== expected.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The first index of sorted `values` holding a value ≥ `target`. */
+function lowerBound(values: number[], target: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (values[mid] < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
