@@ -7,7 +7,7 @@
 import { PDFArray, PDFDict, PDFName, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import { fontReader, type FontReader } from './pdf-fonts.ts';
 import { OWN_FILE, streamBytes } from './pdf-syntax.ts';
-import { endOf, visitPageText, type ShownRun } from './pdf-text.ts';
+import { visitPageText, type ShownRun } from './pdf-text.ts';
 
 /** A run of a page in the writer's shape: `baselineAt` is where its y number starts in the page's content (-1 when it is not written there). */
 export interface OwnRun extends ShownRun {
@@ -26,7 +26,8 @@ export interface OwnPage {
 const LATIN1 = new TextDecoder('latin1');
 const WRITER_TEXT = /\bBT(\s[^[<]*?)(-?[\d.]+)(\s+)(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/g;
 const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
-const TJ_ITEM = /<([0-9A-Fa-f]*)>|(-?[\d.]+)/g;
+/** A hex digit's value (PDF allows either case). */
+const hexValue = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
 
 /**
  * The text Bindery's PDF writer drew on a page, read by the one shape its
@@ -61,19 +62,34 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
     }
     if (!font) continue;
     let pen = Number(x);
-    for (const [, hex, adjust] of shown.matchAll(TJ_ITEM)) {
-      if (adjust !== undefined) {
-        pen -= (Number(adjust) / 1000) * fontSize;
-        continue;
+    const baseline = Number(y);
+    // One run per text object, with each glyph's end: justified CJK lines adjust the space after every glyph, and a run per glyph cost more than the rest of a stamp.
+    // The shown items, `<hex glyphs>` or a number (an adjustment), are scanned by hand: this loop sees every glyph of the book.
+    const step = font.codeBytes * 2;
+    const codes: number[] = [];
+    const ends: number[] = [];
+    let start = pen;
+    for (let i = 0; i < shown.length; i++) {
+      const c = shown.charCodeAt(i);
+      if (c === 0x3c) {
+        const end = shown.indexOf('>', i);
+        for (let k = i + 1; k + step <= end; k += step) {
+          let code = 0;
+          for (let d = k; d < k + step; d++) code = code * 16 + hexValue(shown.charCodeAt(d));
+          if (!codes.length) start = pen;
+          codes.push(code);
+          pen += (font.width(code) / 1000) * fontSize;
+          ends.push(pen);
+        }
+        i = end;
+      } else if (c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39)) {
+        let end = i + 1;
+        while (end < shown.length && (shown.charCodeAt(end) === 0x2e || (shown.charCodeAt(end) >= 0x30 && shown.charCodeAt(end) <= 0x39))) end++;
+        pen -= (Number(shown.slice(i, end)) / 1000) * fontSize;
+        i = end - 1;
       }
-      const codes: number[] = [];
-      const step = font.codeBytes * 2;
-      for (let k = 0; k + step <= hex.length; k += step) codes.push(parseInt(hex.slice(k, k + step), 16));
-      if (!codes.length) continue;
-      const run = { font, codes, x: pen, y: Number(y), size: fontSize, baselineAt, baselineText: y };
-      runs.push(run);
-      pen = endOf(run, codes.length - 1);
     }
+    if (codes.length) runs.push({ font, codes, ends, x: start, y: baseline, size: fontSize, baselineAt, baselineText: y });
   }
   if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push({ ...run, baselineAt: -1, baselineText: '' }));
   return { bytes, content, runs };

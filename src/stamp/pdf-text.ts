@@ -14,10 +14,13 @@ export interface ShownRun {
   x: number;
   y: number;
   size: number;
+  /** Where each character ends, when the run spans kerning or justification adjustments (one text object of Bindery's own writer); otherwise the widths add up from `x`. */
+  ends?: number[];
 }
 
 /** Where a run's `index`th character ends. */
 export const endOf = (run: ShownRun, index: number): number => {
+  if (run.ends) return run.ends[index];
   let x = run.x;
   for (let k = 0; k <= index; k++) x += (run.font.width(run.codes[k]) / 1000) * run.size;
   return x;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PDFArray, PDFDocument, PDFName } from '@cantoo/pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDocument, PDFName, type PDFRawStream } from '@cantoo/pdf-lib';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, expect, it } from 'vitest';
 import { loadCliFonts } from '../../src/cli/fonts.ts';
@@ -82,17 +82,22 @@ function withoutPdfMetadata(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /**
- * What a leaker who found every other layer does: metadata out, and the
- * stream the stamper added to each page (the invisible text layer and the
- * licence line) dropped. Only the line positions are left.
+ * What a leaker who found every other layer does: metadata out, and what the
+ * stamper drew on each page (the invisible text layer and the licence line,
+ * marked content in its own fonts) cut out of the page's content. Only the
+ * line positions are left.
  */
 async function withOnlyTheDrawing(bytes: Uint8Array): Promise<Uint8Array> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   doc.context.trailerInfo.Info = doc.context.register(doc.context.obj({}));
   doc.catalog.delete(PDFName.of('Metadata'));
+  const stamp = /\/Artifact BMC BT \/BinderyMark[^]*?EMC|\/Artifact <<\/Type \/Pagination \/Subtype \/Footer>> BDC BT \/BinderyLicence[^]*?EMC/g;
   for (const page of doc.getPages()) {
-    const contents = page.node.lookup(PDFName.of('Contents'), PDFArray);
-    page.node.set(PDFName.of('Contents'), doc.context.obj(contents.asArray().slice(0, -1)));
+    const contents = page.node.get(PDFName.of('Contents'));
+    const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
+    const drawing = streams.map((ref) => strFromU8(decodePDFRawStream(doc.context.lookup(ref) as PDFRawStream).decode(), true)).join('\n');
+    expect(drawing).toMatch(stamp);
+    page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.flateStream(drawing.replace(stamp, ''))));
   }
   return doc.save();
 }
