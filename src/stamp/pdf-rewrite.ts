@@ -1,17 +1,19 @@
 /**
- * Writes a stamped copy of one of Bindery's own PDFs by copying every object
- * the stamp did not touch byte for byte from the edition, and serialising only
- * the ones it changed or added. A whole save through pdf-lib re-serialises and
- * re-deflates the ~10,000 structure-tree objects of a tagged book on every
- * download; this writes the same file (a single revision with one
- * cross-reference stream: nothing unstamped is left to recover by truncation)
- * at the cost of the changed objects alone.
+ * Reads and writes one of Bindery's own PDFs object by object, for stamping.
+ * Reading parses only what a stamp reads (the page tree, the pages' content,
+ * fonts and resources, Info and XMP) and not the structure tree, outline or
+ * annotations that make up most of a tagged book's ~10,000 objects. Writing
+ * copies every object the stamp did not touch byte for byte from the edition
+ * and serialises only the ones it changed or added: a whole save through
+ * pdf-lib re-serialised and re-deflated every object on every download. The
+ * result is one revision with one cross-reference stream: nothing unstamped
+ * is left to recover by truncation.
  *
  * Only a file with one cross-reference stream (what the PDF writer produces)
- * is copied this way; `readObjectMap` answers null for any other, and the
- * caller saves through pdf-lib instead.
+ * is read this way; `readObjectMap` answers null for any other, and the
+ * caller loads and saves it whole through pdf-lib instead.
  */
-import { PDFArray, PDFName, PDFNumber, PDFObjectStream, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from '@cantoo/pdf-lib';
+import { PDFArray, PDFContext, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectParser, PDFObjectStream, PDFObjectStreamParser, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@cantoo/pdf-lib';
 import { zlibSync } from 'fflate';
 import { streamBytes, OWN_FILE } from './pdf-syntax.ts';
 
@@ -21,8 +23,12 @@ export interface ObjectMap {
   packed: Map<number, { stream: number; index: number }>;
   /** The cross-reference stream's own object number: never copied. */
   xrefObject: number;
+  /** The cross-reference stream's dictionary: the trailer (Root, Info, ID, Size). */
+  trailer: PDFDict;
   /** The bytes before the first object: the header and its binary comment. */
   headerEnd: number;
+  /** The highest object number the file uses. */
+  largestObject: number;
 }
 
 /** Objects per new object stream, as pdf-lib packs them. */
@@ -34,7 +40,7 @@ const LATIN1 = new TextDecoder('latin1');
  * the file is not a single revision indexed by one cross-reference stream
  * whose every plain entry points at its object's header.
  */
-export function readObjectMap(bytes: Uint8Array, context: PDFContext): ObjectMap | null {
+export function readObjectMap(bytes: Uint8Array): ObjectMap | null {
   const tail = LATIN1.decode(bytes.subarray(Math.max(0, bytes.length - 64)));
   const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
   if (!startxref) return null;
@@ -42,8 +48,13 @@ export function readObjectMap(bytes: Uint8Array, context: PDFContext): ObjectMap
   const header = /^(\d+) 0 obj\b/.exec(LATIN1.decode(bytes.subarray(xrefAt, xrefAt + 24)));
   if (!header) return null;
   const xrefObject = Number(header[1]);
-  const xref = context.lookup(PDFRef.of(xrefObject));
-  if (!(xref instanceof PDFRawStream) || xref.dict.has(PDFName.of('Prev'))) return null;
+  let xref: PDFObject;
+  try {
+    xref = parseObjectAt(bytes, xrefAt, xrefObject, PDFContext.create());
+  } catch {
+    return null;
+  }
+  if (!(xref instanceof PDFRawStream) || xref.dict.has(PDFName.of('Prev')) || xref.dict.has(PDFName.of('Encrypt'))) return null;
   const widths = numbers(xref.dict.get(PDFName.of('W')));
   const size = xref.dict.get(PDFName.of('Size'));
   const index = numbers(xref.dict.get(PDFName.of('Index'))) ?? (size instanceof PDFNumber ? [0, size.asNumber()] : null);
@@ -78,7 +89,64 @@ export function readObjectMap(bytes: Uint8Array, context: PDFContext): ObjectMap
     const next = starts[lowerBound(starts, start + 1)];
     plain.set(n, { start, end: next });
   }
-  return { plain, packed, xrefObject, headerEnd: starts[0] };
+  return { plain, packed, xrefObject, trailer: xref.dict, headerEnd: starts[0], largestObject: Math.max(xrefObject, ...[...index.keys()].filter((k) => k % 2 === 0).map((k) => index[k] + index[k + 1] - 1)) };
+}
+
+/** Keys a stamp never follows: the structure tree, outline, annotations and name trees it leaves as they are. */
+const UNREAD = new Set(['StructTreeRoot', 'Outlines', 'Annots', 'Names', 'Dests', 'AcroForm', 'Parent'].map((key) => PDFName.of(key)));
+
+/**
+ * The edition as a pdf-lib document holding only what a stamp reads: the
+ * objects reachable from the trailer's Root and Info, not through UNREAD keys
+ * (an object packed in an object stream comes with the stream's others).
+ * New objects are numbered after the file's last.
+ */
+export async function loadForStamp(bytes: Uint8Array, map: ObjectMap): Promise<PDFDocument> {
+  const context = PDFContext.create();
+  const trailer = (key: string) => map.trailer.get(PDFName.of(key));
+  context.trailerInfo = { Root: trailer('Root'), Info: trailer('Info'), ID: trailer('ID') };
+  const parsed = new Set<number>();
+  const walked = new Set<number>();
+  const pending: PDFObject[] = [trailer('Root'), trailer('Info')].filter((ref): ref is PDFRef => ref instanceof PDFRef);
+  while (pending.length) {
+    const object = pending.pop()!;
+    if (object instanceof PDFRef) {
+      const n = object.objectNumber;
+      if (walked.has(n)) continue;
+      walked.add(n);
+      if (!parsed.has(n)) await parseInto(context, bytes, map, n, parsed);
+      const target = context.lookup(object);
+      if (target) pending.push(target);
+    } else if (object instanceof PDFDict) {
+      for (const [key, value] of object.entries()) if (!UNREAD.has(key)) pending.push(value);
+    } else if (object instanceof PDFArray) pending.push(...object.asArray());
+    else if (object instanceof PDFStream) pending.push(object.dict);
+  }
+  context.largestObjectNumber = Math.max(context.largestObjectNumber, map.largestObject);
+  // pdf-lib makes documents only by parsing a whole file; this one was parsed in part, by the same parsers.
+  return Reflect.construct(PDFDocument, [context, false, false]) as PDFDocument;
+}
+
+/** Parses object `n` into `context`: alone when written plainly, with the others of its object stream when packed. */
+async function parseInto(context: PDFContext, bytes: Uint8Array, map: ObjectMap, n: number, parsed: Set<number>): Promise<void> {
+  const packed = map.packed.get(n);
+  const holder = packed ? packed.stream : n;
+  const at = map.plain.get(holder);
+  if (!at) throw new Error(`object ${n} 0 R is not in the file`);
+  const object = parseObjectAt(bytes, at.start, holder, context);
+  if (!packed) {
+    context.assign(PDFRef.of(n), object);
+    parsed.add(n);
+    return;
+  }
+  if (!(object instanceof PDFRawStream)) throw new Error(`object ${holder} 0 R is not an object stream`);
+  await PDFObjectStreamParser.forStream(object).parseIntoContext();
+  for (const [member, where] of map.packed) if (where.stream === holder) parsed.add(member);
+}
+
+/** The object whose header `n 0 obj` starts at `at`. */
+function parseObjectAt(bytes: Uint8Array, at: number, n: number, context: PDFContext): PDFObject {
+  return PDFObjectParser.forBytes(bytes.subarray(at + `${n} 0 obj`.length), context).parseObject(PDFRef.of(n));
 }
 
 /**

@@ -231,6 +231,19 @@ export interface InflateBudget {
  */
 export const OWN_FILE: InflateBudget = { perStream: Number.MAX_SAFE_INTEGER, left: Number.MAX_SAFE_INTEGER };
 
+/**
+ * A whole stream inflated into a buffer sized for it: left to size its own,
+ * fflate starts every stream with 128 KB more than it has written, a
+ * stamp's largest allocation across a book's pages. Page content inflates to
+ * 3–5 times its size; a stream that fills the guess (which fflate would cut
+ * off there) is inflated again, unbounded.
+ */
+function inflateWhole(zlib: Uint8Array): Uint8Array {
+  const guess = new Uint8Array(zlib.length * 8 + 256);
+  const bytes = unzlibSync(zlib, { out: guess });
+  return bytes.length < guess.length ? bytes : unzlibSync(zlib);
+}
+
 export function streamBytes(stream: unknown, budget: InflateBudget): Uint8Array | null {
   if (!(stream instanceof PDFRawStream)) return null;
   const dict: PDFDict = stream.dict;
@@ -244,7 +257,7 @@ export function streamBytes(stream: unknown, budget: InflateBudget): Uint8Array 
   }
   if (filters.length !== 1 || filters[0] !== PDFName.of('FlateDecode') || dict.has(PDFName.of('DecodeParms'))) return null;
   const zlib = stream.contents;
-  if (budget === OWN_FILE) return unzlibSync(zlib);
+  if (budget === OWN_FILE) return inflateWhole(zlib);
   // The zlib header (method 8, check bits) is skipped when present; some writers leave it out.
   const body = (zlib[0] & 0x0f) === 8 && ((zlib[0] << 8) | zlib[1]) % 31 === 0 ? zlib.subarray(2) : zlib;
   const cap = Math.min(budget.perStream, budget.left);

@@ -20,7 +20,7 @@ import { MarkTally } from './marks.ts';
 import { codedLines, layoutShifts, readLayout, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
 import { textLayerOps } from './pdf-mark-layer.ts';
 import { readOwnPage, shiftedContent } from './pdf-own-text.ts';
-import { readObjectMap, rewritePdf } from './pdf-rewrite.ts';
+import { loadForStamp, readObjectMap, rewritePdf } from './pdf-rewrite.ts';
 import type { FontReader } from './pdf-fonts.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
@@ -64,8 +64,9 @@ const MAX_LAYOUT_LINES = 60_000;
  */
 export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options: StampOptions = {}): Promise<Uint8Array> {
   const licence = licenceSchema.parse(licenceInput);
-  const doc = await loadPdf(bytes);
-  const objects = readObjectMap(bytes, doc.context);
+  const objects = readObjectMap(bytes);
+  // A file of the writer's own shape that still does not read in part is loaded whole, as any other.
+  const doc = (objects && (await loadForStamp(bytes, objects).catch(() => null))) ?? (await loadPdf(bytes));
   const edits: ObjectEdits = { changed: new Set(), removed: new Set() };
   // Read the pages' text before anything is added to them.
   const marked = isMarkable(licence.orderId) ? markedLayers(doc, licence.orderId) : null;
