@@ -93,7 +93,7 @@ function nextChar(leaves: readonly TextLeaf[], index: number): string | undefine
     const next = leaves[j];
     if (next === null) return undefined;
     const text = 'atom' in next ? next.atom : next.text.value;
-    if (text) return [...text][0];
+    if (text) return String.fromCodePoint(text.codePointAt(0)!);
   }
   return undefined;
 }

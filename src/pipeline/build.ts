@@ -113,7 +113,7 @@ function describe(doc: BookDocument, hash: string, files: BuiltFile[], warnings:
   for (const chapter of doc.chapters) {
     characters += chapter.title.length;
     walkInlines(chapter.blocks, (n) => {
-      if (n.type === 'text' || n.type === 'code') characters += [...n.value].length;
+      if (n.type === 'text' || n.type === 'code') characters += codePointCount(n.value);
     });
   }
   return {
@@ -126,6 +126,21 @@ function describe(doc: BookDocument, hash: string, files: BuiltFile[], warnings:
     files: files.map(({ bytes: _bytes, ...rest }) => rest),
     warnings,
   };
+}
+
+/** Characters as a reader counts them: code points, a surrogate pair once (without spreading the text into an array). */
+function codePointCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const high = text.charCodeAt(i);
+    if (high < 0xd800 || high > 0xdbff) continue;
+    const low = text.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      count--;
+      i++;
+    }
+  }
+  return count;
 }
 
 /** sha256 over everything that shapes the output: builder version, formats, metadata, chapters and asset bytes. */
