@@ -37,6 +37,7 @@ export const pdfWriter: Writer = {
  * so it fails the build at once, naming the article (and line) being drawn.
  */
 async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
+  // The file is written by streamed-file.ts, not pdf-lib's save(); the patch is for the stamper, which saves this file with pdf-lib.
   fileCrossReferencesInOrder();
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(pdf, await ctx.fonts(), documentTexts(doc));
