@@ -1,6 +1,5 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { requireWithCodeCache } from './code-cache.ts';
 import { processIo } from './io.ts';
 import { isCommand, printUsage } from './usage.ts';
 
@@ -16,7 +15,9 @@ export async function launch(argv: string[], dist: string, env: Record<string, s
   const [name] = argv;
   if (!isCommand(name)) return printUsage(name, processIo());
   const cacheDir = env.BINDERY_CACHE_DIR ?? join(dist, '..', 'node_modules', '.cache', 'bindery');
-  const cli = requireWithCodeCache<{ main: (argv: string[]) => Promise<number> }>(join(dist, 'bindery.cjs'), cacheDir || undefined, cacheLabel(argv));
+  // Loaded here, not at the top: node:crypto alone costs `--help` more than printing the usage.
+  const { requireWithCodeCache } = await import('./code-cache.ts');
+  const cli = requireWithCodeCache<{ main: (argv: string[]) => Promise<number> }>(resolve(dist, 'bindery.cjs'), cacheDir || undefined, cacheLabel(argv));
   const code = await cli.exports.main(argv);
   cli.save();
   return code;
