@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFPage, PDFRawStream, PDFRef, decodePDFRawStream } from '@cantoo/pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFPage, PDFRawStream, PDFRef, PDFStream, decodePDFRawStream } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamedPdf } from '../../../src/pdf/streamed-file.ts';
 import { TOOLS, describeWithTools } from '../../support/tools.ts';
@@ -60,7 +60,8 @@ describe('a PDF written out object by object', () => {
     const doc = await PDFDocument.load(built.bytes, { updateMetadata: false });
     expect(doc.getPageCount()).toBe(3);
     const text = doc.getPages().map((page) => {
-      const stream = doc.context.lookup(page.node.Contents()!.get(0) as PDFRef, PDFRawStream);
+      const contents = doc.context.lookup(page.node.get(PDFName.of('Contents')), PDFArray);
+      const stream = doc.context.lookup(contents.get(0), PDFStream) as PDFRawStream;
       return new TextDecoder().decode(decodePDFRawStream(stream).decode());
     });
     expect(text.map((content) => content.replace(/\/\S+ 12 Tf/, '/F 12 Tf'))).toEqual(['First', 'Second', 'Third'].map((word) => `BT /F 12 Tf 20 40 Td (${word} page) Tj ET`));
