@@ -67,18 +67,25 @@ export function textLines(runs: ShownRun[]): TextLine[] {
   const close = () => {
     if (!current.length) return;
     current.sort((a, b) => a.x - b.x);
-    let key = '';
-    let codeKey = '#';
+    // Keys are collected in arrays and made in one go: strings grown a character at a time are slow to hash as map keys.
+    const texts: string[] = [];
+    let keyLength = 0;
+    const codes: number[] = [];
     let y = 0;
     for (const run of current) {
       y += run.y;
       for (const code of run.codes) {
-        if (codeKey.length > MAX_KEY_LENGTH && key.length >= MAX_KEY_LENGTH) break;
-        if (codeKey.length <= MAX_KEY_LENGTH) codeKey += String.fromCharCode(code);
-        if (key.length < MAX_KEY_LENGTH) key += visibleText(run.font, code);
+        if (codes.length >= MAX_KEY_LENGTH && keyLength >= MAX_KEY_LENGTH) break;
+        if (codes.length < MAX_KEY_LENGTH) codes.push(code);
+        if (keyLength < MAX_KEY_LENGTH) {
+          const text = visibleText(run.font, code);
+          texts.push(text);
+          keyLength += text.length;
+        }
       }
     }
-    lines.push({ y: y / current.length, key: key.slice(0, MAX_KEY_LENGTH), codeKey, runs: current });
+    const key = texts.join('').slice(0, MAX_KEY_LENGTH);
+    lines.push({ y: y / current.length, key, codeKey: `#${String.fromCharCode(...codes)}`, runs: current });
     current = [];
   };
   for (const run of sorted) {

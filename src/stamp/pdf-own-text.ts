@@ -83,9 +83,19 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
         }
         i = end;
       } else if (c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39)) {
-        let end = i + 1;
-        while (end < shown.length && (shown.charCodeAt(end) === 0x2e || (shown.charCodeAt(end) >= 0x30 && shown.charCodeAt(end) <= 0x39))) end++;
-        pen -= (Number(shown.slice(i, end)) / 1000) * fontSize;
+        // A decimal number, read in place: a justified CJK line has one between every two glyphs.
+        let end = c === 0x2d ? i + 1 : i;
+        let value = 0;
+        let scale = 0;
+        for (; end < shown.length; end++) {
+          const d = shown.charCodeAt(end);
+          if (d === 0x2e && scale === 0) scale = 1;
+          else if (d >= 0x30 && d <= 0x39) {
+            value = value * 10 + d - 0x30;
+            if (scale) scale *= 10;
+          } else break;
+        }
+        pen -= ((c === 0x2d ? -1 : 1) * (scale ? value / scale : value) * fontSize) / 1000;
         i = end - 1;
       }
     }
