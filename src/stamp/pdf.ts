@@ -31,14 +31,14 @@ const FOOTER_SIZE = 6.5;
 /** Baseline of the licence line above the bottom edge: below the folio, inside any printer's safe area. */
 const FOOTER_BASELINE = 11;
 const INFO_ORDER = 'BinderyOrder';
+const INFO_MARK = 'BinderyLicence';
 const ENCODER = new TextEncoder();
 /**
- * Deflate level of the pages a stamp rewrites: every page of a book is
- * rewritten on a buyer's first download, and level 1 costs a third of the
- * default's time for content streams 13% larger (measured in docs/decisions.md).
+ * Deflate level of the pages a stamp rewrites (every page with a coded line,
+ * on a buyer's first download): fflate's level 1 took up to a third less time
+ * than its default for content streams 5% larger (docs/decisions.md).
  */
 const CONTENT_LEVEL = 1;
-const INFO_MARK = 'BinderyLicence';
 /** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
 const MAX_XMP_BYTES = 4 * 1024 * 1024;
 /**
@@ -73,7 +73,7 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   const lines = await licenceLineOps(doc, licenceLine(licence, options.line), options.font);
   const pagesDrawing = new Map<PDFRef, number>();
   for (const page of doc.getPages()) for (const ref of contentRefs(doc, page)) pagesDrawing.set(ref, (pagesDrawing.get(ref) ?? 0) + 1);
-  const isolation = { save: doc.context.register(doc.context.stream('q')), restore: doc.context.register(doc.context.stream('Q')) };
+  let isolation: Isolation | undefined;
   doc.getPages().forEach((page, i) => {
     const marks = marked?.marks[i];
     const stamp = `${marks ? `q\n${marks}\nQ\n` : ''}${lines[i]}`;
@@ -81,6 +81,7 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
     // A page whose lines moved is written anew in one stream, its own drawing bracketed in q … Q so that whatever graphics state it leaves cannot move the stamp.
     if (shifted) replaceContent(doc, page, [ENCODER.encode('q\n'), shifted, ENCODER.encode(`\nQ\n${stamp}`)], pagesDrawing, edits);
     else {
+      isolation ??= { save: doc.context.register(doc.context.stream('q')), restore: doc.context.register(doc.context.stream('Q')) };
       isolatePageContent(doc, page, isolation);
       page.node.addContentStream(doc.context.register(doc.context.flateStream(stamp)));
     }
@@ -212,8 +213,14 @@ function readMetadata(doc: PDFDocument): HiddenLicence | null {
   return xmp ? readLicenceFromXmp(xmp) : null;
 }
 
-/** Brackets a page's content in q … Q (two streams every page shares), so whatever graphics state it leaves cannot move what the stamp draws after it. */
-function isolatePageContent(doc: PDFDocument, page: PDFPage, { save, restore }: { save: PDFRef; restore: PDFRef }): void {
+/** Two streams, `q` and `Q`, that every page whose drawing is kept shares. */
+interface Isolation {
+  save: PDFRef;
+  restore: PDFRef;
+}
+
+/** Brackets a page's content in q … Q, so whatever graphics state it leaves cannot move what the stamp draws after it. */
+function isolatePageContent(doc: PDFDocument, page: PDFPage, { save, restore }: Isolation): void {
   const contents = page.node.get(PDFName.of('Contents'));
   const array = contents && doc.context.lookup(contents);
   const existing = array instanceof PDFArray ? array.asArray() : contents ? [contents] : [];
