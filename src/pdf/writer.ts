@@ -4,7 +4,6 @@ import type { BookDocument } from '../document/model.ts';
 import { BinderyError } from '../errors.ts';
 import { hyphenationFor, languageOf, latinWordsLanguage } from '../language/index.ts';
 import { addLinkAnnotations } from './annotations.ts';
-import { fileCrossReferencesInOrder } from './cross-references.ts';
 import type { Frame } from './boxes.ts';
 import { documentTexts } from './fallback-faces.ts';
 import { embedFonts, type FontBook } from './fonts.ts';
@@ -37,8 +36,6 @@ export const pdfWriter: Writer = {
  * so it fails the build at once, naming the article (and line) being drawn.
  */
 async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<RenderedFile> {
-  // The file is written by streamed-file.ts, not pdf-lib's save(); the patch is for the stamper, which saves this file with pdf-lib.
-  fileCrossReferencesInOrder();
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(pdf, await ctx.fonts(), documentTexts(doc));
   const where: Where = { file: 'book.yaml' };
