@@ -7,7 +7,7 @@ import { Script } from 'node:vm';
 /** A CommonJS script loaded by `requireWithCodeCache`. */
 export interface CachedScript<T> {
   exports: T;
-  /** How this run compiled the script: from a valid cache, or from source (no cache yet, or a stale, corrupt or rejected one). */
+  /** How this run compiled the script: from a valid cache, or from source (no cache yet, a stale, corrupt or rejected one, or none wanted). */
   cache: 'used' | 'absent' | 'corrupt' | 'rejected' | 'off';
   /**
    * Writes V8's code cache for the next run, unless this run used one. Call it
@@ -39,6 +39,8 @@ const DIGEST_BYTES = 32;
  * the script is compiled from source.
  */
 export function requireWithCodeCache<T>(file: string, cacheDir: string | undefined, label: string): CachedScript<T> {
+  // Node maps stack traces (--enable-source-maps) only for files its own loader read: such a run uses require().
+  if (process.sourceMapsEnabled) return { exports: createRequire(file)(file) as T, cache: 'off', save: () => {} };
   const bytes = readFileSync(file);
   const cacheFile = cacheDir && join(cacheDir, `${label}-${sha256(bytes).subarray(0, 8).toString('hex')}-${process.version}-${process.arch}.v8cache`);
   const { data, state } = cacheFile ? readCache(cacheFile) : { data: undefined, state: 'off' as const };

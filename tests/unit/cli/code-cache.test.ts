@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +12,18 @@ const script = (answer: string) => `exports.answer = () => ${JSON.stringify(answ
 let dir: string;
 let cacheDir: string;
 let file: string;
+// The code cache is what these tests are about: Node mapping stack traces (NODE_OPTIONS=--enable-source-maps) turns it off.
+const sourceMaps = process.sourceMapsEnabled;
 beforeAll(() => {
+  process.setSourceMapsEnabled(false);
   dir = mkdtempSync(join(tmpdir(), 'bindery-code-cache-'));
   cacheDir = join(dir, 'cache');
   file = join(dir, 'script.cjs');
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  process.setSourceMapsEnabled(sourceMaps);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const load = () => requireWithCodeCache<{ answer(): string; file: string; sum(n: number): number }>(file, cacheDir, 'build');
 const cacheFiles = () => readdirSync(cacheDir).filter((name) => name.endsWith('.v8cache'));
@@ -58,6 +65,19 @@ describe('requireWithCodeCache', () => {
     expect(damaged.exports.answer()).toBe('other');
     damaged.save();
     expect(load().cache).toBe('used');
+  });
+
+  it('loads through require() when Node maps stack traces (--enable-source-maps), which it does only for files its loader read', () => {
+    const before = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(true);
+    try {
+      const mapped = load();
+      expect(mapped.cache).toBe('off');
+      expect(mapped.exports.answer()).toBe('other');
+      expect(createRequire(file).cache[file]).toBeDefined();
+    } finally {
+      process.setSourceMapsEnabled(before);
+    }
   });
 
   it('runs from source without a cache folder, and never fails for one it cannot write', () => {
