@@ -44,19 +44,24 @@ export function parseMarkdown(markdown: string, startLine = 1, headings: Heading
 function convertTokens(tokens: readonly Token[], text: string, startLine: number): Block[] {
   const out: Block[] = [];
   let offset = 0;
+  // Tokens come in source order, so newlines are counted once, from the previous token on (not from the start each time).
+  let counted = 0;
+  let line = startLine;
   for (const token of tokens) {
     const at = token.raw ? text.indexOf(token.raw, offset) : -1;
     const pos = at === -1 ? offset : at;
-    const line = startLine + countLines(text, pos);
+    line += countLines(text, pos, counted);
+    counted = pos;
     if (at !== -1) offset = at + token.raw.length;
-    out.push(...convertToken(token, line));
+    for (const block of convertToken(token, line)) out.push(block);
   }
   return out;
 }
 
-function countLines(text: string, end: number): number {
+/** Newlines in `text` from `start` up to (not including) `end`. */
+function countLines(text: string, end: number, start = 0): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n', start); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
 
