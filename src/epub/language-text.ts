@@ -47,11 +47,16 @@ const LONG_TOKEN = /[!-~]{16,}/g;
 /** Where a URL or identifier may break: after a separator that is followed by more of the token (never inside `://`). */
 const BREAK_AFTER = /[/?&=#_.-](?=[^/?&=#_.-])/g;
 
-/** Offsets in `value` (after a separator of a long token) where a line may break. */
+/**
+ * Offsets in `value` (after a separator of a long token) where a line may break.
+ * `exec` over the module's own expressions: `matchAll` copies its expression on every call, once per text node.
+ */
 function breakPositions(value: string): Set<number> {
   const positions = new Set<number>();
-  for (const token of value.matchAll(LONG_TOKEN)) {
-    for (const separator of token[0].matchAll(BREAK_AFTER)) positions.add(token.index + separator.index + 1);
+  LONG_TOKEN.lastIndex = 0;
+  for (let token = LONG_TOKEN.exec(value); token; token = LONG_TOKEN.exec(value)) {
+    BREAK_AFTER.lastIndex = 0;
+    for (let separator = BREAK_AFTER.exec(token[0]); separator; separator = BREAK_AFTER.exec(token[0])) positions.add(token.index + separator.index + 1);
   }
   return positions;
 }
