@@ -42,6 +42,13 @@ describe('the bundled CLI', () => {
     expect(help.stderr).toBe('');
   });
 
+  it('runs as a program, as `bindery` and npx start it, with the young generation its shebang sets', async () => {
+    const bin = join(ROOT, 'bin/bindery.js');
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=1');
+    const { stdout } = await run(bin, ['--help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(stdout).toMatch(/^Usage:\n {2}bindery build <book-dir>/);
+  });
+
   it('builds an EPUB and its JSON report, byte for byte what the sources build in-process', async () => {
     const out = join(tmp, 'epub');
     const built = await bindery(['build', BOOK, '--format', 'epub', '--out', out, '--quiet']);
