@@ -55,6 +55,8 @@ export function readObjectMap(bytes: Uint8Array): ObjectMap | null {
     return null;
   }
   if (!(xref instanceof PDFRawStream) || xref.dict.has(PDFName.of('Prev')) || xref.dict.has(PDFName.of('Encrypt'))) return null;
+  // An object stream that extends another would point at one the copy may repack and free: such files are saved whole.
+  if (LATIN1.decode(bytes).includes('/Extends')) return null;
   const widths = numbers(xref.dict.get(PDFName.of('W')));
   const size = xref.dict.get(PDFName.of('Size'));
   const index = numbers(xref.dict.get(PDFName.of('Index'))) ?? (size instanceof PDFNumber ? [0, size.asNumber()] : null);
@@ -78,21 +80,26 @@ export function readObjectMap(bytes: Uint8Array): ObjectMap | null {
       if (type === 1 && n !== xrefObject) {
         if (third !== 0) return null;
         plainAt.set(n, second);
-      } else if (type === 2) packed.set(n, { stream: second, index: third });
+      } else if (type === 2) {
+        // The copy's cross-reference stream writes an index in 2 bytes.
+        if (third > 0xffff) return null;
+        packed.set(n, { stream: second, index: third });
+      }
     }
   }
   // Each plain object runs to where the next one (or the cross-reference stream) starts.
   const starts = [...plainAt.values(), xrefAt].sort((a, b) => a - b);
   const plain = new Map<number, { start: number; end: number }>();
   for (const [n, start] of plainAt) {
-    if (!startsObject(bytes, start, n)) return null;
+    // Objects after the cross-reference stream would belong to an update section; offsets past 4 GB do not fit the copy's 4-byte fields.
+    if (start >= xrefAt || xrefAt > 0xffffffff || !startsObject(bytes, start, n)) return null;
     const next = starts[lowerBound(starts, start + 1)];
     plain.set(n, { start, end: next });
   }
   return { plain, packed, xrefObject, trailer: xref.dict, headerEnd: starts[0], largestObject: Math.max(xrefObject, ...[...index.keys()].filter((k) => k % 2 === 0).map((k) => index[k] + index[k + 1] - 1)) };
 }
 
-/** Keys a stamp never follows: the structure tree, outline, annotations and name trees it leaves as they are. */
+/** Keys a stamp does not follow further than the object they name: the structure tree, outline, annotations and name trees it leaves as they are. */
 const UNREAD = new Set(['StructTreeRoot', 'Outlines', 'Annots', 'Names', 'Dests', 'AcroForm', 'Parent'].map((key) => PDFName.of(key)));
 
 /**
@@ -118,7 +125,11 @@ export async function loadForStamp(bytes: Uint8Array, map: ObjectMap): Promise<P
       const target = context.lookup(object);
       if (target) pending.push(target);
     } else if (object instanceof PDFDict) {
-      for (const [key, value] of object.entries()) if (!UNREAD.has(key)) pending.push(value);
+      for (const [key, value] of object.entries()) {
+        if (!UNREAD.has(key)) pending.push(value);
+        // Parsed but not walked: pdf-lib reads a page's /Annots when it adds a font, and puts an empty array in place of one it cannot find.
+        else if (value instanceof PDFRef && !parsed.has(value.objectNumber)) await parseInto(context, bytes, map, value.objectNumber, parsed);
+      }
     } else if (object instanceof PDFArray) pending.push(...object.asArray());
     else if (object instanceof PDFStream) pending.push(object.dict);
   }
@@ -158,6 +169,9 @@ function parseObjectAt(bytes: Uint8Array, at: number, n: number, context: PDFCon
  * Objects in `removed` are left out.
  */
 export function rewritePdf(bytes: Uint8Array, map: ObjectMap, context: PDFContext, changed: Set<number>, removed: Set<number>): Uint8Array {
+  // A trailer's Info must be an indirect object; one given directly is written as a new one.
+  const info = context.trailerInfo.Info;
+  if (info && !(info instanceof PDFRef)) context.trailerInfo.Info = context.register(info);
   const repacked = new Set<number>();
   for (const n of [...changed, ...removed]) {
     const where = map.packed.get(n);
@@ -208,7 +222,9 @@ type Entry = { type: 1; offset: number } | { type: 2; stream: number; index: num
 
 /** The cross-reference stream for `entries` (one subsection from 0, free entries for the numbers no longer used), carrying the trailer. */
 function crossReferenceStream(context: PDFContext, entries: Map<number, Entry>): PDFRawStream {
-  const size = Math.max(...entries.keys()) + 1;
+  let size = 0;
+  // A loop, not Math.max(...keys): spreading a big book's 100,000-odd numbers overflows the call stack.
+  for (const n of entries.keys()) size = Math.max(size, n + 1);
   const table = new Uint8Array(size * 7);
   for (let n = 0; n < size; n++) {
     const entry = entries.get(n);

@@ -92,6 +92,19 @@ describe('the layout layer of a stamped ai-video-handbook PDF', () => {
     expect(stamped.length).toBeLessThan(pdf.bytes.length * 1.2);
   });
 
+  it('keeps every link of a page whose annotation list is an object of its own', async () => {
+    const doc = await PDFDocument.load(pdf.bytes, { updateMetadata: false });
+    const links = (d: PDFDocument) => d.getPages().map((page) => page.node.Annots()?.size() ?? 0);
+    for (const page of doc.getPages()) {
+      const annots = page.node.get(PDFName.of('Annots'));
+      if (annots instanceof PDFArray) page.node.set(PDFName.of('Annots'), doc.context.register(annots));
+    }
+    const edition = await doc.save({ useObjectStreams: true });
+    const before = links(await PDFDocument.load(edition));
+    expect(before.reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
+    expect(links(await PDFDocument.load(await stampPdf(edition, licence)))).toEqual(before);
+  });
+
   it('moves text lines by at most 0.36 pt and changes nothing else in the pages: operators, marked content and links stay', async () => {
     const [original, stamped] = [await PDFDocument.load(pdf.bytes), await PDFDocument.load(await stampPdf(pdf.bytes, licence))];
     /** A page's operators and operands, without the q/Q the stamper wraps around them. */

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { stampEpub } from '../../../src/stamp/epub.ts';
 import { stampPdf } from '../../../src/stamp/pdf.ts';
+import { loadForStamp, readObjectMap, rewritePdf } from '../../../src/stamp/pdf-rewrite.ts';
 import { epubcheck, EPUBCHECK_CLEAN } from '../../support/epubcheck.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { SAMPLE_TITLE, sampleEpub, samplePdf } from './sample-files.ts';
@@ -122,6 +123,17 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'stamped PDFs under qpdf and popp
       const text = execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-enc', 'UTF-8', path, '-'], { encoding: 'utf8' });
       expect(text, `page ${page}`).toContain(LINE);
     }
+  });
+
+  it('writes a copy of 130,000 objects (a book of thousands of pages) that passes qpdf --check', async () => {
+    const edition = await samplePdf(1);
+    const objects = readObjectMap(edition)!;
+    const doc = await loadForStamp(edition, objects);
+    for (let i = 0; i < 130_000; i++) doc.context.register(doc.context.obj([i]));
+    const copy = rewritePdf(edition, objects, doc.context, new Set(), new Set());
+    const check = spawnSync('qpdf', ['--check', writeTemp('many-objects.pdf', copy)], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/No syntax or stream encoding errors/);
   });
 
   it('stamps a PDF indexed by a classic cross-reference table (not the writer’s stream) as fully as its own files', async () => {
