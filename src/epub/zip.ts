@@ -1,5 +1,6 @@
 import { deflateSync } from 'fflate';
 import type { DeflateRaw } from '../formats/writer.ts';
+import { joinBytes } from '../bytes.ts';
 
 export interface ZipEntry {
   path: string;
@@ -64,13 +65,7 @@ export function zipEpub(entries: readonly ZipEntry[], modified: Date, deflate: D
   eview.setUint16(10, all.length, true);
   eview.setUint32(12, centralSize, true);
   eview.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + centralSize + end.length);
-  let at = 0;
-  for (const part of [...locals, ...centrals, end]) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return joinBytes([...locals, ...centrals, end]);
 }
 
 interface EntryFields {

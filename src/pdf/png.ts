@@ -1,4 +1,5 @@
 import { PDFHexString, PDFName, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
+import { joinBytes } from '../bytes.ts';
 
 /**
  * Embeds an opaque PNG without decoding it. A PNG's IDAT data is a zlib
@@ -74,17 +75,7 @@ function readPng(bytes: Uint8Array): OpaquePng | null {
   }
   if (!header || !idat.length || !(header.width > 0 && header.height > 0)) return null;
   if (header.colorType === 3 && (!palette || palette.length % 3 !== 0 || palette.length === 0)) return null;
-  return { ...header, palette, idat: idat.length === 1 ? idat[0] : join(idat) };
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return { ...header, palette, idat: idat.length === 1 ? idat[0] : joinBytes(idat) };
 }
 
 function hex(bytes: Uint8Array): string {

@@ -1,5 +1,6 @@
 import { PDFArray, PDFContentStream, PDFName, PDFPage, PDFRef, type PDFDocument, type PDFFont } from '@cantoo/pdf-lib';
 import { spellOutSvgAttributes } from './svg-attributes.ts';
+import { joinBytes } from '../bytes.ts';
 
 /** The faces SVG `<text>` is set in: every font family maps to Noto Sans TC, so CJK labels are never tofu. */
 export interface SvgFonts {
@@ -36,7 +37,7 @@ export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number,
       if (!(stream instanceof PDFContentStream)) throw new Error('the drawing left an unexpected content stream');
       return stream.getUnencodedContents();
     });
-    const form = pdf.context.flateStream(concat(operators), {
+    const form = pdf.context.flateStream(joinBytes([...operators, new Uint8Array()], 0x0a), {
       Type: 'XObject',
       Subtype: 'Form',
       FormType: 1,
@@ -52,17 +53,6 @@ export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number,
   }
 }
 
-/** Content streams joined by newlines, so an operator at the end of one never runs into the next. */
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength + 1, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    out[at + part.byteLength] = 0x0a;
-    at += part.byteLength + 1;
-  }
-  return out;
-}
 
 /**
  * drawSvg looks fonts up by the family name written in the SVG (`'Noto Sans TC'`,

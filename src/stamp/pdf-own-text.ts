@@ -6,8 +6,9 @@
  */
 import { PDFArray, PDFDict, PDFName, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import { fontReader, type FontReader } from './pdf-fonts.ts';
-import { OWN_FILE, streamBytes } from './pdf-syntax.ts';
+import { HEX, numberAt, OWN_FILE, streamBytes } from './pdf-syntax.ts';
 import { visitPageText, type ShownRun } from './pdf-text.ts';
+import { joinBytes } from '../bytes.ts';
 
 /** A run of a page in the writer's shape: `baselineAt` is where its y number starts in the page's content (-1 when it is not written there). */
 export interface OwnRun extends ShownRun {
@@ -26,8 +27,6 @@ export interface OwnPage {
 const LATIN1 = new TextDecoder('latin1');
 const WRITER_TEXT = /\bBT(\s[^[<]*?)(-?[\d.]+)(\s+)(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/g;
 const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
-/** A hex digit's value (PDF allows either case). */
-const hexValue = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
 
 /**
  * The text Bindery's PDF writer drew on a page, read by the one shape its
@@ -43,8 +42,7 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
   const contents = page.node.Contents();
   const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
   const parts = streams.map((stream) => streamBytes(stream, OWN_FILE) ?? new Uint8Array());
-  const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length + 1, -1)).fill(0x0a);
-  parts.reduce((at, part) => (bytes.set(part, at), at + part.length + 1), 0);
+  const bytes = joinBytes(parts, 0x0a);
   const content = LATIN1.decode(bytes);
   const fontDicts = page.node.Resources()?.lookup(PDFName.of('Font'));
   const runs: OwnRun[] = [];
@@ -69,13 +67,16 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
     const codes: number[] = [];
     const ends: number[] = [];
     let start = pen;
-    for (let i = 0; i < shown.length; i++) {
-      const c = shown.charCodeAt(i);
+    // The shown items sit at the end of the match, before `ET`; content and bytes share their offsets (Latin-1).
+    const shownAt = match.index + match[0].lastIndexOf(shown);
+    const shownEnd = shownAt + shown.length;
+    for (let i = shownAt; i < shownEnd; i++) {
+      const c = bytes[i];
       if (c === 0x3c) {
-        const end = shown.indexOf('>', i);
+        const end = bytes.indexOf(0x3e, i);
         for (let k = i + 1; k + step <= end; k += step) {
           let code = 0;
-          for (let d = k; d < k + step; d++) code = code * 16 + hexValue(shown.charCodeAt(d));
+          for (let d = k; d < k + step; d++) code = code * 16 + HEX[bytes[d]];
           if (!codes.length) start = pen;
           codes.push(code);
           pen += (font.width(code) / 1000) * fontSize;
@@ -83,19 +84,10 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
         }
         i = end;
       } else if (c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39)) {
-        // A decimal number, read in place: a justified CJK line has one between every two glyphs.
-        let end = c === 0x2d ? i + 1 : i;
-        let value = 0;
-        let scale = 0;
-        for (; end < shown.length; end++) {
-          const d = shown.charCodeAt(end);
-          if (d === 0x2e && scale === 0) scale = 1;
-          else if (d >= 0x30 && d <= 0x39) {
-            value = value * 10 + d - 0x30;
-            if (scale) scale *= 10;
-          } else break;
-        }
-        pen -= ((c === 0x2d ? -1 : 1) * (scale ? value / scale : value) * fontSize) / 1000;
+        // A number, read in place: a justified CJK line has one between every two glyphs.
+        let end = i + 1;
+        while (end < shownEnd && (bytes[end] === 0x2e || (bytes[end] >= 0x30 && bytes[end] <= 0x39))) end++;
+        pen -= ((numberAt(bytes, i, end) ?? 0) * fontSize) / 1000;
         i = end - 1;
       }
     }

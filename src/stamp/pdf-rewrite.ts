@@ -15,6 +15,7 @@
  */
 import { PDFArray, PDFContext, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectParser, PDFObjectStream, PDFObjectStreamParser, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@cantoo/pdf-lib';
 import { zlibSync } from 'fflate';
+import { joinBytes } from '../bytes.ts';
 import { streamBytes, OWN_FILE } from './pdf-syntax.ts';
 
 /** Where each object of the edition is: written plainly at a byte range, or packed in an object stream at an index. */
@@ -265,13 +266,7 @@ class ByteSink {
   }
 
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const part of this.parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return joinBytes(this.parts);
   }
 }
 

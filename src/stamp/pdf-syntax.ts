@@ -83,7 +83,7 @@ export function* operations(bytes: Uint8Array): Generator<Operation> {
 }
 
 /** The number written in bytes[from..to), or null when they are not one. */
-function numberAt(bytes: Uint8Array, from: number, to: number): number | null {
+export function numberAt(bytes: Uint8Array, from: number, to: number): number | null {
   let k = from;
   const negative = bytes[k] === 0x2d;
   if (bytes[k] === 0x2b || bytes[k] === 0x2d) k++;
@@ -133,7 +133,8 @@ function literalString(bytes: Uint8Array, start: number): [Uint8Array, number] {
 }
 
 /** Hex digit values by byte, -1 for anything else (whitespace inside a hex string is skipped). */
-const HEX = new Int8Array(256).fill(-1);
+/** A hex digit's value by byte (either case), -1 for any other byte. */
+export const HEX = new Int8Array(256).fill(-1);
 for (let d = 0; d < 16; d++) HEX['0123456789abcdef'.charCodeAt(d)] = HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
 
 function hexString(hex: Uint8Array): Uint8Array {

@@ -6,6 +6,7 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
 import { codesOf, fontReader, type FontReader } from './pdf-fonts.ts';
 import { operations, streamBytes, type InflateBudget, type Operand } from './pdf-syntax.ts';
+import { joinBytes } from '../bytes.ts';
 
 /** One shown string: its character codes in one font, from `x` on baseline `y` at `size`, all in page space (the text and graphics matrices applied). */
 export interface ShownRun {
@@ -59,13 +60,7 @@ export function visitPageText(doc: PDFDocument, page: PDFPage, budget: InflateBu
   const contents = page.node.Contents();
   const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
   const parts = streams.map((stream) => streamBytes(stream, budget)).filter((bytes): bytes is Uint8Array => bytes !== null);
-  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length + 1, 0)).fill(0x0a);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length + 1;
-  }
-  walk(doc, joined, page.node.Resources(), budget, visit, 0, new Map(), IDENTITY);
+  walk(doc, joinBytes(parts, 0x0a), page.node.Resources(), budget, visit, 0, new Map(), IDENTITY);
 }
 
 /** An operand as a number; 0 where it is missing or not a number. */

@@ -13,6 +13,7 @@ import {
 } from '@cantoo/pdf-lib';
 import fontkit from '@cantoo/fontkit';
 import { zlibSync } from 'fflate';
+import { joinBytes } from '../bytes.ts';
 import { BinderyError } from '../errors.ts';
 import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type ReadOptions, type StampOptions } from '../licence.ts';
 import { licenceLine } from './licence-line.ts';
@@ -137,9 +138,7 @@ function replaceContent(doc: PDFDocument, page: PDFPage, parts: Uint8Array[], pa
     doc.context.delete(ref);
     edits.removed.add(ref.objectNumber);
   }
-  const content = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((at, part) => (content.set(part, at), at + part.length), 0);
-  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(zlibSync(content, { level: CONTENT_LEVEL }), { Filter: 'FlateDecode' })));
+  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(zlibSync(joinBytes(parts), { level: CONTENT_LEVEL }), { Filter: 'FlateDecode' })));
 }
 
 /** The objects a page's /Contents names: the array (when indirect) and its streams. */
