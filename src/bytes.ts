@@ -14,3 +14,14 @@ export function joinBytes(parts: readonly Uint8Array[], separator?: number): Uin
   }
   return out;
 }
+
+/** Whether `bytes` hold the ASCII string `needle` anywhere: a search that does not decode the bytes to a string first. */
+export function includesAscii(bytes: Uint8Array, needle: string): boolean {
+  const first = needle.charCodeAt(0);
+  for (let at = bytes.indexOf(first); at >= 0 && at + needle.length <= bytes.length; at = bytes.indexOf(first, at + 1)) {
+    let k = 1;
+    while (k < needle.length && bytes[at + k] === needle.charCodeAt(k)) k++;
+    if (k === needle.length) return true;
+  }
+  return false;
+}

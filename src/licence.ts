@@ -44,6 +44,19 @@ export interface StampOptions {
    * what WinAnsi lacks.
    */
   font?: () => Promise<Uint8Array | null>;
+  /**
+   * Where the stamper keeps what every buyer's stamp of this edition shares
+   * (the PDF's stamp plan, src/stamp/pdf-stamp-plan.ts): read before
+   * stamping, written when it had to be worked out. Without it, each stamp
+   * works it out again.
+   */
+  plan?: PlanStore;
+}
+
+/** A place for one edition's stamp plan, beside the edition. */
+export interface PlanStore {
+  read(): Promise<Uint8Array | null>;
+  write(plan: Uint8Array): Promise<void>;
 }
 
 /** Where a purchase was found: the file's metadata, the invisible text layer, the PDF's line positions (layout), or the printed licence line. */

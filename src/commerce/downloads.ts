@@ -3,6 +3,7 @@ import { editionFile, EditionRepository, type Edition } from '../catalog/edition
 import { BinderyError } from '../errors.ts';
 import { FORMAT_REGISTRY, type Format } from '../formats/registry.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
+import type { PlanStore } from '../licence.ts';
 import type { CommerceConfig } from './config.ts';
 import { hmacSha256, sha256Hex, toHex } from '../crypto.ts';
 import { DownloadLinks, type DownloadClaims } from './download-links.ts';
@@ -30,6 +31,9 @@ export const DOWNLOAD_WINDOW_MS = 60 * 60 * 1000;
 
 export const stampedKey = (orderId: string, buildId: string, slug: string, format: Format) =>
   `orders/${orderId}/${buildId}/${slug}.${FORMAT_REGISTRY[format].extension}`;
+
+/** Where an edition file's stamp plan is kept: beside the file, made by its first buyer's stamp. */
+export const stampPlanKey = (editionKey: string) => `${editionKey}.stamp-plan`;
 
 /**
  * A bounded map kept for the life of an isolate, for facts that never change
@@ -233,7 +237,14 @@ export class Downloads {
       const object = await this.bucket.get(BODY_FONT_KEY);
       return object ? new Uint8Array(await object.arrayBuffer()) : null;
     };
-    const stamped = await (await format.stamper()).stamp(bytes, licence, { line: this.config.LICENCE_LINE, font });
+    const plan: PlanStore = {
+      read: async () => {
+        const object = await this.bucket.get(stampPlanKey(originalKey));
+        return object ? new Uint8Array(await object.arrayBuffer()) : null;
+      },
+      write: async (bytes) => void (await this.bucket.put(stampPlanKey(originalKey), bytes)),
+    };
+    const stamped = await (await format.stamper()).stamp(bytes, licence, { line: this.config.LICENCE_LINE, font, plan });
     const copy: StampedCopy = {
       r2Key: stampedKey(order.id, edition.buildId, edition.slug, formatId),
       size: stamped.byteLength,

@@ -15,7 +15,7 @@
  * copy's symbols are voted over every repeat. The symbol is scrambled with a
  * value drawn from n, so that runs of equal symbols do not draw a pattern.
  */
-import { MARK_ALPHABET, markSymbols, purchaseOfSymbols, MARK_LENGTH } from './text-mark.ts';
+import { MARK_ALPHABET, purchaseOfSymbols, MARK_LENGTH } from './text-mark.ts';
 import type { ShownRun } from './pdf-text.ts';
 
 /**
@@ -127,25 +127,11 @@ export function codedLines(pages: TextLine[][]): Map<string, CodedLine> {
 /** The scrambling value of line n: a fixed hash, so the reader can undo it. */
 const scramble = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>> 29) & 3;
 
-/** How far line n moves for a purchase's symbols, in points. */
-const shiftOf = (n: number, symbols: number[]): number => LEVEL * LEVELS[symbols[n % symbols.length] ^ scramble(n)];
-
 /**
- * The shift of every line that carries the purchase id, by page: a map from
- * each of its runs to how far it moves, in points.
+ * How far coded line n moves for a purchase's symbols (markSymbols), in
+ * points, to two decimals as the writer's baselines are.
  */
-export function layoutShifts(pages: TextLine[][], purchaseId: string): Map<ShownRun, number> {
-  const symbols = markSymbols(purchaseId);
-  const coded = codedLines(pages);
-  const shifts = new Map<ShownRun, number>();
-  for (const line of pages.flat()) {
-    const place = coded.get(line.key);
-    if (!place) continue;
-    const by = Math.round(shiftOf(place.index, symbols) * 100) / 100;
-    for (const run of line.runs) shifts.set(run, by);
-  }
-  return shifts;
-}
+export const lineShift = (n: number, symbols: number[]): number => Math.round(LEVEL * LEVELS[symbols[n % symbols.length] ^ scramble(n)] * 100) / 100;
 
 /** What a copy's lines told: the purchase, and how many lines carried it. */
 export interface LayoutFinding {

@@ -53,16 +53,23 @@ function markFont(doc: PDFDocument): PDFRef {
 
 const MONO = /mono|courier|code/i;
 
+/** A place for a mark: the end of a sentence on `run`'s baseline. */
+export interface MarkPlace<Run extends ShownRun = ShownRun> {
+  x: number;
+  y: number;
+  run: Run;
+}
+
 /**
  * Where marks go on one page: after sentence ends, every SPACING characters
  * or so, and at least once on a page with text. Code (a monospaced face) is
  * left alone: a reader copies and runs it.
  */
-export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
-  const places: { x: number; y: number }[] = [];
+export function markPlaces<Run extends ShownRun>(runs: Run[]): MarkPlace<Run>[] {
+  const places: MarkPlace<Run>[] = [];
   let since = SPACING - 30;
-  let lastEnd: { x: number; y: number } | null = null;
-  let lastChar: { x: number; y: number } | null = null;
+  let lastEnd: MarkPlace<Run> | null = null;
+  let lastChar: MarkPlace<Run> | null = null;
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r];
     if (run.size < 1 || MONO.test(run.font.baseFont)) continue;
@@ -77,13 +84,13 @@ export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
       // A Latin stop ends a sentence before a space, or at the end of its run (a line end or a justified gap).
       const isEnd = cjk ? next === null || !CJK_END.has(next) : blank(next);
       if (!isEnd) continue;
-      lastEnd = { x: endOf(run, i), y: run.y };
+      lastEnd = { x: endOf(run, i), y: run.y, run };
       if (since >= SPACING) {
         places.push(lastEnd);
         since = 0;
       }
     }
-    lastChar = { x: endOf(run, codes.length - 1), y: run.y };
+    lastChar = { x: endOf(run, codes.length - 1), y: run.y, run };
   }
   const last = lastEnd ?? lastChar;
   if (places.length === 0 && last) places.push(last);
@@ -91,17 +98,15 @@ export function markPlaces(runs: ShownRun[]): { x: number; y: number }[] {
 }
 
 /**
- * The operators that draw `mark` into each page's text flow, by page index
- * (empty for a page without text), placed by the page's runs as they will be
- * drawn (pdf-own-text.ts, after the layout layer moved them); the caller adds
- * them to the pages.
+ * The operators that draw `mark` at each page's places, by page index (empty
+ * for a page without places); the caller adds them to the pages.
  */
-export function textLayerOps(doc: PDFDocument, mark: string, runsByPage: ShownRun[][]): string[] {
+export function textLayerOps(doc: PDFDocument, mark: string, placesByPage: { x: number; y: number }[][]): string[] {
   const font = markFont(doc);
   const codes = [...mark].map((ch) => String.fromCharCode(FIRST_CODE + MARK_ALPHABET.indexOf(ch as (typeof MARK_ALPHABET)[number]))).join('');
   return doc.getPages().map((page, i) => {
-    const places = markPlaces(runsByPage[i]);
-    if (places.length === 0) return '';
+    const places = placesByPage[i];
+    if (!places?.length) return '';
     const name = page.node.newFontDictionary('BinderyMark', font).toString();
     return places.map(({ x, y }) => `/Artifact BMC BT ${name} ${MARK_SIZE} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm (${codes}) Tj ET EMC`).join('\n');
   });

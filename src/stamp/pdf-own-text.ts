@@ -96,32 +96,3 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
   if (runs.length === 0) visitPageText(doc, page, OWN_FILE, (run) => runs.push({ ...run, baselineAt: -1, baselineText: '' }));
   return { bytes, content, runs };
 }
-
-/**
- * The page's content with runs moved up or down: `shift` gives, per run, how
- * far (in points, 0 to leave it). Only the baseline numbers change; marked
- * content, fonts and everything else stay byte for byte.
- */
-export function shiftedContent(page: OwnPage, shift: (run: OwnRun) => number): Uint8Array {
-  const edits: { at: number; end: number; number: string }[] = [];
-  let from = 0;
-  // Runs come in content order; the runs of one text object share its baseline number, and the line's shift.
-  for (const run of page.runs) {
-    if (run.baselineAt < from) continue;
-    const by = shift(run);
-    if (by === 0) continue;
-    from = run.baselineAt + run.baselineText.length;
-    edits.push({ at: run.baselineAt, end: from, number: String(Math.round((run.y + by) * 100) / 100) });
-  }
-  const out = new Uint8Array(page.bytes.length + edits.reduce((n, e) => n + e.number.length - (e.end - e.at), 0));
-  let to = 0;
-  from = 0;
-  for (const { at, end, number } of edits) {
-    out.set(page.bytes.subarray(from, at), to);
-    to += at - from;
-    for (let k = 0; k < number.length; k++) out[to++] = number.charCodeAt(k);
-    from = end;
-  }
-  out.set(page.bytes.subarray(from), to);
-  return out;
-}

@@ -14,8 +14,8 @@
  * caller loads and saves it whole through pdf-lib instead.
  */
 import { PDFArray, PDFContext, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectParser, PDFObjectStream, PDFObjectStreamParser, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@cantoo/pdf-lib';
-import { zlibSync } from 'fflate';
-import { joinBytes } from '../bytes.ts';
+import { includesAscii, joinBytes } from '../bytes.ts';
+import { deflate } from './slotted-deflate.ts';
 import { streamBytes, OWN_FILE } from './pdf-syntax.ts';
 
 /** Where each object of the edition is: written plainly at a byte range, or packed in an object stream at an index. */
@@ -57,7 +57,7 @@ export function readObjectMap(bytes: Uint8Array): ObjectMap | null {
   }
   if (!(xref instanceof PDFRawStream) || xref.dict.has(PDFName.of('Prev')) || xref.dict.has(PDFName.of('Encrypt'))) return null;
   // An object stream that extends another would point at one the copy may repack and free: such files are saved whole.
-  if (LATIN1.decode(bytes).includes('/Extends')) return null;
+  if (includesAscii(bytes, '/Extends')) return null;
   const widths = numbers(xref.dict.get(PDFName.of('W')));
   const size = xref.dict.get(PDFName.of('Size'));
   const index = numbers(xref.dict.get(PDFName.of('Index'))) ?? (size instanceof PDFNumber ? [0, size.asNumber()] : null);
@@ -240,7 +240,7 @@ function crossReferenceStream(context: PDFContext, entries: Map<number, Entry>):
   }
   const { Root, Info, ID } = context.trailerInfo;
   const dict = context.obj({ Type: 'XRef', Size: size, W: [1, 4, 2], Index: [0, size], Filter: 'FlateDecode', Root, ...(Info ? { Info } : {}), ...(ID ? { ID } : {}) });
-  return PDFRawStream.of(dict, zlibSync(table));
+  return PDFRawStream.of(dict, deflate(table));
 }
 
 /** Bytes written in order, with each part's offset known as it is added. */

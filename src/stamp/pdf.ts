@@ -12,20 +12,21 @@ import {
   type PDFFont,
 } from '@cantoo/pdf-lib';
 import fontkit from '@cantoo/fontkit';
-import { zlibSync } from 'fflate';
-import { joinBytes } from '../bytes.ts';
+import { sha256Hex } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type ReadOptions, type StampOptions } from '../licence.ts';
 import { licenceLine } from './licence-line.ts';
 import { MarkTally } from './marks.ts';
-import { codedLines, layoutShifts, readLayout, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
+import { codedLines, readLayout, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
 import { textLayerOps } from './pdf-mark-layer.ts';
-import { readOwnPage, shiftedContent } from './pdf-own-text.ts';
+import { readOwnPage } from './pdf-own-text.ts';
+import { decodePlan, encodePlan, planPdfStamp, shiftedDrawing, shiftedMarks, type StampPlan } from './pdf-stamp-plan.ts';
 import { loadForStamp, readObjectMap, rewritePdf } from './pdf-rewrite.ts';
 import type { FontReader } from './pdf-fonts.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
-import { isMarkable, textMark } from './text-mark.ts';
+import { isMarkable, markSymbols, textMark } from './text-mark.ts';
+import { deflate } from './slotted-deflate.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
 
 const FOOTER_SIZE = 6.5;
@@ -34,12 +35,6 @@ const FOOTER_BASELINE = 11;
 const INFO_ORDER = 'BinderyOrder';
 const INFO_MARK = 'BinderyLicence';
 const ENCODER = new TextEncoder();
-/**
- * Deflate level of the pages a stamp rewrites (every page with a coded line,
- * on a buyer's first download): fflate's level 1 took up to a third less time
- * than its default for content streams 5% larger (docs/decisions.md).
- */
-const CONTENT_LEVEL = 1;
 /** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
 const MAX_XMP_BYTES = 4 * 1024 * 1024;
 /**
@@ -69,22 +64,23 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   // A file of the writer's own shape that still does not read in part is loaded whole, as any other.
   const doc = (objects && (await loadForStamp(bytes, objects).catch(() => null))) ?? (await loadPdf(bytes));
   const edits: ObjectEdits = { changed: new Set(), removed: new Set() };
-  // Read the pages' text before anything is added to them.
-  const marked = isMarkable(licence.orderId) ? markedLayers(doc, licence.orderId) : null;
+  // The plan reads the pages' text: before anything is added to them.
+  const plan = isMarkable(licence.orderId) ? await editionPlan(bytes, doc, options.plan) : null;
+  const symbols = plan ? markSymbols(licence.orderId) : [];
+  const marks = plan && textLayerOps(doc, textMark(licence.orderId), plan.pages.map((page) => shiftedMarks(page, symbols)));
   const lines = await licenceLineOps(doc, licenceLine(licence, options.line), options.font);
   const pagesDrawing = new Map<PDFRef, number>();
   for (const page of doc.getPages()) for (const ref of contentRefs(doc, page)) pagesDrawing.set(ref, (pagesDrawing.get(ref) ?? 0) + 1);
   let isolation: Isolation | undefined;
   doc.getPages().forEach((page, i) => {
-    const marks = marked?.marks[i];
-    const stamp = `${marks ? `q\n${marks}\nQ\n` : ''}${lines[i]}`;
-    const shifted = marked?.shifted[i];
-    // A page whose lines moved is written anew in one stream, its own drawing bracketed in q … Q so that whatever graphics state it leaves cannot move the stamp.
-    if (shifted) replaceContent(doc, page, [ENCODER.encode('q\n'), shifted, ENCODER.encode(`\nQ\n${stamp}`)], pagesDrawing, edits);
+    const drawing = plan && shiftedDrawing(plan.pages[i], symbols);
+    const stamp = deflatedStream(doc, ENCODER.encode(`${marks?.[i] ? `q\n${marks[i]}\nQ\n` : ''}${lines[i]}`));
+    // A page whose lines move gets its drawing anew (bracketed in q … Q, so whatever graphics state it leaves cannot move the stamp), then the stamp.
+    if (drawing) replaceContent(doc, page, [deflatedStream(doc, drawing, true), stamp], pagesDrawing, edits);
     else {
       isolation ??= { save: doc.context.register(doc.context.stream('q')), restore: doc.context.register(doc.context.stream('Q')) };
       isolatePageContent(doc, page, isolation);
-      page.node.addContentStream(doc.context.register(doc.context.flateStream(stamp)));
+      page.node.addContentStream(stamp);
     }
     for (const ref of pageObjectRefs(doc, page)) edits.changed.add(ref.objectNumber);
   });
@@ -94,6 +90,21 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   // The licence line's font is embedded (subset to the line's characters) when the document is flushed.
   await doc.flush();
   return rewritePdf(bytes, objects, doc.context, edits.changed, edits.removed);
+}
+
+/** The edition's stamp plan: the one kept in `store` when it is this edition's, or worked out (and kept there). */
+async function editionPlan(bytes: Uint8Array, doc: PDFDocument, store: StampOptions['plan']): Promise<StampPlan> {
+  const edition = await sha256Hex(bytes);
+  const kept = store && decodePlan(await store.read(), edition, doc.getPageCount());
+  if (kept) return kept;
+  const plan = planPdfStamp(doc, edition);
+  await store?.write(encodePlan(plan));
+  return plan;
+}
+
+/** A registered FlateDecode stream of `data`: deflated here, or already a zlib stream. */
+function deflatedStream(doc: PDFDocument, data: Uint8Array, deflated = false): PDFRef {
+  return doc.context.register(doc.context.stream(deflated ? data : deflate(data), { Filter: 'FlateDecode' }));
 }
 
 /** Object numbers of the edition the stamp rewrote in place, and those it dropped. */
@@ -109,36 +120,14 @@ function pageObjectRefs(doc: PDFDocument, page: PDFPage): PDFRef[] {
   return [page.ref, resources, fonts].filter((ref): ref is PDFRef => ref instanceof PDFRef);
 }
 
-/**
- * The layout layer and the text layer, by page index: each page's content
- * with its lines moved by the purchase's shifts (null where none moved), and
- * the text layer's operators, placed on the lines where they now are.
- */
-function markedLayers(doc: PDFDocument, purchaseId: string): { shifted: (Uint8Array | null)[]; marks: string[] } {
-  const fonts = new Map<unknown, FontReader>();
-  const pages = doc.getPages().map((page) => readOwnPage(doc, page, fonts));
-  const shifts = layoutShifts(pages.map((page) => textLines(page.runs)), purchaseId);
-  const shifted = pages.map((page) => {
-    if (!page.runs.some((run) => shifts.has(run))) return null;
-    const content = shiftedContent(page, (run) => shifts.get(run) ?? 0);
-    // The runs now stand where the page draws them: the text layer is placed on the moved lines.
-    for (const run of page.runs) run.y += shifts.get(run) ?? 0;
-    return content;
-  });
-  return { shifted, marks: textLayerOps(doc, textMark(purchaseId), pages.map((page) => page.runs)) };
-}
-
-/**
- * Gives a page one new content stream, deflated from `parts`, and drops the
- * ones it replaces unless another page draws them too.
- */
-function replaceContent(doc: PDFDocument, page: PDFPage, parts: Uint8Array[], pagesDrawing: Map<PDFRef, number>, edits: ObjectEdits): void {
+/** Gives a page new content streams, and drops the ones they replace unless another page draws them too. */
+function replaceContent(doc: PDFDocument, page: PDFPage, streams: PDFRef[], pagesDrawing: Map<PDFRef, number>, edits: ObjectEdits): void {
   for (const ref of contentRefs(doc, page)) {
     if (pagesDrawing.get(ref) !== 1) continue;
     doc.context.delete(ref);
     edits.removed.add(ref.objectNumber);
   }
-  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(zlibSync(joinBytes(parts), { level: CONTENT_LEVEL }), { Filter: 'FlateDecode' })));
+  page.node.set(PDFName.of('Contents'), doc.context.obj(streams));
 }
 
 /** The objects a page's /Contents names: the array (when indirect) and its streams. */

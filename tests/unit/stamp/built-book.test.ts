@@ -136,6 +136,21 @@ describe('the layout layer of a stamped ai-video-handbook PDF', () => {
   });
 });
 
+describe("the PDF edition's stamp plan", () => {
+  it('gives later buyers the same file as working it out again would, and is made once', async () => {
+    let kept: Uint8Array | null = null;
+    let writes = 0;
+    const plan = { read: async () => kept, write: async (bytes: Uint8Array) => void ((kept = bytes), writes++) };
+    const other: Licence = { ...licence, email: 'ana@example.com', orderId: 'pur_ffeeddccbbaa99887766554433221100' };
+    const first = await stampPdf(pdf.bytes, licence, { plan });
+    const later = await stampPdf(pdf.bytes, other, { plan });
+    expect(writes).toBe(1);
+    expect(first).toEqual(await stampPdf(pdf.bytes, licence));
+    expect(later).toEqual(await stampPdf(pdf.bytes, other));
+    expect(later).not.toEqual(first);
+  });
+});
+
 describeWithTools([TOOLS.poppler], "a copy licensed by the buyer's name (LICENCE_LINE=name)", () => {
   it("prints the payer's name in the book's font, cleaned of formatting characters, with the purchase id; without a name, the purchase id alone", async () => {
     const font = async () => (await loadCliFonts()).regular;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FontReader } from '../../../src/stamp/pdf-fonts.ts';
-import { codedLines, LEVEL, layoutShifts, readLayout, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
+import { codedLines, LEVEL, lineShift, readLayout, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
+import { markSymbols } from '../../../src/stamp/text-mark.ts';
 import type { ShownRun } from '../../../src/stamp/pdf-text.ts';
 
 const ANA = 'pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d';
@@ -16,6 +17,17 @@ const edition: ShownRun[][] = Array.from({ length: 12 }, (_, page) => [
   ...Array.from({ length: 24 }, (_, line) => run(`Page ${page} line ${line} says something of its own`, 530 - line * 20)),
 ]);
 const editionLines = edition.map(textLines);
+
+/** How far each run of the edition moves for a purchase: its coded line's shift (as the stamp plan moves it). */
+function layoutShifts(lines: TextLine[][], purchaseId: string): Map<ShownRun, number> {
+  const coded = codedLines(lines);
+  const shifts = new Map<ShownRun, number>();
+  for (const line of lines.flat()) {
+    const place = coded.get(line.key);
+    if (place) for (const r of line.runs) shifts.set(r, lineShift(place.index, markSymbols(purchaseId)));
+  }
+  return shifts;
+}
 
 /** A copy of the edition for a purchase, its baselines put through `transform` (what a rewriting tool does to them). */
 function copyFor(purchaseId: string, transform = (y: number) => y): Pick<TextLine, 'y' | 'key' | 'codeKey'>[][] {

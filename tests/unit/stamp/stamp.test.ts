@@ -53,7 +53,7 @@ describe('stampPdf', () => {
     expect(stamped.catalog.lookup(PDFName.of('MarkInfo'), PDFDict).get(PDFName.of('Marked'))?.toString()).toBe('true');
     const contents = stamped.getPage(0).node.Contents()!;
     const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => stamped.context.lookup(ref)) : [contents];
-    const page = streams.map((stream) => strFromU8(unzlibSync((stream as PDFRawStream).contents))).join('\n');
+    const page = streams.map((stream) => (stream as PDFRawStream)).map((stream) => strFromU8(stream.dict.has(PDFName.of('Filter')) ? unzlibSync(stream.contents) : stream.contents)).join('\n');
     // The stamp follows the page's own drawing, which it brackets in q … Q.
     const ops = page.slice(page.lastIndexOf('\nQ\nq\n/Artifact BMC') + 3);
     expect(ops).toMatch(/^q\n\/Artifact BMC BT \/BinderyMark\S* 0.025 Tf .* Tj ET EMC\nQ\n/);

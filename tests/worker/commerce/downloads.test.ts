@@ -2,6 +2,8 @@ import { env, SELF } from 'cloudflare:test';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DownloadLinks } from '../../../src/commerce/download-links.ts';
+import { stampPlanKey } from '../../../src/commerce/downloads.ts';
+import { editionFileKey } from '../../../src/catalog/editions.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { admin, BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
 import { everyObjectText, hexOf, pageContents } from './pdf-text.ts';
@@ -79,6 +81,33 @@ describe('downloads with a good link', () => {
     const needle = hexOf(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
     for (const [i, content] of pages.entries()) expect(content.includes(needle), `page ${i + 1}`).toBe(true);
     expect(await readMarks(bytes)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
+  });
+
+  it("keeps the edition's stamp plan beside it for later buyers, and makes it again when what is kept is not this edition's", async () => {
+    const edition = await publishBook('dl-plan');
+    const planKey = stampPlanKey(editionFileKey(edition.slug, edition.contentHash, 'pdf', false));
+    const copyFor = async () => {
+      const buyer = await buy(edition.slug);
+      const bytes = new Uint8Array(await (await SELF.fetch(downloadUrl(await libraryOf(buyer), edition.slug, 'pdf'))).arrayBuffer());
+      const marks = await readMarks(bytes);
+      expect(marks.purchases.map((found) => found.purchaseId)).toEqual([await purchaseIdOf(buyer, edition.slug)]);
+      expect(marks.purchases[0].layers).toEqual(['metadata', 'text', 'visible']);
+    };
+    await copyFor();
+    const plan = await env.BOOKS.get(planKey);
+    expect(plan, 'the first buyer leaves the plan').not.toBeNull();
+    const kept = new Uint8Array(await plan!.arrayBuffer());
+    await copyFor();
+    expect(new Uint8Array(await (await env.BOOKS.get(planKey))!.arrayBuffer())).toEqual(kept);
+    // A plan naming other bytes (another edition's), or a damaged one, in its place is not used: it is made again.
+    const otherEdition = kept.slice();
+    const hashAt = new TextDecoder('latin1').decode(kept).indexOf('"edition":"') + '"edition":"'.length;
+    otherEdition[hashAt] = otherEdition[hashAt] === 0x30 ? 0x31 : 0x30;
+    for (const wrong of [otherEdition, kept.slice(0, kept.length - 1)]) {
+      await env.BOOKS.put(planKey, wrong);
+      await copyFor();
+      expect(new Uint8Array(await (await env.BOOKS.get(planKey))!.arrayBuffer())).toEqual(kept);
+    }
   });
 
   it('answers byte ranges with 206 and out-of-range requests with 416', async () => {

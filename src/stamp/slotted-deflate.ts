@@ -1,0 +1,277 @@
+/**
+ * Deflate (a zlib stream, RFC 1950/1951) with slots: byte ranges of the input
+ * written as literals that no match covers or copies from, so that each can
+ * be given other bytes of the same width later by swapping their bits — no
+ * compressing again. A stamp moves a page's coded lines by rewriting their
+ * baseline numbers this way: every buyer's copy of a page costs a copy of
+ * its compressed bits, not a deflate (docs/decisions.md).
+ *
+ * The compressor is greedy LZ77 over a 32 KB window with hash chains, and
+ * one dynamic Huffman block; its tables are kept from call to call (a
+ * stamp compresses hundreds of small streams).
+ */
+import { BitWriter, canonicalCodes, huffmanLengths, writeCodeLengths } from './deflate-codes.ts';
+
+/** A range of the input to keep rewritable: `at` and `width` in bytes. */
+export interface Slot {
+  at: number;
+  width: number;
+}
+
+/** A compressed stream with rewritable slots. */
+export interface SlottedStream {
+  /** The zlib stream as compressed, the slots holding the input's own bytes. */
+  bytes: Uint8Array;
+  /** Bits of deflate data from the start of `bytes` (zlib header included) to the end of the last block. */
+  bits: number;
+  /** Per slot: where its bits start and end in `bytes`, and its input bytes. */
+  slots: { bitAt: number; bitEnd: number; at: number; text: Uint8Array }[];
+  /** The uncompressed length and Adler-32 sums, A and B. */
+  length: number;
+  adlerA: number;
+  adlerB: number;
+  /** The literal code of every byte a slot may be given: reversed code and length, by byte. */
+  codes: Uint16Array;
+  codeLengths: Uint8Array;
+}
+
+/** What a slot may hold: a PDF number and the white space around it. */
+export const SLOT_BYTES = ' -.0123456789';
+
+const WINDOW = 32768;
+const HASH_BITS = 15;
+const MIN_MATCH = 3;
+const MAX_MATCH = 258;
+/** Candidates tried per position, and a length good enough to stop at: about zlib's level 4. */
+const MAX_CHAIN = 16;
+const GOOD_MATCH = 64;
+const END_OF_BLOCK = 256;
+const ADLER_MOD = 65521;
+
+const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+
+/** Length (3–258) to its length symbol's index in LENGTH_BASE, and distance (1–32768) to its distance code. */
+const LENGTH_CODE = new Uint8Array(MAX_MATCH + 1);
+for (let code = 0; code < LENGTH_BASE.length; code++) {
+  for (let length = LENGTH_BASE[code]; length < LENGTH_BASE[code] + (1 << LENGTH_EXTRA[code]) && length <= MAX_MATCH; length++) LENGTH_CODE[length] = code;
+}
+LENGTH_CODE[MAX_MATCH] = 28;
+const DIST_CODE = new Uint8Array(WINDOW + 1);
+for (let code = 0; code < DIST_BASE.length; code++) DIST_CODE.fill(code, DIST_BASE[code], DIST_BASE[code] + (1 << DIST_EXTRA[code]));
+const distCode = (distance: number): number => DIST_CODE[distance];
+
+/**
+ * Working memory kept between calls: hash heads and chains (positions stored
+ * plus `base`, which moves on with every call, so that what an earlier call
+ * left reads as empty without clearing), and the stream's tokens.
+ */
+const head = new Int32Array(1 << HASH_BITS);
+const chain = new Int32Array(WINDOW);
+let base = 0;
+let tokenLengths = new Uint16Array(1 << 14);
+let tokenValues = new Uint16Array(1 << 14);
+let nextSlotAt = new Int32Array(1 << 14);
+
+/** Deflates `input` into a zlib stream, leaving `slots` (sorted, not overlapping) rewritable. */
+export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = []): SlottedStream {
+  const n = input.length;
+  if (tokenLengths.length < n + 1) {
+    tokenLengths = new Uint16Array(n + 1);
+    tokenValues = new Uint16Array(n + 1);
+  }
+  if (nextSlotAt.length < n + 1) nextSlotAt = new Int32Array(n + 1);
+  // nextSlotAt[p]: where the first slot at or after p starts (n when none); inside a slot, p itself.
+  let s = slots.length - 1;
+  for (let p = n; p >= 0; p--) {
+    while (s >= 0 && slots[s].at > p) s--;
+    nextSlotAt[p] = s >= 0 && p < slots[s].at + slots[s].width ? p : s + 1 < slots.length ? slots[s + 1].at : n;
+  }
+  const litFreq = new Uint32Array(286);
+  const distFreq = new Uint32Array(30);
+  const slotTokens: number[] = [];
+  if (base + 2 * n + WINDOW > 2 ** 30) base = 0;
+  if (base === 0) head.fill(-1);
+  base += n + WINDOW;
+  let tokens = 0;
+  let slot = 0;
+  const insert = (p: number) => {
+    if (p + MIN_MATCH > n) return;
+    const h = ((input[p] << 10) ^ (input[p + 1] << 5) ^ input[p + 2]) & ((1 << HASH_BITS) - 1);
+    chain[p & (WINDOW - 1)] = head[h];
+    head[h] = base + p;
+  };
+  for (let i = 0; i < n; ) {
+    if (slot < slots.length && i === slots[slot].at) {
+      slotTokens.push(tokens);
+      for (const end = i + slots[slot].width; i < end; i++) {
+        tokenLengths[tokens] = 0;
+        tokenValues[tokens++] = input[i];
+        litFreq[input[i]]++;
+      }
+      slot++;
+      continue;
+    }
+    const room = Math.min(MAX_MATCH, n - i, nextSlotAt[i] - i);
+    let bestLength = 0;
+    let bestDistance = 0;
+    if (room >= MIN_MATCH) {
+      const h = ((input[i] << 10) ^ (input[i + 1] << 5) ^ input[i + 2]) & ((1 << HASH_BITS) - 1);
+      let candidate = head[h] - base;
+      for (let tries = MAX_CHAIN; candidate >= 0 && i - candidate <= WINDOW && tries > 0; tries--) {
+        const limit = Math.min(room, nextSlotAt[candidate] - candidate);
+        if (limit > bestLength && input[candidate + bestLength] === input[i + bestLength]) {
+          let length = 0;
+          while (length < limit && input[candidate + length] === input[i + length]) length++;
+          if (length > bestLength) {
+            bestLength = length;
+            bestDistance = i - candidate;
+            if (length >= GOOD_MATCH || length === room) break;
+          }
+        }
+        const previous = chain[candidate & (WINDOW - 1)] - base;
+        if (previous >= candidate) break;
+        candidate = previous;
+      }
+    }
+    if (bestLength >= MIN_MATCH) {
+      tokenLengths[tokens] = bestLength;
+      tokenValues[tokens++] = bestDistance - 1;
+      litFreq[257 + LENGTH_CODE[bestLength]]++;
+      distFreq[distCode(bestDistance)]++;
+      for (const end = i + bestLength; i < end; i++) insert(i);
+    } else {
+      tokenLengths[tokens] = 0;
+      tokenValues[tokens++] = input[i];
+      litFreq[input[i]]++;
+      insert(i++);
+    }
+  }
+  litFreq[END_OF_BLOCK]++;
+  if (slots.length) for (let k = 0; k < SLOT_BYTES.length; k++) litFreq[SLOT_BYTES.charCodeAt(k)] ||= 1;
+  return writeBlock(input, tokens, litFreq, distFreq, slots, slotTokens);
+}
+
+/** A zlib stream of `input`, without slots. */
+export const deflate = (input: Uint8Array): Uint8Array => deflateWithSlots(input).bytes;
+
+/**
+ * Deflate's fixed codes (RFC 1951 3.2.6): what a small stream is written
+ * with, since working out codes of its own would cost more time than the
+ * bytes they save (a stamp writes hundreds of streams of a kilobyte or so).
+ */
+const FIXED_LITERALS = new Uint8Array(288).map((_, sym) => (sym < 144 ? 8 : sym < 256 ? 9 : sym < 280 ? 7 : 8));
+const FIXED_DISTANCES = new Uint8Array(30).fill(5);
+const FIXED_CODES = { litLengths: FIXED_LITERALS, distLengths: FIXED_DISTANCES, litCodes: canonicalCodes(FIXED_LITERALS), distCodes: canonicalCodes(FIXED_DISTANCES) };
+/** Inputs up to this size without slots take the fixed codes. */
+const SMALL_INPUT = 4096;
+
+function writeBlock(input: Uint8Array, tokens: number, litFreq: Uint32Array, distFreq: Uint32Array, slots: readonly Slot[], slotTokens: number[]): SlottedStream {
+  const fixed = slots.length === 0 && input.length <= SMALL_INPUT;
+  const litLengths = fixed ? FIXED_CODES.litLengths : huffmanLengths(litFreq, 15, 2);
+  const distLengths = fixed ? FIXED_CODES.distLengths : huffmanLengths(distFreq, 15, 1);
+  const litCodes = fixed ? FIXED_CODES.litCodes : canonicalCodes(litLengths);
+  const distCodes = fixed ? FIXED_CODES.distCodes : canonicalCodes(distLengths);
+  const out = new BitWriter(input.length + (input.length >>> 3) + 1024);
+  out.put(0x78, 8);
+  out.put(0x01, 8);
+  out.put(1, 1); // the final block
+  if (fixed) out.put(1, 2);
+  else {
+    out.put(2, 2); // dynamic Huffman codes
+    writeCodeLengths(out, litLengths, distLengths);
+  }
+  const placed: SlottedStream['slots'] = [];
+  let slot = 0;
+  let at = 0;
+  for (let t = 0; t < tokens; t++) {
+    if (slot < slots.length && t === slotTokens[slot]) placed.push({ bitAt: out.bit, bitEnd: 0, at: slots[slot].at, text: input.slice(slots[slot].at, slots[slot].at + slots[slot].width) });
+    const length = tokenLengths[t];
+    if (length === 0) {
+      const byte = tokenValues[t];
+      out.put(litCodes[byte], litLengths[byte]);
+      at++;
+    } else {
+      const code = LENGTH_CODE[length];
+      out.put(litCodes[257 + code], litLengths[257 + code]);
+      out.put(length - LENGTH_BASE[code], LENGTH_EXTRA[code]);
+      const distance = tokenValues[t] + 1;
+      const dcode = distCode(distance);
+      out.put(distCodes[dcode], distLengths[dcode]);
+      out.put(distance - DIST_BASE[dcode], DIST_EXTRA[dcode]);
+      at += length;
+    }
+    if (slot < slots.length && at === slots[slot].at + slots[slot].width && placed.length === slot + 1) placed[slot++].bitEnd = out.bit;
+  }
+  out.put(litCodes[END_OF_BLOCK], litLengths[END_OF_BLOCK]);
+  const bits = out.bit;
+  const [adlerA, adlerB] = adler32(input);
+  out.align();
+  out.put32BigEndian(((adlerB << 16) | adlerA) >>> 0);
+  const codes = new Uint16Array(256);
+  const codeLengths = new Uint8Array(256);
+  for (let k = 0; k < SLOT_BYTES.length; k++) {
+    const byte = SLOT_BYTES.charCodeAt(k);
+    codes[byte] = litCodes[byte];
+    codeLengths[byte] = litLengths[byte];
+  }
+  return { bytes: out.bytes(), bits, slots: placed, length: input.length, adlerA, adlerB, codes, codeLengths };
+}
+
+/**
+ * The stream with every slot given the bytes `fill(i)` returns (of the
+ * slot's width, drawn from SLOT_BYTES): its bits are copied around the
+ * slots, the slots' literals written anew, and the Adler-32 corrected.
+ */
+export function fillSlots(stream: SlottedStream, fill: (slot: number) => Uint8Array): Uint8Array {
+  const texts = stream.slots.map((slot, i) => {
+    const text = fill(i);
+    if (text.length !== slot.text.length) throw new RangeError(`slot ${i} holds ${slot.text.length} bytes, not ${text.length}`);
+    return text;
+  });
+  let bits = stream.bits;
+  texts.forEach((text, i) => {
+    bits -= stream.slots[i].bitEnd - stream.slots[i].bitAt;
+    for (const byte of text) {
+      if (stream.codeLengths[byte] === 0) throw new RangeError(`slot ${i} cannot hold byte ${byte}`);
+      bits += stream.codeLengths[byte];
+    }
+  });
+  const out = new BitWriter(((bits + 7) >>> 3) + 4);
+  let a = stream.adlerA;
+  let b = stream.adlerB;
+  let from = 0;
+  texts.forEach((text, i) => {
+    const slot = stream.slots[i];
+    out.copy(stream.bytes, from, slot.bitAt);
+    for (let k = 0; k < text.length; k++) {
+      out.put(stream.codes[text[k]], stream.codeLengths[text[k]]);
+      const change = text[k] - slot.text[k];
+      // Adler-32's B sums A after every byte: a byte at p counts (length − p) times.
+      a = (a + change + ADLER_MOD) % ADLER_MOD;
+      b = (b + ((change * (stream.length - slot.at - k)) % ADLER_MOD) + ADLER_MOD) % ADLER_MOD;
+    }
+    from = slot.bitEnd;
+  });
+  out.copy(stream.bytes, from, stream.bits);
+  out.align();
+  out.put32BigEndian(((b << 16) | a) >>> 0);
+  return out.bytes();
+}
+
+function adler32(data: Uint8Array): [number, number] {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length; ) {
+    // 5,552 bytes is the most that can be summed before the sums must be reduced (as zlib does).
+    for (const end = Math.min(data.length, i + 5552); i < end; i++) {
+      a += data[i];
+      b += a;
+    }
+    a %= ADLER_MOD;
+    b %= ADLER_MOD;
+  }
+  return [a, b];
+}
