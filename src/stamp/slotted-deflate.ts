@@ -61,7 +61,8 @@ for (let code = 0; code < LENGTH_BASE.length; code++) {
 LENGTH_CODE[MAX_MATCH] = 28;
 const DIST_CODE = new Uint8Array(WINDOW + 1);
 for (let code = 0; code < DIST_BASE.length; code++) DIST_CODE.fill(code, DIST_BASE[code], DIST_BASE[code] + (1 << DIST_EXTRA[code]));
-const distCode = (distance: number): number => DIST_CODE[distance];
+/** The hash of the three bytes at `i`. */
+const hashAt = (input: Uint8Array, i: number): number => ((input[i] << 10) ^ (input[i + 1] << 5) ^ input[i + 2]) & ((1 << HASH_BITS) - 1);
 
 /**
  * Working memory kept between calls: hash heads and chains (positions stored
@@ -92,36 +93,35 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
   const litFreq = new Uint32Array(286);
   const distFreq = new Uint32Array(30);
   const slotTokens: number[] = [];
-  if (base + 2 * n + WINDOW > 2 ** 30) base = 0;
+  // This call's positions are stored past every position an earlier call stored (base moves on by each call's length), so those read as negative.
+  if (base + n > 2 ** 30) base = 0;
   if (base === 0) head.fill(-1);
-  base += n + WINDOW;
   let tokens = 0;
   let slot = 0;
-  const insert = (p: number) => {
-    if (p + MIN_MATCH > n) return;
-    const h = ((input[p] << 10) ^ (input[p + 1] << 5) ^ input[p + 2]) & ((1 << HASH_BITS) - 1);
-    chain[p & (WINDOW - 1)] = head[h];
-    head[h] = base + p;
-  };
+  // The hot loop reads locals, not the module's variables.
+  const lengths = tokenLengths;
+  const values = tokenValues;
+  const nextSlot = nextSlotAt;
+  const offset = base;
   for (let i = 0; i < n; ) {
     if (slot < slots.length && i === slots[slot].at) {
       slotTokens.push(tokens);
       for (const end = i + slots[slot].width; i < end; i++) {
-        tokenLengths[tokens] = 0;
-        tokenValues[tokens++] = input[i];
+        lengths[tokens] = 0;
+        values[tokens++] = input[i];
         litFreq[input[i]]++;
       }
       slot++;
       continue;
     }
-    const room = Math.min(MAX_MATCH, n - i, nextSlotAt[i] - i);
+    // No match runs into a slot, or past the end (nextSlot is at most n).
+    const room = Math.min(MAX_MATCH, nextSlot[i] - i);
     let bestLength = 0;
     let bestDistance = 0;
     if (room >= MIN_MATCH) {
-      const h = ((input[i] << 10) ^ (input[i + 1] << 5) ^ input[i + 2]) & ((1 << HASH_BITS) - 1);
-      let candidate = head[h] - base;
+      let candidate = head[hashAt(input, i)] - offset;
       for (let tries = MAX_CHAIN; candidate >= 0 && i - candidate <= WINDOW && tries > 0; tries--) {
-        const limit = Math.min(room, nextSlotAt[candidate] - candidate);
+        const limit = Math.min(room, nextSlot[candidate] - candidate);
         if (limit > bestLength && input[candidate + bestLength] === input[i + bestLength]) {
           let length = 0;
           while (length < limit && input[candidate + length] === input[i + length]) length++;
@@ -131,24 +131,36 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
             if (length >= GOOD_MATCH || length === room) break;
           }
         }
-        const previous = chain[candidate & (WINDOW - 1)] - base;
+        const previous = chain[candidate & (WINDOW - 1)] - offset;
         if (previous >= candidate) break;
         candidate = previous;
       }
     }
     if (bestLength >= MIN_MATCH) {
-      tokenLengths[tokens] = bestLength;
-      tokenValues[tokens++] = bestDistance - 1;
+      lengths[tokens] = bestLength;
+      values[tokens++] = bestDistance - 1;
       litFreq[257 + LENGTH_CODE[bestLength]]++;
-      distFreq[distCode(bestDistance)]++;
-      for (const end = i + bestLength; i < end; i++) insert(i);
+      distFreq[DIST_CODE[bestDistance]]++;
+      const end = i + bestLength;
+      for (const last = Math.min(end, n - MIN_MATCH + 1); i < last; i++) {
+        const h = hashAt(input, i);
+        chain[i & (WINDOW - 1)] = head[h];
+        head[h] = offset + i;
+      }
+      i = end;
     } else {
-      tokenLengths[tokens] = 0;
-      tokenValues[tokens++] = input[i];
+      lengths[tokens] = 0;
+      values[tokens++] = input[i];
       litFreq[input[i]]++;
-      insert(i++);
+      if (i + MIN_MATCH <= n) {
+        const h = hashAt(input, i);
+        chain[i & (WINDOW - 1)] = head[h];
+        head[h] = offset + i;
+      }
+      i++;
     }
   }
+  base += n;
   litFreq[END_OF_BLOCK]++;
   if (slots.length) for (let k = 0; k < SLOT_BYTES.length; k++) litFreq[SLOT_BYTES.charCodeAt(k)] ||= 1;
   return writeBlock(input, tokens, litFreq, distFreq, slots, slotTokens);
@@ -198,7 +210,7 @@ function writeBlock(input: Uint8Array, tokens: number, litFreq: Uint32Array, dis
       out.put(litCodes[257 + code], litLengths[257 + code]);
       out.put(length - LENGTH_BASE[code], LENGTH_EXTRA[code]);
       const distance = tokenValues[t] + 1;
-      const dcode = distCode(distance);
+      const dcode = DIST_CODE[distance];
       out.put(distCodes[dcode], distLengths[dcode]);
       out.put(distance - DIST_BASE[dcode], DIST_EXTRA[dcode]);
       at += length;
