@@ -10,6 +10,7 @@
  * bound to the edition's SHA-256: a plan of other bytes is not used.
  */
 import type { PDFDocument } from '@cantoo/pdf-lib';
+import { z } from 'zod';
 import { joinBytes } from '../bytes.ts';
 import { codedLines, LEVEL, lineShift, textLines } from './pdf-layout-layer.ts';
 import { markPlaces } from './pdf-mark-layer.ts';
@@ -137,8 +138,10 @@ export function decodePlan(bytes: Uint8Array | null, edition: string, pageCount:
   if (!bytes || bytes.length < 8 || decoder.decode(bytes.subarray(0, 4)) !== MAGIC) return null;
   try {
     const jsonLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4);
-    const header = JSON.parse(decoder.decode(bytes.subarray(8, 8 + jsonLength))) as EncodedPlan;
-    if (header.edition !== edition || header.pages.length !== pageCount) return null;
+    const parsed = encodedPlanSchema.safeParse(JSON.parse(decoder.decode(bytes.subarray(8, 8 + jsonLength))));
+    if (!parsed.success) return null;
+    const header = parsed.data;
+    if (header.edition !== edition || header.pages.length !== pageCount || !header.pages.every(addsUp)) return null;
     let at = 8 + jsonLength;
     const pages = header.pages.map(({ drawing, baselines, marks }): PagePlan => {
       const plan: PagePlan = {
@@ -160,7 +163,6 @@ export function decodePlan(bytes: Uint8Array | null, edition: string, pageCount:
         codeLengths,
         slots: drawing.slots.map(([bitAt, bitEnd, slotAt, text]) => ({ bitAt, bitEnd, at: slotAt, text: encoder.encode(text) })),
       };
-      if (plan.drawing.slots.length !== plan.baselines.length || drawing.bits > drawing.byteLength * 8) throw new RangeError('a page plan does not add up');
       return plan;
     });
     return at === bytes.length ? { edition, pages } : null;
@@ -171,12 +173,51 @@ export function decodePlan(bytes: Uint8Array | null, edition: string, pageCount:
 
 const SLOT_BYTES_CODES = [...SLOT_BYTES].map((ch) => ch.charCodeAt(0));
 
-/** The header of an encoded plan, as encodePlan writes it. */
-interface EncodedPlan {
-  edition: string;
-  pages: {
-    drawing: { byteLength: number; bits: number; length: number; adler: [number, number]; codes: [number, number][]; slots: [number, number, number, string][] } | null;
-    baselines: number[];
-    marks: number[];
-  }[];
+const count = z.number().int().nonnegative();
+const adlerSum = z.number().int().nonnegative().lt(65521);
+/** A page's numbers: finite (JSON's 1e999 reads as Infinity). */
+const finite = z.number().finite();
+
+/**
+ * The header of an encoded plan, as encodePlan writes it: checked whole when
+ * read back, since every buyer's copy is made from it (a plan with a number
+ * out of place would write a broken page, or stop the stamp).
+ */
+const encodedPlanSchema = z.object({
+  edition: z.string(),
+  pages: z.array(
+    z.object({
+      drawing: z
+        .object({
+          byteLength: count,
+          bits: count,
+          length: count,
+          adler: z.tuple([adlerSum, adlerSum]),
+          codes: z.array(z.tuple([count, z.number().int().min(1).max(15)]).refine(([code, bits]) => code < 1 << bits)).length(SLOT_BYTES.length),
+          slots: z.array(z.tuple([count, count, count, z.string().min(1).refine((text) => [...text].every((ch) => SLOT_BYTES.includes(ch)))])),
+        })
+        .nullable(),
+      baselines: z.array(finite),
+      marks: z.array(finite),
+    }),
+  ),
+});
+
+/** Whether a page's parts agree: a baseline and coded line per slot, slots in order inside the drawing's bits and input, each as many bits as its text's codes, marks in threes. */
+function addsUp({ drawing, baselines, marks }: z.infer<typeof encodedPlanSchema>['pages'][number]): boolean {
+  const lines = baselines.filter((_, i) => i % 2 === 1);
+  const markLines = marks.filter((_, i) => i % 3 === 2);
+  if (marks.length % 3 !== 0 || !markLines.every((line) => Number.isInteger(line) && line >= -1)) return false;
+  if (!lines.every((line) => Number.isInteger(line) && line >= 0)) return false;
+  if (!drawing) return baselines.length === 0;
+  if (baselines.length !== 2 * drawing.slots.length || drawing.bits > drawing.byteLength * 8) return false;
+  let bit = 0;
+  let at = 0;
+  for (const [bitAt, bitEnd, slotAt, text] of drawing.slots) {
+    const textBits = [...text].reduce((sum, ch) => sum + drawing.codes[SLOT_BYTES.indexOf(ch)][1], 0);
+    if (bitAt < bit || bitEnd - bitAt !== textBits || slotAt < at) return false;
+    bit = bitEnd;
+    at = slotAt + text.length;
+  }
+  return bit <= drawing.bits && at <= drawing.length;
 }

@@ -12,6 +12,9 @@ import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { stampEpub } from '../../../src/stamp/epub.ts';
 import { stampPdf } from '../../../src/stamp/pdf.ts';
+import { decodePlan } from '../../../src/stamp/pdf-stamp-plan.ts';
+import { joinBytes } from '../../../src/bytes.ts';
+import { sha256Hex } from '../../../src/crypto.ts';
 import { epubcheck, EPUBCHECK_CLEAN } from '../../support/epubcheck.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 
@@ -148,6 +151,38 @@ describe("the PDF edition's stamp plan", () => {
     expect(first).toEqual(await stampPdf(pdf.bytes, licence));
     expect(later).toEqual(await stampPdf(pdf.bytes, other));
     expect(later).not.toEqual(first);
+  });
+
+  it('is worked out again when the one kept is damaged: a number out of place would break a page of every copy, or stop the stamp', async () => {
+    let kept: Uint8Array | null = null;
+    const fresh = await stampPdf(pdf.bytes, licence, { plan: { read: async () => null, write: async (bytes: Uint8Array) => void (kept = bytes) } });
+    const plan = kept!;
+    const jsonLength = new DataView(plan.buffer, plan.byteOffset).getUint32(4);
+    const header = JSON.parse(new TextDecoder().decode(plan.subarray(8, 8 + jsonLength)));
+    const page = header.pages.findIndex((p: { drawing: unknown }) => p.drawing);
+    // The same plan with one number of its first moved page's header changed.
+    const damaged = (edit: (page: { drawing: { bits: number; codes: number[][]; slots: [number, number, number, string][] }; baselines: number[]; marks: (number | null)[] }) => void) => {
+      const copy = structuredClone(header);
+      edit(copy.pages[page]);
+      const json = new TextEncoder().encode(JSON.stringify(copy));
+      const length = new Uint8Array(4);
+      new DataView(length.buffer).setUint32(0, json.length);
+      return joinBytes([plan.subarray(0, 4), length, json, plan.subarray(8 + jsonLength)]);
+    };
+    const edition = await sha256Hex(pdf.bytes);
+    const markWithoutX = damaged((p) => void (p.marks[0] = null));
+    const damages = {
+      'a mark without x': markWithoutX,
+      "a slot's digit without a code": damaged((p) => void (p.drawing.codes[5][1] = 0)),
+      'a slot wider than its bits': damaged((p) => void (p.drawing.slots[0][3] = ` ${p.drawing.slots[0][3]}`)),
+      'a slot past the end of the drawing': damaged((p) => void (p.drawing.slots[0][0] = p.drawing.bits + 8)),
+      'a coded line numbered 1.5': damaged((p) => void (p.baselines[1] = 1.5)),
+    };
+    for (const [name, bytes] of Object.entries(damages)) expect(decodePlan(bytes, edition, pdf.pages!), name).toBeNull();
+    let remade: Uint8Array | null = null;
+    const stamped = await stampPdf(pdf.bytes, licence, { plan: { read: async () => markWithoutX, write: async (bytes: Uint8Array) => void (remade = bytes) } });
+    expect(Buffer.from(stamped).equals(fresh), 'the stamp with a damaged plan kept is the fresh one').toBe(true);
+    expect(Buffer.from(remade!).equals(plan)).toBe(true);
   });
 });
 
