@@ -242,7 +242,12 @@ export class Downloads {
         const object = await this.bucket.get(stampPlanKey(originalKey));
         return object ? new Uint8Array(await object.arrayBuffer()) : null;
       },
-      write: async (bytes) => void (await this.bucket.put(stampPlanKey(originalKey), bytes)),
+      // Keeping the plan only saves later buyers time: a store that fails it does not fail this buyer's download.
+      write: (bytes) =>
+        this.bucket.put(stampPlanKey(originalKey), bytes).then(
+          () => undefined,
+          (err) => console.error(`could not keep the stamp plan of ${originalKey}`, err),
+        ),
     };
     const stamped = await (await format.stamper()).stamp(bytes, licence, { line: this.config.LICENCE_LINE, font, plan });
     const copy: StampedCopy = {

@@ -1,4 +1,4 @@
-import { deflateSync } from 'fflate';
+import { deflateRaw } from '../deflate/compress.ts';
 import type { DeflateRaw } from '../formats/writer.ts';
 import { joinBytes } from '../bytes.ts';
 
@@ -10,12 +10,12 @@ export interface ZipEntry {
 }
 
 /**
- * fflate's DEFLATE at zlib's default level: runs everywhere. A runtime with a
- * native one passes it instead (the CLI passes Node's zlib, which does in
- * 20 ms what fflate does in 70 ms warm and 200–300 ms in a fresh process,
- * while V8 compiles it).
+ * Our own deflate (src/deflate): runs everywhere and keeps its tables from
+ * entry to entry. A runtime with a native one passes it instead (the CLI
+ * passes Node's zlib, which does in 20 ms what a JavaScript deflate does in
+ * 60–70 ms warm, more in a fresh process while V8 compiles it).
  */
-const portableDeflate: DeflateRaw = (data) => deflateSync(data, { level: 6 });
+const portableDeflate: DeflateRaw = deflateRaw;
 
 const UTF8_NAMES = 0x0800;
 const STORE = 0;

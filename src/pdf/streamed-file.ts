@@ -2,6 +2,7 @@ import {
   PDFCatalog,
   PDFHeader,
   PDFInvalidObject,
+  PDFName,
   PDFObjectStream,
   PDFPageLeaf,
   PDFPageTree,
@@ -11,6 +12,7 @@ import {
   type PDFObject,
   type PDFRef,
 } from '@cantoo/pdf-lib';
+import { flateStream } from '../deflate/pdf-stream.ts';
 
 /** Objects per object stream, as pdf-lib's own writer groups them. */
 const OBJECTS_PER_STREAM = 50;
@@ -130,7 +132,7 @@ export class StreamedPdf {
       rows[at++] = index >> 8;
       rows[at++] = index & 0xff;
     }
-    const xref = this.context.flateStream(rows, { Type: 'XRef', Size: count, W: [1, width, 2], ...trailer });
+    const xref = flateStream(this.context, rows, { Type: 'XRef', Size: count, W: [1, width, 2], ...trailer });
     this.append(indirectObjectBytes(xrefRef, xref));
     const end = PDFTrailer.forLastCrossRefSectionOffset(xrefOffset);
     const tail = new Uint8Array(end.sizeInBytes());
@@ -145,7 +147,8 @@ export class StreamedPdf {
     const ref = this.context.nextRef();
     this.batch.forEach(([member], i) => this.record(member.objectNumber, XREF_IN_STREAM, ref.objectNumber, i));
     // The object stream reads only each member's object number.
-    const stream = PDFObjectStream.withContextAndObjects(this.context, this.batch as [PDFRef, PDFObject][], true);
+    const plain = PDFObjectStream.withContextAndObjects(this.context, this.batch as [PDFRef, PDFObject][], false);
+    const stream = flateStream(this.context, plain.getUnencodedContents(), { Type: 'ObjStm', N: this.batch.length, First: plain.dict.get(PDFName.of('First')) });
     this.batch = [];
     this.record(ref.objectNumber, XREF_AT_OFFSET, this.size, 0);
     this.append(indirectObjectBytes(ref, stream));

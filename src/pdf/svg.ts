@@ -1,6 +1,7 @@
 import { PDFArray, PDFContentStream, PDFName, PDFPage, PDFRef, type PDFDocument, type PDFFont } from '@cantoo/pdf-lib';
 import { spellOutSvgAttributes } from './svg-attributes.ts';
 import { joinBytes } from '../bytes.ts';
+import { flateStream } from '../deflate/pdf-stream.ts';
 
 /** The faces SVG `<text>` is set in: every font family maps to Noto Sans TC, so CJK labels are never tofu. */
 export interface SvgFonts {
@@ -37,7 +38,7 @@ export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number,
       if (!(stream instanceof PDFContentStream)) throw new Error('the drawing left an unexpected content stream');
       return stream.getUnencodedContents();
     });
-    const form = pdf.context.flateStream(joinBytes([...operators, new Uint8Array()], 0x0a), {
+    const form = flateStream(pdf.context, joinBytes([...operators, new Uint8Array()], 0x0a), {
       Type: 'XObject',
       Subtype: 'Form',
       FormType: 1,

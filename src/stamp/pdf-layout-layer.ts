@@ -131,7 +131,21 @@ const scramble = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>> 29) & 
  * How far coded line n moves for a purchase's symbols (markSymbols), in
  * points, to two decimals as the writer's baselines are.
  */
-export const lineShift = (n: number, symbols: number[]): number => Math.round(LEVEL * LEVELS[symbols[n % symbols.length] ^ scramble(n)] * 100) / 100;
+export const lineShift = (n: number, symbols: number[]): number => SHIFTS[symbols[n % symbols.length] ^ scramble(n)];
+
+/** The four shifts a coded line may take, in points, to two decimals as the writer's baselines are. */
+export const SHIFTS = LEVELS.map((level) => Math.round(LEVEL * level * 100) / 100);
+
+/** Every run on a coded line, with that line's number: the runs a stamp moves. */
+export function runsOfCodedLines(pages: TextLine[][]): Map<ShownRun, number> {
+  const coded = codedLines(pages);
+  const runs = new Map<ShownRun, number>();
+  for (const line of pages.flat()) {
+    const place = coded.get(line.key);
+    if (place) for (const run of line.runs) runs.set(run, place.index);
+  }
+  return runs;
+}
 
 /** What a copy's lines told: the purchase, and how many lines carried it. */
 export interface LayoutFinding {

@@ -13,6 +13,7 @@
  * then reads the names. Marks are Artifacts: assistive technology skips them.
  */
 import { PDFName, type PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
+import { flateStream } from '../deflate/pdf-stream.ts';
 import { endOf, type ShownRun } from './pdf-text.ts';
 import { MARK_ALPHABET } from './text-mark.ts';
 
@@ -46,7 +47,7 @@ function markFont(doc: PDFDocument): PDFRef {
       LastChar: FIRST_CODE + MARK_ALPHABET.length - 1,
       Widths: MARK_ALPHABET.map(() => 1000),
       Resources: {},
-      ToUnicode: ctx.register(ctx.flateStream(cmap)),
+      ToUnicode: ctx.register(flateStream(ctx, cmap)),
     }),
   );
 }

@@ -15,7 +15,7 @@
  */
 import { PDFArray, PDFContext, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectParser, PDFObjectStream, PDFObjectStreamParser, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@cantoo/pdf-lib';
 import { includesAscii, joinBytes } from '../bytes.ts';
-import { deflate } from './slotted-deflate.ts';
+import { deflate } from '../deflate/compress.ts';
 import { streamBytes, OWN_FILE } from './pdf-syntax.ts';
 
 /** Where each object of the edition is: written plainly at a byte range, or packed in an object stream at an index. */

@@ -1,7 +1,7 @@
 /**
  * What every buyer's stamp of one PDF edition shares, worked out once per
  * edition: each page's drawing compressed with a slot at every coded line's
- * baseline number (slotted-deflate.ts), the coded line each slot moves, and
+ * baseline number (src/deflate/compress.ts), the coded line each slot moves, and
  * the places of the text layer's marks. A buyer's stamp fills the slots with
  * the purchase's shifts and draws the marks there: no page is read, inflated
  * or deflated for a buyer.
@@ -12,11 +12,11 @@
 import type { PDFDocument } from '@cantoo/pdf-lib';
 import { z } from 'zod';
 import { joinBytes } from '../bytes.ts';
-import { codedLines, LEVEL, lineShift, textLines } from './pdf-layout-layer.ts';
+import { lineShift, runsOfCodedLines, SHIFTS, textLines } from './pdf-layout-layer.ts';
 import { markPlaces } from './pdf-mark-layer.ts';
 import { readOwnPage, type OwnRun } from './pdf-own-text.ts';
 import type { FontReader } from './pdf-fonts.ts';
-import { deflateWithSlots, fillSlots, SLOT_BYTES, type SlottedStream } from './slotted-deflate.ts';
+import { deflateWithSlots, fillSlots, SLOT_BYTES, type SlottedStream } from '../deflate/compress.ts';
 
 /** One page's share of a plan. */
 export interface PagePlan {
@@ -38,25 +38,24 @@ export interface StampPlan {
 }
 
 const MAGIC = 'BSP1';
+/**
+ * What a plan means: raise it whenever plans are worked out differently
+ * (coded lines, shifts, mark places, slots, the format), so that the plans an
+ * older deploy kept in R2 are made again rather than used.
+ */
+const PLAN_VERSION = 1;
+const SLOT_BYTES_CODES = [...SLOT_BYTES].map((ch) => ch.charCodeAt(0));
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 const OPEN = encoder.encode('q\n');
 const CLOSE = encoder.encode('\nQ\n');
-/** The four shifts a baseline may take, in units of LEVEL (pdf-layout-layer.ts). */
-const SHIFT_LEVELS = [-3, -1, 1, 3];
 const baseline = (y: number): string => (Math.round(y * 100) / 100).toFixed(2);
 
 /** Works out the plan for an edition (loaded as `doc`, whose bytes hash to `edition`). */
 export function planPdfStamp(doc: PDFDocument, edition: string): StampPlan {
   const fonts = new Map<unknown, FontReader>();
   const pages = doc.getPages().map((page) => readOwnPage(doc, page, fonts));
-  const lines = pages.map((page) => textLines(page.runs));
-  const coded = codedLines(lines);
-  const lineOf = new Map<OwnRun, number>();
-  for (const line of lines.flat()) {
-    const place = coded.get(line.key);
-    if (place) for (const run of line.runs) lineOf.set(run as OwnRun, place.index);
-  }
+  const lineOf = runsOfCodedLines(pages.map((page) => textLines(page.runs)));
   return {
     edition,
     pages: pages.map((page) => {
@@ -73,7 +72,7 @@ export function planPdfStamp(doc: PDFDocument, edition: string): StampPlan {
         const line = movable(run);
         if (line < 0 || run.baselineAt < from) continue;
         // The slot holds the baseline and any shift of it at one width, padded with spaces before it.
-        const width = Math.max(...[0, ...SHIFT_LEVELS].map((level) => baseline(run.y + level * LEVEL).length));
+        const width = Math.max(...[0, ...SHIFTS].map((shift) => baseline(run.y + shift).length));
         parts.push(page.bytes.subarray(from, run.baselineAt));
         at += run.baselineAt - from;
         slots.push({ at, width });
@@ -109,6 +108,7 @@ export const shiftedMarks = (page: PagePlan, symbols: number[]): { x: number; y:
  */
 export function encodePlan(plan: StampPlan): Uint8Array {
   const header = {
+    version: PLAN_VERSION,
     edition: plan.edition,
     pages: plan.pages.map(({ drawing, baselines, marks }) => ({
       drawing: drawing && {
@@ -171,8 +171,6 @@ export function decodePlan(bytes: Uint8Array | null, edition: string, pageCount:
   }
 }
 
-const SLOT_BYTES_CODES = [...SLOT_BYTES].map((ch) => ch.charCodeAt(0));
-
 const count = z.number().int().nonnegative();
 const adlerSum = z.number().int().nonnegative().lt(65521);
 /** A page's numbers: finite (JSON's 1e999 reads as Infinity). */
@@ -184,6 +182,7 @@ const finite = z.number().finite();
  * out of place would write a broken page, or stop the stamp).
  */
 const encodedPlanSchema = z.object({
+  version: z.literal(PLAN_VERSION),
   edition: z.string(),
   pages: z.array(
     z.object({
@@ -210,6 +209,7 @@ function addsUp({ drawing, baselines, marks }: z.infer<typeof encodedPlanSchema>
   if (marks.length % 3 !== 0 || !markLines.every((line) => Number.isInteger(line) && line >= -1)) return false;
   if (!lines.every((line) => Number.isInteger(line) && line >= 0)) return false;
   if (!drawing) return baselines.length === 0;
+  if (drawing.slots.length === 0) return false;
   if (baselines.length !== 2 * drawing.slots.length || drawing.bits > drawing.byteLength * 8) return false;
   let bit = 0;
   let at = 0;

@@ -26,7 +26,7 @@ import type { FontReader } from './pdf-fonts.ts';
 import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
 import { isMarkable, markSymbols, textMark } from './text-mark.ts';
-import { deflate } from './slotted-deflate.ts';
+import { deflatedStream, flateStream } from '../deflate/pdf-stream.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
 
 const FOOTER_SIZE = 6.5;
@@ -34,7 +34,6 @@ const FOOTER_SIZE = 6.5;
 const FOOTER_BASELINE = 11;
 const INFO_ORDER = 'BinderyOrder';
 const INFO_MARK = 'BinderyLicence';
-const ENCODER = new TextEncoder();
 /** Real XMP packets are kilobytes; a bigger one is taken to carry no licence rather than inflated. */
 const MAX_XMP_BYTES = 4 * 1024 * 1024;
 /**
@@ -74,9 +73,9 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   let isolation: Isolation | undefined;
   doc.getPages().forEach((page, i) => {
     const drawing = plan && shiftedDrawing(plan.pages[i], symbols);
-    const stamp = deflatedStream(doc, ENCODER.encode(`${marks?.[i] ? `q\n${marks[i]}\nQ\n` : ''}${lines[i]}`));
+    const stamp = doc.context.register(flateStream(doc.context, `${marks?.[i] ? `q\n${marks[i]}\nQ\n` : ''}${lines[i]}`));
     // A page whose lines move gets its drawing anew (bracketed in q … Q, so whatever graphics state it leaves cannot move the stamp), then the stamp.
-    if (drawing) replaceContent(doc, page, [deflatedStream(doc, drawing, true), stamp], pagesDrawing, edits);
+    if (drawing) replaceContent(doc, page, [doc.context.register(deflatedStream(doc.context, drawing)), stamp], pagesDrawing, edits);
     else {
       isolation ??= { save: doc.context.register(doc.context.stream('q')), restore: doc.context.register(doc.context.stream('Q')) };
       isolatePageContent(doc, page, isolation);
@@ -102,10 +101,6 @@ async function editionPlan(bytes: Uint8Array, doc: PDFDocument, store: StampOpti
   return plan;
 }
 
-/** A registered FlateDecode stream of `data`: deflated here, or already a zlib stream. */
-function deflatedStream(doc: PDFDocument, data: Uint8Array, deflated = false): PDFRef {
-  return doc.context.register(doc.context.stream(deflated ? data : deflate(data), { Filter: 'FlateDecode' }));
-}
 
 /** Object numbers of the edition the stamp rewrote in place, and those it dropped. */
 interface ObjectEdits {

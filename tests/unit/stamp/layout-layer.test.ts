@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FontReader } from '../../../src/stamp/pdf-fonts.ts';
-import { codedLines, LEVEL, lineShift, readLayout, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
+import { codedLines, LEVEL, lineShift, readLayout, runsOfCodedLines, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
 import { markSymbols } from '../../../src/stamp/text-mark.ts';
 import type { ShownRun } from '../../../src/stamp/pdf-text.ts';
 
@@ -20,13 +20,8 @@ const editionLines = edition.map(textLines);
 
 /** How far each run of the edition moves for a purchase: its coded line's shift (as the stamp plan moves it). */
 function layoutShifts(lines: TextLine[][], purchaseId: string): Map<ShownRun, number> {
-  const coded = codedLines(lines);
-  const shifts = new Map<ShownRun, number>();
-  for (const line of lines.flat()) {
-    const place = coded.get(line.key);
-    if (place) for (const r of line.runs) shifts.set(r, lineShift(place.index, markSymbols(purchaseId)));
-  }
-  return shifts;
+  const symbols = markSymbols(purchaseId);
+  return new Map([...runsOfCodedLines(lines)].map(([r, line]) => [r, lineShift(line, symbols)]));
 }
 
 /** A copy of the edition for a purchase, its baselines put through `transform` (what a rewriting tool does to them). */

@@ -1,7 +1,7 @@
 /**
  * Deflate's codes and bits (RFC 1951): Huffman code lengths limited to a
  * maximum, canonical codes, the dynamic block header, and a writer of bits
- * least significant first — what slotted-deflate.ts writes its streams with.
+ * least significant first — what compress.ts writes its streams with.
  */
 
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];

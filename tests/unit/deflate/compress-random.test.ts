@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflate, deflateWithSlots, fillSlots, SLOT_BYTES, type Slot } from '../../../src/stamp/slotted-deflate.ts';
+import { deflate, deflateWithSlots, fillSlots, SLOT_BYTES, type Slot } from '../../../src/deflate/compress.ts';
 
 const encoder = new TextEncoder();
 // Buffers are compared with equals: a deep compare of thousands of 70 KB arrays costs seconds.

@@ -6,11 +6,16 @@
  * baseline numbers this way: every buyer's copy of a page costs a copy of
  * its compressed bits, not a deflate (docs/decisions.md).
  *
- * The compressor is greedy LZ77 over a 32 KB window with hash chains, and
- * one dynamic Huffman block; its tables are kept from call to call (a
- * stamp compresses hundreds of small streams).
+ * The compressor is LZ77 over a 32 KB window with hash chains and one step
+ * of lazy matching (as zlib's middle levels), then one Huffman block: codes
+ * of its own, or deflate's fixed codes for a small stream. Its hash tables
+ * are kept from call to call: a book is hundreds of small streams.
+ *
+ * It is also the compressor of every stream Bindery writes — the PDF
+ * writer's pages, object streams and cross-reference stream, the EPUB's zip
+ * entries — where fflate and pdf-lib allocate ~200 KB of tables per stream.
  */
-import { BitWriter, canonicalCodes, huffmanLengths, writeCodeLengths } from './deflate-codes.ts';
+import { BitWriter, canonicalCodes, huffmanLengths, writeCodeLengths } from './huffman.ts';
 
 /** A range of the input to keep rewritable: `at` and `width` in bytes. */
 export interface Slot {
@@ -65,30 +70,44 @@ for (let code = 0; code < DIST_BASE.length; code++) DIST_CODE.fill(code, DIST_BA
 const hashAt = (input: Uint8Array, i: number): number => ((input[i] << 10) ^ (input[i + 1] << 5) ^ input[i + 2]) & ((1 << HASH_BITS) - 1);
 
 /**
- * Working memory kept between calls: hash heads and chains (positions stored
- * plus `base`, which moves on with every call, so that what an earlier call
- * left reads as empty without clearing), and the stream's tokens.
+ * Hash heads and chains, kept between calls: positions are stored plus
+ * `base`, which moves on by each call's length, so that what an earlier call
+ * left reads as empty without clearing.
  */
 const head = new Int32Array(1 << HASH_BITS);
 const chain = new Int32Array(WINDOW);
 let base = 0;
-let tokenLengths = new Uint16Array(1 << 14);
-let tokenValues = new Uint16Array(1 << 14);
-let nextSlotAt = new Int32Array(1 << 14);
+/** A match this long or longer is taken at once; a shorter one only when the next position has none longer (lazy matching). */
+const LAZY_MATCH = 8;
+
+/** Per input byte: its token's length (0: a literal) and value (the byte, or the distance − 1), and where the next slot starts. */
+interface Working {
+  lengths: Uint16Array;
+  values: Uint16Array;
+  nextSlot: Int32Array;
+}
+/** Inputs up to this length reuse one set of working arrays (2 MB at most); a longer one gets its own, so one large stream does not hold megabytes for the isolate's life. */
+const KEPT_INPUT = 1 << 18;
+let kept: Working = workingArrays(1 << 14);
+
+function workingArrays(length: number): Working {
+  return { lengths: new Uint16Array(length), values: new Uint16Array(length), nextSlot: new Int32Array(length) };
+}
 
 /** Deflates `input` into a zlib stream, leaving `slots` (sorted, not overlapping) rewritable. */
 export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = []): SlottedStream {
   const n = input.length;
-  if (tokenLengths.length < n + 1) {
-    tokenLengths = new Uint16Array(n + 1);
-    tokenValues = new Uint16Array(n + 1);
+  let working = kept;
+  if (working.lengths.length < n + 1) {
+    working = workingArrays(n + 1);
+    if (n <= KEPT_INPUT) kept = working;
   }
-  if (nextSlotAt.length < n + 1) nextSlotAt = new Int32Array(n + 1);
-  // nextSlotAt[p]: where the first slot at or after p starts (n when none); inside a slot, p itself.
+  const { lengths, values, nextSlot } = working;
+  // nextSlot[p]: where the first slot at or after p starts (n when none); inside a slot, p itself.
   let s = slots.length - 1;
   for (let p = n; p >= 0; p--) {
     while (s >= 0 && slots[s].at > p) s--;
-    nextSlotAt[p] = s >= 0 && p < slots[s].at + slots[s].width ? p : s + 1 < slots.length ? slots[s + 1].at : n;
+    nextSlot[p] = s >= 0 && p < slots[s].at + slots[s].width ? p : s + 1 < slots.length ? slots[s + 1].at : n;
   }
   const litFreq = new Uint32Array(286);
   const distFreq = new Uint32Array(30);
@@ -98,76 +117,95 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
   if (base === 0) head.fill(-1);
   let tokens = 0;
   let slot = 0;
-  // The hot loop reads locals, not the module's variables.
-  const lengths = tokenLengths;
-  const values = tokenValues;
-  const nextSlot = nextSlotAt;
   const offset = base;
+  /** Positions below this one are in the hash chains. */
+  let inserted = 0;
+  const insertUpTo = (end: number) => {
+    for (const last = Math.min(end, n - MIN_MATCH + 1); inserted < last; inserted++) {
+      const h = hashAt(input, inserted);
+      chain[inserted & (WINDOW - 1)] = head[h];
+      head[h] = offset + inserted;
+    }
+  };
+  const literal = (i: number) => {
+    lengths[tokens] = 0;
+    values[tokens++] = input[i];
+    litFreq[input[i]]++;
+  };
   for (let i = 0; i < n; ) {
     if (slot < slots.length && i === slots[slot].at) {
       slotTokens.push(tokens);
-      for (const end = i + slots[slot].width; i < end; i++) {
-        lengths[tokens] = 0;
-        values[tokens++] = input[i];
-        litFreq[input[i]]++;
-      }
+      for (const end = i + slots[slot].width; i < end; i++) literal(i);
+      inserted = Math.max(inserted, i);
       slot++;
       continue;
     }
-    // No match runs into a slot, or past the end (nextSlot is at most n).
-    const room = Math.min(MAX_MATCH, nextSlot[i] - i);
-    let bestLength = 0;
-    let bestDistance = 0;
-    if (room >= MIN_MATCH) {
-      let candidate = head[hashAt(input, i)] - offset;
-      for (let tries = MAX_CHAIN; candidate >= 0 && i - candidate <= WINDOW && tries > 0; tries--) {
-        const limit = Math.min(room, nextSlot[candidate] - candidate);
-        if (limit > bestLength && input[candidate + bestLength] === input[i + bestLength]) {
-          let length = 0;
-          while (length < limit && input[candidate + length] === input[i + length]) length++;
-          if (length > bestLength) {
-            bestLength = length;
-            bestDistance = i - candidate;
-            if (length >= GOOD_MATCH || length === room) break;
-          }
-        }
-        const previous = chain[candidate & (WINDOW - 1)] - offset;
-        if (previous >= candidate) break;
-        candidate = previous;
+    let match = longestMatch(input, i, nextSlot, offset);
+    if (match !== 0 && match >>> 16 < LAZY_MATCH && i + 1 < n) {
+      insertUpTo(i + 1);
+      const next = longestMatch(input, i + 1, nextSlot, offset);
+      if (next >>> 16 > match >>> 16) {
+        literal(i++);
+        match = next;
       }
     }
-    if (bestLength >= MIN_MATCH) {
-      lengths[tokens] = bestLength;
-      values[tokens++] = bestDistance - 1;
-      litFreq[257 + LENGTH_CODE[bestLength]]++;
-      distFreq[DIST_CODE[bestDistance]]++;
-      const end = i + bestLength;
-      for (const last = Math.min(end, n - MIN_MATCH + 1); i < last; i++) {
-        const h = hashAt(input, i);
-        chain[i & (WINDOW - 1)] = head[h];
-        head[h] = offset + i;
-      }
-      i = end;
-    } else {
-      lengths[tokens] = 0;
-      values[tokens++] = input[i];
-      litFreq[input[i]]++;
-      if (i + MIN_MATCH <= n) {
-        const h = hashAt(input, i);
-        chain[i & (WINDOW - 1)] = head[h];
-        head[h] = offset + i;
-      }
-      i++;
+    if (match === 0) {
+      literal(i);
+      insertUpTo(++i);
+      continue;
     }
+    const length = match >>> 16;
+    const distance = (match & 0xffff) + 1;
+    lengths[tokens] = length;
+    values[tokens++] = distance - 1;
+    litFreq[257 + LENGTH_CODE[length]]++;
+    distFreq[DIST_CODE[distance]]++;
+    insertUpTo((i += length));
   }
   base += n;
   litFreq[END_OF_BLOCK]++;
   if (slots.length) for (let k = 0; k < SLOT_BYTES.length; k++) litFreq[SLOT_BYTES.charCodeAt(k)] ||= 1;
-  return writeBlock(input, tokens, litFreq, distFreq, slots, slotTokens);
+  return writeBlock(input, working, tokens, litFreq, distFreq, slots, slotTokens);
+}
+
+/**
+ * The longest match for position `i` among the chains' candidates, as
+ * length × 65536 + distance − 1; 0 when none is MIN_MATCH long. Neither the
+ * match nor what it copies runs into a slot.
+ */
+function longestMatch(input: Uint8Array, i: number, nextSlot: Int32Array, offset: number): number {
+  // No match runs into a slot, or past the end (nextSlot is at most n).
+  const room = Math.min(MAX_MATCH, nextSlot[i] - i);
+  if (room < MIN_MATCH) return 0;
+  let bestLength = 0;
+  let bestDistance = 0;
+  let candidate = head[hashAt(input, i)] - offset;
+  for (let tries = MAX_CHAIN; candidate >= 0 && i - candidate <= WINDOW && tries > 0; tries--) {
+    const limit = Math.min(room, nextSlot[candidate] - candidate);
+    if (limit > bestLength && input[candidate + bestLength] === input[i + bestLength]) {
+      let length = 0;
+      while (length < limit && input[candidate + length] === input[i + length]) length++;
+      if (length > bestLength) {
+        bestLength = length;
+        bestDistance = i - candidate;
+        if (length >= GOOD_MATCH || length === room) break;
+      }
+    }
+    const previous = chain[candidate & (WINDOW - 1)] - offset;
+    if (previous >= candidate) break;
+    candidate = previous;
+  }
+  return bestLength >= MIN_MATCH ? bestLength * 65536 + bestDistance - 1 : 0;
 }
 
 /** A zlib stream of `input`, without slots. */
 export const deflate = (input: Uint8Array): Uint8Array => deflateWithSlots(input).bytes;
+
+/** Raw deflate data of `input` (a zip entry's): the zlib stream without its 2-byte header and Adler-32. */
+export function deflateRaw(input: Uint8Array): Uint8Array {
+  const zlib = deflate(input);
+  return zlib.subarray(2, zlib.length - 4);
+}
 
 /**
  * Deflate's fixed codes (RFC 1951 3.2.6): what a small stream is written
@@ -180,7 +218,7 @@ const FIXED_CODES = { litLengths: FIXED_LITERALS, distLengths: FIXED_DISTANCES, 
 /** Inputs up to this size without slots take the fixed codes. */
 const SMALL_INPUT = 4096;
 
-function writeBlock(input: Uint8Array, tokens: number, litFreq: Uint32Array, distFreq: Uint32Array, slots: readonly Slot[], slotTokens: number[]): SlottedStream {
+function writeBlock(input: Uint8Array, { lengths, values }: Working, tokens: number, litFreq: Uint32Array, distFreq: Uint32Array, slots: readonly Slot[], slotTokens: number[]): SlottedStream {
   const fixed = slots.length === 0 && input.length <= SMALL_INPUT;
   const litLengths = fixed ? FIXED_CODES.litLengths : huffmanLengths(litFreq, 15, 2);
   const distLengths = fixed ? FIXED_CODES.distLengths : huffmanLengths(distFreq, 15, 1);
@@ -200,16 +238,16 @@ function writeBlock(input: Uint8Array, tokens: number, litFreq: Uint32Array, dis
   let at = 0;
   for (let t = 0; t < tokens; t++) {
     if (slot < slots.length && t === slotTokens[slot]) placed.push({ bitAt: out.bit, bitEnd: 0, at: slots[slot].at, text: input.slice(slots[slot].at, slots[slot].at + slots[slot].width) });
-    const length = tokenLengths[t];
+    const length = lengths[t];
     if (length === 0) {
-      const byte = tokenValues[t];
+      const byte = values[t];
       out.put(litCodes[byte], litLengths[byte]);
       at++;
     } else {
       const code = LENGTH_CODE[length];
       out.put(litCodes[257 + code], litLengths[257 + code]);
       out.put(length - LENGTH_BASE[code], LENGTH_EXTRA[code]);
-      const distance = tokenValues[t] + 1;
+      const distance = values[t] + 1;
       const dcode = DIST_CODE[distance];
       out.put(distCodes[dcode], distLengths[dcode]);
       out.put(distance - DIST_BASE[dcode], DIST_EXTRA[dcode]);

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflateWithSlots, fillSlots, SLOT_BYTES, type Slot } from '../../../src/stamp/slotted-deflate.ts';
+import { deflateWithSlots, fillSlots, SLOT_BYTES, type Slot } from '../../../src/deflate/compress.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
