@@ -1,4 +1,4 @@
-import { zlibSync } from 'fflate';
+import { deflate } from '../../deflate/compress.ts';
 import { channels, coverDesign, plainCoverDesign, type CoverRect } from '../../cover/design.ts';
 import { coverDesignSvg } from '../../cover/svg.ts';
 import type { BookMeta } from '../../document/model.ts';
@@ -62,7 +62,7 @@ export function encodePng(width: number, height: number, filteredRows: Uint8Arra
   view.setUint32(0, width);
   view.setUint32(4, height);
   header.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, deflate, adaptive filtering, no interlace
-  const chunks = [chunk('IHDR', header), chunk('IDAT', zlibSync(filteredRows, { level: 9 })), chunk('IEND', new Uint8Array(0))];
+  const chunks = [chunk('IHDR', header), chunk('IDAT', deflate(filteredRows)), chunk('IEND', new Uint8Array(0))];
   const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   const out = new Uint8Array(signature.length + chunks.reduce((n, c) => n + c.length, 0));
   out.set(signature, 0);
