@@ -104,11 +104,13 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
   }
   const { lengths, values, nextSlot } = working;
   // nextSlot[p]: where the first slot at or after p starts (n when none); inside a slot, p itself.
-  let s = slots.length - 1;
-  for (let p = n; p >= 0; p--) {
-    while (s >= 0 && slots[s].at > p) s--;
-    nextSlot[p] = s >= 0 && p < slots[s].at + slots[s].width ? p : s + 1 < slots.length ? slots[s + 1].at : n;
+  let from = 0;
+  for (const { at, width } of slots) {
+    nextSlot.fill(at, from, at);
+    for (let p = at; p < at + width; p++) nextSlot[p] = p;
+    from = at + width;
   }
+  nextSlot.fill(n, from, n + 1);
   const litFreq = new Uint32Array(286);
   const distFreq = new Uint32Array(30);
   const slotTokens: number[] = [];
@@ -118,14 +120,21 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
   let tokens = 0;
   let slot = 0;
   const offset = base;
-  /** Positions below this one are in the hash chains. */
+  /** Positions below this one are in the hash chains (or end too near the input's end to have a hash). */
   let inserted = 0;
+  /** Puts position p in the chains and returns the one it follows there: the latest earlier position with its hash (negative: none). */
+  const insert = (p: number): number => {
+    const h = hashAt(input, p);
+    const previous = head[h];
+    chain[p & (WINDOW - 1)] = previous;
+    head[h] = offset + p;
+    inserted = p + 1;
+    return previous - offset;
+  };
+  /** The longest match at p (see longestMatch), p put in the chains first as zlib does: one hash per position. */
+  const matchAt = (p: number): number => (p + MIN_MATCH <= n ? longestMatch(input, p, insert(p), nextSlot, offset) : 0);
   const insertUpTo = (end: number) => {
-    for (const last = Math.min(end, n - MIN_MATCH + 1); inserted < last; inserted++) {
-      const h = hashAt(input, inserted);
-      chain[inserted & (WINDOW - 1)] = head[h];
-      head[h] = offset + inserted;
-    }
+    for (const last = Math.min(end, n - MIN_MATCH + 1); inserted < last; ) insert(inserted);
   };
   const literal = (i: number) => {
     lengths[tokens] = 0;
@@ -140,18 +149,16 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
       slot++;
       continue;
     }
-    let match = longestMatch(input, i, nextSlot, offset);
-    if (match !== 0 && match >>> 16 < LAZY_MATCH && i + 1 < n) {
-      insertUpTo(i + 1);
-      const next = longestMatch(input, i + 1, nextSlot, offset);
+    let match = matchAt(i);
+    if (match !== 0 && match >>> 16 < LAZY_MATCH) {
+      const next = matchAt(i + 1);
       if (next >>> 16 > match >>> 16) {
         literal(i++);
         match = next;
       }
     }
     if (match === 0) {
-      literal(i);
-      insertUpTo(++i);
+      literal(i++);
       continue;
     }
     const length = match >>> 16;
@@ -169,17 +176,17 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
 }
 
 /**
- * The longest match for position `i` among the chains' candidates, as
+ * The longest match for position `i` among the chains' candidates from `first` on, as
  * length × 65536 + distance − 1; 0 when none is MIN_MATCH long. Neither the
  * match nor what it copies runs into a slot.
  */
-function longestMatch(input: Uint8Array, i: number, nextSlot: Int32Array, offset: number): number {
+function longestMatch(input: Uint8Array, i: number, first: number, nextSlot: Int32Array, offset: number): number {
   // No match runs into a slot, or past the end (nextSlot is at most n).
   const room = Math.min(MAX_MATCH, nextSlot[i] - i);
   if (room < MIN_MATCH) return 0;
   let bestLength = 0;
   let bestDistance = 0;
-  let candidate = head[hashAt(input, i)] - offset;
+  let candidate = first;
   for (let tries = MAX_CHAIN; candidate >= 0 && i - candidate <= WINDOW && tries > 0; tries--) {
     const limit = Math.min(room, nextSlot[candidate] - candidate);
     if (limit > bestLength && input[candidate + bestLength] === input[i + bestLength]) {
