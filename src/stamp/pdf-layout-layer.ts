@@ -127,14 +127,11 @@ export function codedLines(pages: TextLine[][]): Map<string, CodedLine> {
 /** The scrambling value of line n: a fixed hash, so the reader can undo it. */
 const scramble = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>> 29) & 3;
 
-/**
- * How far coded line n moves for a purchase's symbols (markSymbols), in
- * points, to two decimals as the writer's baselines are.
- */
-export const lineShift = (n: number, symbols: number[]): number => SHIFTS[symbols[n % symbols.length] ^ scramble(n)];
-
 /** The four shifts a coded line may take, in points, to two decimals as the writer's baselines are. */
 export const SHIFTS = LEVELS.map((level) => Math.round(LEVEL * level * 100) / 100);
+
+/** How far coded line n moves for a purchase's symbols (markSymbols), in points. */
+export const lineShift = (n: number, symbols: number[]): number => SHIFTS[symbols[n % symbols.length] ^ scramble(n)];
 
 /** Every run on a coded line, with that line's number: the runs a stamp moves. */
 export function runsOfCodedLines(pages: TextLine[][]): Map<ShownRun, number> {

@@ -49,11 +49,13 @@ const MAX_LAYOUT_LINES = 60_000;
  * Stamps a finished PDF for one buyer: the licence line in the footer of
  * every page (an Artifact, set in the book's font when `options.font` gives
  * it), the purchase id as an invisible text layer through every page's text
- * (pdf-mark-layer.ts), and the order id plus per-order mark in the Info
- * dictionary and the XMP packet. Outline, links, page labels, the structure
- * tree and the rest of the catalog are kept: the file is rewritten whole (not
- * as an incremental update, which would leave the unstamped revision
- * recoverable by truncation).
+ * (pdf-mark-layer.ts), its text lines moved by the purchase's code (the
+ * layout layer, pdf-layout-layer.ts), and the order id plus per-order mark in
+ * the Info dictionary and the XMP packet. The lines are moved in the edition's
+ * stamp plan (pdf-stamp-plan.ts), read from `options.plan` or worked out.
+ * Outline, links, page labels, the structure tree and the rest of the catalog
+ * are kept: the file is rewritten whole (not as an incremental update, which
+ * would leave the unstamped revision recoverable by truncation).
  *
  * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
  */
@@ -100,7 +102,6 @@ async function editionPlan(bytes: Uint8Array, doc: PDFDocument, store: StampOpti
   await store?.write(encodePlan(plan));
   return plan;
 }
-
 
 /** Object numbers of the edition the stamp rewrote in place, and those it dropped. */
 interface ObjectEdits {
