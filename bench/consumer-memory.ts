@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { prepareBook } from '../src/pipeline/build.ts';
 import { lazyFonts, renderEdition } from '../src/worker/consumer.ts';
-import { FORMATS } from '../src/formats/registry.ts';
+import { FORMATS, FORMAT_REGISTRY } from '../src/formats/registry.ts';
 import { cliFontPath, fontObjects } from '../src/cli/fonts.ts';
 import { DirectorySource } from '../src/cli/directory-source.ts';
 import type { BookSource } from '../src/content/source.ts';
@@ -16,7 +16,9 @@ import { mb } from './child.ts';
  * the full edition, then its sample), fonts read as the consumer reads them
  * from R2. A Worker isolate counts the JS heap and ArrayBuffers against its
  * 128 MB, so the figure is heapUsed + arrayBuffers, sampled every 2 ms, above
- * a baseline taken after a forced GC.
+ * a baseline taken after a forced GC with the writers' modules loaded (the
+ * Worker's script holds them before any build; what loading them took, ~13 MB
+ * under tsx, is printed beside), and the absolute peak.
  *
  * Run: node --expose-gc --import tsx bench/consumer-memory.ts
  * (add `curve` for the synthetic book at 50/100/200/400 chapters, each in a fresh process, with Node's
@@ -49,6 +51,11 @@ async function measure(name: string, source: BookSource): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
   const formats = [...FORMATS].sort();
   const bucket = await fontBucket();
+  // The writers' code is part of the Worker's script, in the isolate before any build (and evaluated by its first): loaded here
+  // before the baseline, so the figure is what a build of this book needs. What loading it took is printed beside.
+  gc();
+  const beforeCode = isolateBytes();
+  for (const format of formats) await FORMAT_REGISTRY[format].writer();
   gc();
   const baseline = isolateBytes();
   let peak = baseline;
@@ -80,7 +87,9 @@ async function measure(name: string, source: BookSource): Promise<void> {
   clearInterval(timer);
   const ms = performance.now() - started;
   // The baseline holds whatever garbage the previous build left uncollected, so the absolute peak is printed too.
-  console.log(`${name}: peak ${mb(peak - baseline)} above baseline (heap+ArrayBuffers; baseline ${mb(baseline)}, absolute ${mb(peak)}: ${peakParts}), ${ms.toFixed(0)} ms — ${sizes.join(', ')}`);
+  console.log(
+    `${name}: peak ${mb(peak - baseline)} above baseline (heap+ArrayBuffers; baseline ${mb(baseline)}, of it the writers' code ${mb(baseline - beforeCode)}; absolute ${mb(peak)}: ${peakParts}), ${ms.toFixed(0)} ms — ${sizes.join(', ')}`,
+  );
 }
 
 /** Chapter counts of the growth curve (issue 15: a 400-chapter book, ~2,600 pages, within 64 MB above baseline). */
