@@ -55,15 +55,19 @@ function colour([r, g, b]: Rgb, op: 'rg' | 'RG'): string {
 class Operators {
   readonly ops: string[] = [];
   private font = '';
+  /** Character spacing (Tc), as written; a content stream starts at 0. */
+  private spacing = '0';
   private fill = '';
   private stroke = '';
   private width = '';
 
-  /** `Tf` and `rg` for text, when they change. */
-  textState(font: string, fill: Rgb): string {
+  /** `Tf`, `Tc` and `rg` for text, when they change. */
+  textState(font: string, spacing: string, fill: Rgb): string {
     const tf = font === this.font ? '' : `${font} Tf `;
+    const tc = spacing === this.spacing ? '' : `${spacing} Tc `;
     this.font = font;
-    return tf + this.fillColour(fill);
+    this.spacing = spacing;
+    return tf + tc + this.fillColour(fill);
   }
 
   fillColour(fill: Rgb): string {
@@ -214,15 +218,18 @@ export class PageCanvas {
     const y = baseline + style.rise;
     const parts: string[] = [];
     let hex = '';
+    const spacing = spacingNumber(commonSpacing(chars, from, to, xs, lineStart));
+    // Where the viewer's pen is after each glyph: where it was put, plus the glyph and the spacing as written.
     let pen = xs[from - lineStart];
     for (let i = from; i < to; i++) {
       const gap = xs[i - lineStart] - pen;
       if (i > from && Math.abs(gap) > 0.005) {
         parts.push(`<${hex}>`, num((-gap * 1000) / size));
         hex = '';
+        pen = xs[i - lineStart];
       }
       hex += chars[i].glyph.hex;
-      pen = xs[i - lineStart] + chars[i].width;
+      pen += chars[i].width + Number(spacing);
     }
     parts.push(`<${hex}>`);
     const x0 = xs[from - lineStart];
@@ -230,7 +237,7 @@ export class PageCanvas {
     const owner = this.runOwner(style.link, chars, from, to);
     // A new text object starts at the origin, so an upright run is placed with a plain move (Td).
     const place = style.oblique ? `1 0 ${OBLIQUE_SHEAR} 1 ${num(x0)} ${num(y)} Tm` : `${num(x0)} ${num(y)} Td`;
-    const text = `BT ${this.content.textState(`${this.fontName(glyph.face)} ${num(size)}`, style.color)}${place} [${parts.join(' ')}] TJ ET`;
+    const text = `BT ${this.content.textState(`${this.fontName(glyph.face)} ${num(size)}`, spacing, style.color)}${place} [${parts.join(' ')}] TJ ET`;
     // A run in another language carries its /Lang, a replacement box the characters it stands for
     // (ISO 32000-1 §14.9.2, §14.9.4), in a sequence of their own: inside an artifact, one nested in it.
     const properties = (lang ? ` /Lang ${textString(lang)}` : '') + (actualText === undefined ? '' : ` /ActualText ${textString(actualText)}`);
@@ -335,6 +342,31 @@ export class PageCanvas {
     this.marks.close();
     return stream;
   }
+}
+
+/** Spacing written to a ten-thousandth of a point: over a 40-glyph line it errs by under 0.002 pt. */
+const spacingNumber = (spacing: number): string => String(Math.round(spacing * 10_000) / 10_000 || 0);
+
+/**
+ * The space most glyphs of `chars[from..to)` have after them, when it is
+ * after at least half of them (a justified CJK line spreads its extra space
+ * evenly; a quarter em before Latin letters or a compressed bracket differs):
+ * drawn as character spacing (Tc), the run is one string with a number only
+ * where a space differs, where a number between every two glyphs took more
+ * than half of a page's operators. 0 when no space is that common.
+ */
+function commonSpacing(chars: readonly TextChar[], from: number, to: number, xs: Float64Array, lineStart: number): number {
+  if (to - from < 3) return 0;
+  const counts = new Map<number, number>();
+  let best = 0;
+  let bestCount = 0;
+  for (let i = from; i < to - 1; i++) {
+    const gap = Math.round((xs[i + 1 - lineStart] - (xs[i - lineStart] + chars[i].width)) * 10_000);
+    const count = (counts.get(gap) ?? 0) + 1;
+    counts.set(gap, count);
+    if (count > bestCount) [best, bestCount] = [gap, count];
+  }
+  return bestCount * 2 >= to - from - 1 && Math.abs(best) >= 50 ? best / 10_000 : 0;
 }
 
 function sameRun(a: TextChar, b: TextChar): boolean {

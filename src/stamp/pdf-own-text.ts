@@ -27,10 +27,12 @@ export interface OwnPage {
 const LATIN1 = new TextDecoder('latin1');
 const WRITER_TEXT = /\bBT(\s[^[<]*?)(-?[\d.]+)(\s+)(-?[\d.]+)\s+T[dm]\s*(\[[^\]]*\]\s*TJ|<[0-9A-Fa-f]*>\s*Tj)\s*ET\b/g;
 const SET_FONT = /\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b/;
+/** Character spacing, which a justified CJK line sets instead of a number between every two glyphs. */
+const SET_SPACING = /(-?[\d.]+)\s+Tc\b/;
 
 /**
  * The text Bindery's PDF writer drew on a page, read by the one shape its
- * text objects have — `BT [/F 10 Tf] [colour] x y Td|Tm [<glyphs> n <glyphs>] TJ ET`,
+ * text objects have — `BT [/F 10 Tf] [s Tc] [colour] x y Td|Tm [<glyphs> n <glyphs>] TJ ET`,
  * the font carried over from the previous object when unchanged (or
  * `<glyphs> Tj` as pdf-lib draws) — with a regular expression over the whole
  * content: the general walker (pdf-text.ts, for files from anywhere) costs
@@ -48,6 +50,7 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
   const runs: OwnRun[] = [];
   let font: FontReader | null = null;
   let fontSize = 0;
+  let spacing = 0;
   for (const match of content.matchAll(WRITER_TEXT)) {
     const [, state, x, space, y, shown] = match;
     // Where the y number starts: after `BT`, the state, x and the space after it.
@@ -58,6 +61,8 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
       font = dict instanceof PDFDict ? (fonts.get(dict) ?? fonts.set(dict, fontReader(doc, dict, OWN_FILE)).get(dict)!) : null;
       fontSize = Number(tf[2]);
     }
+    const tc = SET_SPACING.exec(state);
+    if (tc) spacing = Number(tc[1]);
     if (!font) continue;
     let pen = Number(x);
     const baseline = Number(y);
@@ -81,6 +86,7 @@ export function readOwnPage(doc: PDFDocument, page: PDFPage, fonts: Map<unknown,
           codes.push(code);
           pen += (font.width(code) / 1000) * fontSize;
           ends.push(pen);
+          pen += spacing;
         }
         i = end;
       } else if (c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39)) {

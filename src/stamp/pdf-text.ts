@@ -75,20 +75,28 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
   let font: FontReader | null = null;
   let size = 0;
   let ctm = base;
-  const saved: Matrix[] = [];
+  const saved: { ctm: Matrix; spacing: number }[] = [];
   /** The text line matrix, and how far the text has advanced along it (in text space). */
   let line: Matrix = IDENTITY;
   let advance = 0;
   let leading = 0;
+  /** Character spacing (Tc), added after every glyph: graphics state, so it outlives text objects, and q/Q save and restore it. */
+  let spacing = 0;
   const show = (bytes: Operand) => {
     if (!(bytes instanceof Uint8Array) || !font) return;
     const codes = codesOf(bytes, font.codeBytes);
-    const start = advance;
-    for (const code of codes) advance += (font.width(code) / 1000) * size;
     if (!codes.length) return;
     const [a, b, c, d, e, f] = times(line, ctm);
+    const start = advance;
+    // Where each glyph ends, when spacing puts room between them that the widths alone do not add up to.
+    const ends: number[] | undefined = spacing ? [] : undefined;
+    for (const code of codes) {
+      advance += (font.width(code) / 1000) * size;
+      ends?.push(a * advance + e);
+      advance += spacing;
+    }
     // Glyph widths are measured along the baseline; a run is as large on the page as its matrix scales it vertically.
-    visit({ font, codes, x: a * start + e, y: b * start + f, size: size * Math.hypot(c, d) });
+    visit({ font, codes, x: a * start + e, y: b * start + f, size: size * Math.hypot(c, d), ...(ends ? { ends } : {}) });
   };
   const nextLine = (dx: number, dy: number) => {
     line = times([1, 0, 0, 1, dx, dy], line);
@@ -97,10 +105,10 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
   for (const { op, operands } of operations(content)) {
     switch (op) {
       case 'q':
-        if (saved.length < MAX_SAVED_STATES) saved.push(ctm);
+        if (saved.length < MAX_SAVED_STATES) saved.push({ ctm, spacing });
         break;
       case 'Q':
-        ctm = saved.pop() ?? ctm;
+        ({ ctm, spacing } = saved.pop() ?? { ctm, spacing });
         break;
       case 'cm':
         ctm = times(matrixOf(operands), ctm);
@@ -130,6 +138,9 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
       case 'TL':
         leading = numberAt(operands, 0);
         break;
+      case 'Tc':
+        spacing = numberAt(operands, 0);
+        break;
       case 'T*':
         nextLine(0, -leading);
         break;
@@ -141,6 +152,7 @@ function walk(doc: PDFDocument, content: Uint8Array, resources: PDFDict | undefi
         show(operands[0]);
         break;
       case '"':
+        spacing = numberAt(operands, 1);
         nextLine(0, -leading);
         show(operands[2]);
         break;

@@ -126,6 +126,23 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'PDF handbooks checked with qpdf 
     for (const part of book.document.parts) expect(titles).toContain(part.title);
   });
 
+  it('sets justified Chinese lines flush to both margins, each run one string with character spacing rather than a number between every two glyphs', () => {
+    const book = built.get('books/ai-video-handbook')!;
+    const g = pageGeometry(book.document.meta.page);
+    const right = g.width - g.right;
+    const lineEnds = [...run('pdftotext', ['-bbox-layout', '-f', '4', '-l', String(book.pages), book.file, '-']).matchAll(/<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"/g)].map((m) => Number(m[1]));
+    // A line that ends in compressed punctuation, or a paragraph's last line, stops short; none runs past the margin.
+    for (const x of lineEnds) expect(x, `a line ends at ${x}, past the margin at ${right}`).toBeLessThan(right + 0.3);
+    expect(lineEnds.filter((x) => Math.abs(x - right) < 0.3).length).toBeGreaterThan(40);
+    const plain = join(work, 'plain-content.pdf');
+    run('qpdf', ['--qdf', '--object-streams=disable', book.file, plain]);
+    const content = readFileSync(plain, 'latin1');
+    const spaced = content.match(/ Tc [^[]*\[<[0-9a-f]{40,}>\] TJ/g) ?? [];
+    const numbered = content.match(/<[0-9a-f]{4}> -?[\d.]+ <[0-9a-f]{4}> -?[\d.]+ <[0-9a-f]{4}>/g) ?? [];
+    expect(spaced.length).toBeGreaterThan(100);
+    expect(numbered.length).toBeLessThan(spaced.length / 4);
+  });
+
   it.each(BOOKS)('%s puts ink on every page', (dir) => {
     const book = built.get(dir)!;
     const prefix = join(work, `${book.document.meta.slug}-ink`);
