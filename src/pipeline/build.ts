@@ -10,7 +10,7 @@ import { FORMAT_REGISTRY, isFormat, type Format } from '../formats/registry.ts';
 import type { DeflateRaw, FontSet } from '../formats/writer.ts';
 
 /** Bumped when writer output changes, so old content hashes do not name new bytes. */
-export const BUILDER_VERSION = '5';
+export const BUILDER_VERSION = '6';
 
 export interface BuiltFile {
   format: Format;
