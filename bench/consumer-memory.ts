@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { prepareBook } from '../src/pipeline/build.ts';
@@ -78,6 +79,8 @@ async function measure(name: string, source: BookSource): Promise<void> {
       progress = `${(fraction * 100).toFixed(0)} %`;
       sample();
     },
+    // What the Worker does with DigestStream (src/worker/consumer.ts): the chunks hashed as they are, never joined.
+    sha256: async (chunks) => chunks.reduce((hash, chunk) => hash.update(chunk), createHash('sha256')).digest('hex'),
     store: async (files, isSample) => {
       sample();
       for (const f of files) sizes.push(`${isSample ? 'sample-' : ''}${f.format} ${mb(f.size)}${f.pages ? ` ${f.pages}p` : ''}`);

@@ -33,7 +33,8 @@ export interface WriterContext {
 export type DeflateRaw = (data: Uint8Array) => Uint8Array;
 
 export interface RenderedFile {
-  bytes: Uint8Array;
+  /** The file's bytes, in order: a long PDF is written out in blocks as it is laid out, and is not joined into one array unless a caller asks. */
+  chunks: Uint8Array[];
   /** Page count, for paged formats. */
   pages?: number;
 }

@@ -57,7 +57,7 @@ const XREF_IN_STREAM = 2;
  * only thing that grows with the book.
  */
 export class StreamedPdf {
-  private readonly blocks: Uint8Array[] = [];
+  private blocks: Uint8Array[] = [];
   private block = new Uint8Array(BLOCK_BYTES);
   private used = 0;
   private size = 0;
@@ -102,9 +102,10 @@ export class StreamedPdf {
 
   /**
    * Writes every object still in the context, then the cross-reference stream
-   * and trailer, and returns the file. `trailer` holds /Root, /Info and /ID.
+   * and trailer, and returns the file as its blocks, in order (joining them
+   * would hold the file twice). `trailer` holds /Root, /Info and /ID.
    */
-  finish(trailer: { Root: PDFRef; Info?: PDFObject; ID?: PDFObject }): Uint8Array {
+  finish(trailer: { Root: PDFRef; Info?: PDFObject; ID?: PDFObject }): Uint8Array[] {
     for (const [ref, object] of this.context.enumerateIndirectObjects()) {
       this.context.delete(ref);
       this.writeObject(ref, object);
@@ -138,7 +139,10 @@ export class StreamedPdf {
     const tail = new Uint8Array(end.sizeInBytes());
     end.copyBytesInto(tail, 0);
     this.append(tail);
-    return this.concatenate();
+    this.closeBlock();
+    const blocks = this.blocks;
+    this.blocks = [];
+    return blocks;
   }
 
   /** Packs the waiting dictionaries into one compressed object stream. */
@@ -183,18 +187,6 @@ export class StreamedPdf {
     this.blocks.push(this.block.subarray(0, this.used));
     this.block = new Uint8Array(BLOCK_BYTES);
     this.used = 0;
-  }
-
-  private concatenate(): Uint8Array {
-    this.closeBlock();
-    const file = new Uint8Array(this.size);
-    let at = 0;
-    for (const block of this.blocks) {
-      file.set(block, at);
-      at += block.length;
-    }
-    this.blocks.length = 0;
-    return file;
   }
 }
 

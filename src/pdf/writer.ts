@@ -152,8 +152,8 @@ async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ct
   await pdf.flush();
   ctx.onProgress?.(1, 'saved');
   const { Root, Info, ID } = pdf.context.trailerInfo;
-  const bytes = file.finish({ Root: Root as PDFRef, ...(Info ? { Info } : {}), ...(ID ? { ID } : {}) });
-  return { bytes, pages: pages.length };
+  const chunks = file.finish({ Root: Root as PDFRef, ...(Info ? { Info } : {}), ...(ID ? { ID } : {}) });
+  return { chunks, pages: pages.length };
 }
 
 /** Bookmarks mirror the contents: parts, their chapters, and each chapter's level-2 and level-3 headings. */

@@ -6,6 +6,7 @@ import type { Warning } from '../errors.ts';
 import { walkInlines } from '../document/parse.ts';
 import { BinderyError } from '../errors.ts';
 import { sha256Hex } from '../crypto.ts';
+import { joinBytes } from '../bytes.ts';
 import { FORMAT_REGISTRY, isFormat, type Format } from '../formats/registry.ts';
 import type { DeflateRaw, FontSet } from '../formats/writer.ts';
 
@@ -16,11 +17,17 @@ export interface BuiltFile {
   format: Format;
   filename: string;
   mediaType: string;
-  bytes: Uint8Array;
+  /** The file's bytes in order (a PDF's blocks as written): what the Worker streams to R2. */
+  chunks: Uint8Array[];
+  /** The same bytes as one array, joined on first use (the CLI writes it, tests read it). */
+  readonly bytes: Uint8Array;
   size: number;
   sha256: string;
   pages?: number;
 }
+
+/** What a build records of one of its files. */
+export type FileFacts = Omit<BuiltFile, 'bytes' | 'chunks'>;
 
 export interface TocEntry {
   id: string;
@@ -37,7 +44,7 @@ export interface BuildFacts {
   contentHash: string;
   characters: number;
   chapters: TocEntry[];
-  files: Omit<BuiltFile, 'bytes'>[];
+  files: FileFacts[];
   warnings: Warning[];
 }
 
@@ -47,6 +54,8 @@ export interface BuildOptions {
   sourceDateEpoch?: number;
   onProgress?: (fraction: number, label: string) => void;
   deflateRaw?: DeflateRaw;
+  /** SHA-256 (hex) of a file's chunks, as the runtime can hash them without joining (the Worker's DigestStream); by default they are joined and hashed. */
+  sha256?: (chunks: readonly Uint8Array[]) => Promise<string>;
 }
 
 export interface BuildResult {
@@ -95,18 +104,34 @@ export async function renderDocument(document: BookDocument, hash: string, optio
       warn: (w) => warnings.push(w),
       onProgress: (f, label) => options.onProgress?.((i + f) / options.formats.length, `${format}: ${label}`),
     });
-    files.push({
-      format,
-      filename: `${document.meta.slug}.${entry.extension}`,
-      mediaType: entry.mediaType,
-      bytes: rendered.bytes,
-      size: rendered.bytes.byteLength,
-      sha256: await sha256Hex(rendered.bytes),
-      ...(rendered.pages !== undefined ? { pages: rendered.pages } : {}),
-    });
+    const { chunks } = rendered;
+    files.push(
+      builtFile(chunks, {
+        format,
+        filename: `${document.meta.slug}.${entry.extension}`,
+        mediaType: entry.mediaType,
+        size: chunks.reduce((n, chunk) => n + chunk.byteLength, 0),
+        sha256: await (options.sha256 ?? sha256OfJoined)(chunks),
+        ...(rendered.pages !== undefined ? { pages: rendered.pages } : {}),
+      }),
+    );
   }
   return { document, files, facts: describe(document, hash, files, warnings) };
 }
+
+/** A built file whose `bytes` joins its chunks on first use. */
+function builtFile(chunks: Uint8Array[], facts: FileFacts): BuiltFile {
+  let joined: Uint8Array | undefined;
+  return {
+    ...facts,
+    chunks,
+    get bytes() {
+      return (joined ??= chunks.length === 1 ? chunks[0] : joinBytes(chunks));
+    },
+  };
+}
+
+const sha256OfJoined = (chunks: readonly Uint8Array[]): Promise<string> => sha256Hex(chunks.length === 1 ? chunks[0] : joinBytes(chunks));
 
 function describe(doc: BookDocument, hash: string, files: BuiltFile[], warnings: Warning[]): BuildFacts {
   let characters = 0;
@@ -123,7 +148,7 @@ function describe(doc: BookDocument, hash: string, files: BuiltFile[], warnings:
     contentHash: hash,
     characters,
     chapters: doc.chapters.map((c) => ({ id: c.id, title: c.title, ...(c.part ? { part: c.part } : {}), headings: c.headings })),
-    files: files.map(({ bytes: _bytes, ...rest }) => rest),
+    files: files.map(({ format, filename, mediaType, size, sha256, pages }) => ({ format, filename, mediaType, size, sha256, ...(pages !== undefined ? { pages } : {}) })),
     warnings,
   };
 }

@@ -3,7 +3,8 @@ import { buildFormats, buildMessageSchema, editionFileKey, editionMetaOf, fileFo
 import { BinderyError } from '../errors.ts';
 import { FALLBACK_FONT_FILES, fallbackR2Key, FONT_FILES } from '../pdf/font-keys.ts';
 import type { BookDocument } from '../document/model.ts';
-import { prepareBook, renderDocument, type BuildFacts, type BuiltFile } from '../pipeline/build.ts';
+import { prepareBook, renderDocument, type BuildFacts, type BuildOptions, type BuiltFile } from '../pipeline/build.ts';
+import { toHex } from '../crypto.ts';
 import { sampleDocument } from '../pipeline/sample.ts';
 import { StorageSource, type BookSnapshot } from './storage-source.ts';
 import { publishAwaitedRebuild } from './consent-rebuilds.ts';
@@ -106,6 +107,7 @@ async function buildEdition(env: Env, build: BuildRecord, source: StorageSource,
     fonts: lazyFonts(env.BOOKS),
     onProgress: (f) => progress.report(f),
     store: async (files, sample) => void rows.push(...(await storeFiles(env.BOOKS, build, files, sample))),
+    sha256: digestChunks,
   });
   await progress.flush();
   return { rows, facts: { ...facts, warnings: facts.warnings.map((w) => source.ids.toId(w)) }, meta: editionMetaOf(document) };
@@ -117,6 +119,17 @@ export interface EditionOptions {
   onProgress: (fraction: number) => void;
   /** Persists one edition's files (full, then sample); called before the next edition is rendered. */
   store: (files: BuiltFile[], sample: boolean) => Promise<void>;
+  /** Hashes a file's chunks without joining them (BuildOptions.sha256). */
+  sha256?: BuildOptions['sha256'];
+}
+
+/** SHA-256 (hex) of chunks through workerd's DigestStream: a long PDF's blocks are hashed as they are, not joined first. */
+export async function digestChunks(chunks: readonly Uint8Array[]): Promise<string> {
+  const digest = new crypto.DigestStream('SHA-256');
+  const writer = digest.getWriter();
+  for (const chunk of chunks) await writer.write(chunk);
+  await writer.close();
+  return toHex(new Uint8Array(await digest.digest));
 }
 
 /**
@@ -126,14 +139,15 @@ export interface EditionOptions {
  * memory bench measures exactly this function).
  */
 export async function renderEdition(document: BookDocument, contentHash: string, options: EditionOptions): Promise<BuildFacts> {
-  const { formats, fonts } = options;
-  const full = await renderDocument(document, contentHash, { formats, fonts, onProgress: (f) => options.onProgress(f * FULL_SHARE) });
+  const { formats, fonts, sha256 } = options;
+  const full = await renderDocument(document, contentHash, { formats, fonts, sha256, onProgress: (f) => options.onProgress(f * FULL_SHARE) });
   await options.store(full.files, false);
   const facts = full.facts;
   full.files.length = 0; // lets the full edition's bytes go before the sample is rendered
   const sample = await renderDocument(sampleDocument(document), contentHash, {
     formats,
     fonts,
+    sha256,
     onProgress: (f) => options.onProgress(FULL_SHARE + f * (1 - FULL_SHARE)),
   });
   await options.store(sample.files, true);
@@ -146,13 +160,29 @@ export async function storeFiles(bucket: R2Bucket, build: BuildRecord, files: Bu
   for (const file of files) {
     const r2Key = editionFileKey(build.bookSlug, build.contentHash, file.format, sample);
     const filename = r2Key.slice(r2Key.lastIndexOf('/') + 1);
-    await bucket.put(r2Key, file.bytes, {
+    await bucket.put(r2Key, uploadBody(file), {
       sha256: file.sha256,
       httpMetadata: { contentType: file.mediaType, contentDisposition: `attachment; filename="${filename}"` },
     });
     rows.push({ format: fileFormat(file.format, sample), r2Key, size: file.size, sha256: file.sha256, pages: file.pages ?? null });
   }
   return rows;
+}
+
+/** A file's bytes for R2: its one chunk, or its chunks streamed with their length given (R2 needs it), never joined. */
+function uploadBody(file: BuiltFile): Uint8Array | ReadableStream {
+  if (file.chunks.length === 1) return file.chunks[0];
+  const { readable, writable } = new FixedLengthStream(file.size);
+  void (async () => {
+    const writer = writable.getWriter();
+    try {
+      for (const chunk of file.chunks) await writer.write(chunk);
+      await writer.close();
+    } catch (err) {
+      await writer.abort(err).catch(() => {});
+    }
+  })();
+  return readable;
 }
 
 /**

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, expect, it } from 'vitest';
+import { joinBytes } from '../../../src/bytes.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { epubWriter } from '../../../src/epub/writer.ts';
 import { languageOf } from '../../../src/language/index.ts';
@@ -29,14 +30,14 @@ describeWithTools([TOOLS.poppler], 'the contents heading in EPUB and PDF', () =>
     expect(languageOf(tag).words.book.contents).toBe(heading);
     const doc = await bookIn(tag);
 
-    const epub = unzipSync((await epubWriter.render(doc, { fonts: noFonts, warn: () => {} })).bytes);
+    const epub = unzipSync(joinBytes((await epubWriter.render(doc, { fonts: noFonts, warn: () => {} })).chunks));
     const nav = strFromU8(Object.entries(epub).find(([path]) => path.endsWith('nav.xhtml'))![1]);
     expect(nav).toContain(`<h1>${heading}</h1>`);
     expect(nav).not.toContain(other);
 
     const pdf = await pdfWriter.render(doc, { fonts: loadCliFonts, warn: () => {} });
     const file = join(dir, `${tag}.pdf`);
-    writeFileSync(file, pdf.bytes);
+    writeFileSync(file, joinBytes(pdf.chunks));
     // Front matter: cover, title page, contents.
     const contentsPage = execFileSync('pdftotext', ['-f', '3', '-l', '3', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
     expect(contentsPage).toContain(heading);

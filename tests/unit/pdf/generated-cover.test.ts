@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { decodePDFRawStream, PDFArray, PDFDocument, PDFName, PDFRawStream } from '@cantoo/pdf-lib';
 import { strFromU8, unzipSync, unzlibSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { joinBytes } from '../../../src/bytes.ts';
 import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { channels, COVER_COLOURS, coverDesign, type CoverDesign } from '../../../src/cover/design.ts';
 import type { BookDocument } from '../../../src/document/model.ts';
@@ -36,12 +37,13 @@ describeWithTools([TOOLS.poppler], 'one generated cover in EPUB, PDF and the sto
     // The title breaks inside 「」, so the lines only match if every renderer uses the same breaks.
     doc = await bookIn('zh-Hant', '邊界測試之書：「排版」與『安全』的陷阱集');
     design = coverDesign(doc.meta, languageOf(doc.meta.language));
-    const epub = unzipSync((await epubWriter.render(doc, { fonts: noFonts, warn: () => {} })).bytes);
+    const epub = unzipSync(joinBytes((await epubWriter.render(doc, { fonts: noFonts, warn: () => {} })).chunks));
     epubSvg = strFromU8(Object.entries(epub).find(([path]) => path.endsWith('images/cover.svg'))![1]);
     const pdf = await pdfWriter.render(doc, { fonts: loadCliFonts, warn: () => {} });
     pdfFile = join(dir, 'cover.pdf');
-    writeFileSync(pdfFile, pdf.bytes);
-    pdfContent = await firstPageContent(pdf.bytes);
+    const pdfBytes = joinBytes(pdf.chunks);
+    writeFileSync(pdfFile, pdfBytes);
+    pdfContent = await firstPageContent(pdfBytes);
   });
 
   it('breaks the title by the shared kinsoku rules: no line starts with closing or ends with opening punctuation', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFPage, PDFRawStream, PDFRef, PDFStream, decodePDFRawStream } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinBytes } from '../../../src/bytes.ts';
 import { StreamedPdf } from '../../../src/pdf/streamed-file.ts';
 import { TOOLS, describeWithTools } from '../../support/tools.ts';
 
@@ -41,7 +42,7 @@ async function streamedFile(): Promise<{ bytes: Uint8Array; heldAfterPages: numb
   const tree = pdf.catalog.Pages();
   tree.set(PDFName.of('Kids'), pdf.context.obj(pages));
   tree.set(PDFName.of('Count'), PDFNumber.of(pages.length));
-  const bytes = file.finish({ Root: pdf.context.trailerInfo.Root as PDFRef });
+  const bytes = joinBytes(file.finish({ Root: pdf.context.trailerInfo.Root as PDFRef }));
   return { bytes, heldAfterPages };
 }
 

@@ -7,6 +7,7 @@ import { BuildRepository } from '../../../src/catalog/builds.ts';
 import { cleanUpBuilds } from '../../../src/worker/cleanup.ts';
 import { editionPrefix, snapshotKey } from '../../../src/catalog/editions.ts';
 import { FONT_FILES } from '../../../src/pdf/font-keys.ts';
+import { toHex } from '../../../src/crypto.ts';
 import { api, article, enc, json, PNG, putArticle, putBook } from './api.ts';
 
 /** Delivers one build message to the Worker's queue handler, as the queue would. */
@@ -101,7 +102,12 @@ describe('builds through the queue', () => {
     if (formats.includes('pdf')) {
       const pdf = await download(queued.id, 'pdf');
       expect(strFromU8(pdf.subarray(0, 5))).toBe('%PDF-');
-      expect(build.files.find((f: { format: string }) => f.format === 'pdf').pages).toBeGreaterThan(0);
+      const pdfFile = build.files.find((f: { format: string }) => f.format === 'pdf');
+      expect(pdfFile.pages).toBeGreaterThan(0);
+      // Stored from its blocks as written and hashed without joining them: the record still names these exact bytes.
+      expect(pdfFile.size).toBe(pdf.byteLength);
+      expect(pdfFile.sha256).toBe(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', pdf))));
+      expect(strFromU8(pdf.subarray(-6)).trim()).toBe('%%EOF');
     }
   });
 
