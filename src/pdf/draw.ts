@@ -233,6 +233,8 @@ export class PageCanvas {
     }
     parts.push(`<${hex}>`);
     const x0 = xs[from - lineStart];
+    // Where the last glyph ends: underlines and links stop there, not at the pen, which the spacing after it has moved on.
+    const x1 = xs[to - 1 - lineStart] + chars[to - 1].width;
     const { actualText, lang } = chars[from];
     const owner = this.runOwner(style.link, chars, from, to);
     // A new text object starts at the origin, so an upright run is placed with a plain move (Td).
@@ -245,12 +247,12 @@ export class PageCanvas {
     else this.emit(owner, actualText === undefined ? text : `/Span <<${properties}>> BDC ${text} EMC`);
     // Underlines, strikes and emphasis dots are part of the text they mark.
     if (style.emphasisDots) this.emphasisDots(owner, chars, from, to, xs, lineStart, y, size, style.color);
-    if (style.underline) this.stroke(owner, x0, y - size * 0.14, pen, y - size * 0.14, style.color, style.link ? size * 0.035 : size * 0.06);
-    if (style.strike) this.stroke(owner, x0, y + size * 0.3, pen, y + size * 0.3, style.color, size * 0.06);
+    if (style.underline) this.stroke(owner, x0, y - size * 0.14, x1, y - size * 0.14, style.color, style.link ? size * 0.035 : size * 0.06);
+    if (style.strike) this.stroke(owner, x0, y + size * 0.3, x1, y + size * 0.3, style.color, size * 0.06);
     if (style.link) {
       const last = this.links[this.links.length - 1];
-      const rect: LinkArea['rect'] = [x0, baseline - size * 0.3, pen, baseline + size * 0.9];
-      if (last && last.target === style.link && Math.abs(last.rect[1] - rect[1]) < 0.5) last.rect[2] = pen;
+      const rect: LinkArea['rect'] = [x0, baseline - size * 0.3, x1, baseline + size * 0.9];
+      if (last && last.target === style.link && Math.abs(last.rect[1] - rect[1]) < 0.5) last.rect[2] = x1;
       else this.links.push({ rect, target: style.link, tag: this.tree.drawnLink(style.link) });
     }
   }
