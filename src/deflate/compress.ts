@@ -8,7 +8,8 @@
  *
  * The compressor is LZ77 over a 32 KB window with hash chains and one step
  * of lazy matching (as zlib's middle levels), then one Huffman block: codes
- * of its own, or deflate's fixed codes for a small stream. Its hash tables
+ * of its own, or deflate's fixed codes where they take fewer bits (and for
+ * any stream under 1 KB without slots). Its hash tables
  * are kept from call to call: a book is hundreds of small streams.
  *
  * It is also the compressor of every stream Bindery writes — the PDF
@@ -217,28 +218,60 @@ export function deflateRaw(input: Uint8Array): Uint8Array {
 /**
  * Deflate's fixed codes (RFC 1951 3.2.6): what a small stream is written
  * with, since working out codes of its own would cost more time than the
- * bytes they save (a stamp writes hundreds of streams of a kilobyte or so).
+ * bytes they save (a stamp writes hundreds of streams of a few hundred
+ * bytes), and what a larger one is written with when its own codes and
+ * their header would take more bits.
  */
 const FIXED_LITERALS = new Uint8Array(288).map((_, sym) => (sym < 144 ? 8 : sym < 256 ? 9 : sym < 280 ? 7 : 8));
 const FIXED_DISTANCES = new Uint8Array(30).fill(5);
 const FIXED_CODES = { litLengths: FIXED_LITERALS, distLengths: FIXED_DISTANCES, litCodes: canonicalCodes(FIXED_LITERALS), distCodes: canonicalCodes(FIXED_DISTANCES) };
-/** Inputs up to this size without slots take the fixed codes. */
-const SMALL_INPUT = 4096;
+/** Inputs shorter than this without slots take the fixed codes without working out codes of their own. */
+const SMALL_INPUT = 1024;
+
+interface BlockCodes {
+  litLengths: Uint8Array;
+  distLengths: Uint8Array;
+  litCodes: Uint16Array;
+  distCodes: Uint16Array;
+  /** The dynamic block's header (HLIT … the code lengths) and its length in bits; null for the fixed codes. */
+  header: { bytes: Uint8Array; bits: number } | null;
+}
+
+/** Bits the symbols counted in `freq` take with code lengths `lengths` (extra bits aside: they are the same under any codes). */
+function codedBits(freq: Uint32Array, lengths: Uint8Array): number {
+  let bits = 0;
+  for (let sym = 0; sym < freq.length; sym++) bits += freq[sym] * lengths[sym];
+  return bits;
+}
+
+/**
+ * The block's codes: its own, with the header that describes them, or the
+ * fixed ones (header null) for a small stream or where they take fewer bits
+ * than its own and their header.
+ */
+function blockCodes(input: Uint8Array, litFreq: Uint32Array, distFreq: Uint32Array, slotted: boolean): BlockCodes {
+  if (!slotted && input.length < SMALL_INPUT) return { ...FIXED_CODES, header: null };
+  const litLengths = huffmanLengths(litFreq, 15, 2);
+  const distLengths = huffmanLengths(distFreq, 15, 1);
+  const header = new BitWriter(512);
+  writeCodeLengths(header, litLengths, distLengths);
+  const headerBits = header.bit;
+  const own = headerBits + codedBits(litFreq, litLengths) + codedBits(distFreq, distLengths);
+  if (!slotted && codedBits(litFreq, FIXED_LITERALS) + codedBits(distFreq, FIXED_DISTANCES) <= own) return { ...FIXED_CODES, header: null };
+  header.align();
+  return { litLengths, distLengths, litCodes: canonicalCodes(litLengths), distCodes: canonicalCodes(distLengths), header: { bytes: header.bytes(), bits: headerBits } };
+}
 
 function writeBlock(input: Uint8Array, { lengths, values }: Working, tokens: number, litFreq: Uint32Array, distFreq: Uint32Array, slots: readonly Slot[], slotTokens: number[]): SlottedStream {
-  const fixed = slots.length === 0 && input.length <= SMALL_INPUT;
-  const litLengths = fixed ? FIXED_CODES.litLengths : huffmanLengths(litFreq, 15, 2);
-  const distLengths = fixed ? FIXED_CODES.distLengths : huffmanLengths(distFreq, 15, 1);
-  const litCodes = fixed ? FIXED_CODES.litCodes : canonicalCodes(litLengths);
-  const distCodes = fixed ? FIXED_CODES.distCodes : canonicalCodes(distLengths);
+  const { litLengths, distLengths, litCodes, distCodes, header } = blockCodes(input, litFreq, distFreq, slots.length > 0);
   const out = new BitWriter(input.length + (input.length >>> 3) + 1024);
   out.put(0x78, 8);
   out.put(0x01, 8);
   out.put(1, 1); // the final block
-  if (fixed) out.put(1, 2);
+  if (!header) out.put(1, 2);
   else {
     out.put(2, 2); // dynamic Huffman codes
-    writeCodeLengths(out, litLengths, distLengths);
+    out.copy(header.bytes, 0, header.bits);
   }
   const placed: SlottedStream['slots'] = [];
   let slot = 0;
