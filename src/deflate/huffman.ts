@@ -44,8 +44,9 @@ export class BitWriter {
   put32BigEndian(value: number): void {
     for (let shift = 24; shift >= 0; shift -= 8) this.put((value >>> shift) & 0xff, 8);
   }
+  /** The bytes written; copied out when they fill under half the buffer, which is sized for the input, so that a stream kept (a stamp plan's page, an SVG form, a zip entry) does not hold the input's size in memory. */
   bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
+    return this.length * 2 < this.buffer.length ? this.buffer.slice(0, this.length) : this.buffer.subarray(0, this.length);
   }
   private grow(): void {
     const bigger = new Uint8Array(this.buffer.length * 2);

@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { deflateWithSlots, fillSlots, SLOT_BYTES, type Slot } from '../../../src/deflate/compress.ts';
+import { deflateRaw, deflateWithSlots, fillSlots, SLOT_BYTES, type Slot } from '../../../src/deflate/compress.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -72,6 +72,15 @@ describe('deflate with slots', () => {
     const ours = deflateWithSlots(xhtml).bytes;
     expect(new Uint8Array(inflateSync(ours))).toEqual(xhtml);
     expect(ours.length).toBeLessThan(deflateSync(xhtml, { level: 6 }).length * 1.05);
+  });
+
+  it('keeps only its compressed bytes in memory, not a buffer the size of the input (a stamp plan holds every page\'s stream)', () => {
+    const { text, slots } = pageContent(400);
+    const input = encoder.encode(text);
+    const stream = deflateWithSlots(input, slots);
+    expect(stream.bytes.length).toBeLessThan(input.length / 2);
+    expect(stream.bytes.buffer.byteLength).toBe(stream.bytes.length);
+    expect(deflateRaw(input).buffer.byteLength).toBeLessThan(input.length / 2);
   });
 
   it('refuses a fill of the wrong width', () => {
