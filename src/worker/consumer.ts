@@ -124,7 +124,7 @@ export interface EditionOptions {
 }
 
 /** SHA-256 (hex) of chunks through workerd's DigestStream: a long PDF's blocks are hashed as they are, not joined first. */
-export async function digestChunks(chunks: readonly Uint8Array[]): Promise<string> {
+async function digestChunks(chunks: readonly Uint8Array[]): Promise<string> {
   const digest = new crypto.DigestStream('SHA-256');
   const writer = digest.getWriter();
   for (const chunk of chunks) await writer.write(chunk);
