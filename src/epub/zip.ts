@@ -1,6 +1,6 @@
 import { deflateRaw } from '../deflate/compress.ts';
 import type { DeflateRaw } from '../formats/writer.ts';
-import { joinBytes } from '../bytes.ts';
+import { crc32, joinBytes } from '../bytes.ts';
 
 export interface ZipEntry {
   path: string;
@@ -100,19 +100,3 @@ function dosDateTime(modified: Date): { time: number; date: number } {
   };
 }
 
-const CRC_TABLE = (() => {
-  const table = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO 3309), as zip stores it for each entry. */
-function crc32(data: Uint8Array): number {
-  let crc = -1;
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
-}
