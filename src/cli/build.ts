@@ -1,5 +1,5 @@
 import { join, relative, resolve } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { buildBook } from '../pipeline/build.ts';
 import { parseBuildArgs, type BuildArgs } from './args.ts';
 import { DirectorySource } from './directory-source.ts';
@@ -19,7 +19,7 @@ async function build(args: BuildArgs, io: CliIo): Promise<number> {
     // Fonts are read only when a PDF is rendered: an EPUB build never touches them.
     fonts: async () => (await import('./fonts.ts')).loadCliFonts(),
     sourceDateEpoch: sourceDateEpoch(io.env),
-    deflateRaw: (data) => deflateRawSync(data, { level: 6 }),
+    deflate: (data) => deflateSync(data, { level: 6 }),
     onProgress: progressPrinter(io, args.quiet),
   });
   printWarnings(io, args.bookDir, result.facts.warnings);

@@ -206,14 +206,14 @@ function longestMatch(input: Uint8Array, i: number, first: number, nextSlot: Int
   return bestLength >= MIN_MATCH ? bestLength * 65536 + bestDistance - 1 : 0;
 }
 
-/** A zlib stream of `input`, without slots. */
-export const deflate = (input: Uint8Array): Uint8Array => deflateWithSlots(input).bytes;
+/** A zlib stream (RFC 1950: DEFLATE data with its 2-byte header and Adler-32) of some bytes: ours, or a runtime's native one. */
+export type Deflate = (data: Uint8Array) => Uint8Array;
 
-/** Raw deflate data of `input` (a zip entry's): the zlib stream without its 2-byte header and Adler-32. */
-export function deflateRaw(input: Uint8Array): Uint8Array {
-  const zlib = deflate(input);
-  return zlib.subarray(2, zlib.length - 4);
-}
+/** A zlib stream of `input`, without slots. */
+export const deflate: Deflate = (input) => deflateWithSlots(input).bytes;
+
+/** The raw DEFLATE data of a zlib stream (a zip entry's): the stream without its 2-byte header (no preset dictionary) and Adler-32. */
+export const deflateData = (zlib: Uint8Array): Uint8Array => zlib.subarray(2, zlib.length - 4);
 
 /**
  * Deflate's fixed codes (RFC 1951 3.2.6): what a small stream is written

@@ -1,17 +1,17 @@
 import { PDFRawStream, type PDFContext, type PDFDict } from '@cantoo/pdf-lib';
-import { deflate } from './compress.ts';
+import { deflate, type Deflate } from './compress.ts';
 
 type DictEntries = Parameters<PDFContext['obj']>[0] & Record<string, unknown>;
 const encoder = new TextEncoder();
 
 /**
  * A FlateDecode stream of `data` (bytes, or operators as an ASCII string)
- * compressed by our own deflate: pdf-lib's `flateStream` goes through
- * fflate, which allocates ~200 KB of tables for every stream — a book's
- * pages are hundreds of streams (docs/decisions.md).
+ * compressed by `compress`, by default our own deflate: pdf-lib's
+ * `flateStream` goes through fflate, which allocates ~200 KB of tables for
+ * every stream — a book's pages are hundreds of streams (docs/decisions.md).
  */
-export function flateStream(context: PDFContext, data: Uint8Array | string, entries: DictEntries = {}): PDFRawStream {
-  return deflatedStream(context, deflate(typeof data === 'string' ? encoder.encode(data) : data), entries);
+export function flateStream(context: PDFContext, data: Uint8Array | string, entries: DictEntries = {}, compress: Deflate = deflate): PDFRawStream {
+  return deflatedStream(context, compress(typeof data === 'string' ? encoder.encode(data) : data), entries);
 }
 
 /** A FlateDecode stream of data deflated already (`zlib`: a zlib stream). */

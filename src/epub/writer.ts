@@ -23,7 +23,7 @@ interface PackageFile extends ManifestItem {
 export const epubWriter: Writer = {
   format: 'epub',
   async render(doc, ctx) {
-    return { chunks: [zipEpub(packageFiles(doc, ctx), doc.meta.modified, ctx.deflateRaw)] };
+    return { chunks: [zipEpub(packageFiles(doc, ctx), doc.meta.modified, ctx.deflate)] };
   },
 };
 

@@ -1,5 +1,4 @@
-import { deflateRaw } from '../deflate/compress.ts';
-import type { DeflateRaw } from '../formats/writer.ts';
+import { deflate as portableDeflate, deflateData, type Deflate } from '../deflate/compress.ts';
 import { crc32, joinBytes } from '../bytes.ts';
 
 export interface ZipEntry {
@@ -8,14 +7,6 @@ export interface ZipEntry {
   /** Kept as is rather than deflated: media that is compressed already gains nothing. */
   stored?: boolean;
 }
-
-/**
- * Our own deflate (src/deflate): runs everywhere and keeps its tables from
- * entry to entry. A runtime with a native one passes it instead (the CLI
- * passes Node's zlib, which does in 20 ms what a JavaScript deflate does in
- * 60–70 ms warm, more in a fresh process while V8 compiles it).
- */
-const portableDeflate: DeflateRaw = deflateRaw;
 
 const UTF8_NAMES = 0x0800;
 const STORE = 0;
@@ -26,8 +17,12 @@ const DEFLATE = 8;
  * `mimetype` first, stored and without extra fields (readers sniff its bytes
  * at offset 38), the other entries in the given order, every entry stamped
  * with the same time (its UTC fields, so any machine writes the same bytes).
+ * `deflate` is our own (src/deflate), which runs everywhere and keeps its
+ * tables from entry to entry, unless the runtime passes a native one (the
+ * CLI passes Node's zlib, which does in 20 ms what a JavaScript deflate does
+ * in 60–70 ms warm, more in a fresh process while V8 compiles it).
  */
-export function zipEpub(entries: readonly ZipEntry[], modified: Date, deflate: DeflateRaw = portableDeflate): Uint8Array {
+export function zipEpub(entries: readonly ZipEntry[], modified: Date, deflate: Deflate = portableDeflate): Uint8Array {
   const encoder = new TextEncoder();
   const { time, date } = dosDateTime(modified);
   const all: ZipEntry[] = [{ path: 'mimetype', data: encoder.encode('application/epub+zip'), stored: true }, ...entries];
@@ -36,7 +31,7 @@ export function zipEpub(entries: readonly ZipEntry[], modified: Date, deflate: D
   let offset = 0;
   for (const entry of all) {
     const name = encoder.encode(entry.path);
-    const deflated = entry.stored ? null : deflate(entry.data);
+    const deflated = entry.stored ? null : deflateData(deflate(entry.data));
     // A file that deflate would grow is stored, as zip tools do.
     const method = deflated && deflated.length < entry.data.length ? DEFLATE : STORE;
     const body = method === DEFLATE ? deflated! : entry.data;

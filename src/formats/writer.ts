@@ -1,3 +1,4 @@
+import type { Deflate } from '../deflate/compress.ts';
 import type { BookDocument } from '../document/model.ts';
 import type { Format } from './registry.ts';
 
@@ -25,12 +26,10 @@ export interface WriterContext {
   onProgress?: (fraction: number, label: string) => void;
   /** Adds a located, non-fatal problem (missing glyph, unsupported image in PDF…). */
   warn: (warning: { file: string; line?: number; message: string }) => void;
-  /** The runtime's native raw DEFLATE, where it has one (the CLI: Node's zlib); writers fall back to a portable one. */
-  deflateRaw?: DeflateRaw;
+  /** The runtime's native DEFLATE, where it has one (the CLI: Node's zlib); writers fall back to our own (src/deflate). */
+  deflate?: Deflate;
 }
 
-/** Raw DEFLATE (RFC 1951) of some bytes. */
-export type DeflateRaw = (data: Uint8Array) => Uint8Array;
 
 export interface RenderedFile {
   /** The file's bytes, in order: a long PDF is written out in blocks as it is laid out, and is not joined into one array unless a caller asks. */

@@ -1,4 +1,5 @@
 import type { PDFDocument, PDFPage, PDFRef } from '@cantoo/pdf-lib';
+import type { Deflate } from '../deflate/compress.ts';
 import { flateStream } from '../deflate/pdf-stream.ts';
 import type { Face } from './fonts.ts';
 import type { Rgb } from './geometry.ts';
@@ -331,12 +332,12 @@ export class PageCanvas {
   }
 
   /** Compresses the page's operators into its content stream, lets go of them, and returns the stream. */
-  finish(pdf: PDFDocument): PDFRef {
+  finish(pdf: PDFDocument, deflate: Deflate): PDFRef {
     if (this.open !== null) this.content.ops.push('EMC');
     this.open = null;
     // The underlay sets its own colours; the content's first operators set theirs (their state starts unknown).
     const underlay = this.underlay.ops.length ? `${ARTIFACT_BDC.Layout}\nq\n${this.underlay.ops.join('\n')}\nQ\nEMC\n` : '';
-    const stream = pdf.context.register(flateStream(pdf.context, underlay + this.content.ops.join('\n')));
+    const stream = pdf.context.register(flateStream(pdf.context, underlay + this.content.ops.join('\n'), {}, deflate));
     this.page.node.addContentStream(stream);
     this.content.ops.length = 0;
     this.underlay.ops.length = 0;

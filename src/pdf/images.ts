@@ -1,4 +1,5 @@
 import type { PDFDocument, PDFRef } from '@cantoo/pdf-lib';
+import type { Deflate } from '../deflate/compress.ts';
 import type { Asset } from '../document/model.ts';
 import { embedOpaquePng } from './png.ts';
 import { embedSvgForm, type SvgFonts } from './svg.ts';
@@ -18,6 +19,7 @@ export class ImageStore {
     private readonly pdf: PDFDocument,
     private readonly assets: ReadonlyMap<string, Asset>,
     private readonly svgFonts: SvgFonts,
+    private readonly deflate: Deflate,
   ) {}
 
   get(path: string): Promise<EmbeddedImage> {
@@ -50,7 +52,7 @@ export class ImageStore {
     const { width, height } = asset;
     if (!(width && height && width > 0 && height > 0)) return { problem: `SVG image "${asset.path}" has no width, height or viewBox; shown as a placeholder` };
     try {
-      return { ref: await embedSvgForm(this.pdf, new TextDecoder().decode(asset.bytes), width, height, this.svgFonts), width, height };
+      return { ref: await embedSvgForm(this.pdf, new TextDecoder().decode(asset.bytes), width, height, this.svgFonts, this.deflate), width, height };
     } catch (error) {
       return { problem: `SVG image "${asset.path}" could not be drawn (${error instanceof Error ? error.message : String(error)}); shown as a placeholder` };
     }

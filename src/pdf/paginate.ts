@@ -131,7 +131,7 @@ export class Paginator {
     if (!canvas) return;
     if (!this.headerless && this.chrome.bookTitle) canvas.artifact('Header', () => this.drawHeader(canvas));
     if (this.chrome.numbered) canvas.artifact('Footer', () => this.drawFolio(canvas));
-    this.file.write(canvas.finish(this.pdf));
+    this.file.write(canvas.finish(this.pdf, this.file.deflate));
     for (const area of canvas.links) this.links.push({ page: canvas.page, area });
     // A page with links gets its annotations once every page exists (a link may point forward).
     if (!canvas.links.length) this.file.write(canvas.page.ref);

@@ -12,6 +12,7 @@ import {
   type PDFObject,
   type PDFRef,
 } from '@cantoo/pdf-lib';
+import { deflate as portableDeflate, type Deflate } from '../deflate/compress.ts';
 import { flateStream } from '../deflate/pdf-stream.ts';
 
 /** Objects per object stream, as pdf-lib's own writer groups them. */
@@ -67,7 +68,11 @@ export class StreamedPdf {
   private indices = new Uint16Array(1024);
   private batch: [ObjectRef, PDFObject][] = [];
 
-  constructor(private readonly context: PDFContext) {
+  /** @param deflate compresses every stream of the file: its pages, forms, object streams and cross-reference stream. */
+  constructor(
+    private readonly context: PDFContext,
+    readonly deflate: Deflate = portableDeflate,
+  ) {
     const header = PDFHeader.forVersion(1, 7);
     const bytes = new Uint8Array(header.sizeInBytes() + 2);
     header.copyBytesInto(bytes, 0);
@@ -133,7 +138,7 @@ export class StreamedPdf {
       rows[at++] = index >> 8;
       rows[at++] = index & 0xff;
     }
-    const xref = flateStream(this.context, rows, { Type: 'XRef', Size: count, W: [1, width, 2], ...trailer });
+    const xref = flateStream(this.context, rows, { Type: 'XRef', Size: count, W: [1, width, 2], ...trailer }, this.deflate);
     this.append(indirectObjectBytes(xrefRef, xref));
     const end = PDFTrailer.forLastCrossRefSectionOffset(xrefOffset);
     const tail = new Uint8Array(end.sizeInBytes());
@@ -152,7 +157,7 @@ export class StreamedPdf {
     this.batch.forEach(([member], i) => this.record(member.objectNumber, XREF_IN_STREAM, ref.objectNumber, i));
     // The object stream reads only each member's object number.
     const plain = PDFObjectStream.withContextAndObjects(this.context, this.batch as [PDFRef, PDFObject][], false);
-    const stream = flateStream(this.context, plain.getUnencodedContents(), { Type: 'ObjStm', N: this.batch.length, First: plain.dict.get(PDFName.of('First')) });
+    const stream = flateStream(this.context, plain.getUnencodedContents(), { Type: 'ObjStm', N: this.batch.length, First: plain.dict.get(PDFName.of('First')) }, this.deflate);
     this.batch = [];
     this.record(ref.objectNumber, XREF_AT_OFFSET, this.size, 0);
     this.append(indirectObjectBytes(ref, stream));

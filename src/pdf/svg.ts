@@ -1,6 +1,7 @@
 import { PDFArray, PDFContentStream, PDFName, PDFPage, PDFRef, type PDFDocument, type PDFFont } from '@cantoo/pdf-lib';
 import { spellOutSvgAttributes } from './svg-attributes.ts';
 import { joinBytes } from '../bytes.ts';
+import type { Deflate } from '../deflate/compress.ts';
 import { flateStream } from '../deflate/pdf-stream.ts';
 
 /** The faces SVG `<text>` is set in: every font family maps to Noto Sans TC, so CJK labels are never tofu. */
@@ -23,7 +24,7 @@ export interface SvgFonts {
  * stream) failed the whole PDF instead of becoming a placeholder. The scratch
  * objects are dropped either way, so the file carries no orphan page.
  */
-export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number, height: number, fonts: SvgFonts): Promise<PDFRef> {
+export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number, height: number, fonts: SvgFonts, deflate: Deflate): Promise<PDFRef> {
   const prepared = await pdf.embedSvg(spellOutSvgAttributes(svg));
   const scratch = PDFPage.create(pdf);
   try {
@@ -45,7 +46,7 @@ export async function embedSvgForm(pdf: PDFDocument, svg: string, width: number,
       BBox: [0, 0, width, height],
       Matrix: [1 / width, 0, 0, 1 / height, 0, 0],
       Resources,
-    });
+    }, deflate);
     return pdf.context.register(form);
   } finally {
     const contents = scratch.node.get(PDFName.of('Contents'));

@@ -50,11 +50,11 @@ async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<Rendere
 
 /** Lays out and draws the whole book; `where` follows the article and line being drawn. */
 async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ctx: WriterContext, where: Where): Promise<RenderedFile> {
-  const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont });
+  // Finished pages and structure elements are written out as the book is laid out (see streamed-file.ts).
+  const file = new StreamedPdf(pdf.context, ctx.deflate);
+  const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont }, file.deflate);
   const g = pageGeometry(doc.meta.page);
   const cjk = languageOf(doc.meta.language).cjk;
-  // Finished pages and structure elements are written out as the book is laid out (see streamed-file.ts).
-  const file = new StreamedPdf(pdf.context);
   const tree = new StructureTree(pdf, file);
   // Front matter is drawn last but read first: its elements are made before the chapters'.
   const cover = tree.document.add('Figure', { alt: doc.meta.title });

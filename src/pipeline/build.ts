@@ -8,7 +8,8 @@ import { BinderyError } from '../errors.ts';
 import { sha256Hex } from '../crypto.ts';
 import { joinBytes } from '../bytes.ts';
 import { FORMAT_REGISTRY, isFormat, type Format } from '../formats/registry.ts';
-import type { DeflateRaw, FontSet } from '../formats/writer.ts';
+import type { Deflate } from '../deflate/compress.ts';
+import type { FontSet } from '../formats/writer.ts';
 
 /** Bumped when writer output changes, so old content hashes do not name new bytes. */
 export const BUILDER_VERSION = '6';
@@ -53,7 +54,7 @@ export interface BuildOptions {
   fonts: () => Promise<FontSet>;
   sourceDateEpoch?: number;
   onProgress?: (fraction: number, label: string) => void;
-  deflateRaw?: DeflateRaw;
+  deflate?: Deflate;
   /** SHA-256 (hex) of a file's chunks, as the runtime can hash them without joining (the Worker's DigestStream); by default they are joined and hashed. */
   sha256?: (chunks: readonly Uint8Array[]) => Promise<string>;
 }
@@ -100,7 +101,7 @@ export async function renderDocument(document: BookDocument, hash: string, optio
     const writer = await entry.writer();
     const rendered = await writer.render(document, {
       fonts: options.fonts,
-      deflateRaw: options.deflateRaw,
+      deflate: options.deflate,
       warn: (w) => warnings.push(w),
       onProgress: (f, label) => options.onProgress?.((i + f) / options.formats.length, `${format}: ${label}`),
     });

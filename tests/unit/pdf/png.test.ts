@@ -74,13 +74,14 @@ describeWithTools([TOOLS.poppler], 'opaque PNGs rendered by poppler', () => {
   async function render(name: string, bytes: Uint8Array): Promise<number[][]> {
     const pdf = await PDFDocument.create();
     const page = pdf.addPage([20, 20]);
-    const canvas = new PageCanvas(page, 0, new StructureTree(pdf, new StreamedPdf(pdf.context)));
+    const file = new StreamedPdf(pdf.context);
+    const canvas = new PageCanvas(page, 0, new StructureTree(pdf, file));
     const ref: PDFRef = embedOpaquePng(pdf, bytes)!.ref;
     canvas.image(ref, 0, 0, 20, 20);
-    canvas.finish(pdf);
-    const file = join(work, `${name}.pdf`);
-    writeFileSync(file, await pdf.save());
-    const ppm = execFileSync('pdftoppm', ['-r', '72', '-singlefile', file], { maxBuffer: 1 << 20 });
+    canvas.finish(pdf, file.deflate);
+    const path = join(work, `${name}.pdf`);
+    writeFileSync(path, await pdf.save());
+    const ppm = execFileSync('pdftoppm', ['-r', '72', '-singlefile', path], { maxBuffer: 1 << 20 });
     const pixels = ppm.subarray(ppm.length - 20 * 20 * 3);
     return [
       [5, 5],
