@@ -1,6 +1,7 @@
 import { PDFDocument, PDFName, PDFNumber, PDFPage, type PDFRef } from '@cantoo/pdf-lib';
 import type { RenderedFile, Writer, WriterContext } from '../formats/writer.ts';
 import type { BookDocument } from '../document/model.ts';
+import { compressStreamsWith } from '../deflate/pdf-stream.ts';
 import { BinderyError } from '../errors.ts';
 import { hyphenationFor, languageOf, latinWordsLanguage } from '../language/index.ts';
 import { addLinkAnnotations } from './annotations.ts';
@@ -52,6 +53,7 @@ async function renderPdf(doc: BookDocument, ctx: WriterContext): Promise<Rendere
 async function drawBook(pdf: PDFDocument, fonts: FontBook, doc: BookDocument, ctx: WriterContext, where: Where): Promise<RenderedFile> {
   // Finished pages and structure elements are written out as the book is laid out (see streamed-file.ts).
   const file = new StreamedPdf(pdf.context, ctx.deflate);
+  compressStreamsWith(pdf.context, file.deflate);
   const images = new ImageStore(pdf, doc.assets, { regular: fonts.faces.regular.pdfFont, bold: fonts.faces.bold.pdfFont }, file.deflate);
   const g = pageGeometry(doc.meta.page);
   const cjk = languageOf(doc.meta.language).cjk;

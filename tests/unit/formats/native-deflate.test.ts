@@ -41,12 +41,26 @@ function file(result: BuildResult, format: string) {
   return result.files.find((f) => f.format === format)!;
 }
 
-/** The PDF with every stream uncompressed and every object written out on its own (qpdf's QDF form), which names no compressor. */
+/** The PDF with every stream uncompressed and every object written out on its own (qpdf's QDF form, its own ID fixed), which names no compressor. */
 function uncompressed(result: BuildResult, name: string): Buffer {
   const path = join(work, `${name}.pdf`);
   writeFileSync(path, file(result, 'pdf').bytes);
   execFileSync('qpdf', ['--check', path], { stdio: 'ignore' });
-  return execFileSync('qpdf', ['--qdf', '--object-streams=disable', '--stream-data=uncompress', path, '-'], { maxBuffer: 1 << 28 });
+  return execFileSync('qpdf', ['--qdf', '--static-id', '--object-streams=disable', '--stream-data=uncompress', path, '-'], { maxBuffer: 1 << 28 });
+}
+
+/** The zlib header of each FlateDecode stream the writer compressed (a PNG's own data is kept): 78 01 is our deflate's, 78 9c zlib's (and fflate's) at level 6. */
+function zlibHeaders(result: BuildResult): Map<string, number> {
+  const text = Buffer.from(file(result, 'pdf').bytes).toString('latin1');
+  const headers = new Map<string, number>();
+  for (const match of text.matchAll(/\bstream\r?\n/g)) {
+    const dict = text.slice(text.lastIndexOf(' obj', match.index), match.index);
+    if (!dict.includes('/FlateDecode') || dict.includes('/Image')) continue;
+    const at = match.index + match[0].length;
+    const header = Buffer.from(text.slice(at, at + 2), 'latin1').toString('hex');
+    headers.set(header, (headers.get(header) ?? 0) + 1);
+  }
+  return headers;
 }
 
 describeWithTools([TOOLS.qpdf], 'the runtime\'s native deflate', () => {
@@ -58,6 +72,9 @@ describeWithTools([TOOLS.qpdf], 'the runtime\'s native deflate', () => {
 
   it('compresses every PDF stream, and the file qpdf checks is the same document as with our own deflate', () => {
     expect(nativeCalls).toBeGreaterThan(file(native, 'pdf').pages!);
+    // The subset font files and their ToUnicode maps too, which pdf-lib compresses itself (with fflate, unless told).
+    expect([...zlibHeaders(native).keys()]).toEqual(['789c']);
+    expect([...zlibHeaders(portable).keys()]).toEqual(['7801']);
     expect(Buffer.from(file(native, 'pdf').bytes).equals(file(portable, 'pdf').bytes)).toBe(false);
     expect(uncompressed(native, 'native').equals(uncompressed(portable, 'portable'))).toBe(true);
   });
