@@ -121,45 +121,52 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
   let tokens = 0;
   let slot = 0;
   const offset = base;
-  /** Positions below this one are in the hash chains (or end too near the input's end to have a hash). */
+  // Positions below `inserted` are in the hash chains; the last `MIN_MATCH - 1` bytes start no match and get no hash.
+  // Plain locals and no closures: this loop runs once per input byte, and a closure's variables live on the heap.
   let inserted = 0;
-  /** Puts position p in the chains and returns the one it follows there: the latest earlier position with its hash (negative: none). */
-  const insert = (p: number): number => {
-    const h = hashAt(input, p);
-    const previous = head[h];
-    chain[p & (WINDOW - 1)] = previous;
-    head[h] = offset + p;
-    inserted = p + 1;
-    return previous - offset;
-  };
-  /** The longest match at p (see longestMatch), p put in the chains first as zlib does: one hash per position. */
-  const matchAt = (p: number): number => (p + MIN_MATCH <= n ? longestMatch(input, p, insert(p), nextSlot, offset) : 0);
-  const insertUpTo = (end: number) => {
-    for (const last = Math.min(end, n - MIN_MATCH + 1); inserted < last; ) insert(inserted);
-  };
-  const literal = (i: number) => {
-    lengths[tokens] = 0;
-    values[tokens++] = input[i];
-    litFreq[input[i]]++;
-  };
+  const hashed = n - MIN_MATCH + 1;
   for (let i = 0; i < n; ) {
     if (slot < slots.length && i === slots[slot].at) {
       slotTokens.push(tokens);
-      for (const end = i + slots[slot].width; i < end; i++) literal(i);
-      inserted = Math.max(inserted, i);
+      for (const end = i + slots[slot].width; i < end; i++) {
+        lengths[tokens] = 0;
+        values[tokens++] = input[i];
+        litFreq[input[i]]++;
+      }
+      if (inserted < i) inserted = i;
       slot++;
       continue;
     }
-    let match = matchAt(i);
-    if (match !== 0 && match >>> 16 < LAZY_MATCH) {
-      const next = matchAt(i + 1);
+    // The longest match at i, i put in the chains first as zlib does (one hash per position); then, lazily, at i + 1.
+    let match = 0;
+    if (i < hashed) {
+      const h = hashAt(input, i);
+      const previous = head[h];
+      chain[i & (WINDOW - 1)] = previous;
+      head[h] = offset + i;
+      inserted = i + 1;
+      match = longestMatch(input, i, previous - offset, nextSlot, offset);
+    }
+    if (match !== 0 && match >>> 16 < LAZY_MATCH && i + 1 < hashed) {
+      const h = hashAt(input, i + 1);
+      const previous = head[h];
+      chain[(i + 1) & (WINDOW - 1)] = previous;
+      head[h] = offset + i + 1;
+      inserted = i + 2;
+      const next = longestMatch(input, i + 1, previous - offset, nextSlot, offset);
       if (next >>> 16 > match >>> 16) {
-        literal(i++);
+        lengths[tokens] = 0;
+        values[tokens++] = input[i];
+        litFreq[input[i]]++;
+        i++;
         match = next;
       }
     }
     if (match === 0) {
-      literal(i++);
+      lengths[tokens] = 0;
+      values[tokens++] = input[i];
+      litFreq[input[i]]++;
+      i++;
       continue;
     }
     const length = match >>> 16;
@@ -168,7 +175,12 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
     values[tokens++] = distance - 1;
     litFreq[257 + LENGTH_CODE[length]]++;
     distFreq[DIST_CODE[distance]]++;
-    insertUpTo((i += length));
+    i += length;
+    for (const last = Math.min(i, hashed); inserted < last; inserted++) {
+      const h = hashAt(input, inserted);
+      chain[inserted & (WINDOW - 1)] = head[h];
+      head[h] = offset + inserted;
+    }
   }
   base += n;
   litFreq[END_OF_BLOCK]++;

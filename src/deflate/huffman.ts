@@ -63,12 +63,18 @@ export class BitWriter {
  */
 export function huffmanLengths(freq: Uint32Array, limit: number, minimum: number): Uint8Array {
   const lengths = new Uint8Array(freq.length);
-  const used: number[] = [];
-  for (let sym = 0; sym < freq.length; sym++) if (freq[sym] > 0) used.push(sym);
-  for (let sym = 0; used.length < minimum; sym++) if (freq[sym] === 0) used.push(sym);
-  used.sort((x, y) => freq[x] - freq[y] || x - y);
-  const n = used.length;
-  const key = used.map((sym) => Math.max(1, freq[sym]));
+  // The symbols with a code, by frequency then symbol: packed as frequency × 512 + symbol and sorted as numbers.
+  const packed: number[] = [];
+  for (let sym = 0; sym < freq.length; sym++) if (freq[sym] > 0) packed.push(freq[sym] * 512 + sym);
+  for (let sym = 0; packed.length < minimum; sym++) if (freq[sym] === 0) packed.push(sym);
+  const order = Float64Array.from(packed).sort();
+  const n = order.length;
+  const used = new Uint16Array(n);
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    used[i] = order[i] % 512;
+    key[i] = Math.max(1, freq[used[i]]);
+  }
   if (n === 1) {
     lengths[used[0]] = 1;
     return lengths;
@@ -107,8 +113,10 @@ export function huffmanLengths(freq: Uint32Array, limit: number, minimum: number
     usedAtDepth = 0;
   }
   // key[i] is now the length of used[i]; count codes per length and fold those over the limit.
-  const perLength = new Array<number>(Math.max(limit, ...key) + 1).fill(0);
-  for (const length of key) perLength[length]++;
+  let longest = limit;
+  for (let i = 0; i < n; i++) longest = Math.max(longest, key[i]);
+  const perLength = new Uint32Array(longest + 1);
+  for (let i = 0; i < n; i++) perLength[key[i]]++;
   for (let length = limit + 1; length < perLength.length; length++) perLength[limit] += perLength[length];
   let total = 0;
   for (let length = limit; length > 0; length--) total += perLength[length] << (limit - length);
@@ -155,29 +163,38 @@ export function writeCodeLengths(out: BitWriter, litLengths: Uint8Array, distLen
   while (hlit > 257 && litLengths[hlit - 1] === 0) hlit--;
   let hdist = 30;
   while (hdist > 1 && distLengths[hdist - 1] === 0) hdist--;
-  const all = [...litLengths.subarray(0, hlit), ...distLengths.subarray(0, hdist)];
-  // Run-length coded: [symbol, extra bits value] pairs.
-  const runs: [number, number][] = [];
+  const all = new Uint8Array(hlit + hdist);
+  all.set(litLengths.subarray(0, hlit));
+  all.set(distLengths.subarray(0, hdist), hlit);
+  // Run-length coded: a symbol and its extra bits' value per run.
+  const symbols = new Uint8Array(all.length);
+  const extras = new Uint8Array(all.length);
+  let runs = 0;
+  const push = (symbol: number, extra: number) => {
+    symbols[runs] = symbol;
+    extras[runs++] = extra;
+  };
   for (let i = 0; i < all.length; ) {
     const length = all[i];
     let run = 1;
     while (i + run < all.length && all[i + run] === length) run++;
     if (length === 0 && run >= 3) {
       const take = Math.min(run, 138);
-      runs.push(take >= 11 ? [18, take - 11] : [17, take - 3]);
+      if (take >= 11) push(18, take - 11);
+      else push(17, take - 3);
       i += take;
     } else if (length !== 0 && run >= 4) {
-      runs.push([length, 0]);
+      push(length, 0);
       const take = Math.min(run - 1, 6);
-      runs.push([16, take - 3]);
+      push(16, take - 3);
       i += 1 + take;
     } else {
-      runs.push([length, 0]);
+      push(length, 0);
       i++;
     }
   }
   const freq = new Uint32Array(19);
-  for (const [symbol] of runs) freq[symbol]++;
+  for (let r = 0; r < runs; r++) freq[symbols[r]]++;
   const lengths = huffmanLengths(freq, 7, 2);
   const codes = canonicalCodes(lengths);
   let hclen = 19;
@@ -186,7 +203,9 @@ export function writeCodeLengths(out: BitWriter, litLengths: Uint8Array, distLen
   out.put(hdist - 1, 5);
   out.put(hclen - 4, 4);
   for (let i = 0; i < hclen; i++) out.put(lengths[CODE_LENGTH_ORDER[i]], 3);
-  for (const [symbol, extra] of runs) {
+  for (let r = 0; r < runs; r++) {
+    const symbol = symbols[r];
+    const extra = extras[r];
     out.put(codes[symbol], lengths[symbol]);
     if (symbol === 16) out.put(extra, 2);
     else if (symbol === 17) out.put(extra, 3);
