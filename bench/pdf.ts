@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBook, prepareBook } from '../src/pipeline/build.ts';
 import type { FaceRole, FallbackRole, FontSet } from '../src/formats/writer.ts';
 import type { BookSource } from '../src/content/source.ts';
@@ -13,11 +14,12 @@ import { bundleForChild, fitsHeapCap, mb, median, runMeasuringChild } from './ch
 /**
  * The PDF section of `npm run bench`: the synthetic 100-chapter zh-Hant book
  * to PDF, measured in a child process (a bundle, as wrangler would ship it, so
- * tsx's own memory is not counted), then the same text through Typst with the
- * same fonts, in the same run.
+ * tsx's own memory is not counted), each build followed by the same text
+ * through Typst with the same fonts, in the same process.
  */
 
-const RUNS = 3;
+/** Builds of each kind; the first of each is a cold one (V8 compiling Bindery, Typst loading its fonts), so the median is of warm ones. */
+const RUNS = 5;
 const MEASURE_FLAG = '--measure-pdf';
 const HEAP_CAP_MB = 64;
 const HEAP_TARGET_MB = 48;
@@ -28,8 +30,15 @@ interface PdfMeasurement {
   peakRss: number;
   bytes: number;
   pages: number;
+  /** Typst's times for the same book, each run right after one of ours; null when Typst is not installed. */
+  typst: { times: number[]; pages: number; bytes: number } | null;
 }
 
+/** What the child needs to run Typst: its package's entry, resolved by the parent (the bundle runs outside node_modules), and the book as Typst markup. */
+interface TypstJob {
+  module: string;
+  sourceFile: string;
+}
 
 /** The child reads fonts by the paths its parent resolved: the bundle runs from a temporary directory, outside node_modules. */
 async function readFonts(paths: Record<FaceRole, string>, fallbacks: Record<FallbackRole, string>): Promise<FontSet> {
@@ -37,52 +46,95 @@ async function readFonts(paths: Record<FaceRole, string>, fallbacks: Record<Fall
   return { regular: await readFile(paths.regular), bold: await readFile(paths.bold), mono: await readFile(paths.mono), fallback: (role, block) => readFallbackFont(fallbacks[role], block) };
 }
 
-/** Runs in the child: builds the synthetic book RUNS times, sampling the heap during each build, and writes the last PDF to `output`. */
-export async function measurePdf(fontPaths: Record<FaceRole, string>, fallbackPaths: Record<FallbackRole, string>, output: string): Promise<PdfMeasurement> {
+/**
+ * Runs in the child: builds the synthetic book RUNS times, sampling the heap
+ * during each build, and writes the last PDF to `output`. With `typstJob`,
+ * Typst sets the same book after each build, so that both are timed in the
+ * same minutes of the machine's load: on a shared machine, runs minutes
+ * apart differ by more than the ratio being measured.
+ */
+export async function measurePdf(fontPaths: Record<FaceRole, string>, fallbackPaths: Record<FallbackRole, string>, output: string, typstJob: TypstJob | null): Promise<PdfMeasurement> {
   const { syntheticSource } = await import('./synthetic.ts');
   const source = syntheticSource();
   const fonts = await readFonts(fontPaths, fallbackPaths);
+  const typst = typstJob && (await typstRunner(typstJob, fontPaths));
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   let peakHeap = 0;
   const sample = () => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   };
-  const timer = setInterval(sample, 2);
   const times: number[] = [];
+  const typstTimes: number[] = [];
   let bytes = 0;
   let pages = 0;
   let pdf: Uint8Array = new Uint8Array();
   for (let i = 0; i < RUNS; i++) {
+    const timer = setInterval(sample, 2);
     const start = performance.now();
     const result = await buildBook(source, { formats: ['pdf'], fonts: async () => fonts, onProgress: sample });
     sample();
     times.push(performance.now() - start);
+    clearInterval(timer);
     bytes = result.files[0].size;
     pdf = result.files[0].bytes;
     pages = result.files[0].pages ?? 0;
     gc?.();
+    if (typst) {
+      typstTimes.push(typst.compile());
+      gc?.();
+    }
   }
-  clearInterval(timer);
   const { writeFile } = await import('node:fs/promises');
   await writeFile(output, pdf);
-  return { times, peakHeap, peakRss: process.resourceUsage().maxRSS * 1024, bytes, pages };
+  return { times, peakHeap, peakRss: process.resourceUsage().maxRSS * 1024, bytes, pages, typst: typst && { times: typstTimes, ...typst.facts() } };
 }
 
-async function runChild(dir: string, fontPaths: Record<FaceRole, string>): Promise<PdfMeasurement & { fitsHeapCap: boolean; fitsTarget: boolean }> {
+/** Typst's compiler, fonts loaded when it is made (counted in its first run, as our first build reads and parses ours). */
+async function typstRunner(job: TypstJob, fontPaths: Record<FaceRole, string>): Promise<{ compile: () => number; facts: () => { pages: number; bytes: number } }> {
+  const { readFile } = await import('node:fs/promises');
+  const { NodeCompiler } = (await import(job.module)) as typeof import('@myriaddreamin/typst-ts-node-compiler');
+  const source = await readFile(job.sourceFile, 'utf8');
+  let compiler: InstanceType<typeof NodeCompiler> | null = null;
+  let last: Uint8Array = new Uint8Array();
+  return {
+    compile() {
+      const start = performance.now();
+      compiler ??= NodeCompiler.create({ workspace: dirname(fontPaths.regular), fontArgs: [{ fontPaths: Object.values(fontPaths) }] });
+      last = compiler.pdf({ mainFileContent: source });
+      const ms = performance.now() - start;
+      compiler.evictCache(0);
+      return ms;
+    },
+    facts: () => ({ pages: Number(/\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/.exec(Buffer.from(last).toString('latin1'))?.[1] ?? 0), bytes: last.byteLength }),
+  };
+}
+
+/** Typst's package entry as this checkout resolves it, or null when it is not installed. */
+function typstModule(): string | null {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('@myriaddreamin/typst-ts-node-compiler')).href;
+  } catch {
+    return null;
+  }
+}
+
+async function runChild(dir: string, fontPaths: Record<FaceRole, string>, typstJob: TypstJob | null): Promise<PdfMeasurement & { fitsHeapCap: boolean; fitsTarget: boolean }> {
   const bundle = join(dir, 'pdf-bench.mjs');
   await bundleForChild(
     fileURLToPath(import.meta.url),
     bundle,
-    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]), JSON.parse(process.argv[4]), process.argv[5])) + '\\n');`,
+    `if (process.argv[2] === '${MEASURE_FLAG}') process.stdout.write(JSON.stringify(await measurePdf(JSON.parse(process.argv[3]), JSON.parse(process.argv[4]), process.argv[5], JSON.parse(process.argv[6]))) + '\\n');`,
     ['@myriaddreamin/typst-ts-node-compiler'],
   );
   // Cuts Hanazono Mincho A into blocks here, once per machine, so no timed build pays for it (src/cli/face-blocks.ts).
   await fontObjects();
-  const args = [MEASURE_FLAG, JSON.stringify(fontPaths), JSON.stringify(cliFallbackFontPaths()), join(dir, 'book.pdf')];
-  const measurement = runMeasuringChild<PdfMeasurement>(bundle, args);
+  const args = (typst: TypstJob | null) => [MEASURE_FLAG, JSON.stringify(fontPaths), JSON.stringify(cliFallbackFontPaths()), join(dir, 'book.pdf'), JSON.stringify(typst)];
+  // Memory from builds alone (Typst's would count in the same process's RSS), times from builds alternating with Typst's.
+  const alone = runMeasuringChild<PdfMeasurement>(bundle, args(null));
+  const timed = typstJob ? runMeasuringChild<PdfMeasurement>(bundle, args(typstJob)) : alone;
   // A Worker isolate caps the JS heap: the same builds must finish with old space capped.
-  return { ...measurement, fitsHeapCap: fitsHeapCap(bundle, args, HEAP_CAP_MB), fitsTarget: fitsHeapCap(bundle, args, HEAP_TARGET_MB) };
+  return { ...alone, times: timed.times, typst: timed.typst, fitsHeapCap: fitsHeapCap(bundle, args(null), HEAP_CAP_MB), fitsTarget: fitsHeapCap(bundle, args(null), HEAP_TARGET_MB) };
 }
 
 /**
@@ -183,43 +235,23 @@ export function typstSource(doc: BookDocument): string {
   return `${head.join('\n')}\n\n${body.join('\n\n')}\n`;
 }
 
-/** Typst's wall time for the same book, median of RUNS, fonts loaded once (as our CLI loads them once). */
-async function typstTimes(source: string, fontPaths: Record<FaceRole, string>): Promise<{ times: number[]; pages: number; bytes: number } | null> {
-  let NodeCompiler;
-  try {
-    ({ NodeCompiler } = await import('@myriaddreamin/typst-ts-node-compiler'));
-  } catch {
-    return null;
-  }
-  const times: number[] = [];
-  let bytes = 0;
-  const start = performance.now();
-  const compiler = NodeCompiler.create({ workspace: dirname(fontPaths.regular), fontArgs: [{ fontPaths: Object.values(fontPaths) }] });
-  const setup = performance.now() - start;
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    const pdf = compiler.pdf({ mainFileContent: source });
-    times.push(performance.now() - t + (i === 0 ? setup : 0));
-    bytes = pdf.byteLength;
-    compiler.evictCache(0);
-  }
-  const pages = Number(/\/Type\s*\/Pages[^>]*?\/Count\s+(\d+)/.exec(Buffer.from(compiler.pdf({ mainFileContent: source })).toString('latin1'))?.[1] ?? 0);
-  return { times, pages, bytes };
-}
-
 /** Called by bench/main.ts with the synthetic book; the child rebuilds the same (seeded) book from bench/synthetic.ts. */
 export async function runPdfBench(source: BookSource): Promise<void> {
   const fontPaths = cliFontPaths();
   const dir = mkdtempSync(join(tmpdir(), 'bindery-pdf-bench-'));
   try {
-    const pdf = await runChild(dir, fontPaths);
+    const { document } = await prepareBook(source, { formats: ['pdf'] });
+    const module = typstModule();
+    const typstJob = module ? { module, sourceFile: join(dir, 'book.typ') } : null;
+    if (typstJob) writeFileSync(typstJob.sourceFile, typstSource(document));
+    const pdf = await runChild(dir, fontPaths, typstJob);
     const pdfMs = median(pdf.times);
+    const runs = (times: number[]) => `median of ${RUNS}, the first cold: ${times.map((t) => t.toFixed(0)).join(', ')} ms`;
     console.log(`PDF   ${pdf.pages} pages → ${mb(pdf.bytes)} (subset fonts)`);
-    console.log(`      wall time ${pdfMs.toFixed(0)} ms (median of ${RUNS}: ${pdf.times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+    console.log(`      wall time ${pdfMs.toFixed(0)} ms (${runs(pdf.times)})`);
     // heapUsed sampled every 2 ms includes garbage not yet collected, so it depends on GC timing;
     // finishing with old space capped is the firm bound.
     console.log(`      peak RSS ${mb(pdf.peakRss)}, peak JS heap (sampled, garbage included) ${mb(pdf.peakHeap)}`);
-    const { document } = await prepareBook(source, { formats: ['pdf'] });
     const short = shortPages(join(dir, 'book.pdf'), document.meta.title);
     console.log(
       short
@@ -227,13 +259,12 @@ export async function runPdfBench(source: BookSource): Promise<void> {
         : '      short pages not counted: pdftotext (poppler-utils) is not installed',
     );
     console.log(`      builds with the JS heap capped at ${HEAP_CAP_MB} MB: ${pdf.fitsHeapCap ? 'yes' : 'NO'}; at ${HEAP_TARGET_MB} MB: ${pdf.fitsTarget ? 'yes' : 'NO'}`);
-    const typst = await typstTimes(typstSource(document), fontPaths);
-    if (!typst) {
+    if (!pdf.typst) {
       console.log('Typst (@myriaddreamin/typst-ts-node-compiler) not installed: comparison skipped');
       return;
     }
-    const typstMs = median(typst.times);
-    console.log(`Typst ${typst.pages} pages → ${mb(typst.bytes)}, wall time ${typstMs.toFixed(0)} ms (median of ${RUNS}: ${typst.times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+    const typstMs = median(pdf.typst.times);
+    console.log(`Typst ${pdf.typst.pages} pages → ${mb(pdf.typst.bytes)}, wall time ${typstMs.toFixed(0)} ms (${runs(pdf.typst.times)}; each run right after one of ours)`);
     console.log(`      Bindery PDF / Typst = ${(pdfMs / typstMs).toFixed(2)}× (goal ≤ 0.8)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
