@@ -112,11 +112,14 @@ export function fallbacksNeeded(texts: readonly string[], lacks: (codePoint: num
   const seen = new Set<number>();
   for (const text of texts) {
     if (!TRIED_BY_ANY.test(text)) continue;
-    for (const char of text) {
-      const codePoint = char.codePointAt(0)!;
+    // By code point, without a string per character: a book's every character passes here.
+    for (let i = 0; i < text.length; ) {
+      const codePoint = text.codePointAt(i)!;
+      i += codePoint > 0xffff ? 2 : 1;
       if (seen.has(codePoint)) continue;
       seen.add(codePoint);
       if (!lacks(codePoint)) continue;
+      const char = String.fromCodePoint(codePoint);
       const block = blockOf(codePoint);
       for (const { face, triedFor } of CHAIN_TESTS) {
         if (!triedFor.test(char) || (face.blocks && !face.blocks.has(block))) continue;
