@@ -15,7 +15,7 @@ export async function launch(argv: string[], dist: string, env: Record<string, s
   const [name] = argv;
   if (!isCommand(name)) return printUsage(name, processIo());
   const cacheDir = env.BINDERY_CACHE_DIR ?? join(dist, '..', 'node_modules', '.cache', 'bindery');
-  // Loaded here, not at the top: node:crypto alone costs `--help` more than printing the usage.
+  // Loaded here, not at the top: `--help` loads none of the code cache's modules.
   const { requireWithCodeCache } = await import('./code-cache.ts');
   const cli = requireWithCodeCache<{ main: (argv: string[]) => Promise<number> }>(resolve(dist, 'bindery.cjs'), cacheDir || undefined, cacheLabel(argv));
   const code = await cli.exports.main(argv);
