@@ -56,22 +56,35 @@ function colour([r, g, b]: Rgb, op: 'rg' | 'RG'): string {
 class Operators {
   readonly ops: string[] = [];
   private font = '';
+  /** The face name and size `font` was written from: a run in the same font need not write it out to compare. */
+  private fontName = '';
+  private fontSize = NaN;
   /** Character spacing (Tc), as written; a content stream starts at 0. */
   private spacing = '0';
   private fill = '';
+  /** The colour `fill` was written from: the same shared colour need not be written out to compare. */
+  private fillRgb: Rgb | null = null;
   private stroke = '';
   private width = '';
 
   /** `Tf`, `Tc` and `rg` for text, when they change. */
-  textState(font: string, spacing: string, fill: Rgb): string {
-    const tf = font === this.font ? '' : `${font} Tf `;
+  textState(fontName: string, size: number, spacing: string, fill: Rgb): string {
+    let tf = '';
+    if (fontName !== this.fontName || size !== this.fontSize) {
+      const font = `${fontName} ${num(size)}`;
+      if (font !== this.font) tf = `${font} Tf `;
+      this.font = font;
+      this.fontName = fontName;
+      this.fontSize = size;
+    }
     const tc = spacing === this.spacing ? '' : `${spacing} Tc `;
-    this.font = font;
     this.spacing = spacing;
     return tf + tc + this.fillColour(fill);
   }
 
   fillColour(fill: Rgb): string {
+    if (fill === this.fillRgb) return '';
+    this.fillRgb = fill;
     const rg = colour(fill, 'rg');
     if (rg === this.fill) return '';
     this.fill = rg;
@@ -219,7 +232,8 @@ export class PageCanvas {
     const y = baseline + style.rise;
     const parts: string[] = [];
     let hex = '';
-    const spacing = spacingNumber(commonSpacing(chars, from, to, xs, lineStart));
+    const spacingWritten = writtenSpacing(commonSpacing(chars, from, to, xs, lineStart));
+    const spacing = String(spacingWritten);
     // Where the viewer's pen is after each glyph: where it was put, plus the glyph and the spacing as written.
     let pen = xs[from - lineStart];
     for (let i = from; i < to; i++) {
@@ -230,7 +244,7 @@ export class PageCanvas {
         pen = xs[i - lineStart];
       }
       hex += chars[i].glyph.hex;
-      pen += chars[i].width + Number(spacing);
+      pen += chars[i].width + spacingWritten;
     }
     parts.push(`<${hex}>`);
     const x0 = xs[from - lineStart];
@@ -240,7 +254,7 @@ export class PageCanvas {
     const owner = this.runOwner(style.link, chars, from, to);
     // A new text object starts at the origin, so an upright run is placed with a plain move (Td).
     const place = style.oblique ? `1 0 ${OBLIQUE_SHEAR} 1 ${num(x0)} ${num(y)} Tm` : `${num(x0)} ${num(y)} Td`;
-    const text = `BT ${this.content.textState(`${this.fontName(glyph.face)} ${num(size)}`, spacing, style.color)}${place} [${parts.join(' ')}] TJ ET`;
+    const text = `BT ${this.content.textState(this.fontName(glyph.face), size, spacing, style.color)}${place} [${parts.join(' ')}] TJ ET`;
     // A run in another language carries its /Lang, a replacement box the characters it stands for
     // (ISO 32000-1 §14.9.2, §14.9.4), in a sequence of their own: inside an artifact, one nested in it.
     const properties = (lang ? ` /Lang ${textString(lang)}` : '') + (actualText === undefined ? '' : ` /ActualText ${textString(actualText)}`);
@@ -348,7 +362,7 @@ export class PageCanvas {
 }
 
 /** Spacing written to a ten-thousandth of a point: over a 40-glyph line it errs by under 0.002 pt. */
-const spacingNumber = (spacing: number): string => String(Math.round(spacing * 10_000) / 10_000 || 0);
+const writtenSpacing = (spacing: number): number => Math.round(spacing * 10_000) / 10_000 || 0;
 
 /**
  * The space most glyphs of `chars[from..to)` have after them, when it is
@@ -358,16 +372,23 @@ const spacingNumber = (spacing: number): string => String(Math.round(spacing * 1
  * where a space differs, where a number between every two glyphs took more
  * than half of a page's operators. 0 when no space is that common.
  */
+/** commonSpacing's tally, kept from run to run: a book draws a run per line and more. */
+const gapCounts = new Map<number, number>();
+
 function commonSpacing(chars: readonly TextChar[], from: number, to: number, xs: Float64Array, lineStart: number): number {
   if (to - from < 3) return 0;
-  const counts = new Map<number, number>();
+  const counts = gapCounts;
+  counts.clear();
   let best = 0;
   let bestCount = 0;
   for (let i = from; i < to - 1; i++) {
     const gap = Math.round((xs[i + 1 - lineStart] - (xs[i - lineStart] + chars[i].width)) * 10_000);
     const count = (counts.get(gap) ?? 0) + 1;
     counts.set(gap, count);
-    if (count > bestCount) [best, bestCount] = [gap, count];
+    if (count > bestCount) {
+      best = gap;
+      bestCount = count;
+    }
   }
   return bestCount * 2 >= to - from - 1 && Math.abs(best) >= 50 ? best / 10_000 : 0;
 }
