@@ -177,7 +177,8 @@ export interface DrawnSequence {
 
 /** The faces of a book and the fallback chain between them. */
 export class FontBook {
-  private readonly replacement: PlacedGlyph;
+  /** The visible box a character no face has is drawn with. */
+  readonly replacement: PlacedGlyph;
 
   /**
    * @param fallbacks the fallback faces (or blocks of them) this book's text needs, in chain order (src/pdf/fallback-faces.ts).
@@ -206,13 +207,12 @@ export class FontBook {
    * The glyph for a character in the wanted face, falling back to the Sans TC
    * regular face (CJK inside code, symbols missing from the bold cut), then to
    * the first fallback face that has it (Noto Sans HK, Noto Emoji, Hanazono
-   * Mincho A), then to a
-   * visible replacement box. `missing` is true when no face has the glyph.
+   * Mincho A); null when no face has one (drawn as `replacement`).
    */
-  resolve(face: FaceName, codePoint: number): { glyph: PlacedGlyph; missing: boolean } {
+  glyphFor(face: FaceName, codePoint: number): PlacedGlyph | null {
     let glyph = this.faces[face].glyph(codePoint) ?? this.faces.regular.glyph(codePoint);
-    for (const fallback of this.fallbacks) glyph ??= fallback.glyph(codePoint);
-    return glyph ? { glyph, missing: false } : { glyph: this.replacement, missing: true };
+    for (let i = 0; glyph === null && i < this.fallbacks.length; i++) glyph = this.fallbacks[i].glyph(codePoint);
+    return glyph;
   }
 
   /** How to install the missing optional face that is tried for a character drawn as a box, if there is one. */

@@ -153,7 +153,7 @@ function markHyphenationPoints(chars: TextChar[], ctx: ShapeContext): void {
             const before = chars[w + point - 1];
             let hyphen = hyphens.get(before.style);
             if (!hyphen || hyphen.lang !== before.lang) {
-              const glyph = ctx.fonts.resolve(before.style.face, 0x2d).glyph;
+              const glyph = ctx.fonts.glyphFor(before.style.face, 0x2d) ?? ctx.fonts.replacement;
               hyphen = { codePoint: 0x2d, width: (glyph.advance * before.style.size) / 1000, gapBefore: 0, glyph, style: before.style, lang: before.lang };
               hyphens.set(before.style, hyphen);
             }
@@ -279,51 +279,68 @@ function extendsPrevious(cp: number, prev: number | undefined): boolean {
   return (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0x1f1e6 && cp <= 0x1f1ff && prev !== undefined && prev >= 0x1f1e6 && prev <= 0x1f1ff);
 }
 
+/** What appendText carries from one character to the next: a box that a following code point may belong to (ZWJ sequences, skin tones, flags). */
+interface MissingRun {
+  previous: number | undefined;
+  joined: boolean;
+}
+
 function appendText(out: TextChar[], text: string, style: Style, ctx: ShapeContext, lang?: string): void {
-  let previousMissing: number | undefined;
-  let joined = false;
-  const appendChar = (ch: string): void => {
-    let cp = ch.codePointAt(0)!;
-    if (cp === ZWJ) joined = true;
-    if (isInvisible(cp)) {
-      // A joiner or variation selector inside an emoji belongs to the text its box stands for.
-      if (previousMissing !== undefined) out[out.length - 1].actualText += ch;
-      return;
-    }
-    if (cp === 0x09 || cp === 0xa0) cp = 0x20;
-    if (cp === HARD_BREAK) {
-      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.resolve(style.face, 0x20).glyph, style, lang });
-      previousMissing = undefined;
-      return;
-    }
-    const { glyph, missing } = ctx.fonts.resolve(style.face, cp);
-    if (missing) {
-      ctx.onMissingGlyph(ch);
-      // One replacement box per emoji, not one per code point of a ZWJ sequence or modifier.
-      const partOfPrevious = previousMissing !== undefined && (joined || extendsPrevious(cp, previousMissing));
-      previousMissing = cp;
-      joined = false;
-      if (partOfPrevious) {
-        out[out.length - 1].actualText += ch;
-        return;
-      }
-      out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, actualText: ch, lang });
-      return;
-    }
-    previousMissing = undefined;
-    joined = false;
-    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, lang });
-  };
+  const missing: MissingRun = { previous: undefined, joined: false };
   // An emoji sequence the emoji face draws as one glyph (👩‍💻, 👍🏽, 🇹🇼, 1️⃣) keeps all its code points as its text.
   let at = 0;
   for (const sequence of ctx.fonts.emojiSequences(text)) {
-    for (const ch of text.slice(at, sequence.index)) appendChar(ch);
+    appendCodePoints(out, text, at, sequence.index, style, ctx, lang, missing);
     out.push({ codePoint: sequence.text.codePointAt(0)!, width: (sequence.glyph.advance * style.size) / 1000, gapBefore: 0, glyph: sequence.glyph, style, actualText: sequence.text, lang });
-    previousMissing = undefined;
-    joined = false;
+    missing.previous = undefined;
+    missing.joined = false;
     at = sequence.index + sequence.text.length;
   }
-  for (const ch of text.slice(at)) appendChar(ch);
+  appendCodePoints(out, text, at, text.length, style, ctx, lang, missing);
+}
+
+/**
+ * The characters of `text` from `from` to `to`, walked by code point: a
+ * book's every character passes here, so nothing is allocated for one but
+ * its TextChar (a fresh process runs this loop before V8 has optimised it).
+ */
+function appendCodePoints(out: TextChar[], text: string, from: number, to: number, style: Style, ctx: ShapeContext, lang: string | undefined, missing: MissingRun): void {
+  for (let i = from; i < to; ) {
+    let cp = text.codePointAt(i)!;
+    const at = i;
+    i += cp > 0xffff ? 2 : 1;
+    if (cp === ZWJ) missing.joined = true;
+    if (isInvisible(cp)) {
+      // A joiner or variation selector inside an emoji belongs to the text its box stands for.
+      if (missing.previous !== undefined) out[out.length - 1].actualText += text.slice(at, i);
+      continue;
+    }
+    if (cp === 0x09 || cp === 0xa0) cp = 0x20;
+    if (cp === HARD_BREAK) {
+      out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.glyphFor(style.face, 0x20) ?? ctx.fonts.replacement, style, lang });
+      missing.previous = undefined;
+      continue;
+    }
+    const glyph = ctx.fonts.glyphFor(style.face, cp);
+    if (glyph === null) {
+      const ch = text.slice(at, i);
+      ctx.onMissingGlyph(ch);
+      // One replacement box per emoji, not one per code point of a ZWJ sequence or modifier.
+      const partOfPrevious = missing.previous !== undefined && (missing.joined || extendsPrevious(cp, missing.previous));
+      missing.previous = cp;
+      missing.joined = false;
+      if (partOfPrevious) {
+        out[out.length - 1].actualText += ch;
+        continue;
+      }
+      const box = ctx.fonts.replacement;
+      out.push({ codePoint: cp, width: (box.advance * style.size) / 1000, gapBefore: 0, glyph: box, style, actualText: ch, lang });
+      continue;
+    }
+    missing.previous = undefined;
+    missing.joined = false;
+    out.push({ codePoint: cp, width: (glyph.advance * style.size) / 1000, gapBefore: 0, glyph, style, lang });
+  }
 }
 
 function appendInlines(out: TextChar[], nodes: readonly Inline[], style: Style, ctx: ShapeContext): void {
