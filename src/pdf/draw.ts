@@ -231,7 +231,9 @@ export class PageCanvas {
     const size = style.size;
     const y = baseline + style.rise;
     const parts: string[] = [];
-    let hex = '';
+    // A string of glyph ids joined once, rather than concatenated glyph by glyph (a chain of partial strings per line).
+    const hex = glyphIds;
+    hex.length = 0;
     const spacingWritten = writtenSpacing(commonSpacing(chars, from, to, xs, lineStart));
     const spacing = String(spacingWritten);
     // Where the viewer's pen is after each glyph: where it was put, plus the glyph and the spacing as written.
@@ -239,14 +241,14 @@ export class PageCanvas {
     for (let i = from; i < to; i++) {
       const gap = xs[i - lineStart] - pen;
       if (i > from && Math.abs(gap) > 0.005) {
-        parts.push(`<${hex}>`, num((-gap * 1000) / size));
-        hex = '';
+        parts.push(`<${hex.join('')}>`, num((-gap * 1000) / size));
+        hex.length = 0;
         pen = xs[i - lineStart];
       }
-      hex += chars[i].glyph.hex;
+      hex.push(chars[i].glyph.hex);
       pen += chars[i].width + spacingWritten;
     }
-    parts.push(`<${hex}>`);
+    parts.push(`<${hex.join('')}>`);
     const x0 = xs[from - lineStart];
     // Where the last glyph ends: underlines and links stop there, not at the pen, which the spacing after it has moved on.
     const x1 = xs[to - 1 - lineStart] + chars[to - 1].width;
@@ -372,6 +374,9 @@ const writtenSpacing = (spacing: number): number => Math.round(spacing * 10_000)
  * where a space differs, where a number between every two glyphs took more
  * than half of a page's operators. 0 when no space is that common.
  */
+/** A run's glyph ids being gathered, kept from run to run. */
+const glyphIds: string[] = [];
+
 /** commonSpacing's tally, kept from run to run: a book draws a run per line and more. */
 const gapCounts = new Map<number, number>();
 
