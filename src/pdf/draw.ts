@@ -366,6 +366,12 @@ export class PageCanvas {
 /** Spacing written to a ten-thousandth of a point: over a 40-glyph line it errs by under 0.002 pt. */
 const writtenSpacing = (spacing: number): number => Math.round(spacing * 10_000) / 10_000 || 0;
 
+/** A run's glyph ids being gathered, kept from run to run. */
+const glyphIds: string[] = [];
+
+/** commonSpacing's tally, kept from run to run: a book draws a run per line and more. */
+const gapCounts = new Map<number, number>();
+
 /**
  * The space most glyphs of `chars[from..to)` have after them, when it is
  * after at least half of them (a justified CJK line spreads its extra space
@@ -374,12 +380,6 @@ const writtenSpacing = (spacing: number): number => Math.round(spacing * 10_000)
  * where a space differs, where a number between every two glyphs took more
  * than half of a page's operators. 0 when no space is that common.
  */
-/** A run's glyph ids being gathered, kept from run to run. */
-const glyphIds: string[] = [];
-
-/** commonSpacing's tally, kept from run to run: a book draws a run per line and more. */
-const gapCounts = new Map<number, number>();
-
 function commonSpacing(chars: readonly TextChar[], from: number, to: number, xs: Float64Array, lineStart: number): number {
   if (to - from < 3) return 0;
   const counts = gapCounts;
