@@ -43,9 +43,19 @@ function loadHyphenation(tag: string): Promise<Hyphenate> | null {
   return hyphenate;
 }
 
+/**
+ * The longest word hyphenated, as TeX (its hyphenation stops at 63 letters):
+ * English's longest words are under 50, and the `hyphen` package's time
+ * grows with the square of a word's length (a 24,000-letter "word", a pasted
+ * key or blob, took 8 s). A longer one is cut where it overflows the line.
+ */
+const LONGEST_HYPHENATED = 63;
+const NO_POINTS: readonly number[] = [];
+
 function hyphenator(hyphenateSync: (text: string, options: { hyphenChar: string; minWordLength: number }) => string): Hyphenate {
   const cache = new Map<string, readonly number[]>();
   return (word) => {
+    if (word.length > LONGEST_HYPHENATED) return NO_POINTS;
     let points = cache.get(word);
     if (!points) {
       // Bounded: a long-lived isolate builds many books.

@@ -2,7 +2,7 @@ import type { Inline, InternalTarget } from '../document/model.ts';
 import { isCjkWide, isLatinLetter, type Hyphenate, type Language } from '../language/index.ts';
 import { COLOURS, type Rgb } from './geometry.ts';
 import type { FaceName, FontBook, PlacedGlyph } from './fonts.ts';
-import { HARD_BREAK, isHan, isLatinOrDigit, type Measured } from './linebreak.ts';
+import { HARD_BREAK, isHan, isLatinOrDigit, textOfCodePoints, type Measured } from './linebreak.ts';
 
 export type LinkTarget = { uri: string } | { internal: InternalTarget };
 
@@ -147,7 +147,7 @@ function markHyphenationPoints(chars: TextChar[], ctx: ShapeContext): void {
         while (wordEnd < end && isLatinLetter(chars[wordEnd].codePoint)) wordEnd++;
         const lang = chars[w].lang ?? ownLatin;
         const hyphenate = lang && wordEnd - w >= 5 ? ctx.hyphenation(lang) : null;
-        const word = hyphenate ? String.fromCodePoint(...chars.slice(w, wordEnd).map((c) => c.codePoint)) : '';
+        const word = hyphenate ? textOfCodePoints(chars.slice(w, wordEnd).map((c) => c.codePoint)) : '';
         if (hyphenate && !/.\p{Lu}/u.test(word)) {
           for (const point of hyphenate(word)) {
             const before = chars[w + point - 1];
