@@ -1,4 +1,4 @@
-import { PDFHexString, PDFString, type PDFDocument, type PDFPage } from '@cantoo/pdf-lib';
+import { PDFHexString, PDFString, type PDFDocument, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
 import type { LinkArea } from './draw.ts';
 import { destinationArray } from './outline.ts';
 import type { Destination } from './paginate.ts';
@@ -22,10 +22,19 @@ export function addLinkAnnotations(
   tree: StructureTree,
 ): string[] {
   const unresolved: string[] = [];
+  // A link drawn over many lines has an annotation per line: they share one action, written once.
+  const actions = new Map<string, PDFRef>();
   for (const { page, area } of links) {
     let action: Record<string, unknown>;
     if ('uri' in area.target) {
-      action = { A: { Type: 'Action', S: 'URI', URI: PDFString.of(asciiUri(area.target.uri)) } };
+      const uri = asciiUri(area.target.uri);
+      let ref = actions.get(uri);
+      if (!ref) {
+        ref = pdf.context.nextRef();
+        file.writeObject(ref, pdf.context.obj({ Type: 'Action', S: 'URI', URI: PDFString.of(uri) }));
+        actions.set(uri, ref);
+      }
+      action = { A: ref };
     } else {
       const { chapterId, anchor } = area.target.internal;
       const destination = destinations.get(anchor ? `${chapterId}#${anchor}` : chapterId) ?? destinations.get(chapterId);
@@ -36,7 +45,7 @@ export function addLinkAnnotations(
       action = { Dest: destinationArray(pdf, destination, left) };
     }
     const ref = pdf.context.nextRef();
-    const description = area.tag?.text.trim() || ('uri' in area.target ? area.target.uri : '');
+    const description = describe(area.tag?.text.trim() || ('uri' in area.target ? area.target.uri : ''));
     const annotation = {
       Type: 'Annot',
       Subtype: 'Link',
@@ -52,6 +61,20 @@ export function addLinkAnnotations(
   for (const page of new Set(links.map((link) => link.page))) file.write(page.ref);
   return unresolved;
 }
+
+/**
+ * An annotation's /Contents: the link's text, up to DESCRIPTION_LIMIT
+ * characters. Each line of a link is an annotation of its own carrying it,
+ * so a link of 20,000 characters over 300 lines wrote 6 million (and took
+ * seconds); its Link element still holds all of its text.
+ */
+function describe(text: string): string {
+  if (text.length <= DESCRIPTION_LIMIT) return text;
+  const cut = DESCRIPTION_LIMIT - (/[\uD800-\uDBFF]/.test(text[DESCRIPTION_LIMIT - 1]) ? 1 : 0);
+  return `${text.slice(0, cut)}…`;
+}
+
+const DESCRIPTION_LIMIT = 1000;
 
 /** URI actions hold 7-bit ASCII: percent-encode anything else (an IRI with Chinese in its path). */
 function asciiUri(uri: string): string {

@@ -7,6 +7,7 @@ import { loadCliFonts } from '../../../src/cli/fonts.ts';
 import { MemorySource } from '../../../src/content/source.ts';
 import { buildBook } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
+import { readObjects, type Value } from './structure-reader.ts';
 
 /**
  * A transcript pasted without line breaks is one paragraph of hundreds of
@@ -18,7 +19,7 @@ import { describeWithTools, TOOLS } from '../../support/tools.ts';
 const PARAGRAPH = '長段落測試，'.repeat(30_000);
 const WORD = 'a'.repeat(150_000);
 
-describeWithTools([TOOLS.poppler], 'a very long paragraph', () => {
+describeWithTools([TOOLS.poppler, TOOLS.qpdf], 'a very long paragraph', () => {
   it('is set in full, as is a word of 150,000 letters', async () => {
     const source = new MemorySource(
       'long',
@@ -38,6 +39,37 @@ describeWithTools([TOOLS.poppler], 'a very long paragraph', () => {
       expect(text.split('長段落測試').length - 1).toBe(30_000);
       // The word is cut where it overflows each line, and running headers come between its pages: its letters are all there.
       expect(text.split('a').length - 1).toBe(WORD.length + 1); // and after's
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('makes a link of 20,000 characters, and a bare URL as long, one action each and a bounded description per line', async () => {
+    const url = `https://example.com/${'u'.repeat(20_000)}`;
+    const source = new MemorySource(
+      'links',
+      new Map([
+        ['book.yaml', 'title: Links\nlanguage: en\nauthors: [A]\ndate: 2024-01-01\nchapters:\n  - articles/links.md\n'],
+        ['articles/links.md', `---\ntitle: Links\n---\n\n[${'l'.repeat(20_000)}](https://example.com/a)\n\n${url}\n`],
+      ]),
+    );
+    const fonts = await loadCliFonts();
+    const { files } = await buildBook(source, { formats: ['pdf'], fonts: async () => fonts });
+    const dir = mkdtempSync(join(tmpdir(), 'bindery-links-'));
+    try {
+      const file = join(dir, 'links.pdf');
+      writeFileSync(file, files[0].bytes);
+      const objects = readObjects(file);
+      const annotations = objects.pages
+        .flatMap((page) => ((objects.get(page) as Record<string, Value>)['/Annots'] as Value[] | undefined) ?? [])
+        .map((ref) => objects.get(ref) as Record<string, Value>)
+        .filter((annotation) => annotation['/A']); // not the contents page's links into the book
+      // Each of the hundreds of lines of the two links is an annotation.
+      expect(annotations.length).toBeGreaterThan(100);
+      expect(new Set(annotations.map((a) => a['/A'])).size).toBe(2);
+      const uris = [...new Set(annotations.map((a) => a['/A']))].map((ref) => (objects.get(ref) as Record<string, Value>)['/URI']);
+      expect(uris).toEqual(['u:https://example.com/a', `u:${url}`]);
+      for (const annotation of annotations) expect((annotation['/Contents'] as string).length).toBeLessThanOrEqual('u:'.length + 1001);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
