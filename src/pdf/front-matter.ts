@@ -124,7 +124,8 @@ export function tableOfContents(doc: BookDocument, entries: readonly ContentsLin
     boxes.push({
       height,
       spaceBefore: entry.level === 0 ? TYPE.body * 0.8 : 0,
-      keepWithNext: entry.level === 0,
+      // A part's title stays with its first chapter; chapters outside parts do not chain (a whole contents page would).
+      keepWithNext: entry.key.startsWith('part-'),
       tag: item,
       draw(canvas, top) {
         drawTextBlock(canvas, text, frame.x + indent, top, frame.width - indent, leading);

@@ -57,13 +57,16 @@ export class Paginator {
   place(boxes: readonly Box[]): void {
     const bottom = this.geometry.bottom;
     const pageRoom = textHeight(this.geometry);
+    /** The last box of a chain kept together that was taller than a page: up to it, boxes fill pages as they come. */
+    let unkeptUntil = -1;
     for (let i = 0; i < boxes.length; i++) {
       let box = boxes[i];
       if (!this.canvas || (box.pageBreak && !this.empty)) this.newPage();
       for (;;) {
         let chain = (this.empty ? 0 : box.spaceBefore) + box.height;
-        for (let j = i; (j === i ? box : boxes[j]).keepWithNext && j + 1 < boxes.length; j++) {
-          const next = boxes[j + 1];
+        let last = i;
+        for (; i > unkeptUntil && (last === i ? box : boxes[last]).keepWithNext && last + 1 < boxes.length; last++) {
+          const next = boxes[last + 1];
           chain += next.spaceBefore + (next.split && next.minHeight !== undefined && next.height > pageRoom ? next.minHeight : next.height);
         }
         const fits = this.y - chain >= bottom - 0.01;
@@ -83,6 +86,9 @@ export class Paginator {
           this.newPage();
           continue;
         }
+        // Kept together, these boxes would not fit even a page of their own (a heading of many lines): each
+        // would go on a page of its own, as the rest of the chain would not fit below it. They fill pages instead.
+        if (!fits) unkeptUntil = last;
         break;
       }
       if (this.empty && box.repeatOnNewPage && this.lastPlaced && this.lastPlaced !== box.repeatOnNewPage) this.put(box.repeatOnNewPage, true);
