@@ -140,20 +140,12 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
     // The longest match at i, i put in the chains first as zlib does (one hash per position); then, lazily, at i + 1.
     let match = 0;
     if (i < hashed) {
-      const h = hashAt(input, i);
-      const previous = head[h];
-      chain[i & (WINDOW - 1)] = previous;
-      head[h] = offset + i;
+      match = longestMatch(input, i, insert(input, i, offset), nextSlot, offset);
       inserted = i + 1;
-      match = longestMatch(input, i, previous - offset, nextSlot, offset);
     }
     if (match !== 0 && match >>> 16 < LAZY_MATCH && i + 1 < hashed) {
-      const h = hashAt(input, i + 1);
-      const previous = head[h];
-      chain[(i + 1) & (WINDOW - 1)] = previous;
-      head[h] = offset + i + 1;
+      const next = longestMatch(input, i + 1, insert(input, i + 1, offset), nextSlot, offset);
       inserted = i + 2;
-      const next = longestMatch(input, i + 1, previous - offset, nextSlot, offset);
       if (next >>> 16 > match >>> 16) {
         lengths[tokens] = 0;
         values[tokens++] = input[i];
@@ -176,16 +168,21 @@ export function deflateWithSlots(input: Uint8Array, slots: readonly Slot[] = [])
     litFreq[257 + LENGTH_CODE[length]]++;
     distFreq[DIST_CODE[distance]]++;
     i += length;
-    for (const last = Math.min(i, hashed); inserted < last; inserted++) {
-      const h = hashAt(input, inserted);
-      chain[inserted & (WINDOW - 1)] = head[h];
-      head[h] = offset + inserted;
-    }
+    for (const last = Math.min(i, hashed); inserted < last; inserted++) insert(input, inserted, offset);
   }
   base += n;
   litFreq[END_OF_BLOCK]++;
   if (slots.length) for (let k = 0; k < SLOT_BYTES.length; k++) litFreq[SLOT_BYTES.charCodeAt(k)] ||= 1;
   return writeBlock(input, working, tokens, litFreq, distFreq, slots, slotTokens);
+}
+
+/** Puts position p in the hash chains; returns the one it follows there, the latest earlier position with its hash (negative: none). */
+function insert(input: Uint8Array, p: number, offset: number): number {
+  const h = hashAt(input, p);
+  const previous = head[h];
+  chain[p & (WINDOW - 1)] = previous;
+  head[h] = offset + p;
+  return previous - offset;
 }
 
 /**
