@@ -4,6 +4,7 @@ import { definitionListExtension, type DefinitionListToken } from './definition-
 import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
 import { mapInlineRuns } from './inline-runs.ts';
+import { refuseDeepNesting } from './nesting.ts';
 import { joinSoftBreaks } from './soft-breaks.ts';
 import { curlQuotes } from './typography.ts';
 
@@ -33,6 +34,7 @@ const MARKDOWN = new Marked({ gfm: true, extensions: [definitionListExtension] }
  * @param headings the article's title (a first heading repeating it is dropped), its file and a sink for warnings.
  */
 export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
+  refuseDeepNesting(markdown, startLine, headings.file);
   const tokens = MARKDOWN.lexer(markdown);
   const blocks = convertTokens(tokens, markdown, startLine);
   mapInlineRuns(blocks, joinSoftBreaks);

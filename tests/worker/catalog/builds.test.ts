@@ -165,6 +165,14 @@ describe('builds through the queue', () => {
     expect((await download(good.id, 'epub')).byteLength).toBeGreaterThan(0);
   });
 
+  it('answers 422 naming the line, not a server error, for quotes nested 4,000 deep (marked would overflow the stack)', async () => {
+    await seedBook('deep');
+    await putArticle('deep/02-more', article('Going further', {}, `Fine line.\n\n${'>'.repeat(4000)} deep\n`));
+    const failure = await json(await api('POST', '/books/deep/builds'), 422);
+    expect(failure).toMatchObject({ file: 'deep/02-more', line: 7 });
+    expect(failure.detail).toMatch(/nest 4000 deep here; at most 100/);
+  });
+
   it('marks a build failed in the consumer with the article and line when its content cannot be built', async () => {
     await seedBook('late-failure');
     const queued = await requestBuild('late-failure');

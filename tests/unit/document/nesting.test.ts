@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseMarkdown } from '../../../src/document/parse.ts';
+import { BinderyError } from '../../../src/errors.ts';
+
+const list = (depth: number) => Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- level ${i + 1}`).join('\n');
+
+function refusal(markdown: string): unknown {
+  try {
+    parseMarkdown(markdown, 5, { file: 'articles/deep.md' });
+  } catch (error) {
+    return error;
+  }
+  return null;
+}
+
+describe('nesting', () => {
+  it('reads lists and quotes 100 deep', () => {
+    expect(parseMarkdown(list(100))).toHaveLength(1);
+    expect(parseMarkdown(`${'>'.repeat(100)} deep`)).toHaveLength(1);
+  });
+
+  it('refuses a list 101 deep, naming the file and the line of its 101st level', () => {
+    const error = refusal(list(101));
+    expect(error).toBeInstanceOf(BinderyError);
+    expect((error as BinderyError).toJSON()).toMatchObject({ code: 'invalid-article', file: 'articles/deep.md', line: 5 + 100 });
+    expect((error as BinderyError).message).toBe('quotes and lists nest 101 deep here; at most 100');
+  });
+
+  it('refuses quotes 4,000 deep with the same error, where marked overflowed the stack', () => {
+    expect((refusal(`text\n\n${'>'.repeat(4000)} deep`) as BinderyError).toJSON()).toMatchObject({ line: 7, message: 'quotes and lists nest 4000 deep here; at most 100' });
+  });
+
+  it('counts list markers on one line, and quotes and lists together', () => {
+    expect((refusal(`${'- '.repeat(101)}x`) as BinderyError).message).toMatch(/nest 101 deep/);
+    expect((refusal(`${'> - '.repeat(51)}x`) as BinderyError).message).toMatch(/nest 102 deep/);
+  });
+
+  it('does not read fenced code, where markers are text', () => {
+    const code = ['```', ...Array.from({ length: 5 }, () => `${'> '.repeat(150)}quoted`), '```', '', 'After.'].join('\n');
+    expect(parseMarkdown(code).map((b) => b.type)).toEqual(['code', 'paragraph']);
+  });
+});
