@@ -7,7 +7,7 @@ import { BinderyError } from '../errors.ts';
  * minute) and recurses once per quote (4,000 overflowed the stack). No book
  * nests a hundred deep; an article that does is told where.
  */
-export const MAX_NESTING = 100;
+const MAX_NESTING = 100;
 
 const QUOTE_MARKER = /^ {0,3}> ?/;
 const LIST_MARKER = /^( *)(?:[-*+]|\d{1,9}[.)])(?: +|$)/;

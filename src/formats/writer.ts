@@ -30,7 +30,6 @@ export interface WriterContext {
   deflate?: Deflate;
 }
 
-
 export interface RenderedFile {
   /** The file's bytes, in order: a long PDF is written out in blocks as it is laid out, and is not joined into one array unless a caller asks. */
   chunks: Uint8Array[];
