@@ -8,7 +8,7 @@ import { EditionContentRepository, type EditionOnSale } from '../catalog/edition
 import { BinderyError } from '../errors.ts';
 import { ConsentChanges } from '../worker/consent-rebuilds.ts';
 import type { AppEnv } from './app.ts';
-import { consentWords, type ConsentWords } from '../language/index.ts';
+import { consentWords } from '../language/index.ts';
 import { validationHook } from './openapi.ts';
 import { originOf } from './origin.ts';
 import { formatDate } from './store/format.ts';

@@ -2,7 +2,6 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, Env as HonoEnv } from 'hono';
 import { commerceConfig, type CommerceConfig } from '../../commerce/config.ts';
 import { emailAddressSchema } from '../../email.ts';
-import { BinderyError } from '../../errors.ts';
 import { problemContent } from '../openapi-shapes.ts';
 import { validationHook } from '../openapi.ts';
 

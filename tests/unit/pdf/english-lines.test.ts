@@ -12,7 +12,7 @@ import { hyphenationFor, languageOf } from '../../../src/language/index.ts';
 import { embedFonts } from '../../../src/pdf/fonts.ts';
 import { pageGeometry, textWidth, TYPE } from '../../../src/pdf/geometry.ts';
 import { baseStyle, shapeInlines, type ShapeContext, type TextChar } from '../../../src/pdf/inline.ts';
-import { adjustmentRatio, breakLines, breakOpportunities, HARD_BREAK, rangeWidth, type LineRange, type Measured } from '../../../src/pdf/linebreak.ts';
+import { adjustmentRatio, breakLines, breakOpportunities, HARD_BREAK, type LineRange, type Measured } from '../../../src/pdf/linebreak.ts';
 import { breakParagraph } from '../../../src/pdf/optimal-fit.ts';
 import { buildBook, prepareBook } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';

@@ -15,7 +15,6 @@ import { describeWithTools, TOOLS } from '../../support/tools.ts';
  */
 const tallLines = Array.from({ length: 60 }, (_, i) => `tall-${String(i + 1).padStart(2, '0')}`);
 const urlSegments = Array.from({ length: 40 }, (_, i) => `seg${String(i + 1).padStart(2, '0')}`);
-const url = `https://example.com/${urlSegments.join('/')}`;
 
 function source(): MemorySource {
   const chapter = `---

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, buy, deliverWebhook, downloadUrl, libraryOf, ORIGIN, publishBook, sessionEvent, startCheckout, successState } from '../commerce/fixtures.ts';
+import { admin, buy, deliverWebhook, libraryOf, ORIGIN, publishBook, sessionEvent, startCheckout, successState } from '../commerce/fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('atk-expensive');
