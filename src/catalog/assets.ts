@@ -20,7 +20,7 @@ export interface StoredAsset {
 export async function storeImage(bucket: R2Bucket, upload: Uint8Array, path: string): Promise<StoredAsset> {
   const info = sniffImage(upload);
   if (!info) throw new BinderyError('invalid-image', `"${path}" is not a PNG, JPEG, GIF, SVG or WebP image`, { file: path });
-  const bytes = info.mediaType === 'image/svg+xml' ? sanitizeSvg(upload) : upload;
+  const bytes = info.mediaType === 'image/svg+xml' ? sanitizeSvg(upload, path) : upload;
   const sha256 = await sha256Hex(bytes);
   const r2Key = `assets/${sha256}`;
   if (!(await bucket.head(r2Key))) {

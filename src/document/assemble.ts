@@ -153,7 +153,7 @@ async function loadAsset(book: LoadedBook, path: string, where: { file: string; 
   if (!info) {
     throw new BinderyError('invalid-image', `"${path}" is not a PNG, JPEG, GIF, SVG or WebP image`, { field: 'image', ...where });
   }
-  return { path, bytes: info.mediaType === 'image/svg+xml' ? sanitizeSvg(bytes) : bytes, ...info };
+  return { path, bytes: info.mediaType === 'image/svg+xml' ? sanitizeSvg(bytes, path) : bytes, ...info };
 }
 
 async function normaliseMeta(book: LoadedBook, options: AssembleOptions): Promise<BookMeta> {

@@ -5,6 +5,7 @@ import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
 import { mapInlineRuns } from './inline-runs.ts';
 import { refuseDeepNesting } from './nesting.ts';
+import { BinderyError } from '../errors.ts';
 import { joinSoftBreaks } from './soft-breaks.ts';
 import { curlQuotes } from './typography.ts';
 
@@ -36,11 +37,21 @@ const MARKDOWN = new Marked({ gfm: true, extensions: [definitionListExtension] }
 export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
   refuseDeepNesting(markdown, startLine, headings.file);
   const tokens = MARKDOWN.lexer(markdown);
-  const blocks = convertTokens(tokens, markdown, startLine);
+  const blocks = inFile(headings.file, () => convertTokens(tokens, markdown, startLine));
   mapInlineRuns(blocks, joinSoftBreaks);
   arrangeHeadings(blocks, headings);
   mapInlineRuns(blocks, curlQuotes);
   return blocks;
+}
+
+/** Runs `convert`, naming `file` in an error it throws about a line of it (the raw-HTML sanitizer knows lines, not files). */
+function inFile<T>(file: string | undefined, convert: () => T): T {
+  try {
+    return convert();
+  } catch (err) {
+    if (!file || !(err instanceof BinderyError) || err.where.file) throw err;
+    throw new BinderyError(err.code, err.message, { file, ...err.where }, { cause: err.cause });
+  }
 }
 
 function convertTokens(tokens: readonly Token[], text: string, startLine: number): Block[] {

@@ -1,5 +1,6 @@
-import { parseDocument } from 'htmlparser2';
 import type { ChildNode, Element } from 'domhandler';
+import { BinderyError } from '../errors.ts';
+import { MAX_NESTING, MarkupTooDeep, parseMarkup } from './nesting.ts';
 import { SPAN_TAGS, type Align, type Block, type DefinitionItem, type Inline, type SpanTag } from './model.ts';
 
 /**
@@ -43,8 +44,14 @@ export function safeHref(raw: string | undefined): string | undefined {
   return raw.trim();
 }
 
-function parse(html: string): ChildNode[] {
-  return parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }).children;
+/** The nodes of HTML that starts on `line` of its article; elements nested deeper than Markdown may nest are refused there. */
+function parse(html: string, line: number): ChildNode[] {
+  try {
+    return parseMarkup(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, MAX_NESTING).children;
+  } catch (err) {
+    if (!(err instanceof MarkupTooDeep)) throw err;
+    throw new BinderyError('invalid-article', `HTML elements nest more than ${err.limit} deep here; at most ${err.limit}`, { line: line + err.line - 1 });
+  }
 }
 
 /** The character references marked writes when it escapes text. */
@@ -58,11 +65,11 @@ export function htmlToInlines(html: string, line: number): Inline[] {
   if (!html.includes('<') && !html.replace(MARKED_ESCAPES, '').includes('&')) {
     return html ? [{ type: 'text', value: html.replace(MARKED_ESCAPES, (reference) => UNESCAPED[reference]) }] : [];
   }
-  return mergeText(convertInlines(parse(html), line));
+  return mergeText(convertInlines(parse(html, line), line));
 }
 
 export function htmlToBlocks(html: string, line: number): Block[] {
-  return convertBlocks(parse(html), line);
+  return convertBlocks(parse(html, line), line);
 }
 
 function convertInlines(nodes: readonly ChildNode[], line: number): Inline[] {

@@ -1,5 +1,6 @@
 import type { ChildNode, Element, ParentNode } from 'domhandler';
-import { parseDocument } from 'htmlparser2';
+import { BinderyError } from '../errors.ts';
+import { MarkupTooDeep, parseMarkup } from './nesting.ts';
 
 /**
  * SVG images are documents that can run script. Before an SVG goes into a
@@ -40,7 +41,7 @@ const ATTRIBUTE_NAME = /^[A-Za-z_][\w.-]*$/;
 /** Attributes holding a URL a reader may fetch or follow (`ping` on SVG 2 links; any case, for lenient readers). */
 const REFERENCE = /^((xlink:)?href|src|ping)$/i;
 const RASTER_DATA = /^data:image\/(png|jpeg|gif|webp);base64,/i;
-/** Deeper elements go: no drawing nests this far, and the walk must not run out of stack. */
+/** No drawing nests this far: a file that does is refused (the parse and the walk must stay short, and nothing is dropped unseen). */
 const MAX_DEPTH = 200;
 /** Characters XML 1.0 forbids; dropping them keeps the output well-formed. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -48,8 +49,9 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 /** Prefix ('' for the default namespace) → namespace URI ('' for none). */
 type Scope = ReadonlyMap<string, string>;
 
-export function sanitizeSvg(bytes: Uint8Array): Uint8Array {
-  const doc = parseDocument(new TextDecoder().decode(bytes), { xmlMode: true, decodeEntities: true });
+/** The SVG rebuilt from the allow-list; `file` names it in the error for one nested deeper than any drawing. */
+export function sanitizeSvg(bytes: Uint8Array, file?: string): Uint8Array {
+  const doc = parseSvg(new TextDecoder().decode(bytes), file);
   // A file that forgot `xmlns` is still meant as SVG; the output declares it.
   const scope: Scope = new Map([['', SVG_NS], ['xml', XML_NS]]);
   const state = { xlink: false };
@@ -59,7 +61,7 @@ export function sanitizeSvg(bytes: Uint8Array): Uint8Array {
     const inner = innerScope(node, scope);
     if (!isSvg(node.name, inner, 'svg')) continue;
     const attrs = attributes(node, inner, state);
-    const content = children(node, inner, state, 1);
+    const content = children(node, inner, state);
     const xmlns = ` xmlns="${SVG_NS}"${state.xlink ? ` xmlns:xlink="${XLINK_NS}"` : ''}`;
     body = content ? `<svg${xmlns}${attrs}>${content}</svg>` : `<svg${xmlns}${attrs}/>`;
     break;
@@ -67,28 +69,37 @@ export function sanitizeSvg(bytes: Uint8Array): Uint8Array {
   return new TextEncoder().encode(`<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`);
 }
 
-function element(el: Element, scope: Scope, state: { xlink: boolean }, depth: number): string {
+function parseSvg(text: string, file: string | undefined): ParentNode {
+  try {
+    return parseMarkup(text, { xmlMode: true, decodeEntities: true }, MAX_DEPTH);
+  } catch (err) {
+    if (!(err instanceof MarkupTooDeep)) throw err;
+    throw new BinderyError('invalid-image', `the SVG nests elements more than ${err.limit} deep; no drawing needs more than ${err.limit}`, { ...(file ? { file } : {}), line: err.line, field: 'image' });
+  }
+}
+
+function element(el: Element, scope: Scope, state: { xlink: boolean }): string {
   const inner = innerScope(el, scope);
   const name = localName(el.name);
-  if (depth > MAX_DEPTH || !ELEMENTS.has(name) || !isSvg(el.name, inner, name)) return '';
+  if (!ELEMENTS.has(name) || !isSvg(el.name, inner, name)) return '';
   let content: string;
   if (name === 'style') {
     const css = characterData(el);
     if (!safeCss(css)) return '';
     content = escapeText(css);
   } else {
-    content = children(el, inner, state, depth);
+    content = children(el, inner, state);
   }
   const attrs = attributes(el, inner, state);
   return content ? `<${name}${attrs}>${content}</${name}>` : `<${name}${attrs}/>`;
 }
 
-function children(el: Element, scope: Scope, state: { xlink: boolean }, depth: number): string {
+function children(el: Element, scope: Scope, state: { xlink: boolean }): string {
   let out = '';
   for (const child of el.children) {
     if (child.type === 'text') out += escapeText(child.data);
     else if (child.type === 'cdata') out += escapeText(characterData(child));
-    else if (isElement(child)) out += element(child, scope, state, depth + 1);
+    else if (isElement(child)) out += element(child, scope, state);
   }
   return out;
 }

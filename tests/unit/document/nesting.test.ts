@@ -39,4 +39,20 @@ describe('nesting', () => {
     const code = ['```', ...Array.from({ length: 5 }, () => `${'> '.repeat(150)}quoted`), '```', '', 'After.'].join('\n');
     expect(parseMarkdown(code).map((b) => b.type)).toEqual(['code', 'paragraph']);
   });
+
+  it('reads raw HTML nested 100 deep', () => {
+    const html = `<div>\n${'<span>'.repeat(98)}deep${'</span>'.repeat(98)}\n</div>`;
+    expect(JSON.stringify(parseMarkdown(html))).toContain('deep');
+  });
+
+  it('refuses raw HTML nested 3,000 deep, naming the file and the line, where the sanitizer overflowed the stack', () => {
+    const html = `Before.\n\n<div>\n<p>\n${'<b>'.repeat(3000)}x${'</b>'.repeat(3000)}</p>\n</div>\n`;
+    const error = refusal(html);
+    expect(error).toBeInstanceOf(BinderyError);
+    expect((error as BinderyError).toJSON()).toMatchObject({ code: 'invalid-article', file: 'articles/deep.md', line: 5 + 4, message: 'HTML elements nest more than 100 deep here; at most 100' });
+  });
+
+  it('refuses HTML nested that deep inside a paragraph too', () => {
+    expect((refusal(`Text ${'<i>'.repeat(150)}x${'</i>'.repeat(150)} end.`) as BinderyError).toJSON()).toMatchObject({ code: 'invalid-article', line: 5 });
+  });
 });

@@ -173,6 +173,14 @@ describe('builds through the queue', () => {
     expect(failure.detail).toMatch(/nest 4000 deep here; at most 100/);
   });
 
+  it('answers 422 naming the line, not a server error, for raw HTML nested 3,000 deep (the sanitizer overflowed the stack)', async () => {
+    await seedBook('deep-html');
+    await putArticle('deep-html/02-more', article('Going further', {}, `Fine line.\n\n<p>${'<b>'.repeat(3000)}x${'</b>'.repeat(3000)}</p>\n`));
+    const failure = await json(await api('POST', '/books/deep-html/builds'), 422);
+    expect(failure).toMatchObject({ file: 'deep-html/02-more', line: 7 });
+    expect(failure.detail).toMatch(/HTML elements nest more than 100 deep here; at most 100/);
+  });
+
   it('marks a build failed in the consumer with the article and line when its content cannot be built', async () => {
     await seedBook('late-failure');
     const queued = await requestBuild('late-failure');
