@@ -8,7 +8,7 @@ import { servesBook } from './tdm-headers.ts';
 import type { AppEnv } from './app.ts';
 import { bookLinks, coverImages, readiumAccessibility } from './book-presenter.ts';
 import { errorResponses } from './openapi-shapes.ts';
-import { originOf } from './origin.ts';
+import { originOf, requestUrl } from './origin.ts';
 import { METADATA_CACHE, publicRead, publicRouter } from './public.ts';
 import { FORMAT_REGISTRY } from '../formats/registry.ts';
 
@@ -167,7 +167,7 @@ export function opdsRoutes(): OpenAPIHono<AppEnv> {
       const origin = originOf(c);
       const urls = opdsUrls(origin);
       const page = await new PublicCatalog(c.env.DB).list({ q: query, tag }, PAGE_SIZE, cursor);
-      const self = new URL(c.req.url);
+      const self = requestUrl(c);
       const links: Link[] = [
         { rel: 'self', href: self.toString(), type: OPDS2 },
         { rel: 'start', href: urls.root, type: OPDS2 },
@@ -178,7 +178,7 @@ export function opdsRoutes(): OpenAPIHono<AppEnv> {
         links.push({ rel: 'next', href: self.toString(), type: OPDS2 });
       }
       if (cursor) {
-        const first = new URL(c.req.url);
+        const first = requestUrl(c);
         first.searchParams.delete('cursor');
         links.push({ rel: 'first', href: first.toString(), type: OPDS2 });
       }
@@ -226,7 +226,7 @@ export function opdsRoutes(): OpenAPIHono<AppEnv> {
       const { cursor, query, tag } = c.req.valid('query');
       const origin = originOf(c);
       const page = await new PublicCatalog(c.env.DB).list({ q: query, tag }, PAGE_SIZE, cursor);
-      const self = new URL(c.req.url);
+      const self = requestUrl(c);
       const next = page.next ? new URL(self) : null;
       next?.searchParams.set('cursor', page.next!);
       return respond(c, atomFeed(origin, self.toString(), next?.toString() ?? null, page.items, query), 'application/atom+xml;profile=opds-catalog;kind=acquisition');

@@ -25,6 +25,12 @@ export function originOf(c: RequestContext): string {
   return configuredOrigin(c.env) ?? new URL(c.req.url).origin;
 }
 
+/** The request's path and query at `originOf`: a page's own link (self, next, first) in an answer shared caches keep. */
+export function requestUrl(c: RequestContext): URL {
+  const url = new URL(c.req.url);
+  return new URL(`${url.pathname}${url.search}`, originOf(c));
+}
+
 /**
  * The origin written into mails, library links and Stripe's return URLs,
  * which leave the request and must never follow its Host: PUBLIC_ORIGIN, or

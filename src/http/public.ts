@@ -11,7 +11,7 @@ import { BinderyError } from '../errors.ts';
 import type { AppEnv } from './app.ts';
 import { groupToc, presentBook } from './book-presenter.ts';
 import { errorResponses, SlugParam } from './openapi-shapes.ts';
-import { originOf } from './origin.ts';
+import { originOf, requestUrl } from './origin.ts';
 import { generatedCoverPng, generatedCoverSvg } from './store/cover.ts';
 import { validationHook } from './openapi.ts';
 import { storedFileHeaders } from './security-headers.ts';
@@ -218,7 +218,7 @@ export function publicRoutes(): OpenAPIHono<AppEnv> {
       const origin = originOf(c);
       let nextUrl: string | null = null;
       if (page.next) {
-        const url = new URL(c.req.url);
+        const url = requestUrl(c);
         url.searchParams.set('cursor', page.next);
         nextUrl = url.toString();
         c.header('Link', `<${nextUrl}>; rel="next"`);

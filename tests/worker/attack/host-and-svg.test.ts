@@ -5,6 +5,7 @@ import { publishBook } from '../commerce/fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('atk-host');
+  await publishBook('atk-host-two');
 });
 
 describe('Host header games with PUBLIC_ORIGIN set', () => {
@@ -26,6 +27,23 @@ describe('Host header games with PUBLIC_ORIGIN set', () => {
       const res = await SELF.fetch(`https://evil.example${path}`);
       const text = await res.text();
       if (/evil\.example/.test(text)) leaks.push(`${path} (${res.status}, cache-control: ${res.headers.get('cache-control')})`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
+
+describe('Host header games on paged answers', () => {
+  it('gives the next page of the API, and every page link of the OPDS feeds, at PUBLIC_ORIGIN (the request URL was copied, Host and all)', async () => {
+    const first = await SELF.fetch('https://evil.example/api/v1/books?limit=1');
+    const body = await first.json<{ next: string | null; nextUrl: string | null }>();
+    expect(body.next).not.toBeNull();
+    expect(body.nextUrl).toMatch(/^https:\/\/bindery\.test\/api\/v1\/books\?limit=1&cursor=/);
+    expect(first.headers.get('link')).toBe(`<${body.nextUrl}>; rel="next"`);
+    const leaks: string[] = [];
+    for (const path of ['/opds/publications', '/opds/v1.2/catalog.xml', `/api/v1/books?limit=1&cursor=${encodeURIComponent(body.next!)}`]) {
+      const res = await SELF.fetch(`https://evil.example${path}`);
+      const text = `${[...res.headers].join('\n')}\n${await res.text()}`;
+      if (res.status !== 200 || /evil\.example/.test(text)) leaks.push(`${path} (${res.status})`);
     }
     expect(leaks).toEqual([]);
   });
