@@ -1,4 +1,5 @@
 import { BinderyError, type ErrorCode } from '../errors.ts';
+import { searchTextOf, type SearchableMeta } from './search-text.ts';
 import { nowIso } from './clock.ts';
 
 export type BuildStatus = 'queued' | 'building' | 'ready' | 'failed';
@@ -137,7 +138,7 @@ export class BuildRepository {
   }
 
   /** Records the files (already in R2) and marks the build ready, in one batch. Replays are harmless. */
-  async complete(id: string, files: BuildFile[], facts: unknown, meta: unknown): Promise<void> {
+  async complete(id: string, files: BuildFile[], facts: unknown, meta: SearchableMeta): Promise<void> {
     await this.db.batch([
       ...files.map((f) =>
         this.db
@@ -145,8 +146,8 @@ export class BuildRepository {
           .bind(id, f.format, f.r2Key, f.size, f.sha256, f.pages),
       ),
       this.db
-        .prepare("UPDATE builds SET status = 'ready', progress = 1, error = NULL, facts = ?, meta = ?, updated_at = ? WHERE id = ? AND status = 'building'")
-        .bind(JSON.stringify(facts), JSON.stringify(meta), nowIso(), id),
+        .prepare("UPDATE builds SET status = 'ready', progress = 1, error = NULL, facts = ?, meta = ?, search_text = ?, updated_at = ? WHERE id = ? AND status = 'building'")
+        .bind(JSON.stringify(facts), JSON.stringify(meta), searchTextOf(meta), nowIso(), id),
     ]);
   }
 

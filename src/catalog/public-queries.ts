@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { foldForSearch } from './search-text.ts';
 import { normalizePath } from '../content/source.ts';
 import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
@@ -77,10 +78,11 @@ export class PublicCatalog {
       where.push(`(lower(json_extract(bu.meta, '$.language')) = ${l} OR lower(json_extract(bu.meta, '$.language')) LIKE ${l} || '-%')`);
     }
     if (filters.q) {
-      const searchable = `lower(coalesce(json_extract(bu.meta, '$.title'), '') || ' ' || coalesce(json_extract(bu.meta, '$.subtitle'), '') || ' ' ||
-        coalesce(json_extract(bu.meta, '$.description'), '') || ' ' || coalesce(json_extract(bu.meta, '$.authors'), ''))`;
+      // Editions built before search_text existed have only their metadata, folded by lower() (ASCII).
+      const searchable = `coalesce(bu.search_text, lower(coalesce(json_extract(bu.meta, '$.title'), '') || ' ' || coalesce(json_extract(bu.meta, '$.subtitle'), '') || ' ' ||
+        coalesce(json_extract(bu.meta, '$.description'), '') || ' ' || coalesce(json_extract(bu.meta, '$.authors'), '')))`;
       // instr, not LIKE: no wildcards to escape, and it matches any substring of CJK text.
-      where.push(`instr(${searchable}, ${bind(filters.q.toLowerCase())}) > 0`);
+      where.push(`instr(${searchable}, ${bind(foldForSearch(filters.q))}) > 0`);
     }
     const sql = `${SELECT_PUBLISHED_BOOKS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY b.published_at DESC, b.slug DESC LIMIT ${bind(limit + 1)}`;
