@@ -6,7 +6,7 @@ import { mailSender, Outbox } from '../../commerce/mail.ts';
 import { OrderRepository } from '../../commerce/orders.ts';
 import { BinderyError } from '../../errors.ts';
 import { requireScope, type EditorEnv } from '../auth.ts';
-import { commerceRouter, config, emailSchema, jsonContent } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, limitFormBody } from './common.ts';
 import { adminProblems, EntitlementSchema, OrderSchema, orderView, security } from './order-view.ts';
 import { verifyRoutes } from './verify.ts';
 import { trustedOrigin } from '../origin.ts';
@@ -25,7 +25,7 @@ export function commerceAdminRoutes() {
       tags: ['commerce'],
       summary: 'Give a complimentary copy of a published book (admin)',
       security,
-      middleware: [admin],
+      middleware: [admin, limitFormBody],
       request: {
         body: { required: true, content: { 'application/json': { schema: z.object({ email: emailSchema, slug: bookSlugSchema }).openapi('GrantRequest') } } },
       },

@@ -10,7 +10,7 @@ import { isHeld, OrderRepository } from '../../commerce/orders.ts';
 import { StripeClient } from '../../commerce/stripe-client.ts';
 import { BinderyError } from '../../errors.ts';
 import type { AppEnv } from '../app.ts';
-import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, wantsJson } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, limitFormBody, privatePage, problems, wantsJson } from './common.ts';
 import { trustedOrigin } from '../origin.ts';
 import { MessagePage, PendingPage, SuccessPage } from './pages.tsx';
 
@@ -43,6 +43,7 @@ export function checkoutRoutes() {
       tags: ['commerce'],
       summary: 'Start buying a book: creates a Stripe Checkout Session',
       description: 'JSON gets `{url, sessionId}`; a form post (the storefront\'s buy button) gets a 303 redirect to Stripe.',
+      middleware: [limitFormBody],
       request: {
         body: {
           required: false,
@@ -52,7 +53,7 @@ export function checkoutRoutes() {
       responses: {
         200: jsonContent(CheckoutSessionSchema, 'The Stripe-hosted payment page'),
         303: { description: 'Redirect to the Stripe-hosted payment page (form posts)' },
-        ...problems({ 400: 'Invalid input', 404: 'Unknown or unpublished book', 409: 'The book has no price' }),
+        ...problems({ 400: 'Invalid input', 404: 'Unknown or unpublished book', 409: 'The book has no price', 413: 'The body is over 16 KB' }),
       },
     }),
     async (c) => {

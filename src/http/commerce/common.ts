@@ -1,9 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, Env as HonoEnv } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { commerceConfig, type CommerceConfig } from '../../commerce/config.ts';
 import { emailAddressSchema } from '../../email.ts';
 import { problemContent } from '../openapi-shapes.ts';
 import { validationHook } from '../openapi.ts';
+import { problem, problemResponse } from '../problem.ts';
 
 /** A router for one commerce audience; invalid input is answered as problem+json like on every router. */
 export function commerceRouter<E extends HonoEnv>(): OpenAPIHono<E> {
@@ -36,3 +38,10 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 
 /** Every address Stripe accepts, internationalised ones included, in the OpenAPI document as an e-mail. */
 export const emailSchema = emailAddressSchema.openapi({ format: 'email' });
+
+/**
+ * The body limit of the commerce forms (checkout, library link, grants): a
+ * slug and an address fit in well under 16 KB, and nothing bigger is read
+ * (a 60 MB body was parsed whole before an answer came).
+ */
+export const limitFormBody = bodyLimit({ maxSize: 16 * 1024, onError: () => problemResponse(problem(413, 'A request here is at most 16 KB.')) });

@@ -8,7 +8,7 @@ import { RateLimits } from '../../commerce/rate-limits.ts';
 import { BinderyError } from '../../errors.ts';
 import { FORMATS } from '../../formats/registry.ts';
 import type { AppEnv } from '../app.ts';
-import { commerceRouter, config, emailSchema, jsonContent, privatePage, problems, wantsJson } from './common.ts';
+import { commerceRouter, config, emailSchema, jsonContent, limitFormBody, privatePage, problems, wantsJson } from './common.ts';
 import { trustedOrigin } from '../origin.ts';
 import { LibraryPage, ResendPage } from './pages.tsx';
 
@@ -99,6 +99,7 @@ export function libraryRoutes() {
       tags: ['commerce'],
       summary: 'Mail a fresh library link to an address that owns books',
       description: 'Always 202, whether or not the address has bought anything, so the endpoint cannot be used to find buyers.',
+      middleware: [limitFormBody],
       request: {
         // Validated in the handler: with two media types, a required body would make each validator demand its own.
         body: { required: false, content: { 'application/json': { schema: resendSchema }, 'application/x-www-form-urlencoded': { schema: resendSchema } } },
@@ -106,7 +107,7 @@ export function libraryRoutes() {
       responses: {
         202: jsonContent(z.object({ accepted: z.literal(true) }), 'Accepted'),
         303: { description: 'Form posts (the /library page) are sent back to it' },
-        ...problems({ 400: 'Not an email address' }),
+        ...problems({ 400: 'Not an email address', 413: 'The body is over 16 KB' }),
       },
     }),
     async (c) => {

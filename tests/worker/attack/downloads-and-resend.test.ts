@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buy, deliverWebhook, downloadUrl, libraryOf, mailsTo, publishBook, purchaseIdOf, refundEvent, requestResend } from '../commerce/fixtures.ts';
+import { ADMIN_TOKEN, buy, deliverWebhook, downloadUrl, libraryOf, mailsTo, publishBook, purchaseIdOf, refundEvent, requestResend } from '../commerce/fixtures.ts';
 
 beforeAll(async () => {
   await publishBook('atk-dl');
@@ -108,5 +108,32 @@ describe('library resend', () => {
       expect([202, 400]).toContain(res.status);
       await res.arrayBuffer();
     }
+  });
+});
+
+describe('bodies of the forms anyone may post', () => {
+  it('refuses a checkout, a library link request or a grant over 16 KB with 413, before reading it (60 MB bodies were parsed whole)', async () => {
+    const pad = 'x'.repeat(1024 * 1024);
+    const posts: [string, Record<string, string>][] = [
+      ['/api/v1/checkout', {}],
+      ['/api/v1/library/resend', {}],
+      ['/api/v1/grants', { authorization: `Bearer ${ADMIN_TOKEN}` }],
+    ];
+    for (const [path, headers] of posts) {
+      const res = await SELF.fetch(`https://bindery.test${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ slug: 'atk-dl', email: 'big@example.com', pad }),
+      });
+      expect(res.status, path).toBe(413);
+      expect(res.headers.get('content-type'), path).toContain('application/problem+json');
+    }
+  });
+
+  it('still takes an ordinary checkout and library link request', async () => {
+    const checkout = await SELF.fetch('https://bindery.test/api/v1/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug: 'atk-dl', email: 'ordinary@example.com' }) });
+    expect(checkout.status).toBe(200);
+    await checkout.arrayBuffer();
+    expect((await requestResend('ordinary@example.com')).status).toBe(202);
   });
 });
