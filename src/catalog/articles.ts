@@ -1,4 +1,5 @@
 import { parseArticle } from '../content/article.ts';
+import { foldForSearch } from './search-text.ts';
 import { base64url, fromBase64url, utf8 } from '../crypto.ts';
 import { BinderyError } from '../errors.ts';
 import type { StoredAsset } from './assets.ts';
@@ -67,11 +68,11 @@ export class ArticleRepository {
     await this.db.batch([
       this.db
         .prepare(
-          `INSERT INTO articles (id, title, author, date, lang, tags, markdown, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-           ON CONFLICT (id) DO UPDATE SET title = ?2, author = ?3, date = ?4, lang = ?5, tags = ?6, markdown = ?7, updated_at = ?8`,
+          `INSERT INTO articles (id, title, author, date, lang, tags, markdown, created_at, updated_at, search_title)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)
+           ON CONFLICT (id) DO UPDATE SET title = ?2, author = ?3, date = ?4, lang = ?5, tags = ?6, markdown = ?7, updated_at = ?8, search_title = ?9`,
         )
-        .bind(id, meta.title, meta.author ?? null, meta.date ?? null, meta.lang ?? null, JSON.stringify(tags), markdown, now),
+        .bind(id, meta.title, meta.author ?? null, meta.date ?? null, meta.lang ?? null, JSON.stringify(tags), markdown, now, foldForSearch(meta.title)),
       this.db.prepare('DELETE FROM article_tags WHERE article_id = ?').bind(id),
       ...tags.map((tag) => this.db.prepare('INSERT INTO article_tags (article_id, tag) VALUES (?, ?)').bind(id, tag)),
       ...new ConsentRepository(this.db).frontMatterStatements(id, meta),
@@ -138,9 +139,9 @@ export class ArticleRepository {
     }
     if (filters.q) {
       // instr, not LIKE: D1 caps LIKE patterns at 50 bytes (a 16-character CJK query with its %s), and q needs no escaping.
-      // lower() folds ASCII only, as LIKE did.
-      where.push('instr(lower(a.title), lower(?)) > 0');
-      params.push(filters.q);
+      // Titles put before search_title existed are folded by lower() (ASCII only).
+      where.push('instr(coalesce(a.search_title, lower(a.title)), ?) > 0');
+      params.push(foldForSearch(filters.q));
     }
     if (filters.cursor) {
       where.push('a.id > ?');

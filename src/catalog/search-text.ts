@@ -21,7 +21,7 @@ export function foldForSearch(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** An edition's title, subtitle, description and authors, folded: what `builds.search_text` holds. */
+/** An edition's title, subtitle, description and authors, folded: what `builds.search_text` holds (`articles.search_title` holds an article's title folded). */
 export function searchTextOf(meta: SearchableMeta): string {
   return foldForSearch([meta.title, meta.subtitle ?? '', meta.description ?? '', ...meta.authors].join('\n'));
 }

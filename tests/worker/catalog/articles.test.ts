@@ -86,4 +86,10 @@ describe('article pool', () => {
     expect(await ids(ascii.toUpperCase())).toEqual(['long/ascii']);
     expect((await api('GET', `/articles?q=${enc(`${cjk}x`)}`)).status).toBe(400);
   });
+
+  it('finds a Cyrillic or accented title by its words in either case (SQLite folds ASCII only)', async () => {
+    await putArticle('fold/01', article('Репортаж из Москвы, Über die Grenze'));
+    const ids = async (q: string) => (await json(await api('GET', `/articles?q=${enc(q)}`), 200)).items.map((a: { id: string }) => a.id);
+    for (const q of ['москвы', 'МОСКВЫ', 'über', 'ÜBER']) expect(await ids(q), q).toEqual(['fold/01']);
+  });
 });
