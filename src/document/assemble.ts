@@ -1,4 +1,5 @@
 import type { LoadedBook } from '../content/load.ts';
+import { pushAll } from '../arrays.ts';
 import { resolveRelative } from '../content/source.ts';
 import { toHex } from '../crypto.ts';
 import { BinderyError, type Warning } from '../errors.ts';
@@ -95,7 +96,7 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
     if (last?.title === chapter.part) last.chapterIds.push(chapter.id);
     else parts.push({ title: chapter.part, chapterIds: [chapter.id] });
   }
-  warnings.push(...chapters.flatMap(rareCharacterWarnings));
+  pushAll(warnings, chapters.flatMap(rareCharacterWarnings));
   return { meta, warnings, chapters, parts, assets: new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 

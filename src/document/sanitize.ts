@@ -1,4 +1,5 @@
 import type { ChildNode, Element } from 'domhandler';
+import { pushAll } from '../arrays.ts';
 import { BinderyError } from '../errors.ts';
 import { MAX_NESTING, MarkupTooDeep, parseMarkup } from './nesting.ts';
 import { SPAN_TAGS, type Align, type Block, type DefinitionItem, type Inline, type SpanTag } from './model.ts';
@@ -76,7 +77,7 @@ function convertInlines(nodes: readonly ChildNode[], line: number): Inline[] {
   const out: Inline[] = [];
   for (const node of nodes) {
     if (node.type === 'text') out.push({ type: 'text', value: node.data });
-    else if (isElement(node)) out.push(...convertInlineElement(node, line));
+    else if (isElement(node)) pushAll(out, convertInlineElement(node, line));
   }
   return out;
 }
@@ -138,7 +139,7 @@ function convertBlocks(nodes: readonly ChildNode[], line: number): Block[] {
       continue;
     }
     flush();
-    out.push(...convertBlockElement(node, line));
+    pushAll(out, convertBlockElement(node, line));
   }
   flush();
   return out;
@@ -200,7 +201,7 @@ function convertDefinitionList(dl: Element, line: number): Block[] {
     } else if (el.name === 'dd') {
       const blocks = convertBlocks(el.children, line);
       if (last) last.definitions.push(blocks);
-      else before.push(...blocks);
+      else pushAll(before, blocks);
     }
   }
   for (const item of items) if (item.definitions.length === 0) item.definitions.push([]);

@@ -310,12 +310,13 @@ function appendCodePoints(out: TextChar[], text: string, from: number, to: numbe
     const at = i;
     i += cp > 0xffff ? 2 : 1;
     if (cp === ZWJ) missing.joined = true;
+    // Before the invisible ones (every control character): a tab between words is a space, not nothing.
+    if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (isInvisible(cp)) {
       // A joiner or variation selector inside an emoji belongs to the text its box stands for.
       if (missing.previous !== undefined) out[out.length - 1].actualText += text.slice(at, i);
       continue;
     }
-    if (cp === 0x09 || cp === 0xa0) cp = 0x20;
     if (cp === HARD_BREAK) {
       out.push({ codePoint: cp, width: 0, gapBefore: 0, glyph: ctx.fonts.glyphFor(style.face, 0x20) ?? ctx.fonts.replacement, style, lang });
       missing.previous = undefined;

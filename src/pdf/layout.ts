@@ -1,4 +1,5 @@
 import type { Block, Chapter, Inline } from '../document/model.ts';
+import { pushAll } from '../arrays.ts';
 import { displayUrl, externalUrl } from '../document/urls.ts';
 import type { Language } from '../language/index.ts';
 import { baselineOffset, breakText, decorate, drawTextBlock, fill, spacer, tagBoxes, textBoxes, type Box, type Decoration, type Frame } from './boxes.ts';
@@ -49,12 +50,12 @@ export async function layoutChapter(chapter: Chapter, frame: Frame, ctx: LayoutC
   if (byline) {
     const lines = tagBoxes(textBoxes(shapeText(byline, baseStyle('regular', TYPE.small, COLOURS.muted), ctx.shape), frame, { leading: TYPE.small * 1.6, justify: false }), section.add('P'));
     if (lines[0]) lines[0].spaceBefore = 4;
-    boxes.push(...lines);
+    pushAll(boxes, lines);
   }
   const source = chapter.source ? externalUrl(chapter.source) : undefined;
   if (source) boxes.push(...sourceLine(source, frame, ctx, section));
   boxes.push({ height: 0, spaceBefore: TYPE.body * 2, draw: () => {} });
-  boxes.push(...(await layoutBlocks(chapter.blocks, frame, ctx, chapter.id, section)));
+  pushAll(boxes, await layoutBlocks(chapter.blocks, frame, ctx, chapter.id, section));
   return boxes;
 }
 
@@ -79,7 +80,7 @@ async function layoutBlocks(blocks: readonly Block[], frame: Frame, ctx: LayoutC
     if (i > 0 && boxes[0]) boxes[0].spaceBefore = Math.max(boxes[0].spaceBefore, TYPE.body * TYPE.paragraphGap);
     // A heading keeps with two lines of what follows: a one-line block under it also holds on to the next block's first line.
     if (i > 0 && blocks[i - 1].type === 'heading' && boxes.length === 1) boxes[0].keepWithNext = true;
-    out.push(...boxes);
+    pushAll(out, boxes);
   }
   return out;
 }
@@ -148,7 +149,7 @@ async function paragraph(children: readonly Inline[], frame: Frame, ctx: LayoutC
       const boxes = tagBoxes(textBoxes(shapeInlines(text, baseStyle('regular', TYPE.body), ctx.shape), frame, { leading: bodyLeading(ctx), justify: true }), parent.add('P'));
       keepEndsTogether(boxes);
       if (out.length && boxes[0]) boxes[0].spaceBefore = TYPE.body * 0.5;
-      out.push(...boxes);
+      pushAll(out, boxes);
     }
     text = [];
   };
@@ -254,7 +255,7 @@ async function list(block: Extract<Block, { type: 'list' }>, frame: Frame, ctx: 
       canvas.tagged(label, () => canvas.textLine(marker, 0, marker.length, inner.x - TYPE.body * 0.5 - markerWidth, baseline));
     };
     if (i > 0) first.spaceBefore = Math.max(first.spaceBefore, TYPE.body * 0.25);
-    out.push(...boxes);
+    pushAll(out, boxes);
   }
   return out;
 }
@@ -280,11 +281,11 @@ async function definitionList(block: Extract<Block, { type: 'definitionList' }>,
     for (const line of terms) line.keepWithNext = true;
     if (i > 0 && terms[0]) terms[0].spaceBefore = TYPE.body * TYPE.paragraphGap;
     const body = itemNode.add('LBody');
-    out.push(...terms);
+    pushAll(out, terms);
     for (const [j, definition] of item.definitions.entries()) {
       const boxes = await layoutBlocks(definition, inner, ctx, chapterId, body);
       if (boxes[0]) boxes[0].spaceBefore = j === 0 ? TYPE.body * 0.2 : Math.max(boxes[0].spaceBefore, TYPE.body * 0.4);
-      out.push(...boxes);
+      pushAll(out, boxes);
     }
   }
   return out;
@@ -305,7 +306,7 @@ function codeBlock(value: string, frame: Frame, ctx: LayoutContext, node: Struct
   const lines: Box[] = [];
   for (const source of value.replace(/\t/g, '    ').split('\n')) {
     const boxes = textBoxes(shapeText(source, style, shape), inner, { leading, justify: false, keepIndent: true });
-    lines.push(...(boxes.length ? tagBoxes(boxes, node) : [spacer(inner, leading)]));
+    pushAll(lines, boxes.length ? tagBoxes(boxes, node) : [spacer(inner, leading)]);
   }
   // No single line (a lone `{` or `}`) on either side of a page break, and the band's padding stays with its lines.
   keepEndsTogether(lines);

@@ -1,3 +1,4 @@
+import { pushAll } from '../arrays.ts';
 import { Break, breakLines, HARD_BREAK, shrinkBefore, skipSpaces, stretchBefore, type LineRange, type Measured } from './linebreak.ts';
 
 /**
@@ -51,7 +52,7 @@ export function breakParagraph(chars: readonly Measured[], opportunities: Uint8A
     const segment = end > start ? breakSegment(chars, opportunities, start, end, width) : [{ start, end: start, last: true }];
     if (!segment) return breakLines(chars, opportunities, width);
     segment[segment.length - 1].last = true;
-    lines.push(...segment);
+    pushAll(lines, segment);
     if (end >= chars.length) break;
     start = skipSpaces(chars, chars[end].codePoint === HARD_BREAK ? end + 1 : end);
   }

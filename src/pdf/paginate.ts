@@ -172,8 +172,7 @@ export class Paginator {
     if (this.title && this.title !== this.chrome.bookTitle) {
       const chapter = this.chars(this.title);
       const room = width - bookWidth - TYPE.header * 3;
-      let end = chapter.length;
-      while (end > 0 && widthOf(chapter, end) > room) end--;
+      const end = fittingLength(chapter, room);
       if (end > 0) {
         const shown = end < chapter.length ? [...chapter.slice(0, Math.max(0, end - 1)), ...this.chars('…')] : chapter;
         const w = widthOf(shown, shown.length);
@@ -190,6 +189,16 @@ export class Paginator {
     const w = widthOf(number, number.length);
     canvas.textLine(number, 0, number.length, (g.width - w) / 2, g.bottom - TYPE.header * 3.2);
   }
+}
+
+/** How many of `chars` fit in `room`, measured once from the start (a title of thousands of words was measured again for each character dropped, on every page). */
+function fittingLength(chars: readonly TextChar[], room: number): number {
+  let w = 0;
+  for (let end = 0; end < chars.length; end++) {
+    w += chars[end].width + (end > 0 ? chars[end].gapBefore : 0);
+    if (w > room) return end;
+  }
+  return chars.length;
 }
 
 function widthOf(chars: readonly TextChar[], end: number): number {

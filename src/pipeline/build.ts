@@ -1,4 +1,5 @@
 import { consentGaps, loadBook } from '../content/load.ts';
+import { pushAll } from '../arrays.ts';
 import type { BookSource } from '../content/source.ts';
 import { assembleBook } from '../document/assemble.ts';
 import type { BookDocument } from '../document/model.ts';
@@ -79,7 +80,7 @@ export async function prepareBook(source: BookSource, options: Pick<BuildOptions
     throw new BinderyError('invalid-article', `${first.message}${more}; book.yaml sets "consent"`, { file: first.file, line: first.line, field: 'contributors' });
   }
   const document = await assembleBook(book, { sourceDateEpoch: options.sourceDateEpoch });
-  document.warnings.push(...gaps);
+  pushAll(document.warnings, gaps);
   return { document, contentHash: await contentHash(document, options.formats) };
 }
 

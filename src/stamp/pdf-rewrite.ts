@@ -14,6 +14,7 @@
  * caller loads and saves it whole through pdf-lib instead.
  */
 import { PDFArray, PDFContext, PDFDict, PDFDocument, PDFName, PDFNumber, PDFObjectParser, PDFObjectStream, PDFObjectStreamParser, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@cantoo/pdf-lib';
+import { pushAll } from '../arrays.ts';
 import { includesAscii, joinBytes } from '../bytes.ts';
 import { deflate } from '../deflate/compress.ts';
 import { streamBytes, OWN_FILE } from './pdf-syntax.ts';
@@ -131,7 +132,7 @@ export async function loadForStamp(bytes: Uint8Array, map: ObjectMap): Promise<P
         // Parsed but not walked: pdf-lib reads a page's /Annots when it adds a font, and puts an empty array in place of one it cannot find.
         else if (value instanceof PDFRef && !parsed.has(value.objectNumber)) await parseInto(context, bytes, map, value.objectNumber, parsed);
       }
-    } else if (object instanceof PDFArray) pending.push(...object.asArray());
+    } else if (object instanceof PDFArray) pushAll(pending, object.asArray());
     else if (object instanceof PDFStream) pending.push(object.dict);
   }
   context.largestObjectNumber = Math.max(context.largestObjectNumber, map.largestObject);
