@@ -16,13 +16,23 @@ export function xmlId(slug: string): string {
 }
 
 export class IdAllocator {
+  /** Every id given out, and per id the last number a repeat of its text was given. */
   private readonly used = new Map<string, number>();
 
-  /** A unique id for `text`; repeated texts get `-1`, `-2`, … as GitHub does. */
+  /**
+   * A unique id for `text`; repeated texts get `-1`, `-2`, … as GitHub does,
+   * skipping any id another heading already has: `Intro`, `Intro`, `Intro 1`
+   * are `intro`, `intro-1`, `intro-1-1` (the third was a duplicate `intro-1`).
+   */
   next(text: string): string {
     const base = xmlId(slugify(text) || 'section');
-    const count = this.used.get(base);
-    this.used.set(base, (count ?? -1) + 1);
-    return count === undefined ? base : `${base}-${count + 1}`;
+    let id = base;
+    while (this.used.has(id)) {
+      const n = this.used.get(base)! + 1;
+      this.used.set(base, n);
+      id = `${base}-${n}`;
+    }
+    this.used.set(id, 0);
+    return id;
   }
 }

@@ -7,7 +7,7 @@ const WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAAAfQ/wFH/wE=', 'base64
 /**
  * A small English book of the cases EPUB validators trip on: heading ids
  * that are not XML names (①, ², rare Han), an id clashing with a generated
- * one, a non-ASCII image file name, WebP, task lists, an ordered list with
+ * one or with a repeat's number (`Intro`, `Intro`, `Intro 1`), a non-ASCII image file name, WebP, task lists, an ordered list with
  * a start, aligned table columns, a link to a missing file, an invalid
  * `lang`, a `javascript:` source URL, nested links, `<time>` without a
  * datetime, a code block starting with a blank line and a control character.
@@ -29,6 +29,12 @@ source: "javascript:alert(1)"
 ### 𠀀 rare
 
 ## sec-1
+
+## Intro
+
+## Intro
+
+## Intro 1
 
 - [ ] todo
 - [x] done
