@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { manifestSchema, priceSchema } from '../content/manifest.ts';
+import { manifestSchema, priceSchema, textSchema } from '../content/manifest.ts';
 
 /**
  * Shapes of the catalog's inputs. The book manifest mirrors `book.yaml`
@@ -48,7 +48,7 @@ const articleEntry = z.union([articleIdSchema, z.strictObject({ article: article
 
 export const apiChapterRefSchema = z.union([
   articleEntry,
-  z.strictObject({ part: z.string().min(1), chapters: z.array(articleEntry).min(1) }),
+  z.strictObject({ part: textSchema, chapters: z.array(articleEntry).min(1) }),
 ]);
 
 /** A book manifest sent to the API: `book.yaml` fields, chapters as article ids. */
@@ -76,17 +76,17 @@ export type BundleQuery = z.output<typeof bundleQuerySchema>;
 /** A topic bundle: a book whose chapters are whatever pool articles match its query at build time. */
 export const bundleSchema = z
   .strictObject({
-    title: z.string().min(1),
-    subtitle: z.string().optional(),
-    description: z.string().optional(),
+    title: manifestSchema.shape.title,
+    subtitle: manifestSchema.shape.subtitle,
+    description: manifestSchema.shape.description,
     price: priceSchema.optional(),
     language: manifestSchema.shape.language,
     authors: manifestSchema.shape.authors,
-    publisher: z.string().optional(),
+    publisher: manifestSchema.shape.publisher,
     date: manifestSchema.shape.date.optional(),
-    tags: z.array(z.string().min(1)).optional(),
+    tags: z.array(textSchema).optional(),
     page: manifestSchema.shape.page.optional(),
-    rights: z.string().optional(),
+    rights: manifestSchema.shape.rights,
     query: bundleQuerySchema,
     order: z.enum(['date', 'date-desc', 'given']).default('date'),
   })

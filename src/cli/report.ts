@@ -38,13 +38,14 @@ export function progressPrinter(io: CliIo, quiet: boolean): ((fraction: number, 
   };
 }
 
-const epochSchema = z.coerce.number().int().nonnegative();
+/** Up to the last second of year 9999: EPUB and PDF dates have four-digit years, and a later one is no date at all to `toISOString`. */
+const epochSchema = z.coerce.number().int().nonnegative().max(253_402_300_799);
 
 /** SOURCE_DATE_EPOCH (reproducible-builds.org) overrides the book date for timestamps. */
 export function sourceDateEpoch(env: Record<string, string | undefined>): number | undefined {
   const raw = env.SOURCE_DATE_EPOCH;
   if (raw === undefined || raw === '') return undefined;
   const parsed = epochSchema.safeParse(raw);
-  if (!parsed.success) throw new BinderyError('invalid-input', `SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${raw}"`, { field: 'SOURCE_DATE_EPOCH' });
+  if (!parsed.success) throw new BinderyError('invalid-input', `SOURCE_DATE_EPOCH must be whole seconds since 1970, before the year 10000, got "${raw}"`, { field: 'SOURCE_DATE_EPOCH' });
   return parsed.data;
 }

@@ -7,14 +7,38 @@ const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()))
   .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date as YYYY-MM-DD'))
-  .transform((v) => v.slice(0, 10));
+  .transform((v) => v.slice(0, 10))
+  .refine(isCalendarDate, 'expected a calendar date: that day does not exist');
+
+/** Whether YYYY-MM-DD names a day that exists (not 2025-13-45, 2025-02-30), in years 100–9999. */
+function isCalendarDate(day: string): boolean {
+  const [year, month, date] = day.split('-').map(Number);
+  const utc = new Date(Date.UTC(year, month - 1, date));
+  return year >= 100 && utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === date;
+}
+
+/** A character a reader can see: not white space, a control or format character (U+200B, U+00AD) or an unassigned one (U+FFFF). */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Cs}\p{Cn}]/u;
+
+/**
+ * Text that must be there (a title, an author, a tag): with something
+ * visible in it. A blank title passed `min(1)`, then left the EPUB an empty
+ * `dc:title` that EPUBCheck refuses and the PDF's contents a line-less entry.
+ */
+export const textSchema = z.string().refine((v) => VISIBLE.test(v), 'expected visible text, not only spaces or invisible characters');
+
+/** Text that may be left out: blank (as CMS exports write a field they leave empty) is left out. */
+const optionalText = z
+  .string()
+  .transform((v) => (VISIBLE.test(v) ? v : undefined))
+  .optional();
 
 /** Latin and CJK commas; a string, not a regex literal, so the Worker bundle stays ASCII. */
 const TAG_SEPARATORS = new RegExp('[,，、]');
 
 /** A list of tags, also accepted as one comma-separated string. */
 const tagList = z
-  .union([z.array(z.string().min(1)), z.string().transform((v) => v.split(TAG_SEPARATORS).map((t) => t.trim()).filter(Boolean))])
+  .union([z.array(textSchema), z.string().transform((v) => v.split(TAG_SEPARATORS).map((t) => t.trim()).filter((t) => VISIBLE.test(t)))])
   .default([]);
 
 export const priceSchema = z.strictObject({
@@ -27,7 +51,7 @@ const chapterEntry = z.union([chapterFile, z.strictObject({ file: chapterFile, s
 
 export const chapterRefSchema = z.union([
   chapterEntry,
-  z.strictObject({ part: z.string().min(1), chapters: z.array(chapterEntry).min(1) }),
+  z.strictObject({ part: textSchema, chapters: z.array(chapterEntry).min(1) }),
 ]);
 
 export const PAGE_SIZES = ['a5', '6x9in', 'a4'] as const;
@@ -68,34 +92,34 @@ export const accessibilitySchema = z.strictObject({
   ).optional(),
   accessibilityFeature: oneOrMany(z.enum(ACCESSIBILITY_FEATURES)).optional(),
   accessibilityHazard: oneOrMany(z.enum(ACCESSIBILITY_HAZARDS)).optional(),
-  accessibilitySummary: z.string().min(1).optional(),
+  accessibilitySummary: optionalText,
   /** The conformance claim; `false` makes none. */
-  conformsTo: z.union([z.string().min(1), z.literal(false)]).optional(),
+  conformsTo: z.union([textSchema, z.literal(false)]).optional(),
   /** Who evaluated the claim; defaults to the publisher. */
-  certifiedBy: z.string().min(1).optional(),
+  certifiedBy: optionalText,
 });
 
 export type AccessibilitySettings = z.output<typeof accessibilitySchema>;
 
 /** The schema of `book.yaml`. Unknown fields are errors: a typo must not pass silently. */
 export const manifestSchema = z.strictObject({
-  title: z.string().min(1),
-  subtitle: z.string().optional(),
+  title: textSchema,
+  subtitle: optionalText,
   slug: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'slug: lowercase letters, digits and dashes')
     .optional(),
   language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as zh-Hant'),
-  authors: z.array(z.string().min(1)).min(1),
-  publisher: z.string().optional(),
+  authors: z.array(textSchema).min(1),
+  publisher: optionalText,
   date: isoDate,
-  description: z.string().optional(),
+  description: optionalText,
   cover: z.string().optional(),
   isbn: z.string().regex(/^(97[89])?[0-9-]{9,16}[0-9Xx]$/, 'expected an ISBN').optional(),
   price: priceSchema.optional(),
   tags: tagList,
   page: z.enum(PAGE_SIZES).default('a5'),
-  rights: z.string().optional(),
+  rights: optionalText,
   accessibility: accessibilitySchema.optional(),
   /** Contributor consent: `required` makes a contributor without a consent record an error; `block` also fails a build that would drop withdrawn content. */
   consent: consentPolicySchema.optional(),
@@ -123,13 +147,13 @@ export type BookManifest = Omit<Manifest, 'chapters'> & { chapters: (ChapterEntr
  * warning, so a typo still shows.
  */
 export const frontMatterSchema = z.object({
-  title: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
-  author: z.string().optional(),
+  title: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), textSchema),
+  author: optionalText,
   date: isoDate.optional(),
   source: z.url().optional(),
   tags: tagList,
   lang: z.string().optional(),
-  summary: z.string().optional(),
+  summary: optionalText,
   /** People whose words or work the article carries, each with the consent record that covers them (src/content/contributors.ts). */
   contributors: z.array(contributorSchema).max(100).default([]),
   /** Image path → its contributor, for images someone other than the article's authors made. */

@@ -130,10 +130,11 @@ export function tableOfContents(doc: BookDocument, entries: readonly ContentsLin
       draw(canvas, top) {
         drawTextBlock(canvas, text, frame.x + indent, top, frame.width - indent, leading);
         if (folio.length) {
-          const last = text.lines[text.lines.length - 1];
-          const lastTop = top - (text.lines.length - 1) * leading;
+          // A title of nothing visible sets no line: its folio and leaders take the entry's one line.
+          const last = text.lines.at(-1);
+          const lastTop = top - Math.max(0, text.lines.length - 1) * leading;
           drawTextBlock(canvas, { chars: folio, lines: [{ start: 0, end: folio.length, last: true }] }, frame.x, lastTop, frame.width, leading, 'right');
-          const dotsFrom = frame.x + indent + sum(text.chars.slice(last.start, last.end)) + TYPE.body * 0.6;
+          const dotsFrom = frame.x + indent + (last ? sum(text.chars.slice(last.start, last.end)) : 0) + TYPE.body * 0.6;
           const dotsTo = frame.x + frame.width - folioWidth - TYPE.body * 0.6;
           if (dotsTo > dotsFrom) leaders(canvas, dotsFrom, dotsTo, lastTop - leading * 0.68);
         }

@@ -49,6 +49,13 @@ describe('bindery build', () => {
     expect(readFileSync(join(out, 'edge-cases.epub')).equals(first)).toBe(false);
   });
 
+  it('refuses a SOURCE_DATE_EPOCH past the year 9999 with a sentence, not a stack trace ("Invalid time value")', async () => {
+    const run = await runCli(['build', 'tests/fixtures/books/edge-cases', '--out', outArg(), '--quiet'], { SOURCE_DATE_EPOCH: '99999999999999' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/SOURCE_DATE_EPOCH must be whole seconds since 1970, before the year 10000, got "99999999999999"/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('prints warnings as file:line: warning: message', async () => {
     const run = await runCli(['build', 'tests/fixtures/books/edge-cases', '--out', outArg(), '--quiet']);
     expect(run.stderr).toMatch(/^tests\/fixtures\/books\/edge-cases\/articles\/03-html\.md:\d+: warning: /m);

@@ -51,6 +51,33 @@ describe('loading book.yaml', () => {
     expect(error.message).toContain('YYYY-MM-DD');
   });
 
+  it('rejects a day that does not exist at its line (2025-13-45 crashed the build with "Invalid time value")', async () => {
+    for (const day of ['2025-13-45', '2025-02-30', '0000-01-01']) {
+      const error = await loadError(book({ 'book.yaml': MANIFEST.replace('date: 2025-01-31', `date: ${day}`) }));
+      expect(error.where, day).toMatchObject({ file: 'book.yaml', line: 4, field: 'date' });
+      expect(error.message, day).toContain('calendar date');
+    }
+    expect((await loadBook(book({ 'book.yaml': MANIFEST.replace('date: 2025-01-31', 'date: 2024-02-29') }))).manifest.date).toBe('2024-02-29');
+  });
+
+  it('rejects a title, author, tag or part of nothing visible at its line, and leaves out a blank optional field', async () => {
+    const blank = [
+      ['title: 測試之書', 'title: " "', 'title'],
+      ['authors: [測試小組]', 'authors: ["\u200B"]', 'authors.0'],
+      ['date: 2025-01-31', 'date: 2025-01-31\ntags: ["\t"]', 'tags.0'],
+      ['  - articles/01.md', '  - part: "\u00AD"\n    chapters: [articles/01.md]', 'chapters.0.part'],
+    ];
+    for (const [from, to, field] of blank) {
+      const error = await loadError(book({ 'book.yaml': MANIFEST.replace(from, to) }));
+      expect(error.where.field, to).toBe(field);
+      expect(error.message, to).toContain('visible text');
+    }
+    const chapter = await loadError(book({ 'articles/01.md': '---\ntitle: "\uFFFE\uFFFF"\n---\n\n內文。\n' }));
+    expect(chapter.where).toMatchObject({ file: 'articles/01.md', line: 2, field: 'title' });
+    const loaded = await loadBook(book({ 'book.yaml': MANIFEST.replace('date: 2025-01-31', 'date: 2025-01-31\nsubtitle: "  "\nrights: "\u0001"\ndescription: ""') }));
+    expect([loaded.manifest.subtitle, loaded.manifest.rights, loaded.manifest.description]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('points a missing chapter file at its entry in the chapter list', async () => {
     const error = await loadError(book({ 'book.yaml': `${MANIFEST}  - articles/02.md\n` }));
     expect(error.describe()).toBe('book.yaml:7: chapter file "articles/02.md" not found (field: chapters.1)');
