@@ -22,11 +22,54 @@ export function sniffImage(bytes: Uint8Array): ImageInfo | null {
   if (b.length > 30 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') {
     return { mediaType: 'image/webp', ...webpSize(b, view) };
   }
-  const head = new TextDecoder().decode(b.subarray(0, 2048));
-  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) {
-    return { mediaType: 'image/svg+xml', ...svgSize(head) };
-  }
+  const root = svgRootTag(new TextDecoder().decode(b.subarray(0, SVG_HEAD_BYTES)));
+  if (root) return { mediaType: 'image/svg+xml', ...svgSize(root) };
   return null;
+}
+
+/** How far into a file its root `<svg>` tag is looked for: past a long licence comment or an editor's DOCTYPE. */
+const SVG_HEAD_BYTES = 64 * 1024;
+const SPACE = /\s*/y;
+const DOCTYPE_SVG = /<!DOCTYPE\s+svg(?=[\s>[])/iy;
+const SVG_TAG = /<svg(?=[\s/>])[^>]*>/iy;
+
+/**
+ * The root `<svg …>` tag of an SVG document, or null when the text is not
+ * one. Before it may come an XML declaration, comments, processing
+ * instructions and a DOCTYPE, internal subset included: Adobe Illustrator
+ * declares its entities there (`<!DOCTYPE svg PUBLIC … [<!ENTITY ns_extend …>]>`),
+ * whose `>` ended the DOCTYPE early for a regular expression.
+ */
+function svgRootTag(text: string): string | null {
+  let at = 0;
+  for (;;) {
+    at += matchAt(SPACE, text, at)!.length;
+    let end = -1;
+    if (text.startsWith('<?', at)) end = after(text, '?>', at + 2);
+    else if (text.startsWith('<!--', at)) end = after(text, '-->', at + 4);
+    else if (matchAt(DOCTYPE_SVG, text, at)) {
+      const close = text.indexOf('>', at);
+      const subset = text.indexOf('[', at);
+      end = subset !== -1 && (close === -1 || subset < close) ? after(text, '>', after(text, ']', subset + 1)) : after(text, '>', at);
+    } else {
+      return matchAt(SVG_TAG, text, at);
+    }
+    if (end === -1) return null;
+    at = end;
+  }
+}
+
+/** What sticky `pattern` matches at `at`, or null. */
+function matchAt(pattern: RegExp, text: string, at: number): string | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text)?.[0] ?? null;
+}
+
+/** Where `token` ends, searching from `from`; -1 when it does not occur (or `from` is -1). */
+function after(text: string, token: string, from: number): number {
+  if (from === -1) return -1;
+  const found = text.indexOf(token, from);
+  return found === -1 ? -1 : found + token.length;
 }
 
 function ascii(b: Uint8Array, start: number, length: number): string {
@@ -58,8 +101,7 @@ function webpSize(b: Uint8Array, view: DataView): { width?: number; height?: num
   return {};
 }
 
-function svgSize(head: string): { width?: number; height?: number } {
-  const tag = /<svg[^>]*>/i.exec(head)?.[0] ?? '';
+function svgSize(tag: string): { width?: number; height?: number } {
   const num = (name: string) => {
     const m = new RegExp(`\\s${name}\\s*=\\s*["']\\s*([\\d.]+)(px)?\\s*["']`, 'i').exec(tag);
     return m ? Number(m[1]) : undefined;
