@@ -36,12 +36,39 @@ const MARKDOWN = new Marked({ gfm: true, extensions: [definitionListExtension] }
  */
 export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
   refuseDeepNesting(markdown, startLine, headings.file);
-  const tokens = MARKDOWN.lexer(markdown);
+  const tokens = lex(markdown, startLine, headings.file);
   const blocks = inFile(headings.file, () => convertTokens(tokens, markdown, startLine));
   mapInlineRuns(blocks, joinSoftBreaks);
   arrangeHeadings(blocks, headings);
   mapInlineRuns(blocks, curlQuotes);
   return blocks;
+}
+
+/**
+ * marked's tokens for `markdown`. marked reads emphasis by recursion, and
+ * emphasis opened a couple of thousand times before any closes (`*a _a *a …`,
+ * 8 KB) runs it out of stack: that is refused naming the paragraph, found by
+ * reading the paragraphs one by one (inline markup ends at a blank line) only
+ * once the whole has failed.
+ */
+function lex(markdown: string, startLine: number, file: string | undefined): Token[] {
+  try {
+    return MARKDOWN.lexer(markdown);
+  } catch (err) {
+    if (!(err instanceof RangeError) || !/call stack/i.test(err.message)) throw err;
+    let line = startLine;
+    for (const paragraph of markdown.split(/\n(?=[ \t]*\n)/)) {
+      const lines = paragraph.split('\n');
+      try {
+        MARKDOWN.lexer(paragraph);
+      } catch {
+        line += lines.findIndex((text) => text.trim() !== '');
+        break;
+      }
+      line += lines.length;
+    }
+    throw new BinderyError('invalid-article', 'emphasis or other inline markup nests too deep here to be read', { ...(file ? { file } : {}), line }, { cause: err });
+  }
 }
 
 /** Runs `convert`, naming `file` in an error it throws about a line of it (the raw-HTML sanitizer knows lines, not files). */

@@ -55,4 +55,16 @@ describe('nesting', () => {
   it('refuses HTML nested that deep inside a paragraph too', () => {
     expect((refusal(`Text ${'<i>'.repeat(150)}x${'</i>'.repeat(150)} end.`) as BinderyError).toJSON()).toMatchObject({ code: 'invalid-article', line: 5 });
   });
+
+  it('refuses emphasis opened 2,000 times before it closes, naming its paragraph (marked ran out of stack)', () => {
+    const words = (n: number) => `${Array.from({ length: n }, (_, i) => (i % 2 ? '_a' : '*a')).join(' ')} x ${Array.from({ length: n }, (_, i) => ((n - 1 - i) % 2 ? 'b_' : 'b*')).join(' ')}`;
+    for (const paragraph of [words(2000), `${'**a '.repeat(2000)}x${' b**'.repeat(2000)}`, `${'**a '.repeat(20_000)}x${' b**'.repeat(20_000)}`]) {
+      const error = refusal(`Fine.\n\nStill fine.\n\n${paragraph}\n\nAfter.\n`);
+      expect(error).toBeInstanceOf(BinderyError);
+      // Whether marked runs out of stack first or its HTML meets the sanitizer's depth depends on the stack's size: either names the paragraph.
+      expect((error as BinderyError).toJSON()).toMatchObject({ code: 'invalid-article', file: 'articles/deep.md', line: 5 + 4 });
+      expect((error as BinderyError).message).toMatch(/^(emphasis or other inline markup nests too deep here to be read|HTML elements nest more than 100 deep here; at most 100)$/);
+    }
+  });
 });
+
