@@ -82,12 +82,25 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
         if (!path || path.startsWith('\0')) {
           throw new BinderyError('invalid-image', `image path "${node.src}" leaves the book folder`, { file: chapter.file, line: node.line, field: 'image' });
         }
+        const asset = assets.get(path) ?? (await loadAsset(book, path, { file: chapter.file, line: node.line }));
+        if (!hasPictureSize(asset)) {
+          // A reader would get a broken image and EPUBCheck refuses the file (PKG-021): the alt text stands in, as for a missing HTML image.
+          warnings.push({ file: chapter.file, line: node.line, message: `image "${node.src}" cannot be read (it has no picture size: cut short, or not really ${asset.mediaType}); shown as its alt text` });
+          replaceImage(chapter, node, node.alt ? [{ type: 'text', value: node.alt }] : []);
+          continue;
+        }
         node.src = path;
-        if (!assets.has(path)) assets.set(path, await loadAsset(book, path, { file: chapter.file, line: node.line }));
+        assets.set(path, asset);
       }
     }
   }
-  if (meta.cover) assets.set(meta.cover, await loadAsset(book, meta.cover, { file: 'book.yaml', field: 'cover' }));
+  if (meta.cover) {
+    const cover = await loadAsset(book, meta.cover, { file: 'book.yaml', field: 'cover' });
+    if (!hasPictureSize(cover)) {
+      throw new BinderyError('invalid-image', `cover "${meta.cover}" cannot be read: it has no picture size (cut short, or not really ${cover.mediaType})`, { file: 'book.yaml', field: 'cover' });
+    }
+    assets.set(meta.cover, cover);
+  }
 
   const parts: Part[] = [];
   for (const chapter of chapters) {
@@ -101,6 +114,11 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
 }
 
 /** Replaces an image node by other inline content (its alt text, a notice), wherever it sits. */
+/** Whether an image states a picture size: a raster file without one (a JPEG cut after its first bytes, a PNG of 0×0) cannot be shown. An SVG may leave its size to the page. */
+function hasPictureSize(asset: Asset): boolean {
+  return asset.mediaType === 'image/svg+xml' || (asset.width !== undefined && asset.width > 0 && asset.height !== undefined && asset.height > 0);
+}
+
 function replaceImage(chapter: Chapter, image: Inline, replacement: Inline[]): void {
   const replace = (nodes: Inline[]) => {
     const i = nodes.indexOf(image);

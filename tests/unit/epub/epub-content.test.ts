@@ -134,6 +134,15 @@ describe('rendering details', async () => {
     expect(one).toMatch(/xml:lang="en" lang="en"/);
   });
 
+  it('shows the alt text of an image no reader could show, and packs no such file (EPUBCheck: corrupted image)', () => {
+    expect(one).toContain('a photo cut short an empty picture');
+    expect([...files.keys()].filter((path) => /stub|empty/.test(path))).toEqual([]);
+  });
+
+  it('refuses a cover no reader could show, naming book.yaml and the field', async () => {
+    await expect(buildEpub(trickySource('cover: img/stub.jpg\n'))).rejects.toMatchObject({ code: 'invalid-image', where: { file: 'book.yaml', field: 'cover' } });
+  });
+
   it('gives WebP images a core-media-type fallback in the manifest', () => {
     expect(files.get('EPUB/package.opf')).toMatch(/media-type="image\/webp" fallback="(img\d+-fallback)"/);
   });
