@@ -25,7 +25,7 @@ function isDigit(cp: number): boolean {
 
 /** What may sit between two Latin words of one phrase: spaces and the punctuation of English prose. */
 export function joinsLatinWords(cp: number): boolean {
-  return cp === 0x20 || cp === 0x27 || cp === 0x2019 || cp === 0x2d || cp === 0x2e || cp === 0x2c || cp === 0x26 || cp === 0x3a || cp === 0x2f;
+  return cp === 0x20 || cp === 0xa0 || cp === 0x27 || cp === 0x2019 || cp === 0x2d || cp === 0x2e || cp === 0x2c || cp === 0x26 || cp === 0x3a || cp === 0x2f;
 }
 
 /**

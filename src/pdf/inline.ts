@@ -57,6 +57,33 @@ export function baseStyle(face: FaceName, size: number, color: Rgb = COLOURS.tex
   return { face, size, color, oblique: false, underline: false, strike: false, rise: 0 };
 }
 
+/** Spaces of a set width, in ems (Unicode's General Punctuation; U+00A0 is a word space). */
+const FIXED_SPACES = new Map<number, number>([
+  [0xa0, 0], // the word space's own width
+  [0x2002, 1 / 2],
+  [0x2003, 1],
+  [0x2004, 1 / 3],
+  [0x2005, 1 / 4],
+  [0x2006, 1 / 6],
+  [0x2007, 0], // a digit's width
+  [0x2008, 0], // a full stop's width
+  [0x2009, 1 / 5],
+  [0x200a, 1 / 10],
+  [0x202f, 1 / 5],
+  [0x205f, 4 / 18],
+]);
+
+function isFixedSpace(cp: number): boolean {
+  return FIXED_SPACES.has(cp);
+}
+
+/** The width of a fixed space drawn with the word space's glyph `space`. */
+function fixedSpaceWidth(cp: number, size: number, space: PlacedGlyph, fonts: FontBook, face: FaceName): number {
+  const like = cp === 0x2007 ? 0x30 : cp === 0x2008 ? 0x2e : cp === 0xa0 ? 0x20 : 0;
+  const advance = like ? (fonts.glyphFor(face, like) ?? space).advance : FIXED_SPACES.get(cp)! * 1000;
+  return (advance * size) / 1000;
+}
+
 /** Code points that take no room and have no glyph: variation selectors, joiners, soft hyphens. */
 const ZWJ = 0x200d;
 
@@ -311,7 +338,7 @@ function appendCodePoints(out: TextChar[], text: string, from: number, to: numbe
     i += cp > 0xffff ? 2 : 1;
     if (cp === ZWJ) missing.joined = true;
     // Before the invisible ones (every control character): a tab between words is a space, not nothing.
-    if (cp === 0x09 || cp === 0xa0) cp = 0x20;
+    if (cp === 0x09) cp = 0x20;
     if (isInvisible(cp)) {
       // A joiner or variation selector inside an emoji belongs to the text its box stands for.
       if (missing.previous !== undefined) out[out.length - 1].actualText += text.slice(at, i);
@@ -323,6 +350,13 @@ function appendCodePoints(out: TextChar[], text: string, from: number, to: numbe
       continue;
     }
     const glyph = ctx.fonts.glyphFor(style.face, cp);
+    if (glyph === null && isFixedSpace(cp)) {
+      // A space the faces lack (U+2009 thin, U+202F narrow no-break: boxes before) is the word space's glyph at its own width; it keeps its code point, so the line breaks, or does not, as Unicode says.
+      const space = ctx.fonts.glyphFor(style.face, 0x20) ?? ctx.fonts.replacement;
+      out.push({ codePoint: cp, width: fixedSpaceWidth(cp, style.size, space, ctx.fonts, style.face), gapBefore: 0, glyph: space, style, lang });
+      missing.previous = undefined;
+      continue;
+    }
     if (glyph === null) {
       const ch = text.slice(at, i);
       ctx.onMissingGlyph(ch);

@@ -12,6 +12,13 @@ import { isProhibitedLineEnd, isProhibitedLineStart } from '../language/index.ts
 
 export const HARD_BREAK = 0x0a;
 const SPACE = 0x20;
+/** A space the line may not break at (U+00A0): `10 km`, French `Bonjour !`. */
+export const NO_BREAK_SPACE = 0xa0;
+
+/** A space between words, which justification stretches and shrinks: breakable or not. */
+export function isWordSpace(cp: number): boolean {
+  return cp === SPACE || cp === NO_BREAK_SPACE;
+}
 
 /** Han ideographs, kana, bopomofo and Hangul: the characters set on the CJK grid. */
 export function isHan(cp: number): boolean {
@@ -205,8 +212,8 @@ export function stretchBefore(chars: readonly Measured[], i: number): number {
   const prev = chars[i - 1].codePoint;
   const cur = chars[i].codePoint;
   if (prev === cur && KEPT_TOGETHER.has(cur)) return 0;
-  if (prev === SPACE) return chars[i - 1].width / 2;
-  if (isCjk(cur) && cur !== SPACE) return chars[i].width / 10;
+  if (isWordSpace(prev)) return chars[i - 1].width / 2;
+  if (isCjk(cur) && !isWordSpace(cur)) return chars[i].width / 10;
   if (isCjk(prev)) return chars[i - 1].width / 10;
   return 0;
 }
@@ -217,7 +224,7 @@ export function stretchBefore(chars: readonly Measured[], i: number): number {
  * narrower one too tight to read); CJK gaps not at all.
  */
 export function shrinkBefore(chars: readonly Measured[], i: number): number {
-  return chars[i - 1].codePoint === SPACE ? chars[i - 1].width / 4 : 0;
+  return isWordSpace(chars[i - 1].codePoint) ? chars[i - 1].width / 4 : 0;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { pushAll } from '../arrays.ts';
-import { Break, breakLines, HARD_BREAK, shrinkBefore, skipSpaces, stretchBefore, type LineRange, type Measured } from './linebreak.ts';
+import { Break, breakLines, HARD_BREAK, isWordSpace, shrinkBefore, skipSpaces, stretchBefore, type LineRange, type Measured } from './linebreak.ts';
 
 /**
  * Total-fit line breaking (Knuth & Plass, "Breaking Paragraphs into Lines",
@@ -42,7 +42,7 @@ function fitnessClass(ratio: number): number {
 export function breakParagraph(chars: readonly Measured[], opportunities: Uint8Array, width: number): LineRange[] {
   // Without word spaces or hyphenation points (CJK text) every line can be filled to within a character,
   // and kinsoku leaves the rest: greedy filling already sets it as evenly as it can be, in a fraction of the time.
-  if (!chars.some((c) => c.codePoint === 0x20 || c.hyphenAfter !== undefined)) return breakLines(chars, opportunities, width);
+  if (!chars.some((c) => isWordSpace(c.codePoint) || c.hyphenAfter !== undefined)) return breakLines(chars, opportunities, width);
   const lines: LineRange[] = [];
   let start = skipSpaces(chars, 0);
   while (start < chars.length) {

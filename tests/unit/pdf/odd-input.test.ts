@@ -12,13 +12,14 @@ import { describeWithTools, TOOLS } from '../../support/tools.ts';
 const dir = mkdtempSync(join(tmpdir(), 'bindery-odd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function pdfText(slug: string, chapter: string): Promise<string> {
+async function pdfText(slug: string, chapter: string, warnings: string[] = []): Promise<string> {
   const files = new Map([
     ['book.yaml', `title: Odd\nlanguage: en\nauthors: [A]\ndate: 2024-01-01\nchapters:\n  - articles/01.md\n`],
     ['articles/01.md', chapter],
   ]);
   const fonts = await loadCliFonts();
-  const { files: built } = await buildBook(new MemorySource(slug, files), { formats: ['pdf'], fonts: async () => fonts });
+  const { files: built, facts } = await buildBook(new MemorySource(slug, files), { formats: ['pdf'], fonts: async () => fonts });
+  warnings.push(...facts.warnings.map((w) => w.message));
   const file = join(dir, `${slug}.pdf`);
   writeFileSync(file, built[0].bytes);
   return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -29,6 +30,21 @@ describeWithTools([TOOLS.poppler], 'odd but valid articles in the PDF', () => {
     const text = await pdfText('tabs', `---\ntitle: Tabs\n---\n\nFirst\tsecond word and third\t\tfourth.\n\n中文\t測試\n`);
     expect(text).toMatch(/First second word and third +fourth\./);
     expect(text).toMatch(/中文 測試/);
+  });
+
+  it('never ends a line at a no-break space (U+00A0 was set as a breakable one: 8 lines began with "kg")', async () => {
+    const sentences = Array.from({ length: 300 }, (_, i) => `Item ${i} weighs ${(i * 37) % 1000}\u00a0kg, or so.`);
+    const text = await pdfText('no-break', `---\ntitle: Ties\n---\n\n${sentences.join(' ')}\n`);
+    const lines = text.split('\n').filter((line) => line.trim());
+    expect(lines.filter((line) => line.includes('weighs')).length).toBeGreaterThan(50);
+    expect(lines.filter((line) => /^kg/.test(line))).toEqual([]);
+  });
+
+  it('sets thin and narrow no-break spaces as spaces, not as boxes with a warning', async () => {
+    const warnings: string[] = [];
+    const text = await pdfText('thin', `---\ntitle: Thin\n---\n\nUne phrase\u202F; et 3\u2009000 mots.\n`, warnings);
+    expect(warnings.filter((w) => /U\+(2009|202F)/.test(w))).toEqual([]);
+    expect(text.replace(/\s+/g, ' ')).toContain('Une phrase ; et 3 000 mots.');
   });
 
   it('sets a code listing of 130,000 lines in full (over ~125,000 line boxes overflowed a spread call)', async () => {
