@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { articleImagesSchema, consentPolicySchema, contributorSchema, unlistedImageContributors } from './contributors.ts';
+import { LANGUAGE_TAG } from '../language/index.ts';
 import { tdmSchema } from '../tdm.ts';
 
 /** A calendar date; a full ISO timestamp (as CMS exports write) is cut to its date. */
@@ -109,7 +110,7 @@ export const manifestSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'slug: lowercase letters, digits and dashes')
     .optional(),
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as zh-Hant'),
+  language: z.string().regex(LANGUAGE_TAG, 'expected a BCP 47 language tag such as zh-Hant'),
   authors: z.array(textSchema).min(1),
   publisher: optionalText,
   date: isoDate,

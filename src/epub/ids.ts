@@ -30,8 +30,3 @@ export function epubHeadingIds(chapter: Chapter): Map<string, string> {
   }
   return ids;
 }
-
-/** A language tag an XML `xml:lang` accepts (BCP 47 shape); front matter `lang` is free text until checked here. */
-export function isLanguageTag(tag: string): boolean {
-  return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag);
-}

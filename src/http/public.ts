@@ -1,3 +1,4 @@
+import { LANGUAGE_TAG } from '../language/index.ts';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
@@ -151,7 +152,7 @@ export const ListQuery = z.object({
   tag: z.string().min(1).max(100).optional().openapi({ param: { name: 'tag', in: 'query' }, example: 'journalism' }),
   lang: z
     .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as en or zh-Hant')
+    .regex(LANGUAGE_TAG, 'expected a language tag such as en or zh-Hant')
     .optional()
     .openapi({ param: { name: 'lang', in: 'query' }, description: 'Language tag; a prefix matches (zh matches zh-Hant)' }),
   q: z.string().min(1).max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'Words in the title, subtitle, authors or description', example: '影片' }),

@@ -12,6 +12,17 @@ export { hyphenationFor, type Hyphenate } from './hyphenation.ts';
  * The writing system a tag is set in (ISO 15924): Traditional or Simplified
  * Chinese, Japanese, Korean, or Latin for everything else.
  */
+/**
+ * The shape of a BCP 47 language tag: a primary language and subtags of 1–8
+ * letters or digits, singletons included (`ja-JP-u-ca-japanese`, `en-x-house`).
+ * The one check for book.yaml's `language`, a chapter's `lang` and the API's filter.
+ */
+export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
+export function isLanguageTag(tag: string): boolean {
+  return LANGUAGE_TAG.test(tag);
+}
+
 export type Script = 'Hant' | 'Hans' | 'Jpan' | 'Kore' | 'Latn';
 
 /** Everything Bindery decides from a book's (or a page's) language tag. */

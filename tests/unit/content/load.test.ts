@@ -78,6 +78,13 @@ describe('loading book.yaml', () => {
     expect([loaded.manifest.subtitle, loaded.manifest.rights, loaded.manifest.description]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('takes language tags with extension and private-use subtags (they were refused)', async () => {
+    for (const tag of ['ja-JP-u-ca-japanese', 'en-x-house', 'zh-Hant-TW']) {
+      expect((await loadBook(book({ 'book.yaml': MANIFEST.replace('language: zh-Hant', `language: ${tag}`) }))).manifest.language).toBe(tag);
+    }
+    expect((await loadError(book({ 'book.yaml': MANIFEST.replace('language: zh-Hant', 'language: zh_TW') }))).where.field).toBe('language');
+  });
+
   it('points a missing chapter file at its entry in the chapter list', async () => {
     const error = await loadError(book({ 'book.yaml': `${MANIFEST}  - articles/02.md\n` }));
     expect(error.describe()).toBe('book.yaml:7: chapter file "articles/02.md" not found (field: chapters.1)');
