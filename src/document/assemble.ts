@@ -55,7 +55,7 @@ export async function assembleBook(book: LoadedBook, options: AssembleOptions = 
   for (const chapter of chapters) {
     const images: Extract<Inline, { type: 'image' }>[] = [];
     walkInlines(chapter.blocks, (node) => {
-      if (node.type === 'link') resolveLink(node, chapter, chapterIdByFile, headingIds);
+      if (node.type === 'link') resolveLink(node, chapter, chapterIdByFile, headingIds, (message) => warnings.push({ file: chapter.file, message }));
       if (node.type === 'image') images.push(node);
     });
     for (const node of images) {
@@ -149,6 +149,7 @@ function resolveLink(
   chapter: Chapter,
   chapterIdByFile: Map<string, string>,
   headingIds: Map<string, Set<string>>,
+  warn: (message: string) => void,
 ): void {
   if (isRemote(link.href)) return;
   const [pathPart, fragment] = splitFragment(link.href);
@@ -157,6 +158,7 @@ function resolveLink(
   if (!chapterId) return;
   const anchor = fragment ? xmlId(slugify(decodeURIComponentSafe(fragment))) : undefined;
   const known = anchor && headingIds.get(chapterId)?.has(anchor) ? anchor : undefined;
+  if (fragment && !known) warn(`link "${link.href}" names no heading of ${targetFile}; it leads to the start of that chapter`);
   link.target = { chapterId, ...(known ? { anchor: known } : {}) };
 }
 

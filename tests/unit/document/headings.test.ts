@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBook } from '../../../src/content/load.ts';
+import { MemorySource } from '../../../src/content/source.ts';
 import { assembleBook } from '../../../src/document/assemble.ts';
 import { sameTitle } from '../../../src/document/headings.ts';
 import { inlineText, type Block } from '../../../src/document/model.ts';
@@ -60,5 +61,23 @@ describe('heading levels under the chapter title', () => {
     expect(warning).toMatchObject({ file: 'a/skips.md', line: SKIPPED_HEADING_LINE });
     expect(warning?.message).toMatch(/h2 to h4/);
     expect(doc.warnings.filter((w) => w.message.includes('skips a level'))).toHaveLength(1);
+  });
+});
+
+describe('links to headings', () => {
+  it('warns about a link to a heading the chapter does not have, naming the file, and still leads to the chapter', async () => {
+    const source = new MemorySource(
+      'links',
+      new Map([
+        ['book.yaml', 'title: Links\nlanguage: en\nauthors: [A]\ndate: 2025-01-01\nchapters:\n  - a/one.md\n  - a/two.md\n'],
+        ['a/one.md', '---\ntitle: One\n---\n\nSee [there](two.md#second), [nowhere](two.md#nowhere) and [here](#nope).\n'],
+        ['a/two.md', '---\ntitle: Two\n---\n\n## Second\n\nText.\n'],
+      ]),
+    );
+    const doc = await assembleBook(await loadBook(source));
+    expect(doc.warnings.map((w) => `${w.file}: ${w.message}`)).toEqual([
+      'a/one.md: link "two.md#nowhere" names no heading of a/two.md; it leads to the start of that chapter',
+      'a/one.md: link "#nope" names no heading of a/one.md; it leads to the start of that chapter',
+    ]);
   });
 });
