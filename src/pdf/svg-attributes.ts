@@ -46,6 +46,7 @@ function visit(nodes: readonly ChildNode[], inherited: Inherited): void {
       else if (attribs.ry !== undefined && attribs.rx === undefined) attribs.rx = attribs.ry;
     }
     if (!fill && FILLED_SHAPES.has(tag)) attribs.fill = 'black';
+    if (tag === 'path' && attribs.d !== undefined) attribs.d = pathDataUpToError(attribs.d);
     visit(element.children, { text, fill });
   }
 }
@@ -53,3 +54,58 @@ function visit(nodes: readonly ChildNode[], inherited: Inherited): void {
 function hasStyleSheet(nodes: readonly ChildNode[]): boolean {
   return nodes.some((node) => node.type === 'tag' && ((node as Element).name.toLowerCase() === 'style' || hasStyleSheet((node as Element).children)));
 }
+
+/** Numbers each path command takes per segment (SVG 1.1 §8.3). */
+const PATH_ARGUMENTS: Record<string, number> = { m: 2, l: 2, h: 1, v: 1, c: 6, s: 4, q: 4, t: 2, a: 7, z: 0 };
+const PATH_NUMBER = /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/y;
+const PATH_FLAG = /[01]/y;
+const PATH_SEPARATOR = /[\s,]*/y;
+
+/**
+ * Path data up to its first error, which is where SVG renderers stop
+ * drawing it (SVG 1.1 §F.2): a path ending in a command without its numbers
+ * (`M10 10 L90 90 M`) failed in cantoo's drawSvg and lost the whole image.
+ */
+export function pathDataUpToError(d: string): string {
+  let at = skip(PATH_SEPARATOR, d, 0);
+  let valid = 0;
+  let first = true;
+  while (at < d.length) {
+    const command = d[at];
+    const count = PATH_ARGUMENTS[command.toLowerCase()];
+    if (count === undefined || (first && command.toLowerCase() !== 'm')) break;
+    first = false;
+    at = skip(PATH_SEPARATOR, d, at + 1);
+    if (count === 0) {
+      valid = at;
+      continue;
+    }
+    // A command repeats its segment while numbers follow; it stands once it has one whole segment.
+    let segments = 0;
+    for (;;) {
+      let end = at;
+      for (let k = 0; k < count && end !== -1; k++) {
+        const arcFlag = command.toLowerCase() === 'a' && (k === 3 || k === 4);
+        end = read(arcFlag ? PATH_FLAG : PATH_NUMBER, d, end);
+        if (end !== -1) end = skip(PATH_SEPARATOR, d, end);
+      }
+      if (end === -1) break;
+      segments++;
+      at = end;
+      valid = at;
+    }
+    if (segments === 0) break;
+  }
+  return d.slice(0, valid).trimEnd();
+}
+
+/** Where sticky `pattern` ends when it matches at `at`; -1 when it does not. */
+function read(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  return pattern.test(text) ? pattern.lastIndex : -1;
+}
+
+function skip(pattern: RegExp, text: string, at: number): number {
+  return Math.max(at, read(pattern, text, at));
+}
+

@@ -70,6 +70,13 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'SVG images in the PDF', () => {
     qpdfCheck(save(built.files[0].bytes, 'empty'));
   });
 
+  it('draws a path up to an error in its data, as browsers do (a trailing bare M lost the whole image to a placeholder)', async () => {
+    const built = await buildWithSvg(`<svg ${SVG}><rect width="100" height="100"/><path d="M0 0 L100 100 M" stroke="black"/></svg>`);
+    expect(built.facts.warnings).toEqual([]);
+    const [pdf] = built.files;
+    expect(darkPixelsOnChapterPage(save(pdf.bytes, 'bare-m'), pdf.pages!)).toBeGreaterThan(5000);
+  });
+
   it('shows an SVG that cannot be drawn as a placeholder with a file:line warning, and the PDF stays valid', async () => {
     const built = await buildWithSvg(`<svg ${SVG}><rect width="5" height="5" fill="red"/><rect width="5" height="5" fill="no-such-colour"/></svg>`);
     expect(built.facts.warnings).toEqual([
