@@ -3,7 +3,7 @@
  * takes, what text a code stands for, and how wide it is.
  */
 import { PDFArray, PDFDict, PDFName, PDFNumber, type PDFDocument } from '@cantoo/pdf-lib';
-import { latin1, parseToUnicode, streamBytes, type InflateBudget } from './pdf-syntax.ts';
+import { latin1, MAX_FONT_CODES, parseToUnicode, streamBytes, type InflateBudget } from './pdf-syntax.ts';
 
 export interface FontReader {
   /** The font's /BaseFont, for telling a monospaced (code) face. */
@@ -58,16 +58,20 @@ export function fontReader(doc: PDFDocument, font: PDFDict, budget: InflateBudge
       if (lookup(cid, 'DW')) defaultWidth = num(lookup(cid, 'DW'));
       const w = lookup(cid, 'W');
       const items = w instanceof PDFArray ? w.asArray().map((item) => doc.context.lookup(item)) : [];
-      for (let k = 0; k < items.length; ) {
+      let budget = MAX_FONT_CODES;
+      for (let k = 0; k < items.length && budget > 0; ) {
         const first = num(items[k]);
         const next = items[k + 1];
         if (next instanceof PDFArray) {
-          next.asArray().forEach((width, j) => widths.set(first + j, num(doc.context.lookup(width))));
+          const list = next.asArray().slice(0, budget);
+          list.forEach((width, j) => widths.set(first + j, num(doc.context.lookup(width))));
+          budget -= Math.max(1, list.length);
           k += 2;
         } else {
           const last = num(next);
           const width = num(items[k + 2]);
-          for (let c = first; c <= last && c - first < 0x10000; c++) widths.set(c, width);
+          for (let c = first; c <= last && c - first < 0x10000 && budget > 0; c++, budget--) widths.set(c, width);
+          budget--;
           k += 3;
         }
       }

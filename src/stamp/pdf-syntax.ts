@@ -187,16 +187,27 @@ export const latin1 = (bytes: Uint8Array): string => {
 /** A ToUnicode CMap: character codes to text. */
 export type UnicodeMap = Map<number, string>;
 
-/** Parses the bfchar and bfrange sections of a ToUnicode CMap. */
+/**
+ * Character codes a font's tables (ToUnicode, widths) are expanded to at most:
+ * twice every two-byte code. A range may name 65,536 codes in a dozen bytes,
+ * so a 1 KB file of a thousand such ranges held the reader for 30 s.
+ */
+export const MAX_FONT_CODES = 0x20000;
+
+/** Parses the bfchar and bfrange sections of a ToUnicode CMap, expanding at most MAX_FONT_CODES codes. */
 export function parseToUnicode(cmap: string): UnicodeMap {
   const map: UnicodeMap = new Map();
+  let budget = MAX_FONT_CODES;
   const utf16 = (hex: string) => {
     const units: number[] = [];
     for (let k = 0; k + 4 <= hex.length; k += 4) units.push(parseInt(hex.slice(k, k + 4), 16));
     return String.fromCharCode(...units);
   };
   for (const [, body] of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-    for (const [, code, text] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(parseInt(code, 16), utf16(text));
+    for (const [, code, text] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) {
+      if (budget-- <= 0) return map;
+      map.set(parseInt(code, 16), utf16(text));
+    }
   }
   for (const [, body] of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
     for (const [, lo, hi, rest] of body.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])/g)) {
@@ -206,6 +217,7 @@ export function parseToUnicode(cmap: string): UnicodeMap {
       const base = targets ? 0 : parseInt(rest.slice(1, -1) || '0', 16);
       const width = rest.length - 2;
       for (let c = from; c <= to; c++) {
+        if (budget-- <= 0) return map;
         map.set(c, targets ? utf16(targets[c - from] ?? '') : utf16((base + c - from).toString(16).padStart(width, '0')));
       }
     }

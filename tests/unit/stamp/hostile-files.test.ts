@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinderyError } from '../../../src/errors.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
-import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, pdfWithFormFanOut, withDeclaredSize, zipOf } from './hostile-files.ts';
+import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, pdfWithFormFanOut, pdfWithToUnicodeRanges, pdfWithWidthRanges, withDeclaredSize, zipOf } from './hostile-files.ts';
 import { samplePdf } from './sample-files.ts';
 
 const found = (kind: 'epub' | 'pdf') => ({ kind, purchases: [{ purchaseId: ORDER_ID, layers: ['metadata'], textPlaces: 0, layoutLines: 0, licenceMark: MARK }] });
@@ -53,6 +53,15 @@ describe('readMarks on hostile PDFs', () => {
     expect(await readMarks(pdf)).toEqual({ kind: 'pdf', purchases: [] });
     const used = process.cpuUsage(started);
     expect((used.user + used.system) / 1000).toBeLessThan(10_000);
+  });
+
+  it('reads a font whose ToUnicode or widths name every code a thousand times over in bounded time (a 1 KB file took 30 s; 100,000 ranges, minutes)', async () => {
+    for (const pdf of [pdfWithToUnicodeRanges(100_000), pdfWithWidthRanges(20_000)]) {
+      const started = process.cpuUsage();
+      expect(await readMarks(pdf)).toEqual({ kind: 'pdf', purchases: [] });
+      const used = process.cpuUsage(started);
+      expect((used.user + used.system) / 1000).toBeLessThan(5_000);
+    }
   });
 
   it('refuses a truncated PDF', async () => {

@@ -142,3 +142,46 @@ export async function pdfWithFormFanOut(fanOut: number, depth: number): Promise<
   page.node.addContentStream(doc.context.register(doc.context.stream('/X Do')));
   return doc.save({ useObjectStreams: false });
 }
+
+/** A PDF of the given objects (1 is the catalog), each written as is, with a classic cross-reference table. */
+export function rawPdf(objects: (string | Uint8Array)[]): Uint8Array {
+  const parts: Uint8Array[] = [strToU8('%PDF-1.7\n')];
+  let length = parts[0].length;
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(length);
+    for (const part of [strToU8(`${i + 1} 0 obj\n`), typeof object === 'string' ? strToU8(object) : object, strToU8('\nendobj\n')]) {
+      parts.push(part);
+      length += part.length;
+    }
+  });
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  parts.push(strToU8(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+const streamObject = (data: string) => `<< /Length ${data.length} >>\nstream\n${data}\nendstream`;
+const ONE_PAGE = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>'];
+const SHOW_ONE_CODE = streamObject('BT /F1 12 Tf 10 10 Td <0001> Tj ET');
+
+/** A page in a font whose ToUnicode CMap is `ranges` ranges of all 65,536 codes: under 1 KB for 1,000 of them. */
+export function pdfWithToUnicodeRanges(ranges: number): Uint8Array {
+  const cmap = `begincmap\n${ranges} beginbfrange\n${'<0000> <FFFF> <0000>\n'.repeat(ranges)}endbfrange\nendcmap\n`;
+  return rawPdf([...ONE_PAGE, '<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /ToUnicode 5 0 R >>', streamObject(cmap), SHOW_ONE_CODE]);
+}
+
+/** A page in a CID font whose /W array gives `ranges` ranges of all 65,536 codes one width. */
+export function pdfWithWidthRanges(ranges: number): Uint8Array {
+  return rawPdf([
+    ...ONE_PAGE,
+    '<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [5 0 R] >>',
+    `<< /Type /Font /Subtype /CIDFontType2 /W [${'0 65535 500 '.repeat(ranges)}] >>`,
+    SHOW_ONE_CODE,
+  ]);
+}
