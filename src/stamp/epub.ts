@@ -45,7 +45,7 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence, options: Pic
   const dir = anchorItem?.href.includes('/') ? anchorItem.href.slice(0, anchorItem.href.lastIndexOf('/') + 1) : '';
   const href = `${dir}${LICENCE_ID}.xhtml`;
   const stylesheets = anchorItem ? stylesheetLinks(strFromU8(files[opfDir + anchorItem.href])) : '';
-  const page = licencePage(licenceLine(licence, options.line), licence.mark, language(opf), stylesheets);
+  const page = licencePage(licenceLine(licence, options.line), language(opf), stylesheets);
 
   let stamped = withPrefix(opf);
   stamped = stamped.replace(
@@ -218,7 +218,12 @@ function stylesheetLinks(xhtml: string): string {
   return [...xhtml.matchAll(/<link\b[^>]*rel="stylesheet"[^>]*\/?>/g)].map(([tag]) => (tag.endsWith('/>') ? tag : tag.replace(/>$/, '/>'))).join('');
 }
 
-function licencePage(line: string, mark: string, lang: string, stylesheets: string): string {
+/**
+ * The licence page: the visible line and a note. The licence mark stays in
+ * the package metadata only: printed, it was a value anyone who saw the page
+ * could copy into another file's metadata, where verify takes it as proof.
+ */
+function licencePage(line: string, lang: string, stylesheets: string): string {
   const words = languageOf(lang).words.licence;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
@@ -233,7 +238,6 @@ ${stylesheets}
 <h1>${words.title}</h1>
 <p xml:lang="en" lang="en">${attr(line)}</p>
 <p>${words.note}</p>
-<p xml:lang="en" lang="en"><small>Licence mark urn:uuid:${mark}</small></p>
 </section>
 </body>
 </html>

@@ -81,6 +81,9 @@ describe('stampEpub', () => {
     expect(spine).toEqual(['titlepage', 'bindery-licence', 'nav', 'ch01']);
     expect(opf).toContain('<item id="bindery-licence" href="bindery-licence.xhtml" media-type="application/xhtml+xml"/>');
     expect(strFromU8(files['EPUB/bindery-licence.xhtml'])).toContain(LINE);
+    // The licence mark is what verify takes as proof in metadata: the page a reader may show or photograph never prints it.
+    expect(strFromU8(files['EPUB/bindery-licence.xhtml'])).not.toContain(licence.mark);
+    expect(strFromU8(files['EPUB/package.opf'])).toContain(`urn:uuid:${licence.mark}`);
     expect(Object.keys(files)[0]).toBe('mimetype');
   });
 
