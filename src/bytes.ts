@@ -15,15 +15,20 @@ export function joinBytes(parts: readonly Uint8Array[], separator?: number): Uin
   return out;
 }
 
-/** Whether `bytes` hold the ASCII string `needle` anywhere: a search that does not decode the bytes to a string first. */
-export function includesAscii(bytes: Uint8Array, needle: string): boolean {
+/** Where `bytes` hold the ASCII string `needle` from `from` on, or -1: a search that does not decode the bytes to a string first. */
+export function indexOfAscii(bytes: Uint8Array, needle: string, from = 0): number {
   const first = needle.charCodeAt(0);
-  for (let at = bytes.indexOf(first); at >= 0 && at + needle.length <= bytes.length; at = bytes.indexOf(first, at + 1)) {
+  for (let at = bytes.indexOf(first, from); at >= 0 && at + needle.length <= bytes.length; at = bytes.indexOf(first, at + 1)) {
     let k = 1;
     while (k < needle.length && bytes[at + k] === needle.charCodeAt(k)) k++;
-    if (k === needle.length) return true;
+    if (k === needle.length) return at;
   }
-  return false;
+  return -1;
+}
+
+/** Whether `bytes` hold the ASCII string `needle` anywhere. */
+export function includesAscii(bytes: Uint8Array, needle: string): boolean {
+  return indexOfAscii(bytes, needle) !== -1;
 }
 
 const CRC_TABLE = (() => {

@@ -23,7 +23,7 @@ import { readOwnPage } from './pdf-own-text.ts';
 import { decodePlan, encodePlan, planPdfStamp, shiftedDrawing, shiftedMarks, type StampPlan } from './pdf-stamp-plan.ts';
 import { loadForStamp, readObjectMap, rewritePdf } from './pdf-rewrite.ts';
 import type { FontReader } from './pdf-fonts.ts';
-import { streamBytes, type InflateBudget } from './pdf-syntax.ts';
+import { OBJECT_STREAM_LIMITS, objectStreamsWithinLimits, streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
 import { isMarkable, markSymbols, textMark } from './text-mark.ts';
 import { deflatedStream, flateStream } from '../deflate/pdf-stream.ts';
@@ -146,6 +146,9 @@ export async function readPdfMarks(bytes: Uint8Array, options: ReadOptions = {})
   // pdf-lib recovers what it can from a cut-off file; a licence read from part of a file proves nothing.
   if (!new TextDecoder().decode(bytes.subarray(-1024)).includes('%%EOF')) {
     throw new BinderyError('invalid-input', 'the PDF is truncated: it does not end with %%EOF', { field: 'file' });
+  }
+  if (!objectStreamsWithinLimits(bytes)) {
+    throw new BinderyError('invalid-input', `the PDF's object streams inflate past ${OBJECT_STREAM_LIMITS.total / 1024 / 1024} MB: it is not read`, { field: 'file' });
   }
   const doc = await loadPdf(bytes);
   const tally = new MarkTally();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinderyError } from '../../../src/errors.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
-import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, pdfWithFormFanOut, pdfWithToUnicodeRanges, pdfWithWidthRanges, withDeclaredSize, zipOf } from './hostile-files.ts';
+import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, pdfWithFormFanOut, pdfWithObjectStreamBomb, pdfWithToUnicodeRanges, pdfWithWidthRanges, withDeclaredSize, zipOf } from './hostile-files.ts';
 import { samplePdf } from './sample-files.ts';
 
 const found = (kind: 'epub' | 'pdf') => ({ kind, purchases: [{ purchaseId: ORDER_ID, layers: ['metadata'], textPlaces: 0, layoutLines: 0, licenceMark: MARK }] });
@@ -62,6 +62,16 @@ describe('readMarks on hostile PDFs', () => {
       const used = process.cpuUsage(started);
       expect((used.user + used.system) / 1000).toBeLessThan(5_000);
     }
+  });
+
+  it('refuses a PDF whose object stream inflates past 32 MB before pdf-lib inflates it whole (a 21 KB file took 860 MB)', async () => {
+    const bomb = pdfWithObjectStreamBomb(400 * MB);
+    expect(bomb.length).toBeLessThan(MB);
+    await expect(readMarks(bomb)).rejects.toEqual(unreadable(/object streams inflate past 32 MB/));
+  });
+
+  it('reads a PDF with an ordinary object stream', async () => {
+    expect(await readMarks(pdfWithObjectStreamBomb(1000))).toEqual({ kind: 'pdf', purchases: [] });
   });
 
   it('refuses a truncated PDF', async () => {

@@ -185,3 +185,33 @@ export function pdfWithWidthRanges(ranges: number): Uint8Array {
     SHOW_ONE_CODE,
   ]);
 }
+
+/** A one-page PDF whose object stream holds one string of `size` bytes, deflated: 21 KB for 20 MB. */
+export function pdfWithObjectStreamBomb(size: number): Uint8Array {
+  const header = '5 0 ';
+  const chunks: Uint8Array[] = [];
+  const deflater = new Zlib({ level: 9 }, (chunk) => chunks.push(chunk));
+  deflater.push(strToU8(`${header}(`));
+  const run = new Uint8Array(MB).fill(0x41);
+  for (let left = size; left > 0; left -= MB) deflater.push(left >= MB ? run : run.subarray(0, left));
+  deflater.push(strToU8(')'), true);
+  const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  const content = 'BT 10 10 Td ET';
+  const objectStream = new Uint8Array([
+    ...strToU8(`<< /Type /ObjStm /N 1 /First ${header.length} /Length ${data.length} /Filter /FlateDecode >>\nstream\n`),
+    ...data,
+    ...strToU8('\nendstream'),
+  ]);
+  return rawPdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    objectStream,
+  ]);
+}
