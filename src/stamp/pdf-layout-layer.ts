@@ -194,6 +194,39 @@ export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], e
   return purchaseId ? { purchaseId, lines: matched.length } : null;
 }
 
+/**
+ * Every purchase a copy's line positions carry: the whole copy's, and those
+ * of runs of its pages read on their own, for a copy pieced together from
+ * several buyers' copies (the whole then reads as its majority, or as
+ * nothing). A run is the fewest consecutive pages that hold a whole code;
+ * a purchase read from runs counts only when two runs that share no page
+ * agree on it (so a buyer needs pages of two whole codes in the copy), so that a run straddling two buyers' pages, whose CRC passes
+ * once in 65,536, names no third one. Pages of two buyers interleaved one by
+ * one read as neither.
+ */
+export function readLayouts(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>): LayoutFinding[] {
+  const found = new Map<string, number>();
+  const whole = readLayout(pages, edition);
+  if (whole) found.set(whole.purchaseId, whole.lines);
+  const runs = new Map<string, { ends: number[]; lines: number; last: number }>();
+  for (let start = 0; start < pages.length; start++) {
+    let end = start;
+    let count = 0;
+    while (end < pages.length && count < MARK_LENGTH) count += pages[end++].length;
+    if (count < MARK_LENGTH) break;
+    const finding = readLayout(pages.slice(start, end), edition);
+    if (!finding || finding.purchaseId === whole?.purchaseId) continue;
+    const seen = runs.get(finding.purchaseId) ?? { ends: [], lines: 0, last: -1 };
+    // Pages counted once: a run overlapping the last one counted adds only its new pages.
+    for (let page = Math.max(start, seen.last + 1); page < end; page++) seen.lines += pages[page].length;
+    if (seen.ends.length === 0 || start >= seen.ends[0]) seen.ends.push(end);
+    seen.last = end - 1;
+    runs.set(finding.purchaseId, seen);
+  }
+  for (const [purchaseId, { ends, lines }] of runs) if (ends.length >= 2) found.set(purchaseId, lines);
+  return [...found].map(([purchaseId, lines]) => ({ purchaseId, lines }));
+}
+
 /** Least squares `y = scale × x + offset` through the points. */
 function fitLine(points: [number, number][]): { scale: number; offset: number } {
   const n = points.length;

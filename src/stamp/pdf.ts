@@ -17,7 +17,7 @@ import { BinderyError } from '../errors.ts';
 import { licenceSchema, type FoundPurchase, type HiddenLicence, type Licence, type ReadOptions, type StampOptions } from '../licence.ts';
 import { licenceLine } from './licence-line.ts';
 import { MarkTally } from './marks.ts';
-import { codedLines, readLayout, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
+import { codedLines, readLayouts, textLines, type CodedLine, type TextLine } from './pdf-layout-layer.ts';
 import { textLayerOps } from './pdf-mark-layer.ts';
 import { readOwnPage } from './pdf-own-text.ts';
 import { decodePlan, encodePlan, planPdfStamp, shiftedDrawing, shiftedMarks, type StampPlan } from './pdf-stamp-plan.ts';
@@ -175,10 +175,9 @@ export async function readPdfMarks(bytes: Uint8Array, options: ReadOptions = {})
   // Outside the try: an edition that cannot be read is the store's failure, not the upload's.
   if (options.editions) {
     for await (const edition of options.editions(tally.list().map((found) => found.purchaseId))) {
-      const layout = readLayout(lines, await editionLayout(edition));
-      if (!layout) continue;
-      tally.add(layout.purchaseId, 'layout', { lines: layout.lines });
-      break;
+      const layouts = readLayouts(lines, await editionLayout(edition));
+      for (const layout of layouts) tally.add(layout.purchaseId, 'layout', { lines: layout.lines });
+      if (layouts.length) break;
     }
   }
   return tally.list();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FontReader } from '../../../src/stamp/pdf-fonts.ts';
-import { codedLines, LEVEL, lineShift, readLayout, runsOfCodedLines, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
+import { codedLines, LEVEL, lineShift, readLayout, readLayouts, runsOfCodedLines, textLines, type TextLine } from '../../../src/stamp/pdf-layout-layer.ts';
 import { markSymbols } from '../../../src/stamp/text-mark.ts';
 import type { ShownRun } from '../../../src/stamp/pdf-text.ts';
 
@@ -64,5 +64,28 @@ describe('the layout layer code', () => {
     let seed = 7;
     const jitter = (y: number) => y + (((seed = (seed * 48271) % 2147483647) / 2147483647) - 0.5) * 0.8;
     expect(readLayout(copyFor(ANA, jitter), coded)).toBeNull();
+  });
+
+  it("reads both buyers of a copy pieced together from their pages, where the whole read as the majority's or as nobody's", () => {
+    const coded = codedLines(editionLines);
+    const ana = copyFor(ANA);
+    const ben = copyFor(BEN);
+    const ids = (pages: typeof ana) => readLayouts(pages, coded).map((f) => f.purchaseId).sort();
+    // One reading of the whole gives one purchase at most: here, none.
+    expect(readLayout([...ana.slice(0, 6), ...ben.slice(6)], coded)).toBeNull();
+    expect(ids([...ana.slice(0, 6), ...ben.slice(6)])).toEqual([ANA, BEN].sort());
+    expect(ids([...ben.slice(0, 6), ...ana.slice(6, 9), ...ben.slice(9)])).toEqual([BEN]);
+    // A buyer is named from pages that hold two whole codes (here 6 of 24 lines): three pages of Ben's are too few to be sure of.
+    expect(ids([...ben.slice(0, 3), ...ana.slice(3)])).toEqual([ANA]);
+    expect(readLayouts(ana, coded)).toEqual([{ purchaseId: ANA, lines: 288 }]);
+    expect(readLayouts(editionLines, coded)).toEqual([]);
+  });
+
+  it('names no third buyer in pages of two buyers interleaved one by one', () => {
+    const coded = codedLines(editionLines);
+    const ana = copyFor(ANA);
+    const ben = copyFor(BEN);
+    const interleaved = ana.map((page, i) => (i % 2 ? ben[i] : page));
+    for (const { purchaseId } of readLayouts(interleaved, coded)) expect([ANA, BEN]).toContain(purchaseId);
   });
 });
