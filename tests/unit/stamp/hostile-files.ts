@@ -157,13 +157,7 @@ export function rawPdf(objects: (string | Uint8Array)[]): Uint8Array {
   });
   const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   parts.push(strToU8(`${xref}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 const streamObject = (data: string) => `<< /Length ${data.length} >>\nstream\n${data}\nendstream`;
@@ -195,18 +189,9 @@ export function pdfWithObjectStreamBomb(size: number): Uint8Array {
   const run = new Uint8Array(MB).fill(0x41);
   for (let left = size; left > 0; left -= MB) deflater.push(left >= MB ? run : run.subarray(0, left));
   deflater.push(strToU8(')'), true);
-  const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, at);
-    at += chunk.length;
-  }
+  const data = concat(chunks);
   const content = 'BT 10 10 Td ET';
-  const objectStream = new Uint8Array([
-    ...strToU8(`<< /Type /ObjStm /N 1 /First ${header.length} /Length ${data.length} /Filter /FlateDecode >>\nstream\n`),
-    ...data,
-    ...strToU8('\nendstream'),
-  ]);
+  const objectStream = concat([strToU8(`<< /Type /ObjStm /N 1 /First ${header.length} /Length ${data.length} /Filter /FlateDecode >>\nstream\n`), data, strToU8('\nendstream')]);
   return rawPdf([
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
