@@ -41,7 +41,7 @@ const ATTRIBUTE_NAME = /^[A-Za-z_][\w.-]*$/;
 /** Attributes holding a URL a reader may fetch or follow (`ping` on SVG 2 links; any case, for lenient readers). */
 const REFERENCE = /^((xlink:)?href|src|ping)$/i;
 const RASTER_DATA = /^data:image\/(png|jpeg|gif|webp);base64,/i;
-/** No drawing nests this far: a file that does is refused (the parse and the walk must stay short, and nothing is dropped unseen). */
+/** Levels under the root no drawing reaches: a file that does is refused (the parse and the walk must stay short, and nothing is dropped unseen). */
 const MAX_DEPTH = 200;
 /** Characters XML 1.0 forbids; dropping them keeps the output well-formed. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -71,10 +71,11 @@ export function sanitizeSvg(bytes: Uint8Array, file?: string): Uint8Array {
 
 function parseSvg(text: string, file: string | undefined): ParentNode {
   try {
-    return parseMarkup(text, { xmlMode: true, decodeEntities: true }, MAX_DEPTH);
+    // The root and MAX_DEPTH levels under it: what the cleaner kept before it refused deeper files, so stored covers still read.
+    return parseMarkup(text, { xmlMode: true, decodeEntities: true }, MAX_DEPTH + 1);
   } catch (err) {
     if (!(err instanceof MarkupTooDeep)) throw err;
-    throw new BinderyError('invalid-image', `the SVG nests elements more than ${err.limit} deep; no drawing needs more than ${err.limit}`, { ...(file ? { file } : {}), line: err.line, field: 'image' });
+    throw new BinderyError('invalid-image', `the SVG nests elements more than ${MAX_DEPTH} deep; no drawing needs more than ${MAX_DEPTH}`, { ...(file ? { file } : {}), line: err.line, field: 'image' });
   }
 }
 
