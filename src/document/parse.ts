@@ -5,7 +5,7 @@ import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
 import { mapInlineRuns } from './inline-runs.ts';
 import { refuseDeepNesting } from './nesting.ts';
-import { BinderyError } from '../errors.ts';
+import { BinderyError, type Warning } from '../errors.ts';
 import { joinSoftBreaks } from './soft-breaks.ts';
 import { curlQuotes } from './typography.ts';
 
@@ -37,6 +37,7 @@ const MARKDOWN = new Marked({ gfm: true, extensions: [definitionListExtension] }
 export function parseMarkdown(markdown: string, startLine = 1, headings: HeadingOptions = {}): Block[] {
   refuseDeepNesting(markdown, startLine, headings.file);
   const tokens = lex(markdown, startLine, headings.file);
+  if (headings.file && headings.warn) warnLeftOutHtml(tokens, markdown, startLine, headings.file, headings.warn);
   const blocks = inFile(headings.file, () => convertTokens(tokens, markdown, startLine));
   mapInlineRuns(blocks, joinSoftBreaks);
   arrangeHeadings(blocks, headings);
@@ -69,6 +70,27 @@ function lex(markdown: string, startLine: number, file: string | undefined): Tok
     }
     throw new BinderyError('invalid-article', 'emphasis or other inline markup nests too deep here to be read', { ...(file ? { file } : {}), line }, { cause: err });
   }
+}
+
+/** Raw HTML elements the sanitizer leaves out with their content, which is text a reader would have seen (a formula, a fallback, a label). */
+const LEFT_OUT_WITH_TEXT = /<(math|svg|video|audio|canvas|object|embed|textarea|select|button|noscript)\b/i;
+
+/**
+ * Warns where raw HTML holds an element the sanitizer leaves out with all it
+ * holds: the book must not lose words unannounced. Script, styles and the
+ * like go silently; they are never text.
+ */
+function warnLeftOutHtml(tokens: Token[], markdown: string, startLine: number, file: string, warn: (warning: Warning) => void): void {
+  let from = 0;
+  MARKDOWN.walkTokens(tokens, (token) => {
+    if (token.type !== 'html') return;
+    const tag = LEFT_OUT_WITH_TEXT.exec(token.raw)?.[1]?.toLowerCase();
+    const at = markdown.indexOf(token.raw, from);
+    if (at !== -1) from = at;
+    if (!tag) return;
+    const hint = tag === 'svg' ? ' (a drawing goes in an image file)' : '';
+    warn({ file, line: startLine + countLines(markdown, from), message: `raw HTML <${tag}> is left out with what it holds: only allow-listed HTML reaches the book${hint}` });
+  });
 }
 
 /** Runs `convert`, naming `file` in an error it throws about a line of it (the raw-HTML sanitizer knows lines, not files). */

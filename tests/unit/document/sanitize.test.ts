@@ -66,6 +66,21 @@ describe('raw HTML in articles', () => {
   });
 });
 
+describe('raw HTML left out', () => {
+  it('warns at its line where an element holding text a reader would see is left out, and says nothing of script', () => {
+    const warnings: string[] = [];
+    const markdown = 'Intro.\n\nA formula <math><mi>x</mi></math> inline.\n\n<video src="a.mp4">Watch the interview</video>\n\n<script>x()</script>\n\n- item <button>Press</button>\n\n<svg><text>Chart</text></svg>\n';
+    const blocks = parseMarkdown(markdown, 3, { file: 'a.md', warn: (w) => warnings.push(`${w.file}:${w.line}: ${w.message}`) });
+    expect(JSON.stringify(blocks)).not.toMatch(/Watch the interview|Press|Chart/);
+    expect(warnings).toEqual([
+      'a.md:5: raw HTML <math> is left out with what it holds: only allow-listed HTML reaches the book',
+      'a.md:7: raw HTML <video> is left out with what it holds: only allow-listed HTML reaches the book',
+      'a.md:11: raw HTML <button> is left out with what it holds: only allow-listed HTML reaches the book',
+      'a.md:13: raw HTML <svg> is left out with what it holds: only allow-listed HTML reaches the book (a drawing goes in an image file)',
+    ]);
+  });
+});
+
 describe('Markdown to document model', () => {
   it('reads nested lists, ordered starts, table alignment, code and quotes with their file lines', () => {
     const blocks = parseMarkdown('## 標題\n\n3. 三\n4. 四\n   - 巢狀\n\n| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n```py\nprint("嗨")\n```\n\n> 引言', 10);
