@@ -1,3 +1,4 @@
+import { endOfMatch } from '../scan.ts';
 import type { ImageMediaType } from './model.ts';
 
 export interface ImageInfo {
@@ -43,26 +44,21 @@ const SVG_TAG = /<svg(?=[\s/>])[^>]*>/iy;
 function svgRootTag(text: string): string | null {
   let at = 0;
   for (;;) {
-    at += matchAt(SPACE, text, at)!.length;
+    at = endOfMatch(SPACE, text, at);
     let end = -1;
     if (text.startsWith('<?', at)) end = after(text, '?>', at + 2);
     else if (text.startsWith('<!--', at)) end = after(text, '-->', at + 4);
-    else if (matchAt(DOCTYPE_SVG, text, at)) {
+    else if (endOfMatch(DOCTYPE_SVG, text, at) !== -1) {
       const close = text.indexOf('>', at);
       const subset = text.indexOf('[', at);
       end = subset !== -1 && (close === -1 || subset < close) ? after(text, '>', after(text, ']', subset + 1)) : after(text, '>', at);
     } else {
-      return matchAt(SVG_TAG, text, at);
+      const tagEnd = endOfMatch(SVG_TAG, text, at);
+      return tagEnd === -1 ? null : text.slice(at, tagEnd);
     }
     if (end === -1) return null;
     at = end;
   }
-}
-
-/** What sticky `pattern` matches at `at`, or null. */
-function matchAt(pattern: RegExp, text: string, at: number): string | null {
-  pattern.lastIndex = at;
-  return pattern.exec(text)?.[0] ?? null;
 }
 
 /** Where `token` ends, searching from `from`; -1 when it does not occur (or `from` is -1). */

@@ -57,30 +57,26 @@ export function baseStyle(face: FaceName, size: number, color: Rgb = COLOURS.tex
   return { face, size, color, oblique: false, underline: false, strike: false, rise: 0 };
 }
 
-/** Spaces of a set width, in ems (Unicode's General Punctuation; U+00A0 is a word space). */
-const FIXED_SPACES = new Map<number, number>([
-  [0xa0, 0], // the word space's own width
-  [0x2002, 1 / 2],
-  [0x2003, 1],
-  [0x2004, 1 / 3],
-  [0x2005, 1 / 4],
-  [0x2006, 1 / 6],
-  [0x2007, 0], // a digit's width
-  [0x2008, 0], // a full stop's width
-  [0x2009, 1 / 5],
-  [0x200a, 1 / 10],
-  [0x202f, 1 / 5],
-  [0x205f, 4 / 18],
+/** Spaces of a set width (Unicode's General Punctuation): in ems, or as wide as another character. */
+const FIXED_SPACES = new Map<number, { em: number } | { as: number }>([
+  [0xa0, { as: 0x20 }],
+  [0x2002, { em: 1 / 2 }],
+  [0x2003, { em: 1 }],
+  [0x2004, { em: 1 / 3 }],
+  [0x2005, { em: 1 / 4 }],
+  [0x2006, { em: 1 / 6 }],
+  [0x2007, { as: 0x30 }], // figure space: a digit
+  [0x2008, { as: 0x2e }], // punctuation space: a full stop
+  [0x2009, { em: 1 / 5 }],
+  [0x200a, { em: 1 / 10 }],
+  [0x202f, { em: 1 / 5 }],
+  [0x205f, { em: 4 / 18 }],
 ]);
-
-function isFixedSpace(cp: number): boolean {
-  return FIXED_SPACES.has(cp);
-}
 
 /** The width of a fixed space drawn with the word space's glyph `space`. */
 function fixedSpaceWidth(cp: number, size: number, space: PlacedGlyph, fonts: FontBook, face: FaceName): number {
-  const like = cp === 0x2007 ? 0x30 : cp === 0x2008 ? 0x2e : cp === 0xa0 ? 0x20 : 0;
-  const advance = like ? (fonts.glyphFor(face, like) ?? space).advance : FIXED_SPACES.get(cp)! * 1000;
+  const width = FIXED_SPACES.get(cp)!;
+  const advance = 'as' in width ? (fonts.glyphFor(face, width.as) ?? space).advance : width.em * 1000;
   return (advance * size) / 1000;
 }
 
@@ -350,7 +346,7 @@ function appendCodePoints(out: TextChar[], text: string, from: number, to: numbe
       continue;
     }
     const glyph = ctx.fonts.glyphFor(style.face, cp);
-    if (glyph === null && isFixedSpace(cp)) {
+    if (glyph === null && FIXED_SPACES.has(cp)) {
       // A space the faces lack (U+2009 thin, U+202F narrow no-break: boxes before) is the word space's glyph at its own width; it keeps its code point, so the line breaks, or does not, as Unicode says.
       const space = ctx.fonts.glyphFor(style.face, 0x20) ?? ctx.fonts.replacement;
       out.push({ codePoint: cp, width: fixedSpaceWidth(cp, style.size, space, ctx.fonts, style.face), gapBefore: 0, glyph: space, style, lang });

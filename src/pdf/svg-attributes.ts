@@ -1,6 +1,7 @@
 import render from 'dom-serializer';
 import type { ChildNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { endOfMatch } from '../scan.ts';
 
 /** Text attributes SVG inherits from ancestors but cantoo's drawSvg reads only from the `<text>` element itself. */
 const INHERITED_TEXT = ['text-anchor', 'dominant-baseline'] as const;
@@ -86,7 +87,7 @@ export function pathDataUpToError(d: string): string {
       let end = at;
       for (let k = 0; k < count && end !== -1; k++) {
         const arcFlag = command.toLowerCase() === 'a' && (k === 3 || k === 4);
-        end = read(arcFlag ? PATH_FLAG : PATH_NUMBER, d, end);
+        end = endOfMatch(arcFlag ? PATH_FLAG : PATH_NUMBER, d, end);
         if (end !== -1) end = skip(PATH_SEPARATOR, d, end);
       }
       if (end === -1) break;
@@ -99,13 +100,7 @@ export function pathDataUpToError(d: string): string {
   return d.slice(0, valid).trimEnd();
 }
 
-/** Where sticky `pattern` ends when it matches at `at`; -1 when it does not. */
-function read(pattern: RegExp, text: string, at: number): number {
-  pattern.lastIndex = at;
-  return pattern.test(text) ? pattern.lastIndex : -1;
-}
-
 function skip(pattern: RegExp, text: string, at: number): number {
-  return Math.max(at, read(pattern, text, at));
+  return Math.max(at, endOfMatch(pattern, text, at));
 }
 
