@@ -6,6 +6,7 @@ import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
 import { mapInlineRuns } from './inline-runs.ts';
 import { refuseDeepNesting } from './nesting.ts';
 import { BinderyError, type Warning } from '../errors.ts';
+import { pushAll } from '../arrays.ts';
 import { joinSoftBreaks } from './soft-breaks.ts';
 import { curlQuotes } from './typography.ts';
 
@@ -48,28 +49,55 @@ export function parseMarkdown(markdown: string, startLine = 1, headings: Heading
 /**
  * marked's tokens for `markdown`. marked reads emphasis by recursion, and
  * emphasis opened a couple of thousand times before any closes (`*a _a *a …`,
- * 8 KB) runs it out of stack: that is refused naming the paragraph, found by
- * reading the paragraphs one by one (inline markup ends at a blank line) only
- * once the whole has failed.
+ * 8 KB) runs it out of stack: that is refused naming the paragraph (inline
+ * markup ends at a blank line), found only once the whole has failed.
  */
 function lex(markdown: string, startLine: number, file: string | undefined): Token[] {
   try {
     return MARKDOWN.lexer(markdown);
   } catch (err) {
     if (!(err instanceof RangeError) || !/call stack/i.test(err.message)) throw err;
-    let line = startLine;
-    for (const paragraph of markdown.split(/\n(?=[ \t]*\n)/)) {
-      const lines = paragraph.split('\n');
-      try {
-        MARKDOWN.lexer(paragraph);
-      } catch {
-        line += lines.findIndex((text) => text.trim() !== '');
-        break;
-      }
-      line += lines.length;
-    }
-    throw new BinderyError('invalid-article', 'emphasis or other inline markup nests too deep here to be read', { ...(file ? { file } : {}), line }, { cause: err });
+    throw new BinderyError('invalid-article', 'emphasis or other inline markup nests too deep here to be read', { ...(file ? { file } : {}), line: startLine + deepestParagraphLine(markdown) }, { cause: err });
   }
+}
+
+/**
+ * The line (from 0) of the paragraph whose tokens nest deepest: one that
+ * still runs out of stack alone counts as deepest. Lexed alone, the culprit
+ * may fit the stack (frames shrink once V8 has optimised marked), so the line
+ * is found by depth, not by which paragraph fails again.
+ */
+function deepestParagraphLine(markdown: string): number {
+  let line = 0;
+  let deepest = { line: 0, depth: -1 };
+  for (const paragraph of markdown.split(/\n(?=[ \t]*\n)/)) {
+    const lines = paragraph.split('\n');
+    let depth: number;
+    try {
+      depth = tokenDepth(MARKDOWN.lexer(paragraph));
+    } catch {
+      depth = Infinity;
+    }
+    if (depth > deepest.depth) deepest = { line: line + Math.max(0, lines.findIndex((text) => text.trim() !== '')), depth };
+    if (depth === Infinity) break;
+    line += lines.length;
+  }
+  return deepest.line;
+}
+
+function tokenDepth(tokens: readonly Token[]): number {
+  let depth = 0;
+  let level = [...tokens];
+  while (level.length > 0) {
+    depth++;
+    const next: Token[] = [];
+    for (const token of level) {
+      const children = 'tokens' in token && Array.isArray(token.tokens) ? token.tokens : 'items' in token && Array.isArray(token.items) ? token.items : [];
+      pushAll(next, children as Token[]);
+    }
+    level = next;
+  }
+  return depth;
 }
 
 /** Raw HTML elements the sanitizer leaves out with their content, which is text a reader would have seen (a formula, a fallback, a label). */
