@@ -11,6 +11,15 @@ export async function hmacSha256(key: string, message: string): Promise<Uint8Arr
   return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(message)));
 }
 
+/**
+ * The 16-byte key of the text and layout layers' tags (src/stamp/text-mark.ts),
+ * derived from the store's signing secret so that no other secret has to be
+ * kept, and separated from its other uses by the label.
+ */
+export async function markKeyOf(signingKey: string): Promise<Uint8Array> {
+  return (await hmacSha256(signingKey, 'bindery mark key v1')).slice(0, 16);
+}
+
 export const toHex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 export function base64url(bytes: Uint8Array): string {

@@ -32,8 +32,14 @@ export const LICENCE_NS = 'https://bindery.dev/ns/licence#';
  */
 export type LicenceLineContent = 'email-and-purchase' | 'email' | 'name' | 'purchase';
 
-/** How a stamper prints the visible line. */
+/** How a stamper marks and prints a copy. */
 export interface StampOptions {
+  /**
+   * The store's 16-byte mark key (`markKeyOf` in crypto.ts): the text and
+   * layout layers carry a tag only it can compute, so that no one who has
+   * seen a purchase id can write a copy that reads as that purchase's.
+   */
+  markKey: Uint8Array;
   /** What the line shows. */
   line?: LicenceLineContent;
   /**
@@ -65,6 +71,8 @@ export const LAYERS: readonly Layer[] = ['metadata', 'text', 'layout', 'visible'
 
 /** What reading a file's marks may use besides the file. */
 export interface ReadOptions {
+  /** The store's mark key: without it only the unkeyed code of copies sold before the key is read. */
+  markKey?: Uint8Array;
   /**
    * The unstamped PDF editions the file may be a copy of, given the purchases
    * the other layers found (none, when they were all removed): the layout
@@ -84,4 +92,6 @@ export interface FoundPurchase {
   layoutLines: number;
   /** The per-order licence mark the metadata carried, to check against the order; null without metadata. */
   licenceMark: string | null;
+  /** The text and layout layers that carried the purchase only in the unkeyed code of older copies, which anyone could have written. */
+  unkeyedLayers: Layer[];
 }

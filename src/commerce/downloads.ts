@@ -5,7 +5,7 @@ import { FORMAT_REGISTRY, type Format } from '../formats/registry.ts';
 import { FONT_FILES } from '../pdf/font-keys.ts';
 import type { PlanStore } from '../licence.ts';
 import type { CommerceConfig } from './config.ts';
-import { hmacSha256, sha256Hex, toHex } from '../crypto.ts';
+import { hmacSha256, markKeyOf, sha256Hex, toHex } from '../crypto.ts';
 import { DownloadLinks, type DownloadClaims } from './download-links.ts';
 import { ORDER_WITH_ENTITLEMENT_COLUMNS, orderFromRow, ORDERS_WITH_ENTITLEMENTS, type OrderRow, type OrderWithEntitlement } from './orders.ts';
 
@@ -70,9 +70,9 @@ const copyKey = (c: DownloadClaims) => `${c.orderId}/${c.buildId}/${c.format}`;
 
 type OrderWithCopyRow = OrderRow & { s_r2Key: string | null; s_size: number | null; s_sha256: string | null };
 
-/** The order, its entitlement and the stamped copy of the claimed file (if made), in one statement: ?1 order, ?2 build, ?3 format. */
+/** The order, its entitlement and the stamped copy of the claimed file (if made, in the keyed mark code), in one statement: ?1 order, ?2 build, ?3 format. */
 const READ_ORDER = `SELECT ${ORDER_WITH_ENTITLEMENT_COLUMNS}, s.r2_key AS s_r2Key, s.size AS s_size, s.sha256 AS s_sha256
-  FROM ${ORDERS_WITH_ENTITLEMENTS} LEFT JOIN stamped_files s ON s.order_id = o.id AND s.build_id = ?2 AND s.format = ?3
+  FROM ${ORDERS_WITH_ENTITLEMENTS} LEFT JOIN stamped_files s ON s.order_id = o.id AND s.build_id = ?2 AND s.format = ?3 AND s.mark_code = 'keyed'
   WHERE o.id = ?1`;
 
 // Admission binds ?1 order, ?2 build, ?3 format, ?4 client hash, ?5 now, ?6 limit, ?7 window end, ?8 book.
@@ -249,7 +249,7 @@ export class Downloads {
           (err) => console.error(`could not keep the stamp plan of ${originalKey}`, err),
         ),
     };
-    const stamped = await (await format.stamper()).stamp(bytes, licence, { line: this.config.LICENCE_LINE, font, plan });
+    const stamped = await (await format.stamper()).stamp(bytes, licence, { markKey: await markKeyOf(this.config.SIGNING_KEY), line: this.config.LICENCE_LINE, font, plan });
     const copy: StampedCopy = {
       r2Key: stampedKey(order.id, edition.buildId, edition.slug, formatId),
       size: stamped.byteLength,
@@ -261,8 +261,9 @@ export class Downloads {
     });
     await this.db
       .prepare(
-        `INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (order_id, build_id, format) DO NOTHING`,
+        `INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at, mark_code) VALUES (?, ?, ?, ?, ?, ?, ?, 'keyed')
+         ON CONFLICT (order_id, build_id, format) DO UPDATE SET r2_key = excluded.r2_key, size = excluded.size, sha256 = excluded.sha256, mark_code = 'keyed'
+         WHERE mark_code <> 'keyed'`,
       )
       .bind(order.id, edition.buildId, formatId, copy.r2Key, copy.size, copy.sha256, nowIso())
       .run();

@@ -15,14 +15,15 @@ const MAX_TEXT_BYTES = 1024 * 1024;
 /**
  * Every purchase marked in a file (told by its first bytes, not its name,
  * loading only that format's stamper) or in pasted text (`isText`);
- * `editions` lets the PDF reader read the layout layer.
+ * `markKey` reads the keyed code new copies carry, `editions` lets the PDF
+ * reader read the layout layer.
  */
-export async function readMarks(bytes: Uint8Array, { isText = false, editions }: { isText?: boolean } & ReadOptions = {}): Promise<Marks> {
+export async function readMarks(bytes: Uint8Array, { isText = false, ...options }: { isText?: boolean } & ReadOptions = {}): Promise<Marks> {
   if (isText) {
     if (bytes.length > MAX_TEXT_BYTES) throw new BinderyError('payload-too-large', `the text is larger than ${MAX_TEXT_BYTES / 1024 / 1024} MB: paste the passage that leaked`, { field: 'text' });
     // Loaded on first use, as the registry loads each format's stamper.
     const { MarkTally } = await import('../stamp/marks.ts');
-    const tally = new MarkTally();
+    const tally = new MarkTally(options.markKey);
     tally.addText(new TextDecoder().decode(bytes));
     return { kind: 'text', purchases: tally.list() };
   }
@@ -31,5 +32,5 @@ export async function readMarks(bytes: Uint8Array, { isText = false, editions }:
     const expected = FORMATS.map((f) => `${/^[AEIOU]/.test(FORMAT_REGISTRY[f].label) ? 'an' : 'a'} ${FORMAT_REGISTRY[f].label}`).join(' or ');
     throw new BinderyError('invalid-input', `expected ${expected} file, or text sent as text/plain`, { field: 'file' });
   }
-  return { kind: format, purchases: await (await FORMAT_REGISTRY[format].stamper()).read(bytes, { editions }) };
+  return { kind: format, purchases: await (await FORMAT_REGISTRY[format].stamper()).read(bytes, options) };
 }

@@ -1,5 +1,5 @@
 import { strFromU8, strToU8, unzipSync } from 'fflate';
-import { LICENCE_NS, licenceSchema, type FoundPurchase, type Licence, type StampOptions } from '../licence.ts';
+import { LICENCE_NS, licenceSchema, type FoundPurchase, type Licence, type ReadOptions, type StampOptions } from '../licence.ts';
 import { licenceLine } from './licence-line.ts';
 import { zipEpub, type ZipEntry } from '../epub/zip.ts';
 import { BinderyError } from '../errors.ts';
@@ -7,7 +7,7 @@ import { languageOf } from '../language/index.ts';
 import { attr, unescapeXml } from '../xml.ts';
 import { ZipReader, type ZipLimits } from './zip-read.ts';
 import { markXhtml } from './epub-text.ts';
-import { isMarkable, textMark } from './text-mark.ts';
+import { isMarkable, keyedMarkCode } from './text-mark.ts';
 import { MarkTally } from './marks.ts';
 
 const LICENCE_ID = 'bindery-licence';
@@ -30,9 +30,9 @@ interface ManifestItem {
  * purchase id again as invisible characters through the body text of every
  * chapter (epub-text.ts), which survives losing the OPF.
  *
- * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
+ * @example const stamped = stampEpub(epubBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() }, { markKey: await markKeyOf(env.SIGNING_KEY) })
  */
-export function stampEpub(bytes: Uint8Array, licenceInput: Licence, options: Pick<StampOptions, 'line'> = {}): Uint8Array {
+export function stampEpub(bytes: Uint8Array, licenceInput: Licence, options: Pick<StampOptions, 'line' | 'markKey'>): Uint8Array {
   const licence = licenceSchema.parse(licenceInput);
   const files = unzipEpub(bytes);
   const opfPath = rootfilePath(files);
@@ -56,7 +56,7 @@ export function stampEpub(bytes: Uint8Array, licenceInput: Licence, options: Pic
   stamped = stamped.replace('</manifest>', `<item id="${LICENCE_ID}" href="${attr(encodeURI(href))}" media-type="application/xhtml+xml"/>\n</manifest>`);
   stamped = insertItemref(stamped, anchor >= 0 ? spine[anchor] : null);
 
-  if (isMarkable(licence.orderId)) markChapters(files, opfDir, spine, items, textMark(licence.orderId));
+  if (isMarkable(licence.orderId)) markChapters(files, opfDir, spine, items, keyedMarkCode(options.markKey).textMark(licence.orderId));
 
   const pageEntry: ZipEntry = { path: opfDir + href, data: strToU8(page) };
   const out: ZipEntry[] = [];
@@ -81,8 +81,8 @@ function markChapters(files: Record<string, Uint8Array>, opfDir: string, spine: 
 
 /** EPUB's Stamper, loaded by the format registry (the registry's types check its shape, so stamp/ need not import formats/). */
 export const epubStamper = {
-  stamp: async (bytes: Uint8Array, licence: Licence, options?: StampOptions) => stampEpub(bytes, licence, options),
-  read: async (bytes: Uint8Array) => readEpubMarks(bytes),
+  stamp: async (bytes: Uint8Array, licence: Licence, options: StampOptions) => stampEpub(bytes, licence, options),
+  read: async (bytes: Uint8Array, options?: ReadOptions) => readEpubMarks(bytes, options),
 };
 
 /**
@@ -105,11 +105,11 @@ const CONTENT_DOCUMENT = /\.(x?html?)$/i;
  * its content documents (found under any file name, so a converted copy
  * still reads), and purchase ids printed in them (the licence page).
  */
-export function readEpubMarks(bytes: Uint8Array): FoundPurchase[] {
+export function readEpubMarks(bytes: Uint8Array, { markKey }: ReadOptions = {}): FoundPurchase[] {
   const zip = new ZipReader(bytes, READ_LIMITS);
   const container = zip.read(CONTAINER);
   if (!container) throw new BinderyError('invalid-input', `the zip is not an EPUB: it has no ${CONTAINER}`, { field: 'file' });
-  const tally = new MarkTally();
+  const tally = new MarkTally(markKey);
   const opfBytes = zip.read(packagePath(container) ?? '');
   if (!opfBytes) throw noPackageDocument();
   const opf = strFromU8(opfBytes);

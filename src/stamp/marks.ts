@@ -4,7 +4,7 @@
  * from it.
  */
 import { LAYERS, type FoundPurchase, type Layer } from '../licence.ts';
-import { findTextMarks } from './text-mark.ts';
+import { findTextMarks, markCodes, type MarkCode } from './text-mark.ts';
 
 /** A purchase id as printed in the visible licence line. */
 const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;
@@ -13,10 +13,22 @@ const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;
 export class MarkTally {
   readonly #found = new Map<string, FoundPurchase>();
 
-  add(purchaseId: string, layer: Layer, detail: { places?: number; lines?: number; licenceMark?: string } = {}): void {
+  /** The codes marks are read in: the keyed one only with the store's key. */
+  readonly codes: readonly MarkCode[];
+
+  constructor(markKey: Uint8Array | undefined) {
+    this.codes = markCodes(markKey);
+  }
+
+  /** A finding; `keyed: false` for a text or layout layer read in the unkeyed code. */
+  add(purchaseId: string, layer: Layer, detail: { places?: number; lines?: number; licenceMark?: string; keyed?: boolean } = {}): void {
     let entry = this.#found.get(purchaseId);
-    if (!entry) this.#found.set(purchaseId, (entry = { purchaseId, layers: [], textPlaces: 0, layoutLines: 0, licenceMark: null }));
-    if (!entry.layers.includes(layer)) entry.layers.push(layer);
+    if (!entry) this.#found.set(purchaseId, (entry = { purchaseId, layers: [], textPlaces: 0, layoutLines: 0, licenceMark: null, unkeyedLayers: [] }));
+    const first = !entry.layers.includes(layer);
+    if (first) entry.layers.push(layer);
+    // A layer is unkeyed only while nothing keyed has been read in it.
+    if (detail.keyed === false && first) entry.unkeyedLayers.push(layer);
+    if (detail.keyed === true) entry.unkeyedLayers = entry.unkeyedLayers.filter((unkeyed) => unkeyed !== layer);
     if (detail.places) entry.textPlaces += detail.places;
     if (detail.lines) entry.layoutLines += detail.lines;
     if (detail.licenceMark) entry.licenceMark = detail.licenceMark;
@@ -24,7 +36,7 @@ export class MarkTally {
 
   /** The invisible text layer and the printed purchase ids of some running text. */
   addText(text: string, { visible = true } = {}): void {
-    for (const [id, places] of findTextMarks(text)) this.add(id, 'text', { places });
+    for (const [id, { places, keyed }] of findTextMarks(text, this.codes)) this.add(id, 'text', { places, keyed });
     if (visible) for (const [id] of text.matchAll(PRINTED_ID)) this.add(id, 'visible');
   }
 
@@ -37,13 +49,16 @@ export class MarkTally {
 
 /**
  * How sure a finding is that the file came from that purchase. The text and
- * layout layers cannot be written without the stamper's code (the layout
- * layer not without the unstamped edition either), and metadata whose licence
- * mark matches the order's cannot be guessed: high. A purchase id in
- * metadata alone, without its mark, could have been typed in: medium. A
- * printed id alone is what anyone can edit or copy from another file: low.
+ * layout layers in the keyed code cannot be written without the store's mark
+ * key (the layout layer not without the unstamped edition either), and
+ * metadata whose licence mark matches the order's cannot be guessed: high. A
+ * purchase id in metadata alone, without its mark, could have been typed in,
+ * and the unkeyed code of older copies computed by anyone who saw a printed
+ * id: medium. A printed id alone is what anyone can edit or copy from
+ * another file: low.
  */
 export function confidenceOf(found: FoundPurchase, markMatches: boolean): 'high' | 'medium' | 'low' {
-  if (found.layers.includes('text') || found.layers.includes('layout') || (found.layers.includes('metadata') && markMatches)) return 'high';
-  return found.layers.includes('metadata') ? 'medium' : 'low';
+  const keyed = (layer: Layer) => found.layers.includes(layer) && !found.unkeyedLayers.includes(layer);
+  if (keyed('text') || keyed('layout') || (found.layers.includes('metadata') && markMatches)) return 'high';
+  return found.layers.some((layer) => layer !== 'visible') ? 'medium' : 'low';
 }

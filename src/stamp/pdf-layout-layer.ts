@@ -6,16 +6,17 @@
  * line positions with the edition's own.
  *
  * The code is the text layer's (text-mark.ts): the 128 bits of the purchase
- * id and a CRC-16 as 72 two-bit symbols. Each coded line carries one symbol
- * as one of four shifts, −3, −1, +1 or +3 × LEVEL points (at most 0.36 pt,
- * 2% of the leading). Coded lines are the lines whose text is unique in the
- * edition (a running head or a folio repeats, so a copy's line could not be
- * told back to its place), numbered through the book; line n carries symbol
- * n mod 72, so the code repeats every 72 lines (four pages or so) and a
- * copy's symbols are voted over every repeat. The symbol is scrambled with a
+ * id and a 32-bit keyed tag as 80 two-bit symbols (older copies: a CRC-16, 72
+ * symbols). Each coded line carries one symbol as one of four shifts, −3, −1,
+ * +1 or +3 × LEVEL points (at most 0.36 pt, 2% of the leading). Coded lines
+ * are the lines whose text is unique in the edition (a running head or a
+ * folio repeats, so a copy's line could not be told back to its place),
+ * numbered through the book; line n carries symbol n mod 80, so the code
+ * repeats every 80 lines (four pages or so) and a copy's symbols are voted
+ * over every repeat. The symbol is scrambled with a
  * value drawn from n, so that runs of equal symbols do not draw a pattern.
  */
-import { MARK_ALPHABET, purchaseOfSymbols, MARK_LENGTH } from './text-mark.ts';
+import { MARK_ALPHABET, type MarkCode } from './text-mark.ts';
 import type { ShownRun } from './pdf-text.ts';
 
 /**
@@ -130,7 +131,7 @@ const scramble = (n: number): number => (Math.imul(n + 1, 0x9e3779b1) >>> 29) & 
 /** The four shifts a coded line may take, in points, to two decimals as the writer's baselines are. */
 export const SHIFTS = LEVELS.map((level) => Math.round(LEVEL * level * 100) / 100);
 
-/** How far coded line n moves for a purchase's symbols (markSymbols), in points. */
+/** How far coded line n moves for a purchase's symbols (MarkCode.symbols), in points. */
 export const lineShift = (n: number, symbols: number[]): number => SHIFTS[symbols[n % symbols.length] ^ scramble(n)];
 
 /** Every run on a coded line, with that line's number: the runs a stamp moves. */
@@ -148,15 +149,18 @@ export function runsOfCodedLines(pages: TextLine[][]): Map<ShownRun, number> {
 export interface LayoutFinding {
   purchaseId: string;
   lines: number;
+  /** Whether the lines carried the keyed code (see MarkCode.keyed). */
+  keyed: boolean;
 }
 
 /** Rounds of deciding each line's level and fitting the page geometry again to the decided shifts. */
 const FIT_ROUNDS = 4;
 
 /**
- * The purchase a copy's line positions carry against the edition's coded
- * lines, or null: when too few lines match, when the shifts do not sit on the
- * code's levels (an unstamped copy, another edition), or when the CRC fails.
+ * The purchase a copy's line positions carry in `code` against the edition's
+ * coded lines, or null: when too few lines match, when the shifts do not sit
+ * on the code's levels (an unstamped copy, another edition), or when the
+ * code's check fails.
  * `pages` are the copy's lines page by page, in page space.
  *
  * A rewriting tool may move and scale the whole drawing a little (cairo sets
@@ -164,13 +168,13 @@ const FIT_ROUNDS = 4;
  * `scale × edition baseline + offset`, first over the unknown shifts (they
  * average out), then again over the shifts each line was read as.
  */
-export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>): LayoutFinding | null {
+export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>, code: MarkCode): LayoutFinding | null {
   const matched: { index: number; y: number; at: number; level: number }[] = [];
   for (const line of pages.flat()) {
     const place = edition.get(line.key) ?? edition.get(line.codeKey);
     if (place) matched.push({ index: place.index, y: line.y, at: place.y, level: -1 });
   }
-  if (matched.length < MARK_LENGTH) return null;
+  if (matched.length < code.length - code.maxErasures) return null;
   let fit = fitLine(matched.map((m) => [m.at, m.y]));
   if (!(fit.scale > 0.5 && fit.scale < 2)) return null;
   let misfit = 0;
@@ -187,34 +191,45 @@ export function readLayout(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], e
   }
   // Shifts off the levels by half a level on average are no code: the copy is unstamped or of another edition.
   if (misfit / matched.length > 0.5) return null;
-  const votes = Array.from({ length: MARK_LENGTH }, () => [0, 0, 0, 0]);
-  for (const { index, level } of matched) votes[index % MARK_LENGTH][level ^ scramble(index)]++;
-  if (votes.some((v) => v.every((n) => n === 0))) return null;
-  const purchaseId = purchaseOfSymbols(votes.map((v) => v.indexOf(Math.max(...v))));
-  return purchaseId ? { purchaseId, lines: matched.length } : null;
+  const votes = Array.from({ length: code.length }, () => [0, 0, 0, 0]);
+  for (const { index, level } of matched) votes[index % code.length][level ^ scramble(index)]++;
+  // A symbol no line carried (a short excerpt) is tried at each value, as far as the code's check allows.
+  const erased = votes.flatMap((v, i) => (v.every((n) => n === 0) ? [i] : []));
+  const purchaseId = code.purchaseOfErased(votes.map((v) => v.indexOf(Math.max(...v))), erased);
+  return purchaseId ? { purchaseId, lines: matched.length, keyed: code.keyed } : null;
 }
 
 /**
- * Every purchase a copy's line positions carry: the whole copy's, and those
- * of runs of its pages read on their own, for a copy pieced together from
- * several buyers' copies (the whole then reads as its majority, or as
- * nothing). A run is the fewest consecutive pages that hold a whole code;
- * a purchase read from runs counts only when two runs that share no page
- * agree on it (so a buyer needs pages of two whole codes in the copy), so that a run straddling two buyers' pages, whose CRC passes
- * once in 65,536, names no third one. Pages of two buyers interleaved one by
- * one read as neither.
+ * Every purchase a copy's line positions carry, in the first of `codes` that
+ * reads (`markCodes`: the keyed code, then the older one): the whole copy's,
+ * and those of runs of its pages read on their own, for a copy pieced
+ * together from several buyers' copies (the whole then reads as its majority,
+ * or as nothing). A run is the fewest consecutive pages that hold a whole
+ * code; a purchase read from runs counts only when two runs that share no
+ * page agree on it (so a buyer needs pages of two whole codes in the copy),
+ * so that a run straddling two buyers' pages, whose check may pass by chance,
+ * names no third one. Pages of two buyers interleaved one by one read as
+ * neither.
  */
-export function readLayouts(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>): LayoutFinding[] {
+export function readLayouts(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>, codes: readonly MarkCode[]): LayoutFinding[] {
+  for (const code of codes) {
+    const found = readLayoutsIn(pages, edition, code);
+    if (found.length) return found;
+  }
+  return [];
+}
+
+function readLayoutsIn(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], edition: Map<string, CodedLine>, code: MarkCode): LayoutFinding[] {
   const found = new Map<string, number>();
-  const whole = readLayout(pages, edition);
+  const whole = readLayout(pages, edition, code);
   if (whole) found.set(whole.purchaseId, whole.lines);
   const runs = new Map<string, { ends: number[]; lines: number; last: number }>();
   for (let start = 0; start < pages.length; start++) {
     let end = start;
     let count = 0;
-    while (end < pages.length && count < MARK_LENGTH) count += pages[end++].length;
-    if (count < MARK_LENGTH) break;
-    const finding = readLayout(pages.slice(start, end), edition);
+    while (end < pages.length && count < code.length) count += pages[end++].length;
+    if (count < code.length) break;
+    const finding = readLayout(pages.slice(start, end), edition, code);
     if (!finding || finding.purchaseId === whole?.purchaseId) continue;
     const seen = runs.get(finding.purchaseId) ?? { ends: [], lines: 0, last: -1 };
     // Pages counted once: a run overlapping the last one counted adds only its new pages.
@@ -224,7 +239,7 @@ export function readLayouts(pages: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][], 
     runs.set(finding.purchaseId, seen);
   }
   for (const [purchaseId, { ends, lines }] of runs) if (ends.length >= 2) found.set(purchaseId, lines);
-  return [...found].map(([purchaseId, lines]) => ({ purchaseId, lines }));
+  return [...found].map(([purchaseId, lines]) => ({ purchaseId, lines, keyed: code.keyed }));
 }
 
 /** Least squares `y = scale × x + offset` through the points. */

@@ -25,7 +25,7 @@ import { loadForStamp, readObjectMap, rewritePdf } from './pdf-rewrite.ts';
 import type { FontReader } from './pdf-fonts.ts';
 import { OBJECT_STREAM_LIMITS, objectStreamsWithinLimits, streamBytes, type InflateBudget } from './pdf-syntax.ts';
 import { textOfRuns, visitPageText, type ShownRun } from './pdf-text.ts';
-import { isMarkable, markSymbols, textMark } from './text-mark.ts';
+import { isMarkable, keyedMarkCode } from './text-mark.ts';
 import { deflatedStream, flateStream } from '../deflate/pdf-stream.ts';
 import { addLicenceToXmp, readLicenceFromXmp } from './xmp.ts';
 
@@ -57,9 +57,9 @@ const MAX_LAYOUT_LINES = 60_000;
  * are kept: the file is rewritten whole (not as an incremental update, which
  * would leave the unstamped revision recoverable by truncation).
  *
- * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() })
+ * @example const stamped = await stampPdf(pdfBytes, { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: crypto.randomUUID() }, { markKey: await markKeyOf(env.SIGNING_KEY) })
  */
-export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options: StampOptions = {}): Promise<Uint8Array> {
+export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options: StampOptions): Promise<Uint8Array> {
   const licence = licenceSchema.parse(licenceInput);
   const objects = readObjectMap(bytes);
   // A file of the writer's own shape that still does not read in part is loaded whole, as any other.
@@ -67,8 +67,9 @@ export async function stampPdf(bytes: Uint8Array, licenceInput: Licence, options
   const edits: ObjectEdits = { changed: new Set(), removed: new Set() };
   // The plan reads the pages' text: before anything is added to them.
   const plan = isMarkable(licence.orderId) ? await editionPlan(bytes, doc, options.plan) : null;
-  const symbols = plan ? markSymbols(licence.orderId) : [];
-  const marks = plan && textLayerOps(doc, textMark(licence.orderId), plan.pages.map((page) => shiftedMarks(page, symbols)));
+  const code = keyedMarkCode(options.markKey);
+  const symbols = plan ? code.symbols(licence.orderId) : [];
+  const marks = plan && textLayerOps(doc, code.textMark(licence.orderId), plan.pages.map((page) => shiftedMarks(page, symbols)));
   const lines = await licenceLineOps(doc, licenceLine(licence, options.line), options.font);
   const pagesDrawing = new Map<PDFRef, number>();
   for (const page of doc.getPages()) for (const ref of contentRefs(doc, page)) pagesDrawing.set(ref, (pagesDrawing.get(ref) ?? 0) + 1);
@@ -151,7 +152,7 @@ export async function readPdfMarks(bytes: Uint8Array, options: ReadOptions = {})
     throw new BinderyError('invalid-input', `the PDF's object streams inflate past ${OBJECT_STREAM_LIMITS.total / 1024 / 1024} MB: it is not read`, { field: 'file' });
   }
   const doc = await loadPdf(bytes);
-  const tally = new MarkTally();
+  const tally = new MarkTally(options.markKey);
   const lines: Pick<TextLine, 'y' | 'key' | 'codeKey'>[][] = [];
   let kept = 0;
   try {
@@ -175,8 +176,8 @@ export async function readPdfMarks(bytes: Uint8Array, options: ReadOptions = {})
   // Outside the try: an edition that cannot be read is the store's failure, not the upload's.
   if (options.editions) {
     for await (const edition of options.editions(tally.list().map((found) => found.purchaseId))) {
-      const layouts = readLayouts(lines, await editionLayout(edition));
-      for (const layout of layouts) tally.add(layout.purchaseId, 'layout', { lines: layout.lines });
+      const layouts = readLayouts(lines, await editionLayout(edition), tally.codes);
+      for (const layout of layouts) tally.add(layout.purchaseId, 'layout', { lines: layout.lines, keyed: layout.keyed });
       if (layouts.length) break;
     }
   }

@@ -1,15 +1,23 @@
 /**
  * The text layer's code: a purchase id written as a run of invisible
  * characters, and found again in any text that kept them (a reflowed EPUB, a
- * PDF's extracted text, an excerpt pasted into a forum).
+ * PDF's extracted text, an excerpt pasted into a forum). The layout layer
+ * writes the same code's symbols as line shifts (pdf-layout-layer.ts).
  *
- * A mark is the 128 bits of a `pur_…` id plus a CRC-16, two bits per
- * character over four zero-width characters: 72 characters, the same in every
- * place of one copy. The characters were chosen by measuring what survives
- * copy-paste, NFC/NFKC, calibre and PDF rewriting (docs/decisions.md, "Leak
- * tracing"). A CRC failure in one place is corrected by a per-character
+ * A mark is the 128 bits of a `pur_…` id and a 32-bit tag, two bits per
+ * character over four zero-width characters: 80 characters, the same in
+ * every place of one copy. The tag is SipHash-2-4 of the id under a key only
+ * the store holds (derived from SIGNING_KEY, `markKeyOf`), so a mark naming a
+ * purchase cannot be written by someone who has only seen its printed id.
+ * Copies sold before the tag (until 2026-12) carry a CRC-16 instead: 72
+ * characters, still read, but as a code anyone could have written.
+ *
+ * The characters were chosen by measuring what survives copy-paste,
+ * NFC/NFKC, calibre and PDF rewriting (docs/decisions.md, "Leak tracing"). A
+ * run that fails its check in one place is corrected by a per-character
  * majority vote over the places that share a length.
  */
+import { sipHash24 } from '../siphash.ts';
 
 /**
  * Two bits each, in this order: ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER, WORD
@@ -18,116 +26,184 @@
 export const MARK_ALPHABET = ['\u200C', '\u200D', '\u2060', '\u2063'] as const;
 const SYMBOL = new Map<string, number>(MARK_ALPHABET.map((ch, i) => [ch, i]));
 const ID_BYTES = 16;
-/** Characters in one mark: (128 id bits + 16 CRC bits) / 2. */
-export const MARK_LENGTH = ((ID_BYTES + 2) * 8) / 2;
 const PURCHASE_ID = /^pur_([0-9a-f]{32})$/;
-/** The longest run of mark characters looked at; longer runs (only a hostile file has them) are cut here. */
-const MAX_RUN = MARK_LENGTH * 16;
 
 /** Whether a purchase id can be written in the text layer: only opaque `pur_` ids can (older checkout-session ids stay in metadata). */
 export const isMarkable = (purchaseId: string): boolean => PURCHASE_ID.test(purchaseId);
 
-/**
- * The invisible run that carries `purchaseId`.
- * @example textMark('pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d').length // 72
- * @throws Error when the id is not a `pur_` id (check with isMarkable).
- */
-export function textMark(purchaseId: string): string {
-  const hex = PURCHASE_ID.exec(purchaseId)?.[1];
-  if (!hex) throw new Error(`not a purchase id: ${purchaseId}`);
-  const bytes = new Uint8Array(ID_BYTES + 2);
-  for (let i = 0; i < ID_BYTES; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  const crc = crc16(bytes.subarray(0, ID_BYTES));
-  bytes[ID_BYTES] = crc >> 8;
-  bytes[ID_BYTES + 1] = crc & 0xff;
-  let out = '';
-  for (const byte of bytes) for (let shift = 6; shift >= 0; shift -= 2) out += MARK_ALPHABET[(byte >> shift) & 3];
-  return out;
+/** A way of writing a purchase id as two-bit symbols (its 16 bytes, then check bytes), and of reading it back. */
+export class MarkCode {
+  /** Symbols in one mark. */
+  readonly length: number;
+  /**
+   * Unknown symbols a reader may try every value of (`purchaseOfErased`).
+   * Each try is one more chance for a wrong id to pass the check: a 32-bit
+   * check affords 4 (256 tries, one wrong pass in 2^24), a CRC-16 none.
+   */
+  readonly maxErasures: number;
+  readonly #bytes: Uint8Array;
+
+  /**
+   * @param keyed whether the check needs the store's key: a mark in an unkeyed code could have been written by anyone
+   * @param check the check of the id in the first 16 bytes of its argument: its first `checkBytes` bytes are the mark's
+   */
+  constructor(
+    readonly keyed: boolean,
+    private readonly checkBytes: number,
+    private readonly check: (bytes: Uint8Array) => Uint8Array,
+  ) {
+    this.#bytes = new Uint8Array(ID_BYTES + checkBytes);
+    this.length = this.#bytes.length * 4;
+    this.maxErasures = checkBytes >= 4 ? 4 : 0;
+  }
+
+  /**
+   * The symbols (0–3) that carry `purchaseId`: what the text layer writes as characters and the layout layer as line shifts.
+   * @throws Error when the id is not a `pur_` id (check with isMarkable).
+   */
+  symbols(purchaseId: string): number[] {
+    const hex = PURCHASE_ID.exec(purchaseId)?.[1];
+    if (!hex) throw new Error(`not a purchase id: ${purchaseId}`);
+    const bytes = new Uint8Array(this.#bytes.length);
+    for (let i = 0; i < ID_BYTES; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+    bytes.set(this.check(bytes).subarray(0, this.checkBytes), ID_BYTES);
+    const symbols: number[] = [];
+    for (const byte of bytes) for (let shift = 6; shift >= 0; shift -= 2) symbols.push((byte >> shift) & 3);
+    return symbols;
+  }
+
+  /** The invisible run that carries `purchaseId`. */
+  textMark(purchaseId: string): string {
+    return this.symbols(purchaseId).map((symbol) => MARK_ALPHABET[symbol]).join('');
+  }
+
+  /** The purchase id that `length` symbols from `offset` carry, or null when their check fails. */
+  purchaseOf(symbols: ArrayLike<number>, offset: number): string | null {
+    // One array for every offset tried: a run is tried at each of its offsets.
+    const bytes = this.#bytes;
+    for (let i = 0; i < bytes.length; i++) {
+      let byte = 0;
+      for (let k = 0; k < 4; k++) byte = (byte << 2) | symbols[offset + i * 4 + k];
+      bytes[i] = byte;
+    }
+    const check = this.check(bytes);
+    // Compared in full whatever differs: the time taken tells nothing of the check.
+    let diff = 0;
+    for (let i = 0; i < this.checkBytes; i++) diff |= check[i] ^ bytes[ID_BYTES + i];
+    if (diff !== 0) return null;
+    let hex = '';
+    for (const b of bytes.subarray(0, ID_BYTES)) hex += b.toString(16).padStart(2, '0');
+    return `pur_${hex}`;
+  }
+
+  /**
+   * The purchase id that `length` symbols carry when those at the indexes in
+   * `erased` are unknown: the first whose check passes over every value they
+   * may take, or null (also for more than `maxErasures` of them).
+   */
+  purchaseOfErased(symbols: number[], erased: readonly number[]): string | null {
+    if (erased.length > this.maxErasures) return null;
+    const tried = [...symbols];
+    for (let values = 0; values < 4 ** erased.length; values++) {
+      erased.forEach((at, i) => (tried[at] = (values >> (2 * i)) & 3));
+      const id = this.purchaseOf(tried, 0);
+      if (id) return id;
+    }
+    return null;
+  }
 }
 
-/** The mark's symbols (0–3, two bits each): what the layout layer writes as line shifts. */
-export const markSymbols = (purchaseId: string): number[] => [...textMark(purchaseId)].map((ch) => SYMBOL.get(ch)!);
+/** The code new copies carry: the id and 32 bits of its SipHash-2-4 under the 16-byte mark key (`markKeyOf`). */
+export function keyedMarkCode(key: Uint8Array): MarkCode {
+  if (key.length !== 16) throw new Error(`a mark key is 16 bytes, not ${key.length}`);
+  return new MarkCode(true, 4, (bytes) => sipHash24(key, bytes, ID_BYTES));
+}
 
-/** The purchase id MARK_LENGTH symbols carry, or null when their CRC does not check. */
-export const purchaseOfSymbols = (symbols: number[]): string | null => (symbols.length === MARK_LENGTH ? decode(symbols, 0) : null);
-
-/** What the text layer of some text holds: each purchase id found, with how many places carried it. */
-export type TextMarks = Map<string, number>;
+/** The code of copies sold before the keyed one: the id and its CRC-16, which anyone can compute. Read, never written. */
+export const UNKEYED_MARK_CODE = new MarkCode(false, 2, (bytes) => {
+  const crc = crc16(bytes);
+  return Uint8Array.of(crc >> 8, crc & 0xff);
+});
 
 /**
- * Every purchase id marked in `text`, with the number of places it was read
- * from. Whitespace inside a run is skipped (text extraction may break a line
- * there); any other character ends the run.
+ * The codes a reader tries, the keyed one first. Without the key (a reader
+ * outside the store) only marks in the unkeyed code can be read.
  */
-export function findTextMarks(text: string): TextMarks {
+export const markCodes = (key: Uint8Array | undefined): MarkCode[] => (key ? [keyedMarkCode(key), UNKEYED_MARK_CODE] : [UNKEYED_MARK_CODE]);
+
+/** What the text layer of some text holds: each purchase id found, with how many places carried it and whether any was in the keyed code. */
+export type TextMarks = Map<string, { places: number; keyed: boolean }>;
+
+/** The longest run of mark characters looked at, in marks; longer runs (only a hostile file has them) are cut there. */
+const MAX_RUN_MARKS = 16;
+
+/**
+ * Every purchase id marked in `text` in one of `codes` (`markCodes`), with
+ * the number of places it was read from. Whitespace inside a run is skipped
+ * (text extraction may break a line there); any other character ends the run.
+ */
+export function findTextMarks(text: string, codes: readonly MarkCode[]): TextMarks {
   const found: TextMarks = new Map();
-  const failed = new Map<number, number[][]>();
+  const failed = new Map<MarkCode, number[][]>();
+  const shortest = Math.min(...codes.map((code) => code.length));
+  const longestRun = Math.max(...codes.map((code) => code.length)) * MAX_RUN_MARKS;
   let run: number[] = [];
   const flush = () => {
-    if (run.length >= MARK_LENGTH) readRun(run, found, failed);
+    if (run.length >= shortest) readRun(run, codes, found, failed);
     run = [];
   };
   for (const ch of text) {
     const symbol = SYMBOL.get(ch);
     if (symbol !== undefined) {
-      if (run.length < MAX_RUN) run.push(symbol);
+      if (run.length < longestRun) run.push(symbol);
     } else if (!/\s/.test(ch)) flush();
   }
   flush();
-  if (found.size === 0) for (const runs of failed.values()) voted(runs, found);
+  if (found.size === 0) for (const [code, runs] of failed) voted(code, runs, found);
   return found;
 }
 
-/** Reads whole marks from a run: it may hold several back to back, or a mark with stray characters around it. */
-function readRun(run: number[], found: TextMarks, failed: Map<number, number[][]>): void {
-  let offset = 0;
-  let read = false;
-  while (offset + MARK_LENGTH <= run.length) {
-    const id = decode(run, offset);
-    if (id) {
-      found.set(id, (found.get(id) ?? 0) + 1);
-      offset += MARK_LENGTH;
-      read = true;
-    } else offset++;
-  }
-  if (!read && run.length === MARK_LENGTH) {
-    const runs = failed.get(MARK_LENGTH) ?? [];
-    // Enough damaged copies for any vote; a hostile file of thousands more was copied whole at each one (9 s, 185 MB for 260 KB).
-    if (runs.length < MAX_VOTERS) runs.push(run);
-    failed.set(MARK_LENGTH, runs);
-  }
+function count(found: TextMarks, id: string, places: number, keyed: boolean): void {
+  const seen = found.get(id);
+  found.set(id, { places: (seen?.places ?? 0) + places, keyed: keyed || (seen?.keyed ?? false) });
 }
 
+/** Reads whole marks from a run: it may hold several back to back, or a mark with stray characters around it. */
+function readRun(run: number[], codes: readonly MarkCode[], found: TextMarks, failed: Map<MarkCode, number[][]>): void {
+  let offset = 0;
+  let read = false;
+  next: while (offset < run.length) {
+    for (const code of codes) {
+      const id = offset + code.length <= run.length ? code.purchaseOf(run, offset) : null;
+      if (!id) continue;
+      count(found, id, 1, code.keyed);
+      offset += code.length;
+      read = true;
+      continue next;
+    }
+    offset++;
+  }
+  const damaged = read ? undefined : codes.find((code) => code.length === run.length);
+  if (damaged) {
+    const runs = failed.get(damaged) ?? [];
+    // Enough damaged copies for any vote; a hostile file of thousands more was copied whole at each one (9 s, 185 MB for 260 KB).
+    if (runs.length < MAX_VOTERS) runs.push(run);
+    failed.set(damaged, runs);
+  }
+}
 /** Damaged copies of a mark kept for the majority vote. */
 const MAX_VOTERS = 1024;
 
-/** A per-character majority over damaged copies of one mark, kept only when its CRC then checks. */
-function voted(runs: number[][], found: TextMarks): void {
+/** A per-character majority over damaged copies of one mark, kept only when its check then passes. */
+function voted(code: MarkCode, runs: number[][], found: TextMarks): void {
   if (runs.length < 3) return;
-  const consensus = Array.from({ length: MARK_LENGTH }, (_, i) => {
+  const consensus = Array.from({ length: code.length }, (_, i) => {
     const votes = [0, 0, 0, 0];
     for (const run of runs) votes[run[i]]++;
     return votes.indexOf(Math.max(...votes));
   });
-  const id = decode(consensus, 0);
-  if (id) found.set(id, runs.length);
-}
-
-/** The bytes `decode` reads symbols into: one array for every offset tried (a run is tried at each of its offsets). */
-const decoded = new Uint8Array(ID_BYTES + 2);
-
-function decode(symbols: number[], offset: number): string | null {
-  const bytes = decoded;
-  for (let i = 0; i < bytes.length; i++) {
-    let byte = 0;
-    for (let k = 0; k < 4; k++) byte = (byte << 2) | symbols[offset + i * 4 + k];
-    bytes[i] = byte;
-  }
-  const crc = crc16(bytes.subarray(0, ID_BYTES));
-  if (bytes[ID_BYTES] !== crc >> 8 || bytes[ID_BYTES + 1] !== (crc & 0xff)) return null;
-  let hex = '';
-  for (const b of bytes.subarray(0, ID_BYTES)) hex += b.toString(16).padStart(2, '0');
-  return `pur_${hex}`;
+  const purchaseId = code.purchaseOf(consensus, 0);
+  if (purchaseId) count(found, purchaseId, runs.length, code.keyed);
 }
 
 /** CRC-16/CCITT-FALSE of each byte value, for a byte at a time. */
@@ -141,9 +217,9 @@ const CRC16_TABLE = (() => {
   return table;
 })();
 
-/** CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF. */
+/** CRC-16/CCITT-FALSE (polynomial 0x1021, initial value 0xFFFF) of the id in the first 16 bytes. */
 function crc16(bytes: Uint8Array): number {
   let crc = 0xffff;
-  for (const byte of bytes) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[(crc >> 8) ^ byte];
+  for (let i = 0; i < ID_BYTES; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[(crc >> 8) ^ bytes[i]];
   return crc;
 }

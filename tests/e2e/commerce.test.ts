@@ -8,6 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.ts';
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
+import { markKeyOf } from '../../src/crypto.ts';
 import { readMarks } from '../../src/formats/read-stamp.ts';
 import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
 import { main } from '../../src/cli/main.ts';
@@ -17,6 +18,7 @@ const WEBHOOK_SECRET = `whsec_e2e_${randomBytes(12).toString('hex')}`;
 const SLUG = 'remote-newsroom-playbook';
 const BUYER = 'e2e-buyer@example.com';
 
+const SIGNING_KEY = randomBytes(24).toString('hex');
 let stripe: Awaited<ReturnType<typeof startStripeStub>>;
 let server: TestWorker | undefined;
 let cannotStart: string | undefined;
@@ -26,7 +28,7 @@ beforeAll(async () => {
   try {
     server = await startTestWorker('e2e-commerce', {
       ADMIN_TOKEN: TOKEN,
-      SIGNING_KEY: randomBytes(24).toString('hex'),
+      SIGNING_KEY,
       STRIPE_SECRET_KEY: 'sk_test_e2e',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE: stripe.url,
@@ -94,7 +96,7 @@ describe('selling a book under wrangler dev', () => {
       expect(res.status, format).toBe(200);
       expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''The%20Remote%20Newsroom%20Playbook.${format}`);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      const marks = await readMarks(bytes);
+      const marks = await readMarks(bytes, { markKey: await markKeyOf(SIGNING_KEY) });
       expect(marks).toMatchObject({ kind: format, purchases: [{ purchaseId: expect.stringMatching(/^pur_[0-9a-f]{32}$/), layers: ['metadata', 'text', 'visible'] }] });
       expect(Buffer.from(bytes).includes(sessionId)).toBe(false);
       if (format === 'epub') {

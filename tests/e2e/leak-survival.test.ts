@@ -17,6 +17,7 @@ import { stampPdf } from '../../src/stamp/pdf.ts';
 import { MARK_ALPHABET } from '../../src/stamp/text-mark.ts';
 import { cutStampDrawing } from '../support/strip-stamp.ts';
 import { describeWithTools, TOOLS, type Tool } from '../support/tools.ts';
+import { MARK_KEY } from '../support/mark-key.ts';
 
 /**
  * The survival matrix of issue 13: a real sample book, stamped for two
@@ -61,7 +62,7 @@ async function* edition(): AsyncIterable<Uint8Array> {
 }
 
 async function found(bytes: Uint8Array, options: { isText?: boolean } = {}): Promise<Map<string, Layer[]>> {
-  const marks = await readMarks(bytes, { ...options, editions: edition });
+  const marks = await readMarks(bytes, { markKey: MARK_KEY, ...options, editions: edition });
   return new Map(marks.purchases.map((p) => [p.purchaseId, p.layers]));
 }
 
@@ -124,10 +125,10 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler, GHOSTSCRIPT, CALIBRE], 'leak traci
   it('leads every transformed copy back to its own purchase, and an unstamped edition to none', async () => {
     const fonts = await loadCliFonts();
     const font = async () => fonts.regular;
-    const pdfAna = file('ana.pdf', await stampPdf(book.pdf, ana, { font }));
-    const pdfBen = await stampPdf(book.pdf, ben, { font });
-    const epubAna = file('ana.epub', stampEpub(book.epub, ana));
-    const epubBen = stampEpub(book.epub, ben);
+    const pdfAna = file('ana.pdf', await stampPdf(book.pdf, ana, { markKey: MARK_KEY, font }));
+    const pdfBen = await stampPdf(book.pdf, ben, { markKey: MARK_KEY, font });
+    const epubAna = file('ana.epub', stampEpub(book.epub, ana, { markKey: MARK_KEY }));
+    const epubBen = stampEpub(book.epub, ben, { markKey: MARK_KEY });
     const drawingAna = file('ana-drawing.pdf', await withOnlyTheDrawing(readFileSync(pdfAna)));
 
     // The slow conversions start together; each tool runs once.

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { stampedCopiesOf, stampedPdfEditionKeys } from '../../commerce/downloads.ts';
 import { OrderRepository } from '../../commerce/orders.ts';
+import { markKeyOf } from '../../crypto.ts';
 import { BinderyError } from '../../errors.ts';
 import { readMarks } from '../../formats/read-stamp.ts';
 import { FORMATS, MEDIA_TYPES } from '../../formats/registry.ts';
@@ -44,9 +45,13 @@ const FoundPurchaseSchema = z
     }),
     textPlaces: z.number().int().openapi({ description: 'How many places of the text layer carried the purchase id' }),
     layoutLines: z.number().int().openapi({ description: 'How many text lines of a PDF carried the purchase id in their positions' }),
+    unkeyedLayers: z.array(z.enum(['text', 'layout'])).openapi({
+      description: 'The text and layout layers that carried the purchase only in the unkeyed code of copies stamped before keyed marks: anyone who saw the purchase id could have written it',
+    }),
     markMatches: z.boolean().openapi({ description: "Whether the metadata's licence mark is the order's own (false without metadata)" }),
     confidence: z.enum(['high', 'medium', 'low']).openapi({
-      description: 'high: the text or layout layer, or metadata with the order’s own mark; medium: a purchase id in metadata without its mark; low: only a printed purchase id, which anyone can edit',
+      description:
+        'high: the text or layout layer in the keyed code (only the store can write it), or metadata with the order’s own mark; medium: a purchase id in metadata without its mark, or the unkeyed code of older copies; low: only a printed purchase id, which anyone can edit',
     }),
     editions: z.array(z.object({ buildId: z.string(), format: z.enum(FORMATS), stampedAt: z.string() })).openapi({ description: 'The editions stamped for this purchase: where the file can have come from' }),
     order: OrderSchema,
@@ -105,7 +110,9 @@ export function verifyRoutes() {
       const isText = (file ? file.type : type).startsWith('text/plain');
       // The file itself is the bad input here: it arrived whole but is empty or cannot be read as a book (422, not 400).
       if (bytes.length === 0) throw new BinderyError('unreadable-file', 'the upload is empty: send the EPUB, the PDF or the pasted text', { field: 'file' });
-      const marks = await readMarks(bytes, { isText, editions: (purchaseIds) => pdfEditions(c.env, purchaseIds) }).catch((err: unknown) => {
+      // A store without a signing key has sold nothing in the keyed code; the older code is still read.
+      const markKey = c.env.SIGNING_KEY ? await markKeyOf(c.env.SIGNING_KEY) : undefined;
+      const marks = await readMarks(bytes, { isText, markKey, editions: (purchaseIds) => pdfEditions(c.env, purchaseIds) }).catch((err: unknown) => {
         throw err instanceof BinderyError && err.code === 'invalid-input' ? new BinderyError('unreadable-file', err.message, err.where, { cause: err }) : err;
       });
       const orders = new OrderRepository(c.env.DB);
@@ -126,6 +133,7 @@ export function verifyRoutes() {
           layers: found.layers,
           textPlaces: found.textPlaces,
           layoutLines: found.layoutLines,
+          unkeyedLayers: found.unkeyedLayers.filter((layer) => layer === 'text' || layer === 'layout'),
           markMatches,
           confidence: confidenceOf(found, markMatches),
           editions: await stampedCopiesOf(c.env.DB, order.id),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FORMAT_REGISTRY } from '../../../src/formats/registry.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { BOOKS, buildEpub } from './epub-files.ts';
+import { MARK_KEY } from '../../support/mark-key.ts';
 
 /**
  * Ace by DAISY 1.4.6 (EPUB Accessibility 1.1 and axe-core over every content
@@ -81,7 +82,7 @@ describeWithTools([TOOLS.chromium], 'Ace by DAISY finds no accessibility violati
     const runner = sharedBrowserRunner(require('@daisy/ace-axe-runner-puppeteer'));
 
     const [aiVideo, newsroom, edgeCases] = await Promise.all([BOOKS.aiVideo, BOOKS.newsroom, BOOKS.edgeCases].map((book) => buildEpub(book)));
-    const stamped = await (await FORMAT_REGISTRY.epub.stamper()).stamp(aiVideo, LICENCE);
+    const stamped = await (await FORMAT_REGISTRY.epub.stamper()).stamp(aiVideo, LICENCE, { markKey: MARK_KEY });
     const files = { aiVideo, newsroom, edgeCases, stamped };
     const started = performance.now();
     await Promise.all(

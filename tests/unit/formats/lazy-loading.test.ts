@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemorySource } from '../../../src/content/source.ts';
 import { FORMAT_REGISTRY } from '../../../src/formats/registry.ts';
 import { buildBook } from '../../../src/pipeline/build.ts';
+import { MARK_KEY } from '../../support/mark-key.ts';
 
 /** Which PDF modules were loaded: the registry must load them only when a PDF is written or stamped. */
 const loaded = vi.hoisted(() => new Set<string>());
@@ -30,7 +31,7 @@ describe('loading formats on first use', () => {
       email: 'ana@example.com',
       orderId: 'pur_lazy',
       mark: '6f1c3a52-8d0e-4f6b-9a2d-3c4b5e6f7a80',
-    });
+    }, { markKey: MARK_KEY });
     expect(stamped.byteLength).toBeGreaterThan(0);
     expect(fonts).not.toHaveBeenCalled();
     expect([...loaded]).toEqual([]);

@@ -15,6 +15,7 @@ import { buildBook } from '../../../src/pipeline/build.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
 import { languageOf } from '../../../src/language/index.ts';
 import { contentOf, elements, kidsOf, markedContent, readObjects, structText, textOf, type Element, type PdfObjects, type Sequence, type Value } from './structure-reader.ts';
+import { MARK_KEY } from '../../support/mark-key.ts';
 
 /**
  * Issue 12: the PDF is tagged (toward PDF/UA-1). The edge-case book is read
@@ -81,7 +82,7 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'tagged PDF: structure tree, mark
     writeFileSync(join(work, 'edge.pdf'), bytes);
     const stamper = await FORMAT_REGISTRY.pdf.stamper();
     const licence = { email: 'reader@example.com', orderId: 'pur_0123456789abcdef0123456789abcdef', mark: '6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b' };
-    writeFileSync(join(work, 'stamped.pdf'), await stamper.stamp(bytes, licence));
+    writeFileSync(join(work, 'stamped.pdf'), await stamper.stamp(bytes, licence, { markKey: MARK_KEY }));
     const over = await buildBook(splitBook(), { formats: ['pdf'], fonts: async () => fonts });
     writeFileSync(join(work, 'split.pdf'), over.files[0].bytes);
     edge = read(join(work, 'edge.pdf'));

@@ -17,6 +17,7 @@ import { joinBytes } from '../../../src/bytes.ts';
 import { sha256Hex } from '../../../src/crypto.ts';
 import { epubcheck, EPUBCHECK_CLEAN } from '../../support/epubcheck.ts';
 import { describeWithTools, TOOLS } from '../../support/tools.ts';
+import { MARK_KEY } from '../../support/mark-key.ts';
 
 /** The real sample book, built by the real writers, then stamped: what buyers actually get. */
 const licence: Licence = { email: 'reader@example.com', orderId: 'pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d', mark: '0b8a3c4e-5f60-4a7b-8c9d-0e1f2a3b4c5d' };
@@ -33,7 +34,7 @@ beforeAll(async () => {
 
 describeWithTools([TOOLS.epubcheck], 'a stamped ai-video-handbook EPUB', () => {
   it('passes EPUBCheck with 0 errors and 0 warnings, with the licence page after the title page', async () => {
-    const stamped = stampEpub(epub, licence);
+    const stamped = stampEpub(epub, licence, { markKey: MARK_KEY });
     const { summary, report } = await epubcheck(stamped, 'stamped');
     expect(summary, report).toBe(EPUBCHECK_CLEAN);
     const files = unzipSync(stamped);
@@ -51,7 +52,7 @@ describeWithTools([TOOLS.epubcheck], 'a stamped ai-video-handbook EPUB', () => {
 
 describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a stamped ai-video-handbook PDF', () => {
   it('passes qpdf --check, shows the licence line on every page and keeps outline and metadata', async () => {
-    const stamped = await stampPdf(pdf.bytes, licence);
+    const stamped = await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY });
     const path = join(dir, 'stamped.pdf');
     writeFileSync(path, stamped);
     const check = spawnSync('qpdf', ['--check', path], { encoding: 'utf8' });
@@ -65,13 +66,13 @@ describeWithTools([TOOLS.qpdf, TOOLS.poppler], 'a stamped ai-video-handbook PDF'
     expect(outline(path)).toEqual(outline(original));
     const info = (file: string) => execFileSync('pdfinfo', [file], { encoding: 'utf8' }).split('\n').filter((l) => /^(Title|Author|Subject|Keywords|Creator|Producer|Pages):/.test(l));
     expect(info(path)).toEqual(info(original));
-    expect(await readMarks(stamped)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], licenceMark: licence.mark }] });
+    expect(await readMarks(stamped, { markKey: MARK_KEY })).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'], licenceMark: licence.mark }] });
   });
 });
 
 describe('the layout layer of a stamped ai-video-handbook PDF', () => {
   it('is one revision that copies the unchanged objects and keeps none of the unstamped pages', async () => {
-    const stamped = await stampPdf(pdf.bytes, licence);
+    const stamped = await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY });
     const text = strFromU8(stamped, true);
     // One cross-reference section: truncating the file at an earlier %%EOF cannot give back the edition.
     expect(text.match(/startxref/g)).toHaveLength(1);
@@ -105,11 +106,11 @@ describe('the layout layer of a stamped ai-video-handbook PDF', () => {
     const edition = await doc.save({ useObjectStreams: true });
     const before = links(await PDFDocument.load(edition));
     expect(before.reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
-    expect(links(await PDFDocument.load(await stampPdf(edition, licence)))).toEqual(before);
+    expect(links(await PDFDocument.load(await stampPdf(edition, licence, { markKey: MARK_KEY })))).toEqual(before);
   });
 
   it('moves text lines by at most 0.36 pt and changes nothing else in the pages: operators, marked content and links stay', async () => {
-    const [original, stamped] = [await PDFDocument.load(pdf.bytes), await PDFDocument.load(await stampPdf(pdf.bytes, licence))];
+    const [original, stamped] = [await PDFDocument.load(pdf.bytes), await PDFDocument.load(await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY }))];
     /** A page's operators and operands, without the q/Q the stamper wraps around them. */
     const tokens = (doc: PDFDocument, i: number) => {
       const contents = doc.getPages()[i].node.Contents()!;
@@ -145,18 +146,18 @@ describe("the PDF edition's stamp plan", () => {
     let writes = 0;
     const plan = { read: async () => kept, write: async (bytes: Uint8Array) => void ((kept = bytes), writes++) };
     const other: Licence = { ...licence, email: 'ana@example.com', orderId: 'pur_ffeeddccbbaa99887766554433221100' };
-    const first = await stampPdf(pdf.bytes, licence, { plan });
-    const later = await stampPdf(pdf.bytes, other, { plan });
+    const first = await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY, plan });
+    const later = await stampPdf(pdf.bytes, other, { markKey: MARK_KEY, plan });
     expect(writes).toBe(1);
     // Buffer.equals: toEqual walks a megabyte byte by byte.
-    expect(Buffer.from(first).equals(await stampPdf(pdf.bytes, licence))).toBe(true);
-    expect(Buffer.from(later).equals(await stampPdf(pdf.bytes, other))).toBe(true);
+    expect(Buffer.from(first).equals(await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY }))).toBe(true);
+    expect(Buffer.from(later).equals(await stampPdf(pdf.bytes, other, { markKey: MARK_KEY }))).toBe(true);
     expect(Buffer.from(later).equals(first)).toBe(false);
   });
 
   it('is worked out again when the one kept is damaged: a number out of place would break a page of every copy, or stop the stamp', async () => {
     let kept: Uint8Array | null = null;
-    const fresh = await stampPdf(pdf.bytes, licence, { plan: { read: async () => null, write: async (bytes: Uint8Array) => void (kept = bytes) } });
+    const fresh = await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY, plan: { read: async () => null, write: async (bytes: Uint8Array) => void (kept = bytes) } });
     const plan = kept!;
     const jsonLength = new DataView(plan.buffer, plan.byteOffset).getUint32(4);
     const header = JSON.parse(new TextDecoder().decode(plan.subarray(8, 8 + jsonLength)));
@@ -185,7 +186,7 @@ describe("the PDF edition's stamp plan", () => {
     expect(decodePlan(rewritten((copy) => void (copy.version = 0)), edition, pdf.pages!), 'a plan an older deploy kept').toBeNull();
     for (const [name, bytes] of Object.entries(damages)) expect(decodePlan(bytes, edition, pdf.pages!), name).toBeNull();
     let remade: Uint8Array | null = null;
-    const stamped = await stampPdf(pdf.bytes, licence, { plan: { read: async () => markWithoutX, write: async (bytes: Uint8Array) => void (remade = bytes) } });
+    const stamped = await stampPdf(pdf.bytes, licence, { markKey: MARK_KEY, plan: { read: async () => markWithoutX, write: async (bytes: Uint8Array) => void (remade = bytes) } });
     expect(Buffer.from(stamped).equals(fresh), 'the stamp with a damaged plan kept is the fresh one').toBe(true);
     expect(Buffer.from(remade!).equals(plan)).toBe(true);
   });
@@ -196,16 +197,16 @@ describeWithTools([TOOLS.poppler], "a copy licensed by the buyer's name (LICENCE
     const font = async () => (await loadCliFonts()).regular;
     // A right-to-left override and a zero-width joiner (one of the text layer's marks) must not reach the page.
     const named = { ...licence, name: '王小明\u202e  Ana\u200d Lía' };
-    const stamped = await stampPdf(pdf.bytes, named, { line: 'name', font });
+    const stamped = await stampPdf(pdf.bytes, named, { markKey: MARK_KEY, line: 'name', font });
     const path = join(dir, 'named.pdf');
     writeFileSync(path, stamped);
     const first = execFileSync('pdftotext', ['-enc', 'UTF-8', '-f', '2', '-l', '2', path, '-'], { encoding: 'utf8' });
     expect(first).toContain(`Licensed to 王小明 Ana Lía · purchase ${licence.orderId}`);
     expect(first).not.toContain(licence.email);
-    expect(await readMarks(stamped)).toMatchObject({ purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'] }] });
+    expect(await readMarks(stamped, { markKey: MARK_KEY })).toMatchObject({ purchases: [{ purchaseId: licence.orderId, layers: ['metadata', 'text', 'visible'] }] });
 
     const page = (bytes: Uint8Array) => strFromU8(Object.entries(unzipSync(bytes)).find(([name]) => name.endsWith('bindery-licence.xhtml'))![1]);
-    expect(page(stampEpub(epub, named, { line: 'name' }))).toContain(`Licensed to 王小明 Ana Lía · purchase ${licence.orderId}`);
-    expect(page(stampEpub(epub, { ...licence, name: ' \u200b ' }, { line: 'name' }))).toContain(`Licensed copy · purchase ${licence.orderId}`);
+    expect(page(stampEpub(epub, named, { markKey: MARK_KEY, line: 'name' }))).toContain(`Licensed to 王小明 Ana Lía · purchase ${licence.orderId}`);
+    expect(page(stampEpub(epub, { ...licence, name: ' \u200b ' }, { markKey: MARK_KEY, line: 'name' }))).toContain(`Licensed copy · purchase ${licence.orderId}`);
   });
 });

@@ -4,7 +4,7 @@ import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { ENCRYPTED_PDF, epubOf, licenceAfter, licensedOpf, MARK, MB, ORDER_ID, pdfWithFlateXmp, pdfWithFormFanOut, pdfWithObjectStreamBomb, pdfWithToUnicodeRanges, pdfWithWidthRanges, withDeclaredSize, zipOf } from './hostile-files.ts';
 import { samplePdf } from './sample-files.ts';
 
-const found = (kind: 'epub' | 'pdf') => ({ kind, purchases: [{ purchaseId: ORDER_ID, layers: ['metadata'], textPlaces: 0, layoutLines: 0, licenceMark: MARK }] });
+const found = (kind: 'epub' | 'pdf') => ({ kind, purchases: [{ purchaseId: ORDER_ID, layers: ['metadata'], textPlaces: 0, layoutLines: 0, licenceMark: MARK, unkeyedLayers: [] }] });
 const unreadable = (message: RegExp) => expect.objectContaining({ name: 'BinderyError', code: 'invalid-input', message: expect.stringMatching(message) });
 
 describe('readMarks on EPUB zip bombs', () => {

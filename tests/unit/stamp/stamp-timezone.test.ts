@@ -27,7 +27,7 @@ describe('stamping an EPUB', () => {
       `import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stampEpub } from ${JSON.stringify(STAMP)};
-const stamped = stampEpub(readFileSync(process.argv[2]), { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: '6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b' });
+const stamped = stampEpub(readFileSync(process.argv[2]), { email: 'ana@example.com', orderId: 'pur_3f2a9c0d41b84e6f8a7d5c1e2b3a4f60', mark: '6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b' }, { markKey: new Uint8Array(16) });
 process.stdout.write(createHash('sha256').update(stamped).digest('hex'));
 `,
     );

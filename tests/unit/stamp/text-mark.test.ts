@@ -1,41 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { markXhtml } from '../../../src/stamp/epub-text.ts';
-import { findTextMarks, isMarkable, MARK_ALPHABET, MARK_LENGTH, textMark } from '../../../src/stamp/text-mark.ts';
+import { findTextMarks, isMarkable, keyedMarkCode, MARK_ALPHABET, markCodes, UNKEYED_MARK_CODE } from '../../../src/stamp/text-mark.ts';
+import { MARK_CODE, MARK_KEY, OTHER_MARK_KEY } from '../../support/mark-key.ts';
 
 const ANA = 'pur_0b8a3c4e5f604a7b8c9d0e1f2a3b4c5d';
 const BEN = 'pur_ffeeddccbbaa99887766554433221100';
 const invisible = new RegExp(`[${MARK_ALPHABET.join('')}]`, 'g');
 const visible = (text: string) => text.replace(invisible, '');
+const textMark = (purchaseId: string) => MARK_CODE.textMark(purchaseId);
+const CODES = markCodes(MARK_KEY);
+/** What the text holds, as purchase id → places (all in the keyed code). */
+const keyedMarks = (text: string) => {
+  const found = findTextMarks(text, CODES);
+  for (const { keyed } of found.values()) expect(keyed).toBe(true);
+  return new Map([...found].map(([id, { places }]) => [id, places]));
+};
 
 describe('the text-layer code', () => {
-  it('writes a purchase id as 72 invisible characters and reads it back', () => {
+  it('writes a purchase id as 80 invisible characters and reads it back', () => {
     const mark = textMark(ANA);
-    expect(mark).toHaveLength(MARK_LENGTH);
+    expect(mark).toHaveLength(80);
     expect(visible(mark)).toBe('');
-    expect(findTextMarks(`Some text. ${mark}More text.`)).toEqual(new Map([[ANA, 1]]));
+    expect(keyedMarks(`Some text. ${mark}More text.`)).toEqual(new Map([[ANA, 1]]));
   });
 
   it('survives NFC and NFKC normalisation', () => {
     const text = `Ｆｕｌｌ width. ${textMark(ANA)}café`;
-    expect(findTextMarks(text.normalize('NFC'))).toEqual(new Map([[ANA, 1]]));
-    expect(findTextMarks(text.normalize('NFKC'))).toEqual(new Map([[ANA, 1]]));
+    expect(keyedMarks(text.normalize('NFC'))).toEqual(new Map([[ANA, 1]]));
+    expect(keyedMarks(text.normalize('NFKC'))).toEqual(new Map([[ANA, 1]]));
   });
 
   it('reports each purchase of a collage, with how many places carried it', () => {
     const text = `A. ${textMark(ANA)}B. ${textMark(BEN)}C. ${textMark(ANA)}D.`;
-    expect(findTextMarks(text)).toEqual(new Map([[ANA, 2], [BEN, 1]]));
+    expect(keyedMarks(text)).toEqual(new Map([[ANA, 2], [BEN, 1]]));
   });
 
   it('reads a mark that text extraction broke over two lines', () => {
     const mark = textMark(BEN);
-    expect(findTextMarks(`end.${mark.slice(0, 30)}\n${mark.slice(30)} next`)).toEqual(new Map([[BEN, 1]]));
+    expect(keyedMarks(`end.${mark.slice(0, 30)}\n${mark.slice(30)} next`)).toEqual(new Map([[BEN, 1]]));
   });
 
   it('recovers a purchase from damaged copies by a majority over places', () => {
     const mark = [...textMark(ANA)];
     const damaged = [5, 30, 60].map((at) => mark.map((ch, i) => (i === at ? MARK_ALPHABET[(MARK_ALPHABET.indexOf(ch as never) + 1) % 4] : ch)).join(''));
-    expect(findTextMarks(damaged.join(' text. '))).toEqual(new Map([[ANA, 3]]));
-    expect(findTextMarks(damaged.slice(0, 1).join(''))).toEqual(new Map());
+    expect(keyedMarks(damaged.join(' text. '))).toEqual(new Map([[ANA, 3]]));
+    expect(keyedMarks(damaged.slice(0, 1).join(''))).toEqual(new Map());
   });
 
   it('reads a text of 20,000 runs that decode to nothing in bounded time (each failed run was copied into a new list: 14 s)', () => {
@@ -43,19 +52,30 @@ describe('the text-layer code', () => {
     const symbol = () => MARK_ALPHABET[(seed = (seed * 48271) % 2147483647) % 4];
     const junk = (length: number) => Array.from({ length }, symbol).join('');
     const started = process.cpuUsage();
-    // Random symbols pass the CRC once in 65,536 tries, so a few of these 450,000 tries name some id: what counts here is the cost.
-    findTextMarks(Array.from({ length: 20_000 }, () => `${junk(MARK_LENGTH)}x`).join(''));
-    findTextMarks(Array.from({ length: 400 }, () => `${junk(MARK_LENGTH * 16)}x`).join(''));
+    // Random symbols pass the older code's CRC once in 65,536 tries, so a few of these 500,000 tries name some id: what counts here is the cost.
+    findTextMarks(Array.from({ length: 20_000 }, () => `${junk(80)}x`).join(''), CODES);
+    findTextMarks(Array.from({ length: 400 }, () => `${junk(80 * 16)}x`).join(''), CODES);
     const used = process.cpuUsage(started);
-    // A guard against the old cost, not a measurement: about 0.2 s now.
+    // A guard against the old cost, not a measurement: about 0.4 s now (two codes tried at each offset).
     expect((used.user + used.system) / 1000).toBeLessThan(3_000);
   });
 
+  it('reads no mark written without the key: not one under another key, and the older CRC code only as unkeyed', () => {
+    const forged = keyedMarkCode(OTHER_MARK_KEY).textMark(ANA);
+    expect(findTextMarks(`A. ${forged}B. ${forged}C. ${forged}D.`, CODES)).toEqual(new Map());
+    const older = UNKEYED_MARK_CODE.textMark(ANA);
+    expect(older).toHaveLength(72);
+    expect(findTextMarks(`A. ${older}B. ${textMark(BEN)}C.`, CODES)).toEqual(new Map([[ANA, { places: 1, keyed: false }], [BEN, { places: 1, keyed: true }]]));
+    // A reader without the key (outside the store) reads only the older code.
+    expect(findTextMarks(`A. ${older}B. ${textMark(BEN)}C.`, markCodes(undefined))).toEqual(new Map([[ANA, { places: 1, keyed: false }]]));
+  });
+
   it('finds nothing in unmarked text or a cut-off mark, and only writes opaque purchase ids', () => {
-    expect(findTextMarks('Plain text, with a zero\u200Cwidth joiner in it: 👩\u200D💻.')).toEqual(new Map());
-    expect(findTextMarks(textMark(ANA).slice(1))).toEqual(new Map());
+    expect(keyedMarks('Plain text, with a zero\u200Cwidth joiner in it: 👩\u200D💻.')).toEqual(new Map());
+    expect(keyedMarks(textMark(ANA).slice(1))).toEqual(new Map());
     expect(isMarkable('cs_test_a1b2c3')).toBe(false);
     expect(() => textMark('cs_test_a1b2c3')).toThrow(/not a purchase id/);
+    expect(() => keyedMarkCode(new Uint8Array(8))).toThrow(/16 bytes, not 8/);
   });
 });
 
@@ -75,7 +95,7 @@ describe('marking XHTML', () => {
     const plain = visible(body);
     for (let start = 0; start + 300 < plain.length; start += 17) {
       const excerpt = body.slice(indexOfVisible(body, start), indexOfVisible(body, start + 300));
-      expect(findTextMarks(excerpt).get(ANA), `excerpt at ${start}`).toBeGreaterThanOrEqual(1);
+      expect(keyedMarks(excerpt).get(ANA), `excerpt at ${start}`).toBeGreaterThanOrEqual(1);
     }
   });
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DownloadLinks } from '../../../src/commerce/download-links.ts';
 import { stampPlanKey } from '../../../src/commerce/downloads.ts';
 import { editionFileKey } from '../../../src/catalog/editions.ts';
+import { markKeyOf } from '../../../src/crypto.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { admin, BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
 import { everyObjectText, hexOf, pageContents } from './pdf-text.ts';
@@ -44,6 +45,26 @@ describe('downloads with a good link', () => {
     }
   });
 
+  it('stamps again, in the keyed code, a copy kept from before the code had a key, and keeps when it was first stamped', async () => {
+    const buyer = await buy(book.slug);
+    const library = await libraryOf(buyer);
+    const purchaseId = await purchaseIdOf(buyer, book.slug);
+    const key = `orders/${purchaseId}/${book.buildId}/${book.slug}.epub`;
+    // What migration 0008 leaves of a copy stamped before it: the row marked crc16, the file in R2.
+    const older = new TextEncoder().encode('a copy whose marks carry a CRC-16');
+    await env.BOOKS.put(key, older);
+    await env.DB.prepare(`INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at, mark_code) VALUES (?, ?, 'epub', ?, ?, 'ab', '2026-01-02T03:04:05.000Z', 'crc16')`)
+      .bind(purchaseId, book.buildId, key, older.length)
+      .run();
+    const res = await SELF.fetch(downloadUrl(library, book.slug, 'epub'));
+    expect(res.status).toBe(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(await readMarks(bytes, { markKey: await markKeyOf(env.SIGNING_KEY) })).toMatchObject({ kind: 'epub', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'], unkeyedLayers: [] }] });
+    const row = await env.DB.prepare(`SELECT mark_code, size, created_at FROM stamped_files WHERE order_id = ? AND format = 'epub'`).bind(purchaseId).first();
+    expect(row).toEqual({ mark_code: 'keyed', size: bytes.length, created_at: '2026-01-02T03:04:05.000Z' });
+    expect(new Uint8Array(await (await env.BOOKS.get(key))!.arrayBuffer())).toEqual(bytes);
+  });
+
   it('streams a stamped EPUB with its type, UTF-8 filename, ETag, and keeps the stamped copy in R2', async () => {
     const buyer = await buy(book.slug);
     const library = await libraryOf(buyer);
@@ -60,7 +81,7 @@ describe('downloads with a good link', () => {
     const licencePage = Object.entries(files).find(([name]) => name.endsWith('bindery-licence.xhtml'));
     expect(purchaseId).toMatch(/^pur_[0-9a-f]{32}$/);
     expect(strFromU8(licencePage![1])).toContain(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
-    expect(await readMarks(bytes)).toMatchObject({ kind: 'epub', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
+    expect(await readMarks(bytes, { markKey: await markKeyOf(env.SIGNING_KEY) })).toMatchObject({ kind: 'epub', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
 
     const stored = await env.BOOKS.get(`orders/${purchaseId}/${book.buildId}/${book.slug}.epub`);
     expect(stored).not.toBeNull();
@@ -80,7 +101,7 @@ describe('downloads with a good link', () => {
     const purchaseId = await purchaseIdOf(buyer, book.slug);
     const needle = hexOf(`Licensed to ${buyer.email} · purchase ${purchaseId}`);
     for (const [i, content] of pages.entries()) expect(content.includes(needle), `page ${i + 1}`).toBe(true);
-    expect(await readMarks(bytes)).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
+    expect(await readMarks(bytes, { markKey: await markKeyOf(env.SIGNING_KEY) })).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId, layers: ['metadata', 'text', 'visible'] }] });
   });
 
   it("keeps the edition's stamp plan beside it for later buyers, and makes it again when what is kept is not this edition's", async () => {
@@ -89,7 +110,7 @@ describe('downloads with a good link', () => {
     const copyFor = async () => {
       const buyer = await buy(edition.slug);
       const bytes = new Uint8Array(await (await SELF.fetch(downloadUrl(await libraryOf(buyer), edition.slug, 'pdf'))).arrayBuffer());
-      const marks = await readMarks(bytes);
+      const marks = await readMarks(bytes, { markKey: await markKeyOf(env.SIGNING_KEY) });
       expect(marks.purchases.map((found) => found.purchaseId)).toEqual([await purchaseIdOf(buyer, edition.slug)]);
       expect(marks.purchases[0].layers).toEqual(['metadata', 'text', 'visible']);
     };

@@ -2,6 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { strFromU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keyedMarkCode, UNKEYED_MARK_CODE } from '../../../src/stamp/text-mark.ts';
 import { admin, buy, downloadUrl, libraryOf, ORIGIN, publishBook, purchaseIdOf } from './fixtures.ts';
 
 const SLUG = 'leak-book';
@@ -9,6 +10,7 @@ interface Found {
   purchaseId: string;
   email: string;
   layers: string[];
+  unkeyedLayers: string[];
   markMatches: boolean;
   confidence: string;
   editions: { buildId: string; format: string }[];
@@ -60,6 +62,22 @@ describe('verify on what a leaker keeps', () => {
     expect(await res.json()).toMatchObject({ kind: 'pdf', purchases: [{ purchaseId: copy.purchaseId, layers: ['text', 'visible'], markMatches: false, confidence: 'high' }] });
   });
 
+  it('does not take a text layer written by someone who saw a buyer’s printed purchase id as proof against that buyer', async () => {
+    const victim = await copyOf('epub');
+    const sentences = '生成式影片工具正在改變新聞室的工作方式。 '.repeat(3);
+    // The older code is a CRC anyone can compute: read, but only as medium, and said to be unkeyed.
+    const crc = UNKEYED_MARK_CODE.textMark(victim.purchaseId);
+    const older = (await (await paste(`${sentences}${crc}${sentences}${crc}`)).json()) as { purchases: Found[] };
+    expect(older.purchases).toMatchObject([{ purchaseId: victim.purchaseId, layers: ['text'], unkeyedLayers: ['text'], confidence: 'medium' }]);
+    // A keyed mark under any key but the store's reads as nothing at all.
+    const guessed = keyedMarkCode(crypto.getRandomValues(new Uint8Array(16))).textMark(victim.purchaseId);
+    const forged = await paste(`${sentences}${guessed}${sentences}${guessed}`);
+    expect(forged.status).toBe(404);
+    // The buyer's own copy carries the keyed code: high.
+    const own = (await (await paste(chapterText(victim.bytes))).json()) as { purchases: Found[] };
+    expect(own.purchases).toMatchObject([{ purchaseId: victim.purchaseId, unkeyedLayers: [], confidence: 'high' }]);
+  });
+
   it('answers 404 "no mark found" for unmarked text, and 413 for text over 1 MB', async () => {
     const unmarked = await paste('生成式影片工具正在改變新聞室的工作方式。Nothing here was sold by this store.');
     expect(unmarked.status).toBe(404);
@@ -75,7 +93,7 @@ describe('verify on what a leaker keeps', () => {
     };
     expect(Object.keys(doc.paths['/api/v1/verify'].post.requestBody.content)).toContain('text/plain');
     expect(Object.keys(doc.components.schemas.FoundPurchase.properties)).toEqual(
-      expect.arrayContaining(['purchaseId', 'email', 'layers', 'confidence', 'editions']),
+      expect.arrayContaining(['purchaseId', 'email', 'layers', 'unkeyedLayers', 'confidence', 'editions']),
     );
   });
 });
