@@ -6,7 +6,7 @@
  * The mark is set in a Type 3 font whose four glyphs draw nothing: there is
  * nothing to see at any zoom or in print, and nothing for a renderer to drop
  * as "invisible text" (cairo drops text drawn in render mode 3). Each glyph
- * advances one em at a size of 0.025 pt, so a whole mark spans 1.8 pt — it
+ * advances one em at a size of 0.025 pt, so a whole mark spans 2 pt — it
  * fits in a word space — yet no two glyphs share a position (pdftotext drops a
  * character drawn over the same one). Glyph names are `uniXXXX` as well as
  * mapped by a ToUnicode CMap: Ghostscript drops the CMap, and text extraction
