@@ -13,8 +13,8 @@
  * folio repeats, so a copy's line could not be told back to its place),
  * numbered through the book; line n carries symbol n mod 80, so the code
  * repeats every 80 lines (four pages or so) and a copy's symbols are voted
- * over every repeat. The symbol is scrambled with a
- * value drawn from n, so that runs of equal symbols do not draw a pattern.
+ * over every repeat. The symbol is scrambled with a value drawn from n, so
+ * that runs of equal symbols do not draw a pattern.
  */
 import { MARK_ALPHABET, type MarkCode } from './text-mark.ts';
 import type { ShownRun } from './pdf-text.ts';
