@@ -4,7 +4,7 @@ import { definitionListExtension, type DefinitionListToken } from './definition-
 import { arrangeHeadings, type HeadingOptions } from './headings.ts';
 import { htmlToBlocks, htmlToInlines, MARKDOWN_IMAGE } from './sanitize.ts';
 import { mapInlineRuns } from './inline-runs.ts';
-import { refuseDeepNesting } from './nesting.ts';
+import { InlineTooDeep, MAX_NESTING, NestingTokenizer, refuseDeepNesting } from './nesting.ts';
 import { BinderyError, type Warning } from '../errors.ts';
 import { pushAll } from '../arrays.ts';
 import { joinSoftBreaks } from './soft-breaks.ts';
@@ -46,26 +46,30 @@ export function parseMarkdown(markdown: string, startLine = 1, headings: Heading
   return blocks;
 }
 
+/** marked's options for lexing: its own, with emphasis held to MAX_NESTING (one tokenizer: lexing is synchronous). */
+const LEX_OPTIONS = { ...MARKDOWN.defaults, tokenizer: new NestingTokenizer() };
+
 /**
- * marked's tokens for `markdown`. marked reads emphasis by recursion, and
- * emphasis opened a couple of thousand times before any closes (`*a _a *a …`,
- * 8 KB) runs it out of stack: that is refused naming the paragraph (inline
- * markup ends at a blank line), found only once the whole has failed.
+ * marked's tokens for `markdown`. Emphasis nested too deep is refused naming
+ * its paragraph (inline markup ends at a blank line), found once the whole
+ * has failed; so is anything else that runs marked out of stack.
  */
 function lex(markdown: string, startLine: number, file: string | undefined): Token[] {
   try {
-    return MARKDOWN.lexer(markdown);
+    return MARKDOWN.lexer(markdown, LEX_OPTIONS);
   } catch (err) {
-    if (!(err instanceof RangeError) || !/call stack/i.test(err.message)) throw err;
-    throw new BinderyError('invalid-article', 'emphasis or other inline markup nests too deep here to be read', { ...(file ? { file } : {}), line: startLine + deepestParagraphLine(markdown) }, { cause: err });
+    const tooDeep = err instanceof InlineTooDeep;
+    if (!tooDeep && !(err instanceof RangeError && /call stack/i.test(err.message))) throw err;
+    const message = tooDeep ? `emphasis nests more than ${MAX_NESTING} deep here; at most ${MAX_NESTING}` : 'emphasis or other inline markup nests too deep here to be read';
+    throw new BinderyError('invalid-article', message, { ...(file ? { file } : {}), line: startLine + deepestParagraphLine(markdown) }, { cause: err });
   }
 }
 
 /**
  * The line (from 0) of the paragraph whose tokens nest deepest: one that
- * still runs out of stack alone counts as deepest. Lexed alone, the culprit
- * may fit the stack (frames shrink once V8 has optimised marked), so the line
- * is found by depth, not by which paragraph fails again.
+ * still fails alone counts as deepest. Lexed alone, a paragraph that ran
+ * marked out of stack may fit (frames shrink once V8 has optimised marked),
+ * so the line is found by depth, not by which paragraph fails again.
  */
 function deepestParagraphLine(markdown: string): number {
   let line = 0;
@@ -74,7 +78,7 @@ function deepestParagraphLine(markdown: string): number {
     const lines = paragraph.split('\n');
     let depth: number;
     try {
-      depth = tokenDepth(MARKDOWN.lexer(paragraph));
+      depth = tokenDepth(MARKDOWN.lexer(paragraph, LEX_OPTIONS));
     } catch {
       depth = Infinity;
     }
