@@ -34,6 +34,8 @@ const verificationSchema = z.object({
       textPlaces: z.number(),
       /** Absent from a store that predates the layout layer. */
       layoutLines: z.number().optional(),
+      /** Absent from a store that predates keyed marks. */
+      unkeyedLayers: z.array(z.string()).optional(),
       confidence: z.string(),
       editions: z.array(z.object({ buildId: z.string(), format: z.string(), stampedAt: z.string() })),
     }),
@@ -91,6 +93,8 @@ export async function verifyFile(options: VerifyOptions, io: CliIo): Promise<Ver
   return verificationSchema.parse(body);
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** `bindery verify`: prints each purchase found, one block per purchase. */
 export async function runVerify(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -107,11 +111,12 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${JSON.stringify(found, null, 2)}\n`);
     return 0;
   }
-  io.stdout(`${options.file} (${found.kind}): ${found.purchases.length} purchase${found.purchases.length === 1 ? '' : 's'} found\n`);
+  io.stdout(`${options.file} (${found.kind}): ${plural(found.purchases.length, 'purchase')} found\n`);
   for (const p of found.purchases) {
     io.stdout(`  ${p.purchaseId}  ${p.bookSlug}  bought ${p.purchasedAt.slice(0, 10)} by ${p.email}\n`);
-    const counts = [p.textPlaces ? `text in ${p.textPlaces} places` : '', p.layoutLines ? `layout in ${p.layoutLines} lines` : ''].filter(Boolean).join(', ');
-    io.stdout(`    marks: ${p.layers.join(', ')}${counts ? ` (${counts})` : ''}; confidence ${p.confidence}\n`);
+    const counts = [p.textPlaces ? `text in ${plural(p.textPlaces, 'place')}` : '', p.layoutLines ? `layout in ${plural(p.layoutLines, 'line')}` : ''].filter(Boolean).join(', ');
+    const unkeyed = p.unkeyedLayers?.length ? ` (${p.unkeyedLayers.join(' and ')} in the older unkeyed code, which anyone who saw the purchase id could have written)` : '';
+    io.stdout(`    marks: ${p.layers.join(', ')}${counts ? ` (${counts})` : ''}; confidence ${p.confidence}${unkeyed}\n`);
     for (const e of p.editions) io.stdout(`    stamped ${e.format} of build ${e.buildId} on ${e.stampedAt.slice(0, 10)}\n`);
   }
   if (found.unknownPurchaseIds.length) io.stdout(`  also marked, unknown here: ${found.unknownPurchaseIds.join(', ')}\n`);

@@ -10,6 +10,7 @@ import { ROOT, startTestWorker, type TestWorker } from '../support/test-worker.t
 import { signStripePayload } from '../../src/commerce/stripe-signature.ts';
 import { markKeyOf } from '../../src/crypto.ts';
 import { readMarks } from '../../src/formats/read-stamp.ts';
+import { UNKEYED_MARK_CODE } from '../../src/stamp/text-mark.ts';
 import { startStripeStub } from '../../src/cli/stripe-stand-in.ts';
 import { main } from '../../src/cli/main.ts';
 
@@ -112,5 +113,14 @@ describe('selling a book under wrangler dev', () => {
       expect(JSON.parse(out)).toMatchObject({ kind: format, purchases: [{ purchaseId: marks.purchases[0].purchaseId, email: BUYER, bookSlug: SLUG, confidence: 'high' }] });
     }
     expect(library.items[0].downloads.map((d) => d.format)).toEqual(['epub', 'pdf']);
+
+    // Someone who saw the printed purchase id writes the older CRC code into a text: the store names the purchase, but says it proves little.
+    const purchaseId = (await readMarks(new Uint8Array(await (await fetch(library.items[0].downloads[0].url)).arrayBuffer()), { markKey: await markKeyOf(SIGNING_KEY) })).purchases[0].purchaseId;
+    const framed = join(mkdtempSync(join(tmpdir(), 'bindery-e2e-framed-')), 'framed.txt');
+    writeFileSync(framed, `Paste from a forum. ${UNKEYED_MARK_CODE.textMark(purchaseId)}Nothing else here.`);
+    let out = '';
+    const io = { stdout: (text: string) => void (out += text), stderr: (text: string) => void (out += text), cwd: ROOT, env: {} };
+    expect(await main(['verify', framed, '--api', server.url, '--token', TOKEN], io), out).toBe(0);
+    expect(out).toContain(`marks: text (text in 1 place); confidence medium (text in the older unkeyed code, which anyone who saw the purchase id could have written)`);
   });
 });
