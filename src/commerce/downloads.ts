@@ -150,8 +150,8 @@ export class Downloads {
   ) {}
 
   /**
-   * Lets a request through the gate, or says why not. `counts(size)` tells
-   * whether serving the copy (of `size` bytes) would be a download: not for
+   * Lets a request through the gate, or says why not. `counts(copy)` tells
+   * whether serving the copy (its size and digest) would be a download: not for
    * HEAD, nor for a range outside the file. Those are probes, checked the
    * same way but never counted. The limit is checked before anything about
    * the file is told (its size, in a 416) or done (stamping it).
@@ -166,7 +166,7 @@ export class Downloads {
    * @throws BinderyError('forbidden') with the reason a buyer can act on, or
    *   ('not-found') when the edition lacks the format.
    */
-  async admit(token: string, clientIp: string, counts: (size: number) => boolean, now = Date.now()): Promise<AdmittedDownload> {
+  async admit(token: string, clientIp: string, counts: (copy: StampedCopy) => boolean, now = Date.now()): Promise<AdmittedDownload> {
     const [claims, clientHash] = await Promise.all([
       new DownloadLinks(this.config.SIGNING_KEY).verify(token, Math.floor(now / 1000)),
       hmacSha256(this.config.SIGNING_KEY, `ip:${clientIp}`).then((mac) => toHex(mac).slice(0, 32)),
@@ -175,7 +175,7 @@ export class Downloads {
     let edition = publishedEditions.get(editionKey(claims));
     let copy = stampedCopies.get(copyKey(claims));
     if (!edition || !copy) ({ edition, copy } = await this.firstRequest(gate, edition));
-    await this.admission(gate, counts(copy.size) ? 'download' : 'probe');
+    await this.admission(gate, counts(copy) ? 'download' : 'probe');
     return { claims, edition, copy };
   }
 

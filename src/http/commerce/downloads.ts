@@ -4,7 +4,7 @@ import { problem, problemResponse } from '../problem.ts';
 import type { AppEnv } from '../app.ts';
 import { servesBook } from '../tdm-headers.ts';
 import { commerceRouter, config, problems } from './common.ts';
-import { contentDisposition, parseRange } from './http-files.ts';
+import { contentDisposition, parseRange, rangeToHonour } from './http-files.ts';
 import { FORMAT_REGISTRY, MEDIA_TYPES } from '../../formats/registry.ts';
 
 /** Purchase-gated downloads of the buyer's stamped copy, with ranges for resuming. */
@@ -27,17 +27,17 @@ export function downloadRoutes() {
     async (c) => {
       const downloads = new Downloads(c.env.DB, c.env.BOOKS, config(c.env));
       const clientIp = c.req.header('cf-connecting-ip') ?? 'unknown';
-      const rangeHeader = c.req.header('range');
+      const rangeOf = (copy: { size: number; sha256: string }) => parseRange(rangeToHonour(c.req.header('range'), c.req.header('if-range'), `"${copy.sha256}"`), copy.size);
       // HEAD (Hono answers it with this GET handler) tells the size without opening a download, and so does a range
       // outside the file (416): both are checked against the limit but never counted.
       const probe = c.req.method === 'HEAD';
       const { claims, edition, copy } = await downloads.admit(
         c.req.valid('param').token,
         clientIp,
-        (size) => !probe && parseRange(rangeHeader, size).kind !== 'unsatisfiable',
+        (copy) => !probe && rangeOf(copy).kind !== 'unsatisfiable',
       );
       servesBook(c, edition.meta.tdm);
-      const range = parseRange(rangeHeader, copy.size);
+      const range = rangeOf(copy);
       if (range.kind === 'unsatisfiable') {
         return problemResponse(problem(416, `The file has ${copy.size} bytes; the requested range is outside it.`), { 'content-range': `bytes */${copy.size}` });
       }

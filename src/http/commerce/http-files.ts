@@ -23,6 +23,17 @@ export function parseRange(header: string | undefined, size: number): RangeReque
 }
 
 /**
+ * The Range header to honour: none when If-Range names another version of
+ * the file (RFC 9110 §13.1.5), so a client resuming a copy that has since
+ * been stamped again gets the whole new file, not its tail spliced onto the
+ * old one. Only a strong ETag can match; we send no Last-Modified, so a date
+ * never does.
+ */
+export function rangeToHonour(range: string | undefined, ifRange: string | undefined, etag: string): string | undefined {
+  return ifRange === undefined || ifRange.trim() === etag ? range : undefined;
+}
+
+/**
  * `attachment` with the real (UTF-8, often Chinese) name in `filename*` and
  * an ASCII fallback for old clients in `filename`.
  */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DownloadLinks } from '../../../src/commerce/download-links.ts';
 import { stampPlanKey } from '../../../src/commerce/downloads.ts';
 import { editionFileKey } from '../../../src/catalog/editions.ts';
-import { markKeyOf } from '../../../src/crypto.ts';
+import { markKeyOf, sha256Hex } from '../../../src/crypto.ts';
 import { readMarks } from '../../../src/formats/read-stamp.ts';
 import { admin, BOOK_TITLE, buy, deliverWebhook, downloadUrl, libraryOf, publishBook, purchaseIdOf, refundEvent, type PublishedBook } from './fixtures.ts';
 import { everyObjectText, hexOf, pageContents } from './pdf-text.ts';
@@ -63,6 +63,34 @@ describe('downloads with a good link', () => {
     const row = await env.DB.prepare(`SELECT mark_code, size, created_at FROM stamped_files WHERE order_id = ? AND format = 'epub'`).bind(purchaseId).first();
     expect(row).toEqual({ mark_code: 'keyed', size: bytes.length, created_at: '2026-01-02T03:04:05.000Z' });
     expect(new Uint8Array(await (await env.BOOKS.get(key))!.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('sends the whole new copy to a download resumed with If-Range naming the copy it replaced, and the range when If-Range still matches', async () => {
+    const buyer = await buy(book.slug);
+    const library = await libraryOf(buyer);
+    const purchaseId = await purchaseIdOf(buyer, book.slug);
+    const key = `orders/${purchaseId}/${book.buildId}/${book.slug}.epub`;
+    // The buyer's client fetched the first 10 bytes of a copy stamped before keyed marks, and its ETag, then the store was deployed.
+    const older = new TextEncoder().encode('0123456789 the rest of a copy whose marks carry a CRC-16');
+    const olderSha = await sha256Hex(older);
+    await env.BOOKS.put(key, older);
+    await env.DB.prepare(`INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at, mark_code) VALUES (?, ?, 'epub', ?, ?, ?, '2026-01-02T03:04:05.000Z', 'crc16')`)
+      .bind(purchaseId, book.buildId, key, older.length, olderSha)
+      .run();
+    const resumed = await SELF.fetch(downloadUrl(library, book.slug, 'epub'), { headers: { range: 'bytes=10-', 'if-range': `"${olderSha}"` } });
+    expect(resumed.status).toBe(200);
+    expect(resumed.headers.get('content-range')).toBeNull();
+    const whole = new Uint8Array(await resumed.arrayBuffer());
+    expect(strFromU8(whole.subarray(0, 2))).toBe('PK');
+    const etag = resumed.headers.get('etag')!;
+    expect(etag).toBe(`"${await sha256Hex(whole)}"`);
+    const matching = await SELF.fetch(downloadUrl(library, book.slug, 'epub'), { headers: { range: 'bytes=10-', 'if-range': etag } });
+    expect(matching.status).toBe(206);
+    expect(new Uint8Array(await matching.arrayBuffer())).toEqual(whole.subarray(10));
+    // A weak validator or a date never matches a strong ETag: the whole file.
+    const weak = await SELF.fetch(downloadUrl(library, book.slug, 'epub'), { headers: { range: 'bytes=10-', 'if-range': `W/${etag}` } });
+    expect(weak.status).toBe(200);
+    await weak.arrayBuffer();
   });
 
   it('streams a stamped EPUB with its type, UTF-8 filename, ETag, and keeps the stamped copy in R2', async () => {
