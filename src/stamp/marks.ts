@@ -4,7 +4,7 @@
  * from it.
  */
 import { LAYERS, type FoundPurchase, type Layer } from '../licence.ts';
-import { findTextMarks, markCodes, type MarkCode } from './text-mark.ts';
+import { FailedChecks, findTextMarks, markCodes, type MarkCode } from './text-mark.ts';
 
 /** A purchase id as printed in the visible licence line. */
 const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;
@@ -12,6 +12,9 @@ const PRINTED_ID = /\bpur_[0-9a-f]{32}\b/g;
 /** Collects findings from several layers and places into one list, one entry per purchase. */
 export class MarkTally {
   readonly #found = new Map<string, FoundPurchase>();
+  /** Text-layer places read in the keyed code, by purchase; and the keyed places whose tag failed, over the whole file. */
+  readonly #keyedPlaces = new Map<string, number>();
+  readonly #failures = new FailedChecks();
 
   /** The codes marks are read in: the keyed one only with the store's key. */
   readonly codes: readonly MarkCode[];
@@ -36,13 +39,22 @@ export class MarkTally {
 
   /** The invisible text layer and the printed purchase ids of some running text. */
   addText(text: string, { visible = true } = {}): void {
-    for (const [id, { places, keyed }] of findTextMarks(text, this.codes)) this.add(id, 'text', { places, keyed });
+    for (const [id, { places, keyed }] of findTextMarks(text, this.codes, this.#failures)) {
+      this.add(id, 'text', { places, keyed });
+      if (keyed) this.#keyedPlaces.set(id, (this.#keyedPlaces.get(id) ?? 0) + places);
+    }
     if (visible) for (const [id] of text.matchAll(PRINTED_ID)) this.add(id, 'visible');
   }
 
   /** Every purchase found, in layer order (metadata, text, layout, visible), then by id. */
   list(): FoundPurchase[] {
-    for (const entry of this.#found.values()) entry.layers.sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
+    for (const entry of this.#found.values()) {
+      // A keyed text layer outweighed by places that named the same purchase with failing tags was guessed at: no better than the unkeyed code.
+      const keyedText = entry.layers.includes('text') && !entry.unkeyedLayers.includes('text');
+      if (keyedText && !this.#failures.outweighs(entry.purchaseId, this.#keyedPlaces.get(entry.purchaseId) ?? 0)) entry.unkeyedLayers.push('text');
+      entry.layers.sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
+      entry.unkeyedLayers.sort((a, b) => LAYERS.indexOf(a) - LAYERS.indexOf(b));
+    }
     return [...this.#found.values()].sort((a, b) => LAYERS.indexOf(a.layers[0]) - LAYERS.indexOf(b.layers[0]) || a.purchaseId.localeCompare(b.purchaseId));
   }
 }

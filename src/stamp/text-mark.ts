@@ -77,6 +77,17 @@ export class MarkCode {
     return this.symbols(purchaseId).map((symbol) => MARK_ALPHABET[symbol]).join('');
   }
 
+  /** The purchase id the first 64 symbols from `offset` name, whatever their check. */
+  idOf(symbols: ArrayLike<number>, offset: number): string {
+    let hex = '';
+    for (let i = 0; i < ID_BYTES; i++) {
+      let byte = 0;
+      for (let k = 0; k < 4; k++) byte = (byte << 2) | symbols[offset + i * 4 + k];
+      hex += byte.toString(16).padStart(2, '0');
+    }
+    return `pur_${hex}`;
+  }
+
   /** The purchase id that `length` symbols from `offset` carry, or null when their check fails. */
   purchaseOf(symbols: ArrayLike<number>, offset: number): string | null {
     // One array for every offset tried: a run is tried at each of its offsets.
@@ -134,22 +145,48 @@ export const markCodes = (key: Uint8Array | undefined): MarkCode[] => (key ? [ke
 /** What the text layer of some text holds: each purchase id found, with how many places carried it and whether any was in the keyed code. */
 export type TextMarks = Map<string, { places: number; keyed: boolean }>;
 
+/**
+ * Places in the keyed code whose check failed, by the purchase id they name,
+ * across a whole file. A copy carries the same mark everywhere, so a file
+ * that names an id in more places with a failing tag than with a passing one
+ * is trying tags for it (each place is a guess: 278,000 fit in an EPUB), not
+ * carrying a copy's mark.
+ */
+export class FailedChecks {
+  /** Distinct ids counted; a file with more failing ids than this (no copy, however damaged) has every keyed text finding doubted. */
+  static readonly MAX_IDS = 8_192;
+  readonly #byId = new Map<string, number>();
+  #overflowed = false;
+
+  add(purchaseId: string): void {
+    const seen = this.#byId.get(purchaseId);
+    if (seen === undefined && this.#byId.size >= FailedChecks.MAX_IDS) this.#overflowed = true;
+    else this.#byId.set(purchaseId, (seen ?? 0) + 1);
+  }
+
+  /** Whether a keyed finding of `purchaseId` from `places` places outweighs the places that named it with a failing tag. */
+  outweighs(purchaseId: string, places: number): boolean {
+    return !this.#overflowed && places >= (this.#byId.get(purchaseId) ?? 0);
+  }
+}
+
 /** The longest run of mark characters looked at, in marks; longer runs (only a hostile file has them) are cut there. */
 const MAX_RUN_MARKS = 16;
 
 /**
  * Every purchase id marked in `text` in one of `codes` (`markCodes`), with
- * the number of places it was read from. Whitespace inside a run is skipped
- * (text extraction may break a line there); any other character ends the run.
+ * the number of places it was read from; keyed places whose check failed go
+ * to `failures`. Whitespace inside a run is skipped (text extraction may
+ * break a line there); any other character ends the run.
  */
-export function findTextMarks(text: string, codes: readonly MarkCode[]): TextMarks {
+export function findTextMarks(text: string, codes: readonly MarkCode[], failures: FailedChecks = new FailedChecks()): TextMarks {
   const found: TextMarks = new Map();
   const failed = new Map<MarkCode, number[][]>();
   const shortest = Math.min(...codes.map((code) => code.length));
   const longestRun = Math.max(...codes.map((code) => code.length)) * MAX_RUN_MARKS;
   let run: number[] = [];
   const flush = () => {
-    if (run.length >= shortest) readRun(run, codes, found, failed);
+    if (run.length >= shortest) readRun(run, codes, found, failed, failures);
     run = [];
   };
   for (const ch of text) {
@@ -159,7 +196,8 @@ export function findTextMarks(text: string, codes: readonly MarkCode[]): TextMar
     } else if (!/\s/.test(ch)) flush();
   }
   flush();
-  if (found.size === 0) for (const [code, runs] of failed) voted(code, runs, found);
+  // A code that read nothing here votes over its damaged runs, whatever another code read (a CRC passing by chance must not stop the keyed vote).
+  for (const [code, runs] of failed) if (![...found.values()].some((f) => f.keyed === code.keyed)) voted(code, runs, found);
   return found;
 }
 
@@ -168,14 +206,28 @@ function count(found: TextMarks, id: string, places: number, keyed: boolean): vo
   found.set(id, { places: (seen?.places ?? 0) + places, keyed: keyed || (seen?.keyed ?? false) });
 }
 
-/** Reads whole marks from a run: it may hold several back to back, or a mark with stray characters around it. */
-function readRun(run: number[], codes: readonly MarkCode[], found: TextMarks, failed: Map<MarkCode, number[][]>): void {
+/**
+ * Reads whole marks from a run: it may hold several back to back, or a mark
+ * with stray characters before or after. The keyed code is tried only where
+ * whole marks would start counted from either end of the run, so that every
+ * tag tried is counted in `failures`; a run exactly one keyed mark long is
+ * read in the keyed code alone (9 offsets of the CRC named a random id in 3%
+ * of damaged copies).
+ */
+function readRun(run: number[], codes: readonly MarkCode[], found: TextMarks, failed: Map<MarkCode, number[][]>, failures: FailedChecks): void {
+  const keyedLength = codes.find((code) => code.keyed)?.length;
+  const tried = (code: MarkCode, offset: number) =>
+    offset + code.length <= run.length && (code.keyed ? offset % code.length === 0 || (run.length - offset) % code.length === 0 : run.length !== keyedLength);
   let offset = 0;
   let read = false;
   next: while (offset < run.length) {
     for (const code of codes) {
-      const id = offset + code.length <= run.length ? code.purchaseOf(run, offset) : null;
-      if (!id) continue;
+      if (!tried(code, offset)) continue;
+      const id = code.purchaseOf(run, offset);
+      if (!id) {
+        if (code.keyed) failures.add(code.idOf(run, offset));
+        continue;
+      }
       count(found, id, 1, code.keyed);
       offset += code.length;
       read = true;
@@ -191,6 +243,7 @@ function readRun(run: number[], codes: readonly MarkCode[], found: TextMarks, fa
     failed.set(damaged, runs);
   }
 }
+
 /** Damaged copies of a mark kept for the majority vote. */
 const MAX_VOTERS = 1024;
 

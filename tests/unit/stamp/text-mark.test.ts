@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markXhtml } from '../../../src/stamp/epub-text.ts';
+import { MarkTally } from '../../../src/stamp/marks.ts';
 import { findTextMarks, isMarkable, keyedMarkCode, MARK_ALPHABET, markCodes, UNKEYED_MARK_CODE } from '../../../src/stamp/text-mark.ts';
 import { MARK_CODE, MARK_KEY, OTHER_MARK_KEY } from '../../support/mark-key.ts';
 
@@ -68,6 +69,30 @@ describe('the text-layer code', () => {
     expect(findTextMarks(`A. ${older}B. ${textMark(BEN)}C.`, CODES)).toEqual(new Map([[ANA, { places: 1, keyed: false }], [BEN, { places: 1, keyed: true }]]));
     // A reader without the key (outside the store) reads only the older code.
     expect(findTextMarks(`A. ${older}B. ${textMark(BEN)}C.`, markCodes(undefined))).toEqual(new Map([[ANA, { places: 1, keyed: false }]]));
+  });
+
+  it('doubts a keyed mark in a file that also names the purchase with failing tags, as a forger trying tags would (one file held 278,000 tries)', () => {
+    const id = [...textMark(ANA)].slice(0, 64).join('');
+    const guess = (n: number) => id + [...keyedMarkCode(Uint8Array.from({ length: 16 }, (_, i) => i + n)).textMark(ANA)].slice(64).join('');
+    const found = (...texts: string[]) => {
+      const tally = new MarkTally(MARK_KEY);
+      for (const text of texts) tally.addText(text, { visible: false });
+      return tally.list().map(({ purchaseId, layers, unkeyedLayers }) => ({ purchaseId, layers, unkeyedLayers }));
+    };
+    const guesses = Array.from({ length: 5 }, (_, n) => `Text. ${guess(n)}`).join(' ');
+    // The one right guess among five wrong ones, in one text, in separate pages, or back to back in one run: not proof.
+    expect(found(`${guesses} Right. ${textMark(ANA)}`)).toEqual([{ purchaseId: ANA, layers: ['text'], unkeyedLayers: ['text'] }]);
+    expect(found(guesses, `Right. ${textMark(ANA)}`)).toEqual([{ purchaseId: ANA, layers: ['text'], unkeyedLayers: ['text'] }]);
+    expect(found(`Run. ${guess(1)}${guess(2)}${textMark(ANA)}${guess(3)}${guess(4)}`)).toEqual([{ purchaseId: ANA, layers: ['text'], unkeyedLayers: ['text'] }]);
+    // A copy whose tag was damaged in a place or two still reads as keyed.
+    expect(found(`${Array.from({ length: 6 }, () => `Text. ${textMark(ANA)}`).join(' ')} ${guess(1)} ${guess(2)}`)).toEqual([{ purchaseId: ANA, layers: ['text'], unkeyedLayers: [] }]);
+  });
+
+  it('votes over damaged keyed marks even when the older CRC passed somewhere by chance (a random id had stopped the vote)', () => {
+    const mark = [...textMark(ANA)];
+    const damaged = [5, 30, 60].map((at) => mark.map((ch, i) => (i === at ? MARK_ALPHABET[(MARK_ALPHABET.indexOf(ch as never) + 1) % 4] : ch)).join(''));
+    const chance = UNKEYED_MARK_CODE.textMark(BEN);
+    expect(findTextMarks(`${damaged.join(' text. ')} text. ${chance}`, CODES)).toEqual(new Map([[BEN, { places: 1, keyed: false }], [ANA, { places: 3, keyed: true }]]));
   });
 
   it('finds nothing in unmarked text or a cut-off mark, and only writes opaque purchase ids', () => {
