@@ -101,10 +101,7 @@ export class MarkCode {
     // Compared in full whatever differs: the time taken tells nothing of the check.
     let diff = 0;
     for (let i = 0; i < this.checkBytes; i++) diff |= check[i] ^ bytes[ID_BYTES + i];
-    if (diff !== 0) return null;
-    let hex = '';
-    for (const b of bytes.subarray(0, ID_BYTES)) hex += b.toString(16).padStart(2, '0');
-    return `pur_${hex}`;
+    return diff === 0 ? this.idOf(symbols, offset) : null;
   }
 
   /**
