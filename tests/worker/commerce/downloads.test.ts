@@ -46,16 +46,7 @@ describe('downloads with a good link', () => {
   });
 
   it('stamps again, in the keyed code, a copy kept from before the code had a key, and keeps when it was first stamped', async () => {
-    const buyer = await buy(book.slug);
-    const library = await libraryOf(buyer);
-    const purchaseId = await purchaseIdOf(buyer, book.slug);
-    const key = `orders/${purchaseId}/${book.buildId}/${book.slug}.epub`;
-    // What migration 0008 leaves of a copy stamped before it: the row marked crc16, the file in R2.
-    const older = new TextEncoder().encode('a copy whose marks carry a CRC-16');
-    await env.BOOKS.put(key, older);
-    await env.DB.prepare(`INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at, mark_code) VALUES (?, ?, 'epub', ?, ?, 'ab', '2026-01-02T03:04:05.000Z', 'crc16')`)
-      .bind(purchaseId, book.buildId, key, older.length)
-      .run();
+    const { library, purchaseId, key } = await buyerWithOlderCopy('a copy whose marks carry a CRC-16');
     const res = await SELF.fetch(downloadUrl(library, book.slug, 'epub'));
     expect(res.status).toBe(200);
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -66,17 +57,8 @@ describe('downloads with a good link', () => {
   });
 
   it('sends the whole new copy to a download resumed with If-Range naming the copy it replaced, and the range when If-Range still matches', async () => {
-    const buyer = await buy(book.slug);
-    const library = await libraryOf(buyer);
-    const purchaseId = await purchaseIdOf(buyer, book.slug);
-    const key = `orders/${purchaseId}/${book.buildId}/${book.slug}.epub`;
-    // The buyer's client fetched the first 10 bytes of a copy stamped before keyed marks, and its ETag, then the store was deployed.
-    const older = new TextEncoder().encode('0123456789 the rest of a copy whose marks carry a CRC-16');
-    const olderSha = await sha256Hex(older);
-    await env.BOOKS.put(key, older);
-    await env.DB.prepare(`INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at, mark_code) VALUES (?, ?, 'epub', ?, ?, ?, '2026-01-02T03:04:05.000Z', 'crc16')`)
-      .bind(purchaseId, book.buildId, key, older.length, olderSha)
-      .run();
+    // The buyer's client fetched the first 10 bytes of the older copy, and its ETag, then the store was deployed.
+    const { library, olderSha } = await buyerWithOlderCopy('0123456789 the rest of a copy whose marks carry a CRC-16');
     const resumed = await SELF.fetch(downloadUrl(library, book.slug, 'epub'), { headers: { range: 'bytes=10-', 'if-range': `"${olderSha}"` } });
     expect(resumed.status).toBe(200);
     expect(resumed.headers.get('content-range')).toBeNull();
@@ -319,3 +301,18 @@ describe('downloads that get nothing', () => {
     expect(statuses.filter((s) => s === 403)).toHaveLength(31);
   });
 });
+
+/** A buyer whose EPUB copy was stamped before keyed marks, as migration 0008 leaves it: the file in R2, its row marked crc16. */
+async function buyerWithOlderCopy(text: string) {
+  const buyer = await buy(book.slug);
+  const library = await libraryOf(buyer);
+  const purchaseId = await purchaseIdOf(buyer, book.slug);
+  const key = `orders/${purchaseId}/${book.buildId}/${book.slug}.epub`;
+  const older = new TextEncoder().encode(text);
+  const olderSha = await sha256Hex(older);
+  await env.BOOKS.put(key, older);
+  await env.DB.prepare(`INSERT INTO stamped_files (order_id, build_id, format, r2_key, size, sha256, created_at, mark_code) VALUES (?, ?, 'epub', ?, ?, ?, '2026-01-02T03:04:05.000Z', 'crc16')`)
+    .bind(purchaseId, book.buildId, key, older.length, olderSha)
+    .run();
+  return { library, purchaseId, key, olderSha };
+}
