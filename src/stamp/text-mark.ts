@@ -79,29 +79,19 @@ export class MarkCode {
 
   /** The purchase id the first 64 symbols from `offset` name, whatever their check. */
   idOf(symbols: ArrayLike<number>, offset: number): string {
-    let hex = '';
-    for (let i = 0; i < ID_BYTES; i++) {
-      let byte = 0;
-      for (let k = 0; k < 4; k++) byte = (byte << 2) | symbols[offset + i * 4 + k];
-      hex += byte.toString(16).padStart(2, '0');
-    }
-    return `pur_${hex}`;
+    readBytes(symbols, offset, this.#bytes, ID_BYTES);
+    return idOfBytes(this.#bytes);
   }
 
   /** The purchase id that `length` symbols from `offset` carry, or null when their check fails. */
   purchaseOf(symbols: ArrayLike<number>, offset: number): string | null {
     // One array for every offset tried: a run is tried at each of its offsets.
-    const bytes = this.#bytes;
-    for (let i = 0; i < bytes.length; i++) {
-      let byte = 0;
-      for (let k = 0; k < 4; k++) byte = (byte << 2) | symbols[offset + i * 4 + k];
-      bytes[i] = byte;
-    }
+    const bytes = readBytes(symbols, offset, this.#bytes, this.#bytes.length);
     const check = this.check(bytes);
     // Compared in full whatever differs: the time taken tells nothing of the check.
     let diff = 0;
     for (let i = 0; i < this.checkBytes; i++) diff |= check[i] ^ bytes[ID_BYTES + i];
-    return diff === 0 ? this.idOf(symbols, offset) : null;
+    return diff === 0 ? idOfBytes(bytes) : null;
   }
 
   /**
@@ -119,6 +109,23 @@ export class MarkCode {
     }
     return null;
   }
+}
+
+/** Reads the first `count` bytes the symbols from `offset` carry into `bytes`. */
+function readBytes(symbols: ArrayLike<number>, offset: number, bytes: Uint8Array, count: number): Uint8Array {
+  for (let i = 0; i < count; i++) {
+    let byte = 0;
+    for (let k = 0; k < 4; k++) byte = (byte << 2) | symbols[offset + i * 4 + k];
+    bytes[i] = byte;
+  }
+  return bytes;
+}
+
+/** The purchase id in the first 16 of `bytes`. */
+function idOfBytes(bytes: Uint8Array): string {
+  let hex = '';
+  for (let i = 0; i < ID_BYTES; i++) hex += bytes[i].toString(16).padStart(2, '0');
+  return `pur_${hex}`;
 }
 
 /** The code new copies carry: the id and 32 bits of its SipHash-2-4 under the 16-byte mark key (`markKeyOf`). */
